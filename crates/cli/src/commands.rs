@@ -1,0 +1,237 @@
+//! Command implementations: read files, call the pure core, print.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde_json::{json, Value};
+use tianping_catalog::{dir_files, Catalog};
+use tianping_core::stars::{apply_rules, Application, Mode};
+use tianping_core::{load_scheme, Method, Plan, Profile, Scheme};
+
+use crate::output;
+use crate::{Cli, Command, Format, ModeArg, SchemesCmd};
+
+pub fn run(cli: &Cli) -> Result<ExitCode, String> {
+    match &cli.command {
+        Command::Schemes { cmd } => match cmd {
+            SchemesCmd::Check { dir } => check(cli, dir.as_deref()),
+            SchemesCmd::List => {
+                let cat = catalog(cli)?;
+                emit(cli, &output::schemes_list_json(&cat), || {
+                    output::schemes_list_text(&cat)
+                })
+            }
+            SchemesCmd::Show { id } => {
+                let cat = catalog(cli)?;
+                let s = cat.get(id).ok_or_else(|| cat.unknown(id))?;
+                emit(cli, &output::scheme_json(s), || output::scheme_text(s))
+            }
+        },
+        Command::Template { scheme, variant } => {
+            let cat = catalog(cli)?;
+            let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
+            let plan = Plan::new(s, variant.as_deref(), None).map_err(|e| e.0)?;
+            let t = output::template_json(&plan);
+            // The template is JSON by nature; text format prints it too.
+            println!("{}", pretty(&t));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Evaluate {
+            scheme,
+            variant,
+            input,
+            profile,
+            strict,
+            mode,
+            current_stars,
+            first_application,
+        } => {
+            let cat = catalog(cli)?;
+            let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
+            let (answers, file_variant) = read_answers(input, s)?;
+            let variant = match (variant, file_variant) {
+                (Some(a), Some(b)) if *a != b => {
+                    return Err(format!(
+                        "{}: 文件中的 variant “{}” 与 --variant “{}” 不一致",
+                        input.display(),
+                        b,
+                        a
+                    ))
+                }
+                (Some(a), _) => Some(a.clone()),
+                (None, b) => b,
+            };
+            let profile = match profile {
+                Some(p) => Some(read_profile(p)?),
+                None => None,
+            };
+            let is_stars = s.method == Method::Dimensions;
+            if !is_stars && (mode.is_some() || current_stars.is_some() || *first_application) {
+                return Err(format!(
+                    "--mode、--current-stars、--first-application 只适用于星级评价方案（{} 不是）",
+                    s.id
+                ));
+            }
+            if let Some(n) = current_stars {
+                if *n > 5 {
+                    return Err(format!("--current-stars {} 无效；可接受 0 至 5", n));
+                }
+            }
+            let plan = Plan::new(s, variant.as_deref(), profile.as_ref()).map_err(|e| e.0)?;
+            let eval = plan.evaluate(&answers, *strict).map_err(|errs| {
+                let mut m = format!("{}: 答案有 {} 处问题：", input.display(), errs.len());
+                for e in errs.iter().take(50) {
+                    m.push_str(&format!("\n  - {}", e));
+                }
+                if errs.len() > 50 {
+                    m.push_str(&format!("\n  … 另有 {} 处", errs.len() - 50));
+                }
+                m
+            })?;
+            let granted = if is_stars {
+                let app = Application {
+                    current_stars: current_stars.unwrap_or(0),
+                    first_application: *first_application,
+                    mode: match mode {
+                        Some(ModeArg::Onsite) => Mode::Onsite,
+                        _ => Mode::SelfEvaluation,
+                    },
+                };
+                Some((
+                    app,
+                    apply_rules(app, eval.stars.unwrap_or(0), &eval.dimensions),
+                ))
+            } else {
+                None
+            };
+            let mut v = serde_json::to_value(&eval).map_err(|e| e.to_string())?;
+            if let (Some((app, g)), Value::Object(m)) = (&granted, &mut v) {
+                m.insert("application".into(), json!(app));
+                m.insert("granted_stars".into(), json!(g));
+            }
+            emit(cli, &v, || output::evaluation_text(s, &eval, granted.as_ref().map(|g| &g.1)))
+        }
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+}
+
+fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<ExitCode, String> {
+    match cli.format {
+        Format::Json => println!("{}", pretty(json)),
+        Format::Text => print!("{}", text()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn catalog(cli: &Cli) -> Result<Catalog, String> {
+    Catalog::load(cli.schemes_dir.as_deref()).map_err(|errs| {
+        let mut m = format!("方案加载失败（{} 处错误）：", errs.len());
+        for e in &errs {
+            m.push_str(&format!("\n  - {}", e));
+        }
+        m
+    })
+}
+
+fn check(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode, String> {
+    let files = match dir.or(cli.schemes_dir.as_deref()) {
+        Some(d) => dir_files(d).map_err(|e| {
+            e.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?,
+        None => tianping_catalog::shipped_files(),
+    };
+    let mut results: Vec<(String, Result<Scheme, Vec<tianping_core::SchemeError>>)> = files
+        .iter()
+        .map(|f| (f.dir_name.clone(), load_scheme(f)))
+        .collect();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let failed = results.iter().any(|(_, r)| r.is_err());
+    match cli.format {
+        Format::Json => println!("{}", pretty(&output::check_json(&results))),
+        Format::Text => print!("{}", output::check_text(&results)),
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Read an answers file; returns the answers and the variant it names.
+fn read_answers(
+    path: &Path,
+    scheme: &Scheme,
+) -> Result<(BTreeMap<String, Value>, Option<String>), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: 无法读取答案文件：{}", path.display(), e))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: JSON 格式错误：{}",
+            path.display(),
+            e.line(),
+            e.column(),
+            e
+        )
+    })?;
+    let Value::Object(mut m) = v else {
+        return Err(format!(
+            "{}: 答案文件须为对象：{{\"scheme\": \"…\", \"variant\": \"…\", \"answers\": {{\"<指标id>\": 值}}}}",
+            path.display()
+        ));
+    };
+    for k in m.keys() {
+        if !matches!(k.as_str(), "scheme" | "variant" | "answers" | "indicators" | "scheme_version") {
+            return Err(format!(
+                "{}: 未知字段 “{}”；可用字段：scheme、variant、answers",
+                path.display(),
+                k
+            ));
+        }
+    }
+    match m.get("scheme") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if *s == scheme.id => {}
+        Some(other) => {
+            return Err(format!(
+                "{}: 文件中的 scheme {} 与 --scheme {} 不一致",
+                path.display(),
+                other,
+                scheme.id
+            ))
+        }
+    }
+    let variant = match m.get("variant") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(format!("{}: variant 须为字符串", path.display())),
+    };
+    let answers = match m.remove("answers") {
+        Some(Value::Object(a)) => a.into_iter().collect(),
+        None => {
+            return Err(format!(
+                "{}: 缺少 answers 字段（{{\"<指标id>\": 值}}）",
+                path.display()
+            ))
+        }
+        Some(_) => {
+            return Err(format!(
+                "{}: answers 须为对象 {{\"<指标id>\": 值}}",
+                path.display()
+            ))
+        }
+    };
+    Ok((answers, variant))
+}
+
+fn read_profile(path: &Path) -> Result<Profile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: 无法读取评价方案配置：{}", path.display(), e))?;
+    Profile::parse(&path.display().to_string(), &text)
+}

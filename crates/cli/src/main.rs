@@ -1,0 +1,104 @@
+//! `tianping`: the command line. Each command prints readable Chinese text, or JSON with
+//! `--format json`; errors go to stderr with a non-zero exit code.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "tianping",
+    version,
+    about = "天平 Tianping：按中国团体标准开展企业评价与认证",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Load scheme folders from this directory as well (replacing shipped schemes of the same id).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub schemes_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List, show and validate schemes (standards as data).
+    Schemes {
+        #[command(subcommand)]
+        cmd: SchemesCmd,
+    },
+    /// Print a JSON answer template listing every indicator.
+    Template {
+        #[arg(long)]
+        scheme: String,
+        /// Enterprise category or type (required for schemes with variants).
+        #[arg(long)]
+        variant: Option<String>,
+    },
+    /// Evaluate an answer file: scores, grade or stars, and the explanation.
+    Evaluate {
+        #[arg(long)]
+        scheme: String,
+        #[arg(long)]
+        variant: Option<String>,
+        /// Answers JSON: {"scheme": …, "variant": …, "answers": {"<id>": value}}.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// Profile TOML selecting and weighting indicators.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        /// Treat any unanswered indicator as an error.
+        #[arg(long)]
+        strict: bool,
+        /// 000: how the evaluation was done (self = online self-evaluation, onsite = with on-site audit).
+        #[arg(long, value_enum)]
+        mode: Option<ModeArg>,
+        /// 000: comprehensive stars the enterprise holds now.
+        #[arg(long, value_name = "N")]
+        current_stars: Option<u8>,
+        /// 000: this is the enterprise's first application.
+        #[arg(long)]
+        first_application: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    #[value(name = "self")]
+    SelfEvaluation,
+    Onsite,
+}
+
+#[derive(Subcommand)]
+pub enum SchemesCmd {
+    /// List the available schemes.
+    List,
+    /// Show one scheme: variants, tables with counts, grades, interpretations.
+    Show { id: String },
+    /// Validate scheme folders (the shipped ones, or those under DIR) and list interpretations.
+    Check { dir: Option<PathBuf> },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("错误：{}", msg.trim_end());
+            ExitCode::from(1)
+        }
+    }
+}
