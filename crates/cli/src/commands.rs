@@ -32,7 +32,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             let cat = catalog(cli)?;
             let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
             let plan = Plan::new(s, variant.as_deref(), None).map_err(|e| e.0)?;
-            let t = output::template_json(&plan);
+            let t = tianping_core::template::template(&plan);
             // The template is JSON by nature; text format prints it too.
             println!("{}", pretty(&t));
             Ok(ExitCode::SUCCESS)

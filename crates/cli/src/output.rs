@@ -5,7 +5,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 use tianping_catalog::Catalog;
 use tianping_core::stars::{star_word, Granted};
-use tianping_core::{fmt_num, Category, Evaluation, Plan, Scheme, SchemeError};
+use tianping_core::{fmt_num, Category, Evaluation, Scheme, SchemeError};
 
 /// Counts of one table: rows, and 线上/线下/结合 where the scheme has categories.
 pub fn table_counts(s: &Scheme, key: &str) -> Value {
@@ -226,78 +226,6 @@ pub fn check_text(results: &[(String, Result<Scheme, Vec<SchemeError>>)]) -> Str
         bad
     );
     o
-}
-
-pub fn template_json(plan: &Plan) -> Value {
-    let s = plan.scheme;
-    let indicators: Vec<Value> = plan
-        .leaves
-        .iter()
-        .map(|l| {
-            let i = l.ind;
-            let table_label = s
-                .table(&i.table)
-                .map(|t| table_label(s, &t.key))
-                .unwrap_or_default();
-            let mut v = json!({
-                "id": i.id,
-                "path": i.path,
-                "table": table_label,
-                "kind": plan.kind.as_str(),
-            });
-            if let Some(x) = &i.serial {
-                v["serial"] = json!(x);
-            }
-            if let Some(c) = i.category {
-                v["category"] = json!(c);
-            }
-            if let Some(p) = i.points {
-                v["max"] = json!(p);
-            }
-            if i.half_points {
-                v["half_points"] = json!(true);
-            }
-            if i.expert_panel {
-                v["expert_panel"] = json!(true);
-            }
-            if i.likert {
-                v["likert"] = json!(true);
-            }
-            for (k, x) in [
-                ("content", &i.content),
-                ("requirement", &i.requirement),
-                ("method", &i.method),
-                ("evidence", &i.evidence),
-            ] {
-                if let Some(x) = x {
-                    v[k] = json!(x);
-                }
-            }
-            if !i.levels.is_empty() {
-                v["levels"] = json!(i.levels);
-                v["weights"] = json!(i.weights);
-            }
-            v
-        })
-        .collect();
-    let answers: serde_json::Map<String, Value> = plan
-        .leaves
-        .iter()
-        .map(|l| (l.ind.id.clone(), Value::Null))
-        .collect();
-    json!({
-        "scheme": s.id,
-        "variant": plan.variant.map(|v| &v.id),
-        "scheme_version": s.version,
-        "indicators": indicators,
-        "answers": answers,
-    })
-}
-
-/// How a table is named in output: 001 keys are "表1" already; 004/000 keys like "A.1"
-/// are shown as the standard prints them in running text.
-pub fn table_label(_s: &Scheme, key: &str) -> String {
-    key.to_string()
 }
 
 pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) -> String {

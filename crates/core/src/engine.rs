@@ -385,6 +385,7 @@ impl<'s> Plan<'s> {
         let mut warnings = Vec::new();
         let mut unanswered = Vec::new();
         let mut not_counted = Vec::new();
+        let mut single_valued_panel = Vec::new();
         let mut indicators = Vec::with_capacity(self.leaves.len());
         let mut node_earned = vec![0.0; self.nodes.len()];
         let mut node_max = vec![0.0; self.nodes.len()];
@@ -399,10 +400,7 @@ impl<'s> Plan<'s> {
                 Some(a) if !a.verified => not_counted.push(l.ind.id.clone()),
                 Some(a) => {
                     if l.ind.expert_panel && matches!(a.given, crate::answer::Given::Number(_)) {
-                        warnings.push(format!(
-                            "指标 {} 是专家评审项，本次按单一分值作答（未给出各位专家的评分）",
-                            l.ind.id
-                        ));
+                        single_valued_panel.push(l.ind.id.as_str());
                     }
                 }
             }
@@ -423,6 +421,13 @@ impl<'s> Plan<'s> {
                 max: out(l.weight),
                 interpretations: l.ind.interpretations.clone(),
             });
+        }
+        if !single_valued_panel.is_empty() {
+            warnings.push(format!(
+                "{} 个专家评审项按单一分值作答，未给出各位专家的评分（I-13 要求至少3位专家取平均）：{}",
+                single_valued_panel.len(),
+                abbreviate(&single_valued_panel, 8)
+            ));
         }
         if !not_counted.is_empty() {
             warnings.push(format!(

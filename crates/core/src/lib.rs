@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod profile;
 pub mod stars;
+pub mod template;
 
 pub use answer::{Answer, AnswerError, Given, Source};
 pub use engine::{Evaluation, Plan, PlanError, ENGINE_VERSION};
