@@ -14,6 +14,10 @@ use crate::{Cli, Command, Format, ModeArg, SchemesCmd};
 
 pub fn run(cli: &Cli) -> Result<ExitCode, String> {
     match &cli.command {
+        Command::AuditTime { .. }
+        | Command::Sampling { .. }
+        | Command::Calendar { .. }
+        | Command::Uscc { .. } => crate::calc_cmds::run(cli),
         Command::Schemes { cmd } => match cmd {
             SchemesCmd::Check { dir } => check(cli, dir.as_deref()),
             SchemesCmd::List => {
@@ -110,16 +114,18 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 m.insert("application".into(), json!(app));
                 m.insert("granted_stars".into(), json!(g));
             }
-            emit(cli, &v, || output::evaluation_text(s, &eval, granted.as_ref().map(|g| &g.1)))
+            emit(cli, &v, || {
+                output::evaluation_text(s, &eval, granted.as_ref().map(|g| &g.1))
+            })
         }
     }
 }
 
-fn pretty(v: &Value) -> String {
+pub fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
-fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<ExitCode, String> {
+pub fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<ExitCode, String> {
     match cli.format {
         Format::Json => println!("{}", pretty(json)),
         Format::Text => print!("{}", text()),
@@ -187,7 +193,10 @@ fn read_answers(
         ));
     };
     for k in m.keys() {
-        if !matches!(k.as_str(), "scheme" | "variant" | "answers" | "indicators" | "scheme_version") {
+        if !matches!(
+            k.as_str(),
+            "scheme" | "variant" | "answers" | "indicators" | "scheme_version"
+        ) {
             return Err(format!(
                 "{}: 未知字段 “{}”；可用字段：scheme、variant、answers",
                 path.display(),

@@ -1,6 +1,7 @@
 //! `tianping`: the command line. Each command prints readable Chinese text, or JSON with
 //! `--format json`; errors go to stderr with a non-zero exit code.
 
+mod calc_cmds;
 mod commands;
 mod output;
 
@@ -73,6 +74,72 @@ pub enum Command {
         #[arg(long)]
         first_application: bool,
     },
+    /// Audit time in person-days (eepc-certification Annex A, DESIGN I-8).
+    AuditTime {
+        /// Effective headcount of the organisation (total).
+        #[arg(long)]
+        headcount: u32,
+        #[arg(long, value_enum)]
+        audit: AuditArg,
+        /// Reduction of the base in percent (at most 30; sites on the certificate at most 50).
+        #[arg(long, value_name = "PCT")]
+        reduction: Option<u32>,
+        /// A sampled site on the certificate, by its own headcount (repeatable); the central
+        /// office has the rest of the headcount.
+        #[arg(long = "site", value_name = "HEADCOUNT")]
+        sites: Vec<u32>,
+        /// Reduction of each listed site in percent (at most 50; defaults to --reduction).
+        #[arg(long, value_name = "PCT")]
+        site_reduction: Option<u32>,
+        /// Number of temporary sites (not on the certificate).
+        #[arg(long, value_name = "N")]
+        temporary_sites: Option<u32>,
+    },
+    /// Sites to sample in a multi-site audit (DESIGN I-9).
+    Sampling {
+        /// Number of sites (central office not included).
+        #[arg(long)]
+        sites: u32,
+        #[arg(long, value_enum)]
+        audit: AuditArg,
+        /// The sites are temporary sites (not shown on the certificate).
+        #[arg(long)]
+        temporary: bool,
+    },
+    /// Working-day calendar (State Council holiday notices, DESIGN I-11).
+    Calendar {
+        /// Extra calendar TOML (same format as the shipped holidays file) for more years.
+        #[arg(long, value_name = "FILE", global = true)]
+        calendar: Option<PathBuf>,
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+    /// Unified social credit code (统一社会信用代码).
+    Uscc {
+        #[command(subcommand)]
+        cmd: UsccCmd,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditArg {
+    Initial,
+    Surveillance,
+    Recertification,
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCmd {
+    /// The date N working days after DATE (the start day is not counted, Civil Code art. 201).
+    AddWorkdays { date: String, n: String },
+    /// Whether DATE is a working day (official holidays off, adjusted weekends on).
+    IsWorkday { date: String },
+}
+
+#[derive(Subcommand)]
+pub enum UsccCmd {
+    /// Check a unified social credit code (GB 32100-2015, with the GB 11714 check digit).
+    Check { code: String },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -97,7 +97,12 @@ pub fn scheme_json(s: &Scheme) -> Value {
             v
         })
         .collect();
-    let by_cat = |c: Category| s.indicators.iter().filter(|i| i.category == Some(c)).count();
+    let by_cat = |c: Category| {
+        s.indicators
+            .iter()
+            .filter(|i| i.category == Some(c))
+            .count()
+    };
     json!({
         "id": s.id,
         "name": s.name,
@@ -130,7 +135,12 @@ pub fn scheme_json(s: &Scheme) -> Value {
 pub fn scheme_text(s: &Scheme) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}  {}（{}）", s.id, s.name, s.standard);
-    let _ = writeln!(o, "版本 {}  计分方法 {}", &s.version[..12], s.method.as_str());
+    let _ = writeln!(
+        o,
+        "版本 {}  计分方法 {}",
+        &s.version[..12],
+        s.method.as_str()
+    );
     if !s.variants.is_empty() {
         let _ = writeln!(o, "\n类别：");
         for v in &s.variants {
@@ -163,7 +173,14 @@ pub fn scheme_text(s: &Scheme) -> String {
     if !s.grades.is_empty() {
         let _ = writeln!(o, "\n等级：");
         for g in &s.grades {
-            let _ = writeln!(o, "  {:<6} {:<14} {}（{}）", g.code, g.label, g.band(), g.clause);
+            let _ = writeln!(
+                o,
+                "  {:<6} {:<14} {}（{}）",
+                g.code,
+                g.label,
+                g.band(),
+                g.clause
+            );
         }
     }
     let _ = writeln!(o, "\n解释（{} 条）：", s.interpretations.len());

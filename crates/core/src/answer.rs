@@ -89,7 +89,8 @@ pub fn parse_answer(
     match v {
         Value::Number(_) => {
             let x = num(v).ok_or_else(|| err(format!("不是有效数字；可接受：{}", accepted)))?;
-            let value = check_scalar(ind, kind, max, x).map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
+            let value = check_scalar(ind, kind, max, x)
+                .map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
             Ok(Answer {
                 given: Given::Number(x),
                 value,
@@ -100,7 +101,10 @@ pub fn parse_answer(
         Value::Object(m) => {
             if let Some(e) = m.get("experts") {
                 if kind != AnswerKind::Points || m.len() != 1 {
-                    return Err(err(format!("experts 只用于分值项，且不能带其他字段；可接受：{}", accepted)));
+                    return Err(err(format!(
+                        "experts 只用于分值项，且不能带其他字段；可接受：{}",
+                        accepted
+                    )));
                 }
                 let xs = num_list(e).ok_or_else(|| err("experts 须为数字数组".into()))?;
                 let need = if ind.expert_panel { 3 } else { 1 };
@@ -125,7 +129,10 @@ pub fn parse_answer(
             }
             if let Some(l) = m.get("likert") {
                 if kind != AnswerKind::Points || m.len() != 1 {
-                    return Err(err(format!("likert 只用于分值项，且不能带其他字段；可接受：{}", accepted)));
+                    return Err(err(format!(
+                        "likert 只用于分值项，且不能带其他字段；可接受：{}",
+                        accepted
+                    )));
                 }
                 let xs = num_list(l).ok_or_else(|| err("likert 须为 1 至 5 的整数数组".into()))?;
                 if xs.is_empty() {
@@ -157,8 +164,10 @@ pub fn parse_answer(
                         )));
                     }
                 }
-                let x = num(val).ok_or_else(|| err(format!("value 不是数字；可接受：{}", accepted)))?;
-                let value = check_scalar(ind, kind, max, x).map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
+                let x =
+                    num(val).ok_or_else(|| err(format!("value 不是数字；可接受：{}", accepted)))?;
+                let value = check_scalar(ind, kind, max, x)
+                    .map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
                 let source = match m.get("source") {
                     None => None,
                     Some(Value::String(s)) => Some(Source::parse(s).ok_or_else(|| {
@@ -167,7 +176,11 @@ pub fn parse_answer(
                             s
                         ))
                     })?),
-                    Some(_) => return Err(err("source 须为字符串：self、platform、third_party、onsite".into())),
+                    Some(_) => {
+                        return Err(err(
+                            "source 须为字符串：self、platform、third_party、onsite".into(),
+                        ))
+                    }
                 };
                 let verified = match m.get("verified") {
                     None => source != Some(Source::SelfDeclared),

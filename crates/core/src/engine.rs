@@ -63,9 +63,25 @@ pub struct Plan<'s> {
     pub stages: Vec<String>,
     /// Sum of all leaf weights (the raw maximum).
     pub raw_max: f64,
+    /// 000: per dimension, the weight on its 线上 indicators.
+    pub online_max: Vec<f64>,
     /// Indicators of the variant left out by the profile.
     pub excluded: Vec<String>,
 }
+
+/// What the fast path computes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quick {
+    /// Total on the standard's scale (000: the composite).
+    pub total: f64,
+    /// Index into `scheme.grades`, None when no grade is reached.
+    pub grade: Option<usize>,
+    /// 000: comprehensive stars the result supports.
+    pub stars: u8,
+}
+
+/// Most dimensions a dimensions scheme may have (the fast path keeps them on the stack).
+pub const MAX_DIMENSIONS: usize = 8;
 
 /// Errors building a plan (unknown variant, bad profile).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -231,6 +247,23 @@ impl<'s> Plan<'s> {
                 }
             }
         }
+        if dimensions.len() > MAX_DIMENSIONS {
+            return Err(PlanError(format!(
+                "方案 {} 有 {} 个维度，最多支持 {} 个",
+                scheme.id,
+                dimensions.len(),
+                MAX_DIMENSIONS
+            )));
+        }
+        let online_max = (0..dimensions.len())
+            .map(|d| {
+                leaves
+                    .iter()
+                    .filter(|l| l.dimension == Some(d) && l.ind.category == Some(Category::Online))
+                    .map(|l| l.weight)
+                    .sum()
+            })
+            .collect();
         let raw_max = leaves
             .iter()
             .filter(|l| l.stage.is_none())
@@ -246,6 +279,7 @@ impl<'s> Plan<'s> {
             dimensions,
             stages,
             raw_max,
+            online_max,
             excluded,
         })
     }
@@ -310,39 +344,113 @@ impl<'s> Plan<'s> {
                 }
             }
             AnswerKind::Level => {
-                let lv = self.scheme.leaf_level_scores.get(value as usize).copied().unwrap_or(0.0);
+                let lv = self
+                    .scheme
+                    .leaf_level_scores
+                    .get(value as usize)
+                    .copied()
+                    .unwrap_or(0.0);
                 lv / 100.0
             }
             AnswerKind::Coefficient => value / 100.0,
         }
     }
 
-    /// Fast path: the total on the standard's scale from answer values in leaf order (NaN or
-    /// negative = unanswered), without the explanation. Used by benchmarks and bulk rescoring;
-    /// [`Plan::evaluate`] is the full path and gives the same total.
-    pub fn quick_total(&self, values: &[f64]) -> f64 {
-        let mut raw = 0.0;
+    /// Fast path for bulk scoring (benchmarks, rescoring many assessments): the total on the
+    /// standard's scale, the grade and the comprehensive stars from answer values in leaf order
+    /// (a negative value = unanswered), with no explanation and no allocation. It must agree
+    /// with [`Plan::evaluate`]; a test checks that on random answers.
+    pub fn quick(&self, values: &[f64]) -> Quick {
         match self.scheme.method {
-            Method::Dimensions => {
-                let mut dims = [0.0f64; 8];
+            Method::Dimensions => self.quick_dimensions(values),
+            Method::WeightedLevels => {
+                let mut raw = 0.0;
+                // below[k]: leaves answered below level k (k = 1..=5).
+                let mut below = [0u32; 6];
                 for (l, v) in self.leaves.iter().zip(values) {
-                    if let (Some(d), true) = (l.dimension, *v >= 0.0) {
-                        dims[d & 7] += l.weight * v / 100.0;
+                    let lv = if *v >= 0.0 { *v as usize } else { 0 };
+                    raw += l.weight * self.fraction(lv as f64, l.answer_max);
+                    for b in below.iter_mut().skip(lv + 1) {
+                        *b += 1;
                     }
                 }
-                for (i, (_, w)) in self.dimensions.iter().enumerate() {
-                    raw += dims[i & 7] * w / 100.0;
+                let total = settle(raw);
+                let grades = &self.scheme.grades;
+                let grade = grades
+                    .iter()
+                    .position(|g| g.contains(total))
+                    .and_then(|start| {
+                        (start..grades.len()).find(|&i| {
+                            let level: usize = grades[i].code.parse().unwrap_or(0);
+                            below[level.min(5)] <= grades[i].max_below.unwrap_or(0)
+                        })
+                    });
+                Quick {
+                    total,
+                    grade,
+                    stars: 0,
                 }
-                raw
             }
             _ => {
+                let mut raw = 0.0;
                 for (l, v) in self.leaves.iter().zip(values) {
                     if *v >= 0.0 {
                         raw += l.weight * self.fraction(*v, l.answer_max);
                     }
                 }
-                self.scale(raw)
+                let total = settle(self.scale(raw));
+                let grade = self.scheme.grades.iter().position(|g| g.contains(total));
+                Quick {
+                    total,
+                    grade,
+                    stars: 0,
+                }
             }
+        }
+    }
+
+    fn quick_dimensions(&self, values: &[f64]) -> Quick {
+        let mut dims = [0.0f64; MAX_DIMENSIONS];
+        let mut online = [0.0f64; MAX_DIMENSIONS];
+        for (l, v) in self.leaves.iter().zip(values) {
+            if let (Some(d), true) = (l.dimension, *v >= 0.0) {
+                let earned = l.weight * v / 100.0;
+                dims[d] += earned;
+                if l.ind.category == Some(Category::Online) {
+                    online[d] += earned;
+                }
+            }
+        }
+        let mut composite = 0.0;
+        let mut min_dim = f64::INFINITY;
+        let mut min_ratio = f64::INFINITY;
+        for (i, (_, w)) in self.dimensions.iter().enumerate() {
+            composite += dims[i] * w / 100.0;
+            min_dim = min_dim.min(settle(dims[i]));
+            if self.online_max[i] > 0.0 {
+                min_ratio = min_ratio.min(settle(online[i] / self.online_max[i] * 100.0));
+            }
+        }
+        let composite = settle(composite);
+        let mut stars = 0;
+        if let Some(r) = &self.scheme.stars {
+            for level in (1..=5u8).rev() {
+                let met = if level >= 4 {
+                    let t = r.composite[(level - 4) as usize];
+                    composite >= t && min_dim >= t
+                } else {
+                    min_ratio >= r.online_ratio[(level - 1) as usize]
+                };
+                if met {
+                    stars = level;
+                    break;
+                }
+            }
+        }
+        Quick {
+            total: composite,
+            grade: None,
+            stars,
         }
     }
 
@@ -562,7 +670,12 @@ impl<'s> Plan<'s> {
             r.grade_trace.push(GradeStep {
                 code: g.code.clone(),
                 met: false,
-                reason: format!("总分 {}% 不在 {} 的区间 {}", fmt_num(out(score)), g.label, g.band()),
+                reason: format!(
+                    "总分 {}% 不在 {} 的区间 {}",
+                    fmt_num(out(score)),
+                    g.label,
+                    g.band()
+                ),
             });
         }
         for g in &grades[start..] {
@@ -613,7 +726,8 @@ impl<'s> Plan<'s> {
                 ),
             });
         }
-        r.warnings.push("未达基础级：没有满足条件的等级（I-7）".into());
+        r.warnings
+            .push("未达基础级：没有满足条件的等级（I-7）".into());
     }
 
     /// Interpretations that affected this plan: the scheme-wide ones, the ones written in the
@@ -728,7 +842,11 @@ fn check_profile(
         }
     }
     let target = if dims {
-        scheme.stars.as_ref().map(|s| s.dimension_points).unwrap_or(1000.0)
+        scheme
+            .stars
+            .as_ref()
+            .map(|s| s.dimension_points)
+            .unwrap_or(1000.0)
     } else {
         100.0
     };

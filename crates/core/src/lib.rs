@@ -11,7 +11,7 @@ pub mod stars;
 pub mod template;
 
 pub use answer::{Answer, AnswerError, Given, Source};
-pub use engine::{Evaluation, Plan, PlanError, ENGINE_VERSION};
+pub use engine::{Evaluation, Plan, PlanError, Quick, ENGINE_VERSION};
 pub use load::{load_scheme, SchemeError, SchemeFiles};
 pub use model::*;
 pub use profile::Profile;

@@ -301,10 +301,7 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
         cx.err(
             None,
             None,
-            format!(
-                "id “{}” 与文件夹名 “{}” 不一致",
-                raw.id, files.dir_name
-            ),
+            format!("id “{}” 与文件夹名 “{}” 不一致", raw.id, files.dir_name),
         );
     }
     let method = match Method::parse(raw.method.get_ref()) {
@@ -405,7 +402,11 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
                     lo.code,
                     hi.code,
                     fmt_num(lo.max),
-                    if lo.max_inclusive { "重叠" } else { "留有空隙" }
+                    if lo.max_inclusive {
+                        "重叠"
+                    } else {
+                        "留有空隙"
+                    }
                 ),
             );
         }
@@ -443,7 +444,11 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
             (Some(st), Some(span)) => {
                 let sp = Some(span.span());
                 if st.default_weights.len() != st.dimensions.len() {
-                    cx.err(sp.clone(), None, "default_weights 与 dimensions 个数不同".into());
+                    cx.err(
+                        sp.clone(),
+                        None,
+                        "default_weights 与 dimensions 个数不同".into(),
+                    );
                 }
                 let sum: f64 = st.default_weights.iter().sum();
                 if (sum - 100.0).abs() > EPS {
@@ -453,8 +458,7 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
                         format!("单项权重合计 {}%，应为 100%", fmt_num(sum)),
                     );
                 }
-                if st.single.len() != 5 || st.online_ratio.len() != 3 || st.composite.len() != 2
-                {
+                if st.single.len() != 5 || st.online_ratio.len() != 3 || st.composite.len() != 2 {
                     cx.err(
                         sp,
                         None,
@@ -462,7 +466,11 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
                     );
                 }
             }
-            _ => cx.err(None, None, "dimensions 方案需要 [stars] 规则（表1、表3）".into()),
+            _ => cx.err(
+                None,
+                None,
+                "dimensions 方案需要 [stars] 规则（表1、表3）".into(),
+            ),
         }
     }
     let guidance = raw
@@ -598,7 +606,11 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
                 );
             }
             if r.path.is_empty() || r.path.iter().any(|p| p.trim().is_empty()) {
-                cx.err(Some(span.clone()), Some(id), "path 不能为空或含空名称".into());
+                cx.err(
+                    Some(span.clone()),
+                    Some(id),
+                    "path 不能为空或含空名称".into(),
+                );
             }
             let category = match &r.category {
                 Some(c) => match Category::parse(c) {
@@ -724,7 +736,12 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
     let mut ids = HashSet::new();
     for (ind, _) in &indicators {
         if !ids.insert(ind.id.clone()) {
-            push(&ind.file, Some(ind.line), Some(&ind.id), "指标 id 重复".into());
+            push(
+                &ind.file,
+                Some(ind.line),
+                Some(&ind.id),
+                "指标 id 重复".into(),
+            );
         }
         for r in &ind.interpretations {
             if !interp_ids.contains(r) {
@@ -938,11 +955,11 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let (ca, cb) = (chunks(a), chunks(b));
     for (x, y) in ca.iter().zip(cb.iter()) {
         let o = match (x.0, y.0) {
-            (true, true) => x
-                .1
-                .parse::<u64>()
-                .unwrap_or(0)
-                .cmp(&y.1.parse::<u64>().unwrap_or(0)),
+            (true, true) => {
+                x.1.parse::<u64>()
+                    .unwrap_or(0)
+                    .cmp(&y.1.parse::<u64>().unwrap_or(0))
+            }
             _ => x.1.cmp(&y.1),
         };
         if o != std::cmp::Ordering::Equal {

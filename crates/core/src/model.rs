@@ -352,7 +352,7 @@ impl Scheme {
     ) -> impl Iterator<Item = &'a Indicator> + 'a {
         self.indicators.iter().filter(move |i| match variant {
             None => true,
-            Some(v) => v.tables.iter().any(|t| *t == i.table),
+            Some(v) => v.tables.contains(&i.table),
         })
     }
 

@@ -44,7 +44,12 @@ impl Profile {
         let raw: RawProfile = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| format!(":{}", text[..s.start.min(text.len())].matches('\n').count() + 1))
+                .map(|s| {
+                    format!(
+                        ":{}",
+                        text[..s.start.min(text.len())].matches('\n').count() + 1
+                    )
+                })
                 .unwrap_or_default();
             format!("{}{}: 评价方案配置格式错误：{}", file, line, e.message())
         })?;

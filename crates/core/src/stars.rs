@@ -95,6 +95,9 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
         }
     }
     let mut dims = Vec::with_capacity(n);
+    // Settled (9-decimal) figures decide; the 6-decimal ones are for display.
+    let mut settled = Vec::with_capacity(n);
+    let mut settled_ratio = Vec::with_capacity(n);
     for d in 0..n {
         let s = settle(score[d]);
         let ratio = if online_max[d] > 0.0 {
@@ -102,6 +105,8 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
         } else {
             None
         };
+        settled.push(s);
+        settled_ratio.push(ratio);
         let stars = rules.single.iter().filter(|t| s >= **t).count() as u8;
         let stars_reason = if stars == 0 {
             format!(
@@ -157,8 +162,9 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
             let t = rules.composite[(level - 4) as usize];
             let low: Vec<String> = dims
                 .iter()
-                .filter(|d| d.score < t)
-                .map(|d| format!("{} {}", d.name, fmt_num(d.score)))
+                .zip(&settled)
+                .filter(|(_, s)| **s < t)
+                .map(|(d, _)| format!("{} {}", d.name, fmt_num(d.score)))
                 .collect();
             if composite < t {
                 (
@@ -200,8 +206,9 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
             let t = rules.online_ratio[(level - 1) as usize];
             let low: Vec<String> = dims
                 .iter()
-                .filter(|d| d.online_ratio.is_some_and(|x| x < t))
-                .map(|d| format!("{} {}%", d.name, fmt_num(d.online_ratio.unwrap_or(0.0))))
+                .zip(&settled_ratio)
+                .filter(|(_, r)| r.is_some_and(|x| x < t))
+                .map(|(d, _)| format!("{} {}%", d.name, fmt_num(d.online_ratio.unwrap_or(0.0))))
                 .collect();
             let vacuous: Vec<&str> = dims
                 .iter()
@@ -248,7 +255,11 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
         let own = &checks[(5 - comprehensive) as usize];
         let missed = if comprehensive < 5 {
             let next = &checks[(5 - comprehensive - 1) as usize];
-            format!("；未达{}星级：{}", star_word(comprehensive + 1), next.reason)
+            format!(
+                "；未达{}星级：{}",
+                star_word(comprehensive + 1),
+                next.reason
+            )
         } else {
             String::new()
         };
@@ -363,9 +374,8 @@ pub fn apply_rules(app: Application, supported: u8, dims: &[DimensionResult]) ->
                 3
             }
             (2, _) => {
-                reasons.push(
-                    "现为二星级：可升至三星级；四、五星级须先达到三星级（§6.1）".to_string(),
-                );
+                reasons
+                    .push("现为二星级：可升至三星级；四、五星级须先达到三星级（§6.1）".to_string());
                 3
             }
             (_, Mode::SelfEvaluation) => {
