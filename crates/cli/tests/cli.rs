@@ -1,0 +1,472 @@
+//! The command line as a user runs it: outputs, exit codes and error messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+fn tianping(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args(args)
+        // Run from a directory without schemes: the shipped ones are built in.
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_out(args: &[&str]) -> Value {
+    let o = tianping(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn tmp(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tianping-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn fails_with(args: &[&str], needles: &[&str]) {
+    let o = tianping(args);
+    assert!(!o.status.success(), "{args:?} should fail");
+    let err = stderr(&o) + &stdout(&o);
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: “{err}” lacks “{n}”");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn schemes_list_show_and_check() {
+    let list = json_out(&["schemes", "list", "--format", "json"]);
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    let o = tianping(&["schemes", "check"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("5 个方案，5 个通过"), "{text}");
+    assert!(
+        text.contains("[000-I-5-stars]"),
+        "interpretations are listed"
+    );
+    let show = json_out(&["schemes", "show", "t11-aii-001-2020", "--format", "json"]);
+    let tables = show["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 61);
+    let a5 = tables.iter().find(|t| t["key"] == "A.5").unwrap();
+    assert_eq!(a5["counts"]["rows"], 92);
+    assert_eq!(a5["counts"]["online"], 74);
+    assert!(show["counts"]["online"].as_u64().unwrap() > 0);
+    fails_with(
+        &["schemes", "show", "nope"],
+        &["没有方案 “nope”", "t11-aii-001-2020"],
+    );
+}
+
+#[test]
+fn schemes_check_reports_errors_with_file_and_indicator() {
+    let dir = std::env::temp_dir().join(format!("tianping-bad-{}", std::process::id()));
+    let s = dir.join("bad");
+    std::fs::create_dir_all(s.join("tables")).unwrap();
+    std::fs::write(
+        s.join("scheme.toml"),
+        "id = \"bad\"\nname = \"坏\"\nstandard = \"x\"\nmethod = \"points\"\n[scale]\ntotal = 10.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.join("tables/T.toml"),
+        "[table]\nkey = \"T\"\ntitle = \"t\"\nclause = \"c\"\n[[indicator]]\nid = \"x1\"\npath = [\"a\"]\n",
+    )
+    .unwrap();
+    let o = tianping(&["schemes", "check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("bad/tables/T.toml:5: 指标 x1"), "{out}");
+}
+
+#[test]
+fn template_lists_every_indicator() {
+    let t = json_out(&["template", "--scheme", "t-cic-capability"]);
+    let inds = t["indicators"].as_array().unwrap();
+    assert_eq!(inds.len(), 54);
+    let first = &inds[0];
+    for k in ["id", "path", "table", "kind", "max"] {
+        assert!(first.get(k).is_some(), "template entry lacks {k}");
+    }
+    assert_eq!(first["table"], "表A.1");
+    let t = json_out(&[
+        "template",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--variant",
+        "odm-oem",
+    ]);
+    let inds = t["indicators"].as_array().unwrap();
+    assert!(inds
+        .iter()
+        .any(|i| i["table"] == "D2.6" && i["category"] == "线下"));
+    assert!(inds.iter().all(|i| i["serial"].is_string()));
+    fails_with(
+        &["template", "--scheme", "t11-aii-001-2020"],
+        &["--variant", "odm-oem"],
+    );
+    fails_with(
+        &["template", "--scheme", "t11-aii-001-2020", "--variant", "x"],
+        &["没有类别 “x”"],
+    );
+}
+
+#[test]
+fn evaluate_outputs_the_contract_fields() {
+    let t = json_out(&["template", "--scheme", "eepc-certification"]);
+    let mut answers = serde_json::Map::new();
+    for i in t["indicators"].as_array().unwrap() {
+        answers.insert(i["id"].as_str().unwrap().into(), i["max"].clone());
+    }
+    let f = tmp(
+        "eepc.json",
+        &json!({"scheme": "eepc-certification", "answers": answers}).to_string(),
+    );
+    let e = json_out(&[
+        "evaluate",
+        "--scheme",
+        "eepc-certification",
+        "--input",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(e["scheme"], "eepc-certification");
+    assert_eq!(e["scheme_version"].as_str().unwrap().len(), 64);
+    assert_eq!(e["total"]["score"], 100.0);
+    assert_eq!(e["total"]["raw"], 101.5);
+    assert_eq!(e["total"]["max"], 101.5);
+    assert_eq!(e["grade"]["code"], "AAAAA");
+    assert!(e["grade"]["reason"].as_str().unwrap().contains("95"));
+    for k in ["nodes", "unanswered", "warnings", "interpretations"] {
+        assert!(e.get(k).is_some(), "missing {k}");
+    }
+    // Text output is readable Chinese.
+    let o = tianping(&[
+        "evaluate",
+        "--scheme",
+        "eepc-certification",
+        "--input",
+        f.to_str().unwrap(),
+    ]);
+    assert!(stdout(&o).contains("总分：100 / 100"), "{}", stdout(&o));
+}
+
+#[test]
+fn evaluate_t11_with_application_rules() {
+    let t = json_out(&[
+        "template",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--variant",
+        "tech-service",
+    ]);
+    let mut answers = serde_json::Map::new();
+    for i in t["indicators"].as_array().unwrap() {
+        answers.insert(i["id"].as_str().unwrap().into(), json!(95));
+    }
+    let f = tmp(
+        "t11.json",
+        &json!({"variant": "tech-service", "answers": answers}).to_string(),
+    );
+    let p = f.to_str().unwrap();
+    let e = json_out(&[
+        "evaluate",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--input",
+        p,
+        "--format",
+        "json",
+        "--mode",
+        "onsite",
+        "--current-stars",
+        "3",
+    ]);
+    assert_eq!(e["stars"], 5);
+    assert_eq!(e["granted_stars"]["stars"], 5);
+    assert_eq!(e["dimensions"].as_array().unwrap().len(), 5);
+    assert!(e["dimensions"][0]["online_ratio"].is_number());
+    assert_eq!(e["composite"], 950.0);
+    assert_eq!(e["stages"][0]["band"], "80%～100%");
+    let e = json_out(&[
+        "evaluate",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--input",
+        p,
+        "--format",
+        "json",
+        "--first-application",
+    ]);
+    assert_eq!(e["granted_stars"]["stars"], 1);
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-cic-capability",
+            "--input",
+            p,
+            "--mode",
+            "onsite",
+        ],
+        &["只适用于星级评价方案"],
+    );
+}
+
+#[test]
+fn bad_answer_files_are_refused_with_clear_messages() {
+    let bad_json = tmp("bad.json", "{\"answers\": {\"A1.1.1\": 2,}}");
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-cic-capability",
+            "--input",
+            bad_json.to_str().unwrap(),
+        ],
+        &["bad.json:1", "JSON 格式错误"],
+    );
+    let cases = [
+        (
+            json!({"answers": {"NOPE": 1}}),
+            vec!["NOPE", "没有这个指标"],
+        ),
+        (
+            json!({"answers": {"A1.1.1": 7}}),
+            vec!["A1.1.1", "超出范围 0–2.5"],
+        ),
+        (
+            json!({"answers": {"A1.1.1": 0.3}}),
+            vec!["A1.1.1", "0.5 的整数倍"],
+        ),
+        (
+            json!({"answers": {"A1.1.1": "two"}}),
+            vec!["A1.1.1", "答案类型不对"],
+        ),
+        (
+            json!({"answers": {"A1.1.1": {"experts": [1, 2]}}}),
+            vec!["至少需要 3 位专家"],
+        ),
+        (
+            json!({"scheme": "eepc-certification", "answers": {}}),
+            vec!["不一致"],
+        ),
+        (json!({"answers": []}), vec!["answers 须为对象"]),
+        (json!({"answer": {}}), vec!["未知字段 “answer”"]),
+    ];
+    for (i, (v, needles)) in cases.iter().enumerate() {
+        let f = tmp(&format!("case{i}.json"), &v.to_string());
+        fails_with(
+            &[
+                "evaluate",
+                "--scheme",
+                "t-cic-capability",
+                "--input",
+                f.to_str().unwrap(),
+            ],
+            needles,
+        );
+    }
+    let ok = tmp("empty.json", &json!({"answers": {}}).to_string());
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "zzz",
+            "--input",
+            ok.to_str().unwrap(),
+        ],
+        &["没有方案 “zzz”"],
+    );
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-cic-capability",
+            "--input",
+            ok.to_str().unwrap(),
+            "--strict",
+        ],
+        &["未作答", "A1.1.1"],
+    );
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-cic-capability",
+            "--input",
+            "/nonexistent/a.json",
+        ],
+        &["/nonexistent/a.json", "无法读取"],
+    );
+    let prof = tmp(
+        "p.toml",
+        "name = \"x\"\nscheme = \"t-cic-capability\"\nexclude = [\"Q\"]\n",
+    );
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-cic-capability",
+            "--input",
+            ok.to_str().unwrap(),
+            "--profile",
+            prof.to_str().unwrap(),
+        ],
+        &["exclude", "“Q”"],
+    );
+}
+
+#[test]
+fn audit_time_and_sampling() {
+    let a = json_out(&[
+        "audit-time",
+        "--headcount",
+        "250",
+        "--audit",
+        "initial",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a["table_days"], 4.0);
+    assert_eq!(a["min_onsite_days"], 3.0);
+    assert!(!a["trace"].as_array().unwrap().is_empty());
+    let a = json_out(&[
+        "audit-time",
+        "--headcount",
+        "250",
+        "--audit",
+        "recertification",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a["table_days"], 2.0);
+    assert_eq!(a["rule_days"], 2.5);
+    let a = json_out(&[
+        "audit-time",
+        "--headcount",
+        "120",
+        "--audit",
+        "initial",
+        "--temporary-sites",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a["base_days"], 4.0);
+    fails_with(
+        &["audit-time", "--headcount", "0", "--audit", "initial"],
+        &["--headcount", "不小于 1"],
+    );
+    fails_with(
+        &[
+            "audit-time",
+            "--headcount",
+            "120",
+            "--audit",
+            "initial",
+            "--reduction",
+            "31",
+        ],
+        &["30%"],
+    );
+    fails_with(
+        &["audit-time", "--headcount", "120", "--audit", "annual"],
+        &["annual"],
+    );
+    let s = json_out(&[
+        "sampling", "--sites", "9", "--audit", "initial", "--format", "json",
+    ]);
+    assert_eq!(s["sampled_sites"], 3);
+    assert_eq!(s["total_locations"], 4);
+    let s = json_out(&[
+        "sampling",
+        "--sites",
+        "25",
+        "--audit",
+        "surveillance",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(s["sampled_sites"], 3);
+    fails_with(
+        &["sampling", "--sites", "0", "--audit", "initial"],
+        &["应不小于1"],
+    );
+}
+
+#[test]
+fn calendar_and_credit_codes() {
+    let o = tianping(&["calendar", "add-workdays", "2026-09-21", "15"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("2026-10-19"));
+    let d = json_out(&["calendar", "is-workday", "2026-02-28", "--format", "json"]);
+    assert_eq!(d["workday"], true, "adjusted working Saturday");
+    let d = json_out(&["calendar", "is-workday", "2026-02-16", "--format", "json"]);
+    assert_eq!(d["workday"], false, "Spring Festival");
+    let d = json_out(&["calendar", "is-workday", "2026-10-07", "--format", "json"]);
+    assert_eq!(d["workday"], false, "National Day");
+    let d = json_out(&["calendar", "is-workday", "2026-10-10", "--format", "json"]);
+    assert_eq!(
+        d["workday"], true,
+        "adjusted working Saturday after National Day"
+    );
+    // A year with no notice loaded: answered Monday–Friday, with a warning and exit code 3.
+    let o = tianping(&["calendar", "is-workday", "2031-05-01"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("2031"));
+    fails_with(&["calendar", "is-workday", "2026-13-01"], &["YYYY-MM-DD"]);
+    let o = tianping(&["uscc", "check", "91350100M000100Y43"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = tianping(&["uscc", "check", "91350100M000100Y44"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("第18位校验码"), "{}", stdout(&o));
+    let o = tianping(&["uscc", "check", "9135"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("18位"));
+}
+
+#[test]
+fn schemes_dir_replaces_a_shipped_scheme() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemes/t-cic-capability");
+    let dir = std::env::temp_dir()
+        .join(format!("tianping-own-{}", std::process::id()))
+        .join("t-cic-capability");
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
+    std::fs::copy(root.join("scheme.toml"), dir.join("scheme.toml")).unwrap();
+    let table = std::fs::read_to_string(root.join("tables/表A.1.toml")).unwrap();
+    std::fs::write(
+        dir.join("tables/表A.1.toml"),
+        table.replace("企业能力", "企业能力（本机构修订）"),
+    )
+    .unwrap();
+    let parent = dir.parent().unwrap().to_str().unwrap();
+    let shipped = json_out(&["schemes", "show", "t-cic-capability", "--format", "json"]);
+    let own = json_out(&[
+        "--schemes-dir",
+        parent,
+        "schemes",
+        "show",
+        "t-cic-capability",
+        "--format",
+        "json",
+    ]);
+    assert_ne!(
+        shipped["version"], own["version"],
+        "an edit changes the scheme version"
+    );
+}
