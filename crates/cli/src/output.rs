@@ -266,10 +266,10 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
     let _ = writeln!(
         o,
         "\n总分：{} / {}（原始 {} / {}）",
-        fmt_num(t.score),
-        fmt_num(t.scale),
-        fmt_num(t.raw),
-        fmt_num(t.max)
+        d2(t.score),
+        d2(t.scale),
+        d2(t.raw),
+        d2(t.max)
     );
     match &e.grade {
         Some(g) => {
@@ -290,10 +290,10 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
                 o,
                 "  {:<10} {:>8} 分  权重 {}%  线上得分率 {}  {}",
                 d.name,
-                fmt_num(d.score),
-                fmt_num(d.weight),
+                d2(d.score),
+                d2(d.weight),
                 d.online_ratio
-                    .map(|r| format!("{}%", fmt_num(r)))
+                    .map(|r| format!("{}%", d2(r)))
                     .unwrap_or_else(|| "无线上指标".into()),
                 if d.stars > 0 {
                     format!("{}星级", star_word(d.stars))
@@ -326,7 +326,7 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
                     o,
                     "  {:<10} {}%  {}（{}/{} 项已答）",
                     st.stage,
-                    fmt_num(st.score),
+                    d2(st.score),
                     st.band.clone().unwrap_or_default(),
                     st.answered,
                     st.indicators
@@ -341,9 +341,9 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
                 "  {:<6} {:<16} {} / {}（{}%）",
                 n.table,
                 n.path[0],
-                fmt_num(n.earned),
-                fmt_num(n.max),
-                fmt_num(n.percent)
+                d2(n.earned),
+                d2(n.max),
+                d2(n.percent)
             );
         }
     }
@@ -373,4 +373,9 @@ fn abbreviate(ids: &[String], n: usize) -> String {
     } else {
         format!("{} 等", ids[..n].join("、"))
     }
+}
+
+/// A figure for reading: at most two decimals (JSON output keeps six).
+fn d2(x: f64) -> String {
+    fmt_num((x * 100.0).round() / 100.0)
 }
