@@ -271,6 +271,9 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
         d2(t.raw),
         d2(t.max)
     );
+    if let Some(p) = &e.parts {
+        let _ = writeln!(o, "{}", p.reason);
+    }
     match &e.grade {
         Some(g) => {
             let _ = writeln!(o, "等级：{}（{}）\n  {}", g.label, g.code, g.reason);

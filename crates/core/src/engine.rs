@@ -38,6 +38,8 @@ pub struct Leaf<'s> {
     /// 000: index into the plan's dimensions or stages.
     pub dimension: Option<usize>,
     pub stage: Option<usize>,
+    /// 003 I-10: a special indicator added by the profile (scored apart from the basic score).
+    pub special: bool,
     /// Index of the group nodes this leaf belongs to (top down).
     pub nodes: Vec<usize>,
 }
@@ -63,6 +65,8 @@ pub struct Plan<'s> {
     pub stages: Vec<String>,
     /// Sum of all leaf weights (the raw maximum).
     pub raw_max: f64,
+    /// Sum of the special indicators' maxima (I-10; 0 without special indicators).
+    pub special_max: f64,
     /// 000: per dimension, the weight on its 线上 indicators.
     pub online_max: Vec<f64>,
     /// Indicators of the variant left out by the profile.
@@ -164,8 +168,32 @@ impl<'s> Plan<'s> {
                 weight: 0.0,
                 dimension,
                 stage,
+                special: false,
                 nodes: chain,
             });
+        }
+        // Special indicators from the profile (I-10), after the scheme's own.
+        if let Some(p) = profile {
+            for ind in &p.special {
+                let key = ("专项".to_string(), vec!["专项指标".to_string()]);
+                let idx = *node_index.entry(key).or_insert_with(|| {
+                    nodes.push(NodeDef {
+                        id: "专项/专项指标".into(),
+                        table: "专项".into(),
+                        path: vec!["专项指标".into()],
+                    });
+                    nodes.len() - 1
+                });
+                leaves.push(Leaf {
+                    ind,
+                    answer_max: ind.points.unwrap_or(0.0),
+                    weight: 0.0,
+                    dimension: None,
+                    stage: None,
+                    special: true,
+                    nodes: vec![idx],
+                });
+            }
         }
 
         // Weights per method.
@@ -266,9 +294,10 @@ impl<'s> Plan<'s> {
             .collect();
         let raw_max = leaves
             .iter()
-            .filter(|l| l.stage.is_none())
+            .filter(|l| l.stage.is_none() && !l.special)
             .map(|l| l.weight)
             .sum();
+        let special_max = leaves.iter().filter(|l| l.special).map(|l| l.weight).sum();
         Ok(Plan {
             scheme,
             variant,
@@ -279,6 +308,7 @@ impl<'s> Plan<'s> {
             dimensions,
             stages,
             raw_max,
+            special_max,
             online_max,
             excluded,
         })
@@ -392,13 +422,18 @@ impl<'s> Plan<'s> {
                 }
             }
             _ => {
-                let mut raw = 0.0;
+                let (mut raw, mut special) = (0.0, 0.0);
                 for (l, v) in self.leaves.iter().zip(values) {
                     if *v >= 0.0 {
-                        raw += l.weight * self.fraction(*v, l.answer_max);
+                        let earned = l.weight * self.fraction(*v, l.answer_max);
+                        if l.special {
+                            special += earned;
+                        } else {
+                            raw += earned;
+                        }
                     }
                 }
-                let total = settle(self.scale(raw));
+                let total = settle(self.composite(self.scale(raw), special));
                 let grade = self.scheme.grades.iter().position(|g| g.contains(total));
                 Quick {
                     total,
@@ -454,6 +489,16 @@ impl<'s> Plan<'s> {
         }
     }
 
+    /// The basic score, or with special indicators (I-10) the weighted composite.
+    fn composite(&self, basic: f64, special_raw: f64) -> f64 {
+        match self.profile {
+            Some(p) if self.special_max > 0.0 => {
+                p.basic_weight * basic + p.special_weight * special_raw / self.special_max * 100.0
+            }
+            _ => basic,
+        }
+    }
+
     /// Raw total → the standard's scale (I-2 for points schemes).
     fn scale(&self, raw: f64) -> f64 {
         match (self.scheme.method, self.scheme.scale_total) {
@@ -498,6 +543,7 @@ impl<'s> Plan<'s> {
         let mut node_earned = vec![0.0; self.nodes.len()];
         let mut node_max = vec![0.0; self.nodes.len()];
         let mut raw = 0.0;
+        let mut special_raw = 0.0;
         for (l, a) in self.leaves.iter().zip(parsed) {
             let counted = a.as_ref().filter(|a| a.verified);
             let earned = counted
@@ -516,7 +562,9 @@ impl<'s> Plan<'s> {
                 node_earned[n] += earned;
                 node_max[n] += l.weight;
             }
-            if l.stage.is_none() {
+            if l.special {
+                special_raw += earned;
+            } else if l.stage.is_none() {
                 raw += earned;
             }
             indicators.push(IndicatorResult {
@@ -593,13 +641,35 @@ impl<'s> Plan<'s> {
             interpretations: Vec::new(),
             dimensions: Vec::new(),
             composite: None,
+            parts: None,
             stars: None,
             stars_explained: None,
             stages: Vec::new(),
         };
         match scheme.method {
             Method::Points | Method::WeightedCoefficients => {
-                let score = settle(self.scale(raw));
+                let basic = self.scale(raw);
+                let score = settle(self.composite(basic, special_raw));
+                if let (Some(p), true) = (self.profile, self.special_max > 0.0) {
+                    let special = special_raw / self.special_max * 100.0;
+                    result.composite = Some(out(score));
+                    result.parts = Some(Parts {
+                        basic: out(basic),
+                        basic_weight: p.basic_weight,
+                        special: out(special),
+                        special_raw: out(special_raw),
+                        special_max: out(self.special_max),
+                        special_weight: p.special_weight,
+                        reason: format!(
+                            "综合得分 = {} × 基本指标 {} + {} × 专项指标 {} = {}（I-10）",
+                            fmt_num(p.basic_weight),
+                            fmt_num(out(basic)),
+                            fmt_num(p.special_weight),
+                            fmt_num(out(special)),
+                            fmt_num(out(score))
+                        ),
+                    });
+                }
                 result.total.score = out(score);
                 self.grade_by_band(score, &mut result);
             }
@@ -780,6 +850,20 @@ fn check_profile(
             return e(format!("适用于类别 {}，不能用于 {}", pv, v.id));
         }
     }
+    if !p.special.is_empty() {
+        if scheme.method != Method::Points {
+            return e(format!(
+                "专项指标（[[special]]）只适用于分值制方案（I-10），{} 不是",
+                scheme.id
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for sp in &p.special {
+            if all.iter().any(|i| i.id == sp.id) || !seen.insert(sp.id.as_str()) {
+                return e(format!("专项指标 id “{}” 与其他指标重复", sp.id));
+            }
+        }
+    }
     for x in &p.exclude {
         if !all.iter().any(|i| &i.id == x) {
             return e(format!("exclude 中的指标 “{}” 不属于本方案/类别", x));
@@ -904,6 +988,19 @@ fn check_profile(
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Parts {
+    /// Basic score on the standard's scale (I-2 applied).
+    pub basic: f64,
+    pub basic_weight: f64,
+    /// Special score in % of the special indicators' maximum.
+    pub special: f64,
+    pub special_raw: f64,
+    pub special_max: f64,
+    pub special_weight: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct ProfileRef {
     pub name: String,
     pub hash: String,
@@ -987,6 +1084,9 @@ pub struct Evaluation {
     pub dimensions: Vec<DimensionResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub composite: Option<f64>,
+    /// 003 with special indicators (I-10): the basic and special scores behind the composite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Parts>,
     /// Comprehensive stars the result supports (表3), before application rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stars: Option<u8>,

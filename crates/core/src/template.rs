@@ -63,6 +63,7 @@ pub fn template(plan: &Plan) -> Value {
         "scheme": s.id,
         "variant": plan.variant.map(|v| &v.id),
         "scheme_version": s.version,
+        "guidance": s.guidance,
         "indicators": indicators,
         "answers": answers,
     })
