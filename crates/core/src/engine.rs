@@ -65,6 +65,14 @@ pub struct Plan<'s> {
     pub stages: Vec<String>,
     /// Sum of all leaf weights (the raw maximum).
     pub raw_max: f64,
+    /// Per leaf, in leaf order (a compact layout for the fast path, used by both paths so
+    /// that they do the same arithmetic): earned = answer × factor (points, coefficients) or
+    /// level_table[level] (levels); slot = accumulator (dimension, basic 0 / special 1;
+    /// IGNORED for stage leaves); online = 1.0 for 000 线上 leaves.
+    pub factor: Vec<f64>,
+    pub level_table: Vec<[f64; 6]>,
+    pub slot: Vec<u8>,
+    pub online: Vec<f64>,
     /// Sum of the special indicators' maxima (I-10; 0 without special indicators).
     pub special_max: f64,
     /// 000: per dimension, the weight on its 线上 indicators.
@@ -85,7 +93,9 @@ pub struct Quick {
 }
 
 /// Most dimensions a dimensions scheme may have (the fast path keeps them on the stack).
-pub const MAX_DIMENSIONS: usize = 8;
+pub const MAX_DIMENSIONS: usize = 7;
+/// Accumulator slot of leaves that do not count towards the total (000 stages).
+const IGNORED: u8 = MAX_DIMENSIONS as u8;
 
 /// Errors building a plan (unknown variant, bad profile).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -298,6 +308,46 @@ impl<'s> Plan<'s> {
             .map(|l| l.weight)
             .sum();
         let special_max = leaves.iter().filter(|l| l.special).map(|l| l.weight).sum();
+        let factor = leaves
+            .iter()
+            .map(|l| match kind {
+                AnswerKind::Points if l.answer_max > 0.0 => l.weight / l.answer_max,
+                AnswerKind::Points | AnswerKind::Level => 0.0,
+                AnswerKind::Coefficient => l.weight / 100.0,
+            })
+            .collect();
+        let level_table = leaves
+            .iter()
+            .map(|l| {
+                let mut t = [0.0; 6];
+                if kind == AnswerKind::Level {
+                    for (k, x) in t.iter_mut().enumerate() {
+                        *x = l.weight * scheme.leaf_level_scores.get(k).copied().unwrap_or(0.0)
+                            / 100.0;
+                    }
+                }
+                t
+            })
+            .collect();
+        let slot = leaves
+            .iter()
+            .map(|l| match (l.dimension, l.stage, l.special) {
+                (Some(d), _, _) => d as u8,
+                (None, Some(_), _) => IGNORED,
+                (None, None, true) => 1,
+                (None, None, false) => 0,
+            })
+            .collect();
+        let online = leaves
+            .iter()
+            .map(|l| {
+                if l.dimension.is_some() && l.ind.category == Some(Category::Online) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         Ok(Plan {
             scheme,
             variant,
@@ -308,6 +358,10 @@ impl<'s> Plan<'s> {
             dimensions,
             stages,
             raw_max,
+            factor,
+            level_table,
+            slot,
+            online,
             special_max,
             online_max,
             excluded,
@@ -362,27 +416,15 @@ impl<'s> Plan<'s> {
         }
     }
 
-    /// The fraction (0..1) of a leaf's weight an answer earns.
+    /// What leaf `i` earns towards its accumulator for an answer value (on the answer scale).
     #[inline]
-    fn fraction(&self, value: f64, answer_max: f64) -> f64 {
+    pub fn earned(&self, i: usize, value: f64) -> f64 {
         match self.kind {
-            AnswerKind::Points => {
-                if answer_max > 0.0 {
-                    value / answer_max
-                } else {
-                    0.0
-                }
-            }
             AnswerKind::Level => {
-                let lv = self
-                    .scheme
-                    .leaf_level_scores
-                    .get(value as usize)
-                    .copied()
-                    .unwrap_or(0.0);
-                lv / 100.0
+                let lv = (value.max(0.0) as usize).min(5);
+                self.level_table[i][lv]
             }
-            AnswerKind::Coefficient => value / 100.0,
+            _ => value * self.factor[i],
         }
     }
 
@@ -391,18 +433,23 @@ impl<'s> Plan<'s> {
     /// (a negative value = unanswered), with no explanation and no allocation. It must agree
     /// with [`Plan::evaluate`]; a test checks that on random answers.
     pub fn quick(&self, values: &[f64]) -> Quick {
+        let n = self.leaves.len().min(values.len());
+        let values = &values[..n];
         match self.scheme.method {
             Method::Dimensions => self.quick_dimensions(values),
             Method::WeightedLevels => {
                 let mut raw = 0.0;
-                // below[k]: leaves answered below level k (k = 1..=5).
+                // hist[k]: leaves at level k (unanswered = 0).
+                let mut hist = [0u32; 6];
+                for (t, v) in self.level_table[..n].iter().zip(values) {
+                    let lv = (v.max(0.0) as usize).min(5);
+                    raw += t[lv];
+                    hist[lv] += 1;
+                }
+                // below[k]: leaves below level k.
                 let mut below = [0u32; 6];
-                for (l, v) in self.leaves.iter().zip(values) {
-                    let lv = if *v >= 0.0 { *v as usize } else { 0 };
-                    raw += l.weight * self.fraction(lv as f64, l.answer_max);
-                    for b in below.iter_mut().skip(lv + 1) {
-                        *b += 1;
-                    }
+                for k in 1..6 {
+                    below[k] = below[k - 1] + hist[k - 1];
                 }
                 let total = settle(raw);
                 let grades = &self.scheme.grades;
@@ -422,18 +469,11 @@ impl<'s> Plan<'s> {
                 }
             }
             _ => {
-                let (mut raw, mut special) = (0.0, 0.0);
-                for (l, v) in self.leaves.iter().zip(values) {
-                    if *v >= 0.0 {
-                        let earned = l.weight * self.fraction(*v, l.answer_max);
-                        if l.special {
-                            special += earned;
-                        } else {
-                            raw += earned;
-                        }
-                    }
+                let mut acc = [0.0f64; 2];
+                for ((f, s), v) in self.factor[..n].iter().zip(&self.slot[..n]).zip(values) {
+                    acc[(*s & 1) as usize] += v.max(0.0) * f;
                 }
-                let total = settle(self.composite(self.scale(raw), special));
+                let total = settle(self.composite(self.scale(acc[0]), acc[1]));
                 let grade = self.scheme.grades.iter().position(|g| g.contains(total));
                 Quick {
                     total,
@@ -445,16 +485,19 @@ impl<'s> Plan<'s> {
     }
 
     fn quick_dimensions(&self, values: &[f64]) -> Quick {
-        let mut dims = [0.0f64; MAX_DIMENSIONS];
-        let mut online = [0.0f64; MAX_DIMENSIONS];
-        for (l, v) in self.leaves.iter().zip(values) {
-            if let (Some(d), true) = (l.dimension, *v >= 0.0) {
-                let earned = l.weight * v / 100.0;
-                dims[d] += earned;
-                if l.ind.category == Some(Category::Online) {
-                    online[d] += earned;
-                }
-            }
+        let n = values.len();
+        let mut dims = [0.0f64; MAX_DIMENSIONS + 1];
+        let mut online = [0.0f64; MAX_DIMENSIONS + 1];
+        for (((f, s), o), v) in self.factor[..n]
+            .iter()
+            .zip(&self.slot[..n])
+            .zip(&self.online[..n])
+            .zip(values)
+        {
+            let earned = v.max(0.0) * f;
+            let s = (*s as usize).min(MAX_DIMENSIONS);
+            dims[s] += earned;
+            online[s] += earned * o;
         }
         let mut composite = 0.0;
         let mut min_dim = f64::INFINITY;
@@ -544,11 +587,9 @@ impl<'s> Plan<'s> {
         let mut node_max = vec![0.0; self.nodes.len()];
         let mut raw = 0.0;
         let mut special_raw = 0.0;
-        for (l, a) in self.leaves.iter().zip(parsed) {
+        for (i, (l, a)) in self.leaves.iter().zip(parsed).enumerate() {
             let counted = a.as_ref().filter(|a| a.verified);
-            let earned = counted
-                .map(|a| l.weight * self.fraction(a.value, l.answer_max))
-                .unwrap_or(0.0);
+            let earned = counted.map(|a| self.earned(i, a.value)).unwrap_or(0.0);
             match a {
                 None => unanswered.push(l.ind.id.clone()),
                 Some(a) if !a.verified => not_counted.push(l.ind.id.clone()),

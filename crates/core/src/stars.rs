@@ -70,14 +70,14 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
     let mut stage_count = vec![0usize; stage_n];
     let mut stage_answered = vec![0usize; stage_n];
     let mut stage_table = vec![String::new(); stage_n];
-    for (l, a) in plan.leaves.iter().zip(parsed) {
+    for (i, (l, a)) in plan.leaves.iter().zip(parsed).enumerate() {
         let coeff = a
             .as_ref()
             .filter(|a| a.verified)
             .map(|a| a.value)
             .unwrap_or(0.0);
         if let Some(d) = l.dimension {
-            let earned = l.weight * coeff / 100.0;
+            let earned = plan.earned(i, coeff);
             score[d] += earned;
             table[d] = l.ind.table.clone();
             if l.ind.category == Some(Category::Online) {
