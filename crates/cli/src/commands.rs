@@ -18,6 +18,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Sampling { .. }
         | Command::Calendar { .. }
         | Command::Uscc { .. } => crate::calc_cmds::run(cli),
+        Command::Serve(_)
+        | Command::Demo(_)
+        | Command::Migrate(_)
+        | Command::Rescore { .. }
+        | Command::Audit { .. } => crate::server::run(cli),
         Command::Schemes { cmd } => match cmd {
             SchemesCmd::Check { dir } => check(cli, dir.as_deref()),
             SchemesCmd::List => {

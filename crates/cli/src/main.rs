@@ -2,6 +2,7 @@
 //! `--format json`; errors go to stderr with a non-zero exit code.
 
 mod calc_cmds;
+mod server;
 mod commands;
 mod output;
 
@@ -118,6 +119,25 @@ pub enum Command {
     Uscc {
         #[command(subcommand)]
         cmd: UsccCmd,
+    },
+    /// Run the web service (pages and /api/v1) on SQLite or PostgreSQL.
+    Serve(server::ServeArgs),
+    /// Run the web service with a ready demo dataset and print the demo logins.
+    Demo(server::ServeArgs),
+    /// Run pending database migrations.
+    Migrate(server::DbArgs),
+    /// Re-score every stored assessment; with --verify only report differences.
+    Rescore {
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// Report differences without storing anything (exit code 2 if any).
+        #[arg(long)]
+        verify: bool,
+    },
+    /// The hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: server::AuditCmd,
     },
 }
 

@@ -1,0 +1,311 @@
+//! Tianping storage: one repository layer over SQLite (the embedded default) or PostgreSQL,
+//! through sqlx's `Any` driver. Both backends get the same schema from their own migration
+//! folder (`migrations/sqlite`, `migrations/postgres`, append-only, same numbering) and run
+//! the same SQL (`$1` placeholders work on both).
+//!
+//! Writes go through [`Store::begin`], which on SQLite also takes a process-wide write lock so
+//! that a transaction that reads before it writes never fails with `SQLITE_BUSY`.
+//! Every change a caller makes should be recorded in the same transaction with
+//! [`audit::append`]; the log is hash-chained and [`audit::verify`] detects a changed or
+//! deleted entry.
+
+pub mod audit;
+pub mod repo;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use sqlx;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A storage error. `Conflict` is a unique-key violation (the caller names the field);
+/// `Db` carries the driver's message.
+#[derive(Debug)]
+pub enum StoreError {
+    Conflict(String),
+    Db(String),
+    Config(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict(m) => write!(f, "数据冲突（已存在）：{}", m),
+            StoreError::Db(m) => write!(f, "数据库错误：{}", m),
+            StoreError::Config(m) => write!(f, "数据库配置错误：{}", m),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e {
+            if d.is_unique_violation() {
+                return StoreError::Conflict(d.message().to_string());
+            }
+        }
+        StoreError::Db(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Db(format!("迁移失败：{}", e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A write transaction (and, on SQLite, the write lock held until it ends).
+pub struct WriteTx {
+    pub tx: sqlx::Transaction<'static, Any>,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub pool: AnyPool,
+    pub backend: Backend,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// Turn what a user gave as `--database` into a sqlx URL and its backend.
+/// Accepted: `postgres://…` / `postgresql://…`, `sqlite://PATH`, `sqlite:PATH`, or a plain
+/// file path (a SQLite file).
+pub fn normalize_url(input: &str) -> Result<(String, Backend)> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(StoreError::Config(
+            "数据库地址为空；可接受 postgres://… 、sqlite://文件路径 或一个文件路径".into(),
+        ));
+    }
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        return Ok((s.to_string(), Backend::Postgres));
+    }
+    if s.contains("://") && !s.starts_with("sqlite://") {
+        return Err(StoreError::Config(format!(
+            "不支持的数据库地址 “{}”；可接受 postgres://… 、sqlite://文件路径 或一个文件路径",
+            s
+        )));
+    }
+    let path = s
+        .strip_prefix("sqlite://")
+        .or_else(|| s.strip_prefix("sqlite:"))
+        .unwrap_or(s);
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    if path.is_empty() {
+        return Err(StoreError::Config("SQLite 数据库文件路径为空".into()));
+    }
+    if path != ":memory:" {
+        if let Some(parent) = Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() && !parent.exists() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Config(format!("无法创建数据库目录 {}：{}", parent.display(), e))
+                })?;
+            }
+        }
+    }
+    let query = query.unwrap_or("mode=rwc");
+    Ok((format!("sqlite://{}?{}", path, query), Backend::Sqlite))
+}
+
+impl Store {
+    /// Connect (creating a SQLite file on first run) without migrating.
+    pub async fn connect(input: &str) -> Result<Store> {
+        Store::connect_in_schema(input, None).await
+    }
+
+    /// Connect; on PostgreSQL, use `schema` (created if missing) as the search path. Tests use
+    /// this to give each run its own schema.
+    pub async fn connect_in_schema(input: &str, schema: Option<&str>) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalize_url(input)?;
+        let opts = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Config(format!("数据库地址 “{}” 无效：{}", input, e)))?
+            .disable_statement_logging();
+        if let Some(s) = schema {
+            if !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(StoreError::Config(format!(
+                    "schema 名 “{}” 只能含字母、数字、下划线",
+                    s
+                )));
+            }
+        }
+        let schema = schema.map(str::to_string);
+        if let (Some(s), Backend::Postgres) = (&schema, backend) {
+            let pool = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await?;
+            pool.execute(format!("CREATE SCHEMA IF NOT EXISTS {}", s).as_str())
+                .await?;
+            pool.close().await;
+        }
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                let schema = schema.clone();
+                Box::pin(async move {
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                                .await?;
+                        }
+                        Backend::Postgres => {
+                            if let Some(s) = schema {
+                                conn.execute(format!("SET search_path TO {}", s).as_str())
+                                    .await?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Config(format!("无法连接数据库 {}：{}", redact(input), e)))?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Store {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Connect and run pending migrations.
+    pub async fn open(input: &str) -> Result<Store> {
+        let s = Store::connect(input).await?;
+        s.migrate().await?;
+        Ok(s)
+    }
+
+    /// Run pending migrations; returns the versions applied now.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        let before = self.applied_migrations().await.unwrap_or_default();
+        migrator.run(&self.pool).await?;
+        let after = self.applied_migrations().await?;
+        Ok(after.into_iter().filter(|v| !before.contains(v)).collect())
+    }
+
+    async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT version FROM _sqlx_migrations WHERE success = TRUE ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Begin a write transaction.
+    pub async fn begin(&self) -> Result<WriteTx> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _guard: guard })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hide a password in a database URL for messages.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((cred, host)) = rest.split_once('@') {
+            if let Some((user, _)) = cred.split_once(':') {
+                return format!("{}://{}:***@{}", scheme, user, host);
+            }
+        }
+    }
+    url.to_string()
+}
+
+/// Now, as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A timestamp `secs` seconds from now, as stored.
+pub fn now_plus(secs: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(secs))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push_str(&format!("{:02x}", b));
+    }
+    s
+}
+
+/// A fresh random token (32 bytes, hex).
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{:02x}", x)).collect()
+}

@@ -1,0 +1,1076 @@
+//! Repositories: typed rows and the queries the service needs, the same SQL on both
+//! backends. Reads take the pool; writes take the caller's transaction so that a change and
+//! its audit entry commit together.
+
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+use crate::{now, Result, Store};
+
+pub type Tx = Transaction<'static, Any>;
+
+/// Which rows a caller may see (object-level permissions, applied in SQL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything (system administrator).
+    All,
+    /// One enterprise's own data (enterprise members).
+    Enterprise(i64),
+    /// An evaluation body's or a platform's clients (engagements); assessments run by the
+    /// org itself or self-assessments of its clients.
+    Org(i64),
+    /// An expert: only assessments with items assigned to them.
+    Expert(i64),
+    /// Nothing.
+    None,
+}
+
+// ---------------------------------------------------------------- orgs
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Org {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+pub async fn create_org(tx: &mut Tx, kind: &str, name: &str) -> Result<Org> {
+    Ok(
+        sqlx::query_as("INSERT INTO orgs (kind, name, created_at) VALUES ($1, $2, $3) RETURNING *")
+            .bind(kind)
+            .bind(name)
+            .bind(now())
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+pub async fn get_org(s: &Store, id: i64) -> Result<Option<Org>> {
+    Ok(sqlx::query_as("SELECT * FROM orgs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+pub async fn list_orgs(s: &Store, kind: Option<&str>) -> Result<Vec<Org>> {
+    Ok(match kind {
+        Some(k) => {
+            sqlx::query_as("SELECT * FROM orgs WHERE kind = $1 ORDER BY id")
+                .bind(k)
+                .fetch_all(&s.pool)
+                .await?
+        }
+        None => {
+            sqlx::query_as("SELECT * FROM orgs ORDER BY id")
+                .fetch_all(&s.pool)
+                .await?
+        }
+    })
+}
+
+// ---------------------------------------------------------------- users
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: String,
+    pub org_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub disabled: i64,
+    pub created_at: String,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub org_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+}
+
+pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<User> {
+    Ok(sqlx::query_as(
+        "INSERT INTO users (email, name, password_hash, role, org_id, enterprise_id, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING *",
+    )
+    .bind(u.email)
+    .bind(u.name)
+    .bind(u.password_hash)
+    .bind(u.role)
+    .bind(u.org_id)
+    .bind(u.enterprise_id)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn user_by_email(s: &Store, email: &str) -> Result<Option<User>> {
+    Ok(sqlx::query_as("SELECT * FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+pub async fn get_user(s: &Store, id: i64) -> Result<Option<User>> {
+    Ok(sqlx::query_as("SELECT * FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+pub async fn users_of_org(s: &Store, org_id: i64) -> Result<Vec<User>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM users WHERE org_id = $1 ORDER BY id")
+            .bind(org_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn users_of_enterprise(s: &Store, enterprise_id: i64) -> Result<Vec<User>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM users WHERE enterprise_id = $1 ORDER BY id")
+            .bind(enterprise_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn set_user_enterprise(tx: &mut Tx, user_id: i64, enterprise_id: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET enterprise_id = $1 WHERE id = $2")
+        .bind(enterprise_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- sessions, tokens, throttling
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+pub async fn create_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(csrf)
+    .bind(now())
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A live session and its user.
+pub async fn session_user(s: &Store, token_hash: &str) -> Result<Option<(Session, User)>> {
+    let sess: Option<Session> =
+        sqlx::query_as("SELECT * FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now())
+            .fetch_optional(&s.pool)
+            .await?;
+    let Some(sess) = sess else { return Ok(None) };
+    let user = get_user(s, sess.user_id).await?;
+    Ok(user.filter(|u| u.disabled == 0).map(|u| (sess, u)))
+}
+
+pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn create_api_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    name: &str,
+) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1,$2,$3,$4) RETURNING id",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(name)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn api_token_user(s: &Store, token_hash: &str) -> Result<Option<User>> {
+    Ok(sqlx::query_as(
+        "SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .fetch_optional(&s.pool)
+    .await?)
+}
+
+pub async fn record_login_failure(tx: &mut Tx, email: &str) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+        .bind(email)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Failed logins for `email` since `since` (a stored timestamp).
+pub async fn login_failures_since(s: &Store, email: &str, since: &str) -> Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(&s.pool)
+            .await?;
+    Ok(n)
+}
+
+pub async fn clear_login_failures(tx: &mut Tx, email: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1")
+        .bind(email)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- invitations
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Invitation {
+    pub id: i64,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub org_id: Option<i64>,
+    pub role: String,
+    pub email: String,
+    pub name: String,
+    pub invited_by: i64,
+    pub created_at: String,
+    pub expires_at: String,
+    pub used_at: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create_invitation(
+    tx: &mut Tx,
+    token_hash: &str,
+    org_id: Option<i64>,
+    role: &str,
+    email: &str,
+    name: &str,
+    invited_by: i64,
+    expires_at: &str,
+) -> Result<Invitation> {
+    Ok(sqlx::query_as(
+        "INSERT INTO invitations (token_hash, org_id, role, email, name, invited_by, created_at, expires_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *",
+    )
+    .bind(token_hash)
+    .bind(org_id)
+    .bind(role)
+    .bind(email)
+    .bind(name)
+    .bind(invited_by)
+    .bind(now())
+    .bind(expires_at)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn open_invitation(s: &Store, token_hash: &str) -> Result<Option<Invitation>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now())
+    .fetch_optional(&s.pool)
+    .await?)
+}
+
+pub async fn invitations_of_org(s: &Store, org_id: i64) -> Result<Vec<Invitation>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM invitations WHERE org_id = $1 ORDER BY id DESC")
+            .bind(org_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn use_invitation(tx: &mut Tx, id: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---------------------------------------------------------------- enterprises
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Enterprise {
+    pub id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub registered_address: String,
+    pub operating_address: String,
+    pub legal_representative: String,
+    pub industry_code: String,
+    pub headcount: i64,
+    pub enterprise_type: Option<String>,
+    pub category: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The editable fields of an enterprise.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct EnterpriseFields {
+    pub uscc: String,
+    pub name: String,
+    pub registered_address: String,
+    pub operating_address: String,
+    pub legal_representative: String,
+    pub industry_code: String,
+    pub headcount: i64,
+    pub enterprise_type: Option<String>,
+    pub category: Option<String>,
+}
+
+pub async fn create_enterprise(tx: &mut Tx, f: &EnterpriseFields) -> Result<Enterprise> {
+    let t = now();
+    Ok(sqlx::query_as(
+        "INSERT INTO enterprises (uscc, name, registered_address, operating_address, legal_representative, \
+         industry_code, headcount, enterprise_type, category, created_at, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *",
+    )
+    .bind(&f.uscc)
+    .bind(&f.name)
+    .bind(&f.registered_address)
+    .bind(&f.operating_address)
+    .bind(&f.legal_representative)
+    .bind(&f.industry_code)
+    .bind(f.headcount)
+    .bind(&f.enterprise_type)
+    .bind(&f.category)
+    .bind(&t)
+    .bind(&t)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn update_enterprise(tx: &mut Tx, id: i64, f: &EnterpriseFields) -> Result<Enterprise> {
+    Ok(sqlx::query_as(
+        "UPDATE enterprises SET uscc=$1, name=$2, registered_address=$3, operating_address=$4, \
+         legal_representative=$5, industry_code=$6, headcount=$7, enterprise_type=$8, category=$9, \
+         updated_at=$10 WHERE id=$11 RETURNING *",
+    )
+    .bind(&f.uscc)
+    .bind(&f.name)
+    .bind(&f.registered_address)
+    .bind(&f.operating_address)
+    .bind(&f.legal_representative)
+    .bind(&f.industry_code)
+    .bind(f.headcount)
+    .bind(&f.enterprise_type)
+    .bind(&f.category)
+    .bind(now())
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn get_enterprise(s: &Store, id: i64) -> Result<Option<Enterprise>> {
+    Ok(sqlx::query_as("SELECT * FROM enterprises WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+pub async fn enterprise_by_uscc(s: &Store, uscc: &str) -> Result<Option<Enterprise>> {
+    Ok(sqlx::query_as("SELECT * FROM enterprises WHERE uscc = $1")
+        .bind(uscc)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+const ENTERPRISE_SCOPE: &str = "(($1 = 'all') OR ($1 = 'enterprise' AND e.id = $2) \
+     OR ($1 = 'org' AND EXISTS (SELECT 1 FROM engagements g WHERE g.enterprise_id = e.id AND g.org_id = $2)))";
+
+fn scope_args(scope: Scope) -> (&'static str, i64) {
+    match scope {
+        Scope::All => ("all", 0),
+        Scope::Enterprise(id) => ("enterprise", id),
+        Scope::Org(id) => ("org", id),
+        Scope::Expert(id) => ("expert", id),
+        Scope::None => ("none", 0),
+    }
+}
+
+/// Enterprises visible in `scope`, by id, with the total count.
+pub async fn list_enterprises(
+    s: &Store,
+    scope: Scope,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Enterprise>, i64)> {
+    let (k, id) = scope_args(scope);
+    let rows = sqlx::query_as(&format!(
+        "SELECT e.* FROM enterprises e WHERE {} ORDER BY e.id LIMIT $3 OFFSET $4",
+        ENTERPRISE_SCOPE
+    ))
+    .bind(k)
+    .bind(id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&s.pool)
+    .await?;
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM enterprises e WHERE {}",
+        ENTERPRISE_SCOPE
+    ))
+    .bind(k)
+    .bind(id)
+    .fetch_one(&s.pool)
+    .await?;
+    Ok((rows, n))
+}
+
+pub async fn enterprise_visible(s: &Store, scope: Scope, id: i64) -> Result<Option<Enterprise>> {
+    let (k, sid) = scope_args(scope);
+    Ok(sqlx::query_as(&format!(
+        "SELECT e.* FROM enterprises e WHERE e.id = $3 AND {}",
+        ENTERPRISE_SCOPE
+    ))
+    .bind(k)
+    .bind(sid)
+    .bind(id)
+    .fetch_optional(&s.pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Site {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub name: String,
+    pub address: String,
+    pub headcount: i64,
+}
+
+pub async fn sites(s: &Store, enterprise_id: i64) -> Result<Vec<Site>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM sites WHERE enterprise_id = $1 ORDER BY id")
+            .bind(enterprise_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn add_site(
+    tx: &mut Tx,
+    enterprise_id: i64,
+    name: &str,
+    address: &str,
+    headcount: i64,
+) -> Result<Site> {
+    Ok(sqlx::query_as(
+        "INSERT INTO sites (enterprise_id, name, address, headcount) VALUES ($1,$2,$3,$4) RETURNING *",
+    )
+    .bind(enterprise_id)
+    .bind(name)
+    .bind(address)
+    .bind(headcount)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn delete_site(tx: &mut Tx, enterprise_id: i64, site_id: i64) -> Result<Option<Site>> {
+    Ok(
+        sqlx::query_as("DELETE FROM sites WHERE id = $1 AND enterprise_id = $2 RETURNING *")
+            .bind(site_id)
+            .bind(enterprise_id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+pub async fn engage(tx: &mut Tx, org_id: i64, enterprise_id: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO engagements (org_id, enterprise_id, created_at) VALUES ($1,$2,$3) \
+         ON CONFLICT (org_id, enterprise_id) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(enterprise_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn engaged_orgs(s: &Store, enterprise_id: i64) -> Result<Vec<Org>> {
+    Ok(sqlx::query_as(
+        "SELECT o.* FROM orgs o JOIN engagements g ON g.org_id = o.id WHERE g.enterprise_id = $1 ORDER BY o.id",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+pub async fn is_engaged(s: &Store, org_id: i64, enterprise_id: i64) -> Result<bool> {
+    let r: Option<(i64,)> =
+        sqlx::query_as("SELECT org_id FROM engagements WHERE org_id = $1 AND enterprise_id = $2")
+            .bind(org_id)
+            .bind(enterprise_id)
+            .fetch_optional(&s.pool)
+            .await?;
+    Ok(r.is_some())
+}
+
+// ---------------------------------------------------------------- assessments
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Assessment {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub org_id: Option<i64>,
+    pub scheme: String,
+    pub variant: Option<String>,
+    pub profile_name: Option<String>,
+    #[serde(skip)]
+    pub profile_text: Option<String>,
+    pub profile_hash: Option<String>,
+    pub mode: String,
+    pub title: String,
+    pub current_stars: i64,
+    pub first_application: i64,
+    pub status: String,
+    pub revision: i64,
+    pub created_by: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub submitted_at: Option<String>,
+    pub submitted_by: Option<i64>,
+    pub scheme_version: Option<String>,
+    pub engine_version: Option<String>,
+    #[serde(skip)]
+    pub result_json: Option<String>,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    pub result_at: Option<String>,
+}
+
+pub struct NewAssessment<'a> {
+    pub enterprise_id: i64,
+    pub org_id: Option<i64>,
+    pub scheme: &'a str,
+    pub variant: Option<&'a str>,
+    pub profile_name: Option<&'a str>,
+    pub profile_text: Option<&'a str>,
+    pub profile_hash: Option<&'a str>,
+    pub mode: &'a str,
+    pub title: &'a str,
+    pub current_stars: i64,
+    pub first_application: bool,
+    pub created_by: i64,
+}
+
+pub async fn create_assessment(tx: &mut Tx, a: &NewAssessment<'_>) -> Result<Assessment> {
+    let t = now();
+    Ok(sqlx::query_as(
+        "INSERT INTO assessments (enterprise_id, org_id, scheme, variant, profile_name, profile_text, \
+         profile_hash, mode, title, current_stars, first_application, status, revision, created_by, \
+         created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'draft',0,$12,$13,$14) RETURNING *",
+    )
+    .bind(a.enterprise_id)
+    .bind(a.org_id)
+    .bind(a.scheme)
+    .bind(a.variant)
+    .bind(a.profile_name)
+    .bind(a.profile_text)
+    .bind(a.profile_hash)
+    .bind(a.mode)
+    .bind(a.title)
+    .bind(a.current_stars)
+    .bind(a.first_application as i64)
+    .bind(a.created_by)
+    .bind(&t)
+    .bind(&t)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn get_assessment(s: &Store, id: i64) -> Result<Option<Assessment>> {
+    Ok(sqlx::query_as("SELECT * FROM assessments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+/// Re-read an assessment inside a write transaction (to check its status under the lock).
+pub async fn get_assessment_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment>> {
+    Ok(sqlx::query_as("SELECT * FROM assessments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+const ASSESSMENT_SCOPE: &str = "(($1 = 'all') OR ($1 = 'enterprise' AND a.enterprise_id = $2) \
+     OR ($1 = 'org' AND (a.org_id = $2 OR (a.org_id IS NULL AND EXISTS \
+        (SELECT 1 FROM engagements g WHERE g.enterprise_id = a.enterprise_id AND g.org_id = $2)))) \
+     OR ($1 = 'expert' AND EXISTS (SELECT 1 FROM assignments s WHERE s.assessment_id = a.id AND s.expert_id = $2)))";
+
+/// Assessments visible in `scope`, newest first, optionally of one enterprise.
+pub async fn list_assessments(
+    s: &Store,
+    scope: Scope,
+    enterprise_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Assessment>, i64)> {
+    let (k, id) = scope_args(scope);
+    let filter = "($3 = 0 OR a.enterprise_id = $3)";
+    let rows = sqlx::query_as(&format!(
+        "SELECT a.* FROM assessments a WHERE {} AND {} ORDER BY a.id DESC LIMIT $4 OFFSET $5",
+        ASSESSMENT_SCOPE, filter
+    ))
+    .bind(k)
+    .bind(id)
+    .bind(enterprise_id.unwrap_or(0))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&s.pool)
+    .await?;
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM assessments a WHERE {} AND {}",
+        ASSESSMENT_SCOPE, filter
+    ))
+    .bind(k)
+    .bind(id)
+    .bind(enterprise_id.unwrap_or(0))
+    .fetch_one(&s.pool)
+    .await?;
+    Ok((rows, n))
+}
+
+pub async fn assessment_visible(s: &Store, scope: Scope, id: i64) -> Result<Option<Assessment>> {
+    let (k, sid) = scope_args(scope);
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.* FROM assessments a WHERE a.id = $3 AND {}",
+        ASSESSMENT_SCOPE
+    ))
+    .bind(k)
+    .bind(sid)
+    .bind(id)
+    .fetch_optional(&s.pool)
+    .await?)
+}
+
+/// Every assessment id (for rescoring).
+pub async fn all_assessment_ids(s: &Store) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM assessments ORDER BY id")
+        .fetch_all(&s.pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The stored result of an assessment.
+pub struct StoredResult<'a> {
+    pub scheme_version: &'a str,
+    pub engine_version: &'a str,
+    pub result_json: &'a str,
+    pub score: Option<f64>,
+    pub grade: Option<&'a str>,
+    pub stars: Option<i64>,
+}
+
+/// Bump the revision and store the result; returns the new revision.
+pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool) -> Result<i64> {
+    let t = now();
+    let (rev,): (i64,) = sqlx::query_as(
+        "UPDATE assessments SET revision = revision + $1, updated_at = $2, scheme_version = $3, \
+         engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9 \
+         WHERE id = $10 RETURNING revision",
+    )
+    .bind(bump as i64)
+    .bind(&t)
+    .bind(r.scheme_version)
+    .bind(r.engine_version)
+    .bind(r.result_json)
+    .bind(r.score)
+    .bind(r.grade)
+    .bind(r.stars)
+    .bind(&t)
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(rev)
+}
+
+/// Bump the revision without touching the result; returns the new revision.
+pub async fn bump_revision(tx: &mut Tx, id: i64) -> Result<i64> {
+    let (rev,): (i64,) = sqlx::query_as(
+        "UPDATE assessments SET revision = revision + 1, updated_at = $1 WHERE id = $2 RETURNING revision",
+    )
+    .bind(now())
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(rev)
+}
+
+/// Lock an assessment: draft → submitted. False if it was not a draft.
+pub async fn submit_assessment(tx: &mut Tx, id: i64, by: i64) -> Result<bool> {
+    let t = now();
+    let r = sqlx::query(
+        "UPDATE assessments SET status = 'submitted', submitted_at = $1, submitted_by = $2, updated_at = $3 \
+         WHERE id = $4 AND status = 'draft'",
+    )
+    .bind(&t)
+    .bind(by)
+    .bind(&t)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---------------------------------------------------------------- answers
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct AnswerRow {
+    pub assessment_id: i64,
+    pub indicator_id: String,
+    pub value_json: Option<String>,
+    pub note: String,
+    pub source: Option<String>,
+    pub revision: i64,
+    pub updated_by: i64,
+    pub updated_at: String,
+}
+
+pub async fn answers(s: &Store, assessment_id: i64) -> Result<Vec<AnswerRow>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM answers WHERE assessment_id = $1 ORDER BY indicator_id")
+            .bind(assessment_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn answers_tx(tx: &mut Tx, assessment_id: i64) -> Result<Vec<AnswerRow>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM answers WHERE assessment_id = $1 ORDER BY indicator_id")
+            .bind(assessment_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
+}
+
+pub async fn answer_tx(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+) -> Result<Option<AnswerRow>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM answers WHERE assessment_id = $1 AND indicator_id = $2")
+            .bind(assessment_id)
+            .bind(indicator)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+pub struct AnswerWrite<'a> {
+    pub assessment_id: i64,
+    pub indicator_id: &'a str,
+    pub value_json: Option<&'a str>,
+    pub note: &'a str,
+    pub source: Option<&'a str>,
+    pub revision: i64,
+    pub by: i64,
+    /// Set when the change is one expert's own score.
+    pub expert_id: Option<i64>,
+}
+
+/// Upsert the current answer and keep the change as a version.
+pub async fn put_answer(tx: &mut Tx, w: &AnswerWrite<'_>) -> Result<()> {
+    let t = now();
+    sqlx::query(
+        "INSERT INTO answers (assessment_id, indicator_id, value_json, note, source, revision, updated_by, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (assessment_id, indicator_id) DO UPDATE SET \
+         value_json = excluded.value_json, note = excluded.note, source = excluded.source, \
+         revision = excluded.revision, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(w.assessment_id)
+    .bind(w.indicator_id)
+    .bind(w.value_json)
+    .bind(w.note)
+    .bind(w.source)
+    .bind(w.revision)
+    .bind(w.by)
+    .bind(&t)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO answer_versions (assessment_id, indicator_id, revision, value_json, note, source, \
+         expert_id, changed_by, changed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+    )
+    .bind(w.assessment_id)
+    .bind(w.indicator_id)
+    .bind(w.revision)
+    .bind(w.value_json)
+    .bind(w.note)
+    .bind(w.source)
+    .bind(w.expert_id)
+    .bind(w.by)
+    .bind(&t)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AnswerVersion {
+    pub id: i64,
+    pub assessment_id: i64,
+    pub indicator_id: String,
+    pub revision: i64,
+    pub value_json: Option<String>,
+    pub note: String,
+    pub source: Option<String>,
+    pub expert_id: Option<i64>,
+    pub changed_by: i64,
+    pub changed_at: String,
+}
+
+pub async fn answer_versions(
+    s: &Store,
+    assessment_id: i64,
+    indicator: Option<&str>,
+) -> Result<Vec<AnswerVersion>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM answer_versions WHERE assessment_id = $1 AND ($2 = '' OR indicator_id = $2) ORDER BY id DESC",
+    )
+    .bind(assessment_id)
+    .bind(indicator.unwrap_or(""))
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+// ---------------------------------------------------------------- experts
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Assignment {
+    pub assessment_id: i64,
+    pub indicator_id: String,
+    pub expert_id: i64,
+    pub assigned_by: i64,
+    pub assigned_at: String,
+}
+
+pub async fn assign(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+    expert_id: i64,
+    by: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO assignments (assessment_id, indicator_id, expert_id, assigned_by, assigned_at) \
+         VALUES ($1,$2,$3,$4,$5) ON CONFLICT (assessment_id, indicator_id, expert_id) DO NOTHING",
+    )
+    .bind(assessment_id)
+    .bind(indicator)
+    .bind(expert_id)
+    .bind(by)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn unassign(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+    expert_id: i64,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "DELETE FROM assignments WHERE assessment_id = $1 AND indicator_id = $2 AND expert_id = $3",
+    )
+    .bind(assessment_id)
+    .bind(indicator)
+    .bind(expert_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn assignments(s: &Store, assessment_id: i64) -> Result<Vec<Assignment>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM assignments WHERE assessment_id = $1 ORDER BY indicator_id, expert_id",
+    )
+    .bind(assessment_id)
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct ExpertScore {
+    pub assessment_id: i64,
+    pub indicator_id: String,
+    pub expert_id: i64,
+    pub value: f64,
+    pub note: String,
+    pub updated_at: String,
+}
+
+pub async fn put_expert_score(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+    expert_id: i64,
+    value: f64,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO expert_scores (assessment_id, indicator_id, expert_id, value, note, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (assessment_id, indicator_id, expert_id) DO UPDATE SET \
+         value = excluded.value, note = excluded.note, updated_at = excluded.updated_at",
+    )
+    .bind(assessment_id)
+    .bind(indicator)
+    .bind(expert_id)
+    .bind(value)
+    .bind(note)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn expert_scores_tx(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+) -> Result<Vec<ExpertScore>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM expert_scores WHERE assessment_id = $1 AND indicator_id = $2 ORDER BY expert_id",
+    )
+    .bind(assessment_id)
+    .bind(indicator)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn expert_scores(s: &Store, assessment_id: i64) -> Result<Vec<ExpertScore>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM expert_scores WHERE assessment_id = $1 ORDER BY indicator_id, expert_id",
+    )
+    .bind(assessment_id)
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+// ---------------------------------------------------------------- evidence
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Evidence {
+    pub id: i64,
+    pub assessment_id: i64,
+    pub indicator_id: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_by: i64,
+    pub uploaded_at: String,
+}
+
+/// Store the bytes once per content hash and attach them to an item.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_evidence(
+    tx: &mut Tx,
+    assessment_id: i64,
+    indicator: &str,
+    sha256: &str,
+    data: &[u8],
+    file_name: &str,
+    content_type: &str,
+    by: i64,
+) -> Result<Evidence> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, data) VALUES ($1,$2,$3) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(data.len() as i64)
+    .bind(data.to_vec())
+    .execute(&mut **tx)
+    .await?;
+    Ok(sqlx::query_as(
+        "INSERT INTO evidence (assessment_id, indicator_id, sha256, file_name, content_type, size, uploaded_by, uploaded_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *",
+    )
+    .bind(assessment_id)
+    .bind(indicator)
+    .bind(sha256)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(data.len() as i64)
+    .bind(by)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn evidence_of(s: &Store, assessment_id: i64) -> Result<Vec<Evidence>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM evidence WHERE assessment_id = $1 ORDER BY id")
+            .bind(assessment_id)
+            .fetch_all(&s.pool)
+            .await?,
+    )
+}
+
+pub async fn get_evidence(s: &Store, id: i64) -> Result<Option<Evidence>> {
+    Ok(sqlx::query_as("SELECT * FROM evidence WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&s.pool)
+        .await?)
+}
+
+pub async fn blob(s: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let r: Option<(Vec<u8>,)> = sqlx::query_as("SELECT data FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&s.pool)
+        .await?;
+    Ok(r.map(|x| x.0))
+}

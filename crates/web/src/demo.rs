@@ -1,0 +1,628 @@
+//! The demo dataset: an evaluation body with an admin, auditors, experts and a decider; a
+//! platform with an operator; a system administrator; several enterprises of different types
+//! and categories; assessments in every scheme, some submitted and some in progress.
+//! Seeding is idempotent: a database that already has users is left as it is.
+
+use serde_json::{json, Value};
+use tianping_core::{AnswerKind, Method, Plan};
+use tianping_store::audit::{self, Actor};
+use tianping_store::repo::{self, NewUser};
+
+use crate::auth;
+use crate::service::{self, AssessmentInput, EnterpriseInput};
+use crate::AppState;
+
+pub const PASSWORD: &str = "tianping-demo";
+
+/// (email, role, what they can try)
+pub const LOGINS: &[(&str, &str, &str)] = &[
+    (
+        "admin@tianping.demo",
+        "sysadmin",
+        "系统管理员：机构、平台、审计日志",
+    ),
+    (
+        "admin@body.demo",
+        "body_admin",
+        "评价机构管理员：邀请人员、现场评价",
+    ),
+    ("auditor@body.demo", "auditor", "审核员：现场评价、指派专家"),
+    ("auditor2@body.demo", "auditor", "审核员"),
+    (
+        "expert1@body.demo",
+        "expert",
+        "评价专家：只看到指派给自己的指标",
+    ),
+    ("expert2@body.demo", "expert", "评价专家"),
+    ("expert3@body.demo", "expert", "评价专家"),
+    (
+        "decider@body.demo",
+        "decider",
+        "决定人员：查看本机构客户的评价",
+    ),
+    (
+        "operator@platform.demo",
+        "operator",
+        "平台运营方：为线上指标提供平台数据",
+    ),
+    (
+        "xinghe@ent.demo",
+        "enterprise",
+        "星河智能制造（制造业，代工型）",
+    ),
+    ("yunfan@ent.demo", "enterprise", "云帆信息技术（技术服务）"),
+    ("haiyue@ent.demo", "enterprise", "海岳物流（线下服务）"),
+    ("hefeng@ent.demo", "enterprise", "禾丰食品零售（消费服务）"),
+];
+
+/// Complete a USCC from its first 16 characters (adds the GB 11714 and GB 32100 checks).
+pub fn complete_uscc(first16: &str) -> String {
+    use tianping_calc::uscc::{check_char, organization_check_char};
+    let mut code = first16.to_string();
+    code.push(organization_check_char(&first16[8..16]).unwrap_or('0'));
+    code.push(check_char(&code).unwrap_or('0'));
+    code
+}
+
+/// A small deterministic generator, so the demo is the same every time.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as f64) / ((1u64 << 31) as f64)
+    }
+}
+
+/// An answer for a leaf: good but not perfect (quality 0..1 lifts it).
+fn answer_for(plan: &Plan, i: usize, rng: &mut Lcg, quality: f64, source: &str) -> Value {
+    let l = &plan.leaves[i];
+    let r = rng.next();
+    match plan.kind {
+        AnswerKind::Level => {
+            json!(((2.0 + 3.0 * (quality * 0.6 + r * 0.4)).round()).clamp(0.0, 5.0))
+        }
+        AnswerKind::Points => {
+            let max = l.answer_max;
+            let x =
+                |r: f64| ((max * (0.55 + 0.45 * (quality * 0.6 + r * 0.4))) * 2.0).floor() / 2.0;
+            if l.ind.likert {
+                json!({"likert": [4, 5, (3.0 + 2.0 * r).round()]})
+            } else if l.ind.expert_panel {
+                json!({"experts": [x(r), x(rng.next()), x(rng.next())]})
+            } else {
+                json!(x(r))
+            }
+        }
+        AnswerKind::Coefficient => {
+            let v = (55.0 + 45.0 * (quality * 0.6 + r * 0.4)).round().min(100.0);
+            if plan.scheme.method == Method::Dimensions {
+                json!({"value": v, "source": source, "verified": source != "self"})
+            } else {
+                json!(v)
+            }
+        }
+    }
+}
+
+async fn user(
+    st: &AppState,
+    email: &str,
+    name: &str,
+    role: &str,
+    org: Option<i64>,
+    ent: Option<i64>,
+    hash: &str,
+) -> Result<repo::User, String> {
+    let mut tx = st.store.begin().await.map_err(|e| e.to_string())?;
+    let u = repo::create_user(
+        &mut tx,
+        &NewUser {
+            email,
+            name,
+            password_hash: hash,
+            role,
+            org_id: org,
+            enterprise_id: ent,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    audit::append(
+        &mut tx,
+        &Actor::system(),
+        "demo_create",
+        "user",
+        &u.id.to_string(),
+        None,
+        Some(&json!(u)),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(u)
+}
+
+/// Answer `share` of an assessment's items (all when 1.0) in one transaction, store the
+/// result, and optionally submit.
+#[allow(clippy::too_many_arguments)]
+async fn fill(
+    st: &AppState,
+    a: &repo::Assessment,
+    by: &repo::User,
+    share: f64,
+    quality: f64,
+    source: &str,
+    seed: u64,
+    submit: bool,
+) -> Result<(), String> {
+    let scheme = service::scheme_of(st, &a.scheme).map_err(|e| e.detail())?;
+    let plan = Plan::new(scheme, a.variant.as_deref(), None).map_err(|e| e.0)?;
+    let mut rng = Lcg(seed);
+    let n = ((plan.leaves.len() as f64) * share).round() as usize;
+    let mut tx = st.store.begin().await.map_err(|e| e.to_string())?;
+    let rev = repo::bump_revision(&mut tx, a.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    for i in 0..n.min(plan.leaves.len()) {
+        let v = answer_for(&plan, i, &mut rng, quality, source);
+        let vj = v.to_string();
+        let src = (scheme.method == Method::Dimensions).then_some(source);
+        repo::put_answer(
+            &mut tx,
+            &repo::AnswerWrite {
+                assessment_id: a.id,
+                indicator_id: &plan.leaves[i].ind.id,
+                value_json: Some(&vj),
+                note: "",
+                source: src,
+                revision: rev,
+                by: by.id,
+                expert_id: None,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    let rows = repo::answers_tx(&mut tx, a.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let scored = service::score(st, a, &rows).map_err(|e| e.detail())?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), false)
+        .await
+        .map_err(|e| e.to_string())?;
+    audit::append(
+        &mut tx,
+        &service::actor(by),
+        "demo_answers",
+        "assessment",
+        &a.id.to_string(),
+        None,
+        Some(&json!({"answers": rows.len(), "score": scored.score})),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    if submit {
+        service::submit(st, by, a.id)
+            .await
+            .map_err(|e| e.detail())?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn assessment(
+    st: &AppState,
+    by: &repo::User,
+    ent: i64,
+    scheme: &str,
+    variant: &str,
+    title: &str,
+    stars: i64,
+    first: bool,
+) -> Result<repo::Assessment, String> {
+    service::create_assessment(
+        st,
+        by,
+        &AssessmentInput {
+            enterprise_id: ent.to_string(),
+            scheme: scheme.into(),
+            variant: variant.into(),
+            title: title.into(),
+            profile: String::new(),
+            current_stars: if stars > 0 {
+                stars.to_string()
+            } else {
+                String::new()
+            },
+            first_application: if stars > 0 {
+                first.to_string()
+            } else {
+                String::new()
+            },
+        },
+    )
+    .await
+    .map_err(|e| e.detail())
+}
+
+/// Seed the demo dataset unless the database already has users. Returns whether it seeded.
+pub async fn seed(st: &AppState) -> Result<bool, String> {
+    let (n,): (i64,) = tianping_store::sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&st.store.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if n > 0 {
+        return Ok(false);
+    }
+    let hash = auth::hash_password_async(PASSWORD.to_string())
+        .await
+        .map_err(|e| e.detail())?;
+    let sys = user(
+        st,
+        "admin@tianping.demo",
+        "系统管理员",
+        "sysadmin",
+        None,
+        None,
+        &hash,
+    )
+    .await?;
+    let body = service::create_org(st, &sys, "body", "华信评价认证中心")
+        .await
+        .map_err(|e| e.detail())?;
+    let platform = service::create_org(st, &sys, "platform", "长江工业互联网平台")
+        .await
+        .map_err(|e| e.detail())?;
+    let _admin = user(
+        st,
+        "admin@body.demo",
+        "周敏（机构管理员）",
+        "body_admin",
+        Some(body.id),
+        None,
+        &hash,
+    )
+    .await?;
+    let auditor = user(
+        st,
+        "auditor@body.demo",
+        "李强（审核员）",
+        "auditor",
+        Some(body.id),
+        None,
+        &hash,
+    )
+    .await?;
+    let _auditor2 = user(
+        st,
+        "auditor2@body.demo",
+        "王芳（审核员）",
+        "auditor",
+        Some(body.id),
+        None,
+        &hash,
+    )
+    .await?;
+    let mut experts = Vec::new();
+    for (i, name) in ["陈静（专家）", "赵磊（专家）", "孙悦（专家）"]
+        .iter()
+        .enumerate()
+    {
+        experts.push(
+            user(
+                st,
+                &format!("expert{}@body.demo", i + 1),
+                name,
+                "expert",
+                Some(body.id),
+                None,
+                &hash,
+            )
+            .await?,
+        );
+    }
+    let _decider = user(
+        st,
+        "decider@body.demo",
+        "刘洋（决定人员）",
+        "decider",
+        Some(body.id),
+        None,
+        &hash,
+    )
+    .await?;
+    let _operator = user(
+        st,
+        "operator@platform.demo",
+        "何平（平台运营）",
+        "operator",
+        Some(platform.id),
+        None,
+        &hash,
+    )
+    .await?;
+
+    // enterprises: (email, person, name, uscc prefix, industry, headcount, 000 type, 001 category)
+    let ents = [
+        (
+            "xinghe@ent.demo",
+            "张伟",
+            "星河智能制造有限公司",
+            "9132050076",
+            "C3511",
+            860,
+            "odm-oem",
+            "manufacturing",
+            "江苏省苏州市工业园区星湖街 88 号",
+        ),
+        (
+            "yunfan@ent.demo",
+            "黄丽",
+            "云帆信息技术服务有限公司",
+            "9131011532",
+            "I6510",
+            240,
+            "tech-service",
+            "producer-services",
+            "上海市浦东新区张江路 200 号",
+        ),
+        (
+            "haiyue@ent.demo",
+            "吴涛",
+            "海岳物流有限公司",
+            "9137020012",
+            "G5411",
+            1320,
+            "offline-service",
+            "producer-services",
+            "山东省青岛市黄岛区港城路 9 号",
+        ),
+        (
+            "hefeng@ent.demo",
+            "郑洁",
+            "禾丰食品零售有限公司",
+            "9144010645",
+            "F5211",
+            95,
+            "business-service",
+            "consumer-services",
+            "广东省广州市天河区体育西路 51 号",
+        ),
+    ];
+    let mut members = Vec::new();
+    for (i, (email, person, name, pre, ind, hc, t, c, addr)) in ents.iter().enumerate() {
+        let prefix16 = format!("{}{:06}", pre, 100_000 + i * 7_919);
+        let uscc = complete_uscc(&prefix16[..16]);
+        let u = service::signup(
+            st,
+            &service::SignupInput {
+                email: email.to_string(),
+                user_name: person.to_string(),
+                password: PASSWORD.into(),
+                enterprise: EnterpriseInput {
+                    uscc,
+                    name: name.to_string(),
+                    registered_address: addr.to_string(),
+                    operating_address: addr.to_string(),
+                    legal_representative: person.to_string(),
+                    industry_code: ind.to_string(),
+                    headcount: hc.to_string(),
+                    enterprise_type: t.to_string(),
+                    category: c.to_string(),
+                },
+            },
+        )
+        .await
+        .map_err(|e| format!("{}: {}", name, e.detail()))?;
+        let eid = u.enterprise_id.unwrap_or(0);
+        service::engage(st, &u, eid, body.id)
+            .await
+            .map_err(|e| e.detail())?;
+        if i < 2 {
+            service::engage(st, &u, eid, platform.id)
+                .await
+                .map_err(|e| e.detail())?;
+        }
+        service::add_site(
+            st,
+            &u,
+            eid,
+            &service::SiteInput {
+                name: "总部".into(),
+                address: addr.to_string(),
+                headcount: (hc * 2 / 3).to_string(),
+            },
+        )
+        .await
+        .map_err(|e| e.detail())?;
+        service::add_site(
+            st,
+            &u,
+            eid,
+            &service::SiteInput {
+                name: "分厂/分支".into(),
+                address: String::new(),
+                headcount: (hc - hc * 2 / 3).to_string(),
+            },
+        )
+        .await
+        .map_err(|e| e.detail())?;
+        members.push((u, eid));
+    }
+    let (xinghe, e1) = &members[0];
+    let (yunfan, e2) = &members[1];
+    let (haiyue, e3) = &members[2];
+    let (hefeng, e4) = &members[3];
+
+    // 001: digital levels, finished self-assessment
+    let a = assessment(
+        st,
+        xinghe,
+        *e1,
+        "t-sdditai-5121-2023",
+        "manufacturing",
+        "2025 数字化水平自评",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, xinghe, 1.0, 0.7, "self", 11, true).await?;
+    // 001 in progress for a service enterprise
+    let a = assessment(
+        st,
+        hefeng,
+        *e4,
+        "t-sdditai-5121-2023",
+        "consumer-services",
+        "数字化水平自评（进行中）",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, hefeng, 0.4, 0.4, "self", 12, false).await?;
+    // 004: capability, in progress self-assessment
+    let a = assessment(
+        st,
+        yunfan,
+        *e2,
+        "t-cic-capability",
+        "",
+        "企业能力体系建设自评",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, yunfan, 0.6, 0.6, "self", 13, false).await?;
+    // 003: certification checklist on site, finished, with experts assigned
+    let a = assessment(
+        st,
+        &auditor,
+        *e1,
+        "eepc-certification",
+        "",
+        "履约能力评价体系认证 初次审核",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, &auditor, 1.0, 0.8, "onsite", 14, false).await?;
+    let scheme = service::scheme_of(st, "eepc-certification").map_err(|e| e.detail())?;
+    for (k, ind) in scheme.indicators.iter().take(6).enumerate() {
+        service::assign_expert(st, &auditor, a.id, &ind.id, experts[k % 3].id, false)
+            .await
+            .map_err(|e| e.detail())?;
+        service::assign_expert(st, &auditor, a.id, &ind.id, experts[(k + 1) % 3].id, false)
+            .await
+            .map_err(|e| e.detail())?;
+    }
+    service::submit(st, &auditor, a.id)
+        .await
+        .map_err(|e| e.detail())?;
+    // 004 on site, in progress, experts assigned to expert-panel items
+    let a = assessment(
+        st,
+        &auditor,
+        *e3,
+        "t-cic-capability",
+        "",
+        "企业能力体系建设评价（现场）",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, &auditor, 0.5, 0.6, "onsite", 15, false).await?;
+    let scheme = service::scheme_of(st, "t-cic-capability").map_err(|e| e.detail())?;
+    for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
+        for ex in &experts {
+            service::assign_expert(st, &auditor, a.id, &ind.id, ex.id, false)
+                .await
+                .map_err(|e| e.detail())?;
+        }
+    }
+    // 002: SME service quality, on site, in progress
+    let a = assessment(
+        st,
+        &auditor,
+        *e3,
+        "sme-service-2020",
+        "",
+        "中小企业服务质量测评",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, &auditor, 0.7, 0.5, "onsite", 16, false).await?;
+    // 002 finished
+    let a = assessment(
+        st,
+        &auditor,
+        *e2,
+        "sme-service-2020",
+        "",
+        "中小企业服务质量测评 2025",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, &auditor, 1.0, 0.8, "onsite", 17, true).await?;
+    // 000: stars; a self-assessment in progress (self-declared answers, unverified) …
+    let a = assessment(
+        st,
+        xinghe,
+        *e1,
+        "t11-aii-001-2020",
+        "odm-oem",
+        "上云企业履约能力自评",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, xinghe, 0.5, 0.6, "self", 18, false).await?;
+    // … an on-site evaluation finished for an enterprise holding 3★ …
+    let a = assessment(
+        st,
+        &auditor,
+        *e2,
+        "t11-aii-001-2020",
+        "tech-service",
+        "上云企业履约能力评价（现场审查）",
+        3,
+        false,
+    )
+    .await?;
+    fill(st, &a, &auditor, 1.0, 0.9, "onsite", 19, true).await?;
+    // … and a first application by a logistics enterprise, on site, in progress
+    let a = assessment(
+        st,
+        &auditor,
+        *e3,
+        "t11-aii-001-2020",
+        "offline-service",
+        "上云企业履约能力评价（首次申请）",
+        0,
+        true,
+    )
+    .await?;
+    fill(st, &a, &auditor, 0.3, 0.5, "onsite", 20, false).await?;
+    let _ = haiyue;
+    Ok(true)
+}
+
+/// The text printed when the demo starts.
+pub fn banner(addr: &str, database: &str) -> String {
+    let mut s = format!(
+        "天平 Tianping 演示已启动 / demo running\n  地址 address: http://{}/\n  数据库 database: {}\n  所有演示账号的密码 password for every demo login: {}\n\n  演示账号 demo logins:\n",
+        addr,
+        tianping_store::redact(database),
+        PASSWORD
+    );
+    for (email, role, what) in LOGINS {
+        s.push_str(&format!("    {:<26} {:<11} {}\n", email, role, what));
+    }
+    s.push_str("\n  按 Ctrl-C 停止 / press Ctrl-C to stop\n");
+    s
+}
