@@ -18,6 +18,7 @@ async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
             let s = Store::connect_in_schema(&url, Some(&schema)).await.unwrap();
             s.migrate().await.unwrap();
             out.push((s, None));
+            SCHEMAS.lock().unwrap().push((url.clone(), schema));
         }
         _ => {
             if std::env::var("TIANPING_REQUIRE_POSTGRES").as_deref() == Ok("1") {
@@ -27,6 +28,21 @@ async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
         }
     }
     out
+}
+
+static SCHEMAS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Drop the PostgreSQL schemas this test binary created.
+async fn cleanup() {
+    let all = std::mem::take(&mut *SCHEMAS.lock().unwrap());
+    for (url, schema) in all {
+        if let Ok(s) = Store::connect(&url).await {
+            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", schema))
+                .execute(&s.pool)
+                .await;
+            s.close().await;
+        }
+    }
 }
 
 fn fields(uscc: &str) -> EnterpriseFields {
@@ -109,7 +125,9 @@ async fn migrations_are_idempotent_and_audit_chain_verifies() {
             .execute(&s.pool)
             .await
             .is_err());
+        s.close().await;
     }
+    cleanup().await;
 }
 
 #[tokio::test]
@@ -178,7 +196,9 @@ async fn audit_verify_detects_changed_and_deleted_entries() {
             "{:?}",
             r.problems
         );
+        s.close().await;
     }
+    cleanup().await;
 }
 
 #[test]

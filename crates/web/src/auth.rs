@@ -25,9 +25,27 @@ pub const LANG_COOKIE: &str = "tp_lang";
 pub const THROTTLE_MAX: i64 = 5;
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 
+static CHEAP_HASHING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tests only: hash new passwords with minimal argon2id parameters so that a test suite that
+/// creates many accounts stays fast in debug builds. Verification reads the parameters from
+/// each hash, so nothing else changes.
+pub fn use_cheap_hashing_for_tests() {
+    CHEAP_HASHING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn hasher() -> Argon2<'static> {
+    if CHEAP_HASHING.load(std::sync::atomic::Ordering::Relaxed) {
+        let p = argon2::Params::new(64, 1, 1, None).unwrap_or_default();
+        Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p)
+    } else {
+        Argon2::default()
+    }
+}
+
 pub fn hash_password(pw: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    hasher()
         .hash_password(pw.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| Error::Internal(format!("密码哈希失败：{}", e)))

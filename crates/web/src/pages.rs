@@ -2150,15 +2150,17 @@ async fn item_view(
             ),
             l.t("保存", "Save")
         );
-    } else if a.status != "draft" {
-        let _ = write!(
-            f,
-            "<p class=muted>{}</p>",
-            l.t(
-                "评价已提交并锁定。",
-                "The assessment is submitted and locked."
-            )
-        );
+    } else {
+        if a.status != "draft" {
+            let _ = write!(
+                f,
+                "<p class=muted>{}</p>",
+                l.t(
+                    "评价已提交并锁定。",
+                    "The assessment is submitted and locked."
+                )
+            );
+        }
         f.push_str(&err_html(ge("value")));
     }
     let _ = write!(body, r#"<div class="card">{}</div>"#, f);

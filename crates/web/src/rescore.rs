@@ -115,12 +115,20 @@ pub async fn rescore(state: &AppState, verify: bool) -> Result<Report, String> {
                 tianping_core::ENGINE_VERSION
             ));
         }
-        let stored: Value = a
-            .result_json
-            .as_deref()
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or(Value::Null);
-        if let Some(d) = first_difference(&stored, &scored.result, "") {
+        // Compare the stored text with the new text byte for byte (re-parsing floats could
+        // move them by one unit in the last place); name the first differing field.
+        let stored_text = a.result_json.as_deref().unwrap_or("");
+        if stored_text != scored.result_json {
+            let stored: Value = serde_json::from_str(stored_text).unwrap_or(Value::Null);
+            let fresh: Value = serde_json::from_str(&scored.result_json).unwrap_or(Value::Null);
+            let d = first_difference(&stored, &fresh, "").unwrap_or_else(|| {
+                let at = stored_text
+                    .bytes()
+                    .zip(scored.result_json.bytes())
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                format!("第 {} 个字节起不同", at)
+            });
             problems.push(format!("结果不同：{}", d));
         }
         if problems.is_empty() {
