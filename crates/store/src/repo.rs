@@ -195,6 +195,19 @@ pub async fn session_user(s: &Store, token_hash: &str) -> Result<Option<(Session
     Ok(user.filter(|u| u.disabled == 0).map(|u| (sess, u)))
 }
 
+/// Remove expired sessions and login failures older than `failures_before`.
+pub async fn purge_expired(tx: &mut Tx, failures_before: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(failures_before)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)

@@ -267,6 +267,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, Err
     let token = random_token();
     let csrf = random_token();
     let mut tx = state.store.begin().await?;
+    repo::purge_expired(&mut tx, &now_plus(-THROTTLE_WINDOW_SECS)).await?;
     repo::create_session(
         &mut tx,
         &sha256_hex(token.as_bytes()),

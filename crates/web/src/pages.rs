@@ -750,6 +750,7 @@ async fn enterprise_view(
     input: Option<&EnterpriseInput>,
     e: &BTreeMap<String, String>,
     welcome: bool,
+    site: Option<&SiteInput>,
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
@@ -841,18 +842,33 @@ async fn enterprise_view(
     if editable {
         let _ = write!(
             body,
-            r#"<details><summary>{}</summary><form method="post" action="/enterprises/{}/sites">{}{}{}{}<p><button>{}</button></p></form></details>"#,
+            r#"<details{}><summary>{}</summary><form method="post" action="/enterprises/{}/sites">{}{}{}{}<p><button>{}</button></p></form></details>"#,
+            if site.is_some() { " open" } else { "" },
             l.t("添加场所", "Add a site"),
             ent.id,
             csrf_input(&ctx.csrf),
-            field(l.t("名称", "Name"), "name", "text", "", None, "required"),
-            field(l.t("地址", "Address"), "address", "text", "", None, ""),
+            field(
+                l.t("名称", "Name"),
+                "name",
+                "text",
+                site.map(|s| s.name.as_str()).unwrap_or(""),
+                e.get("site_name").map(|s| s.as_str()),
+                "required"
+            ),
+            field(
+                l.t("地址", "Address"),
+                "address",
+                "text",
+                site.map(|s| s.address.as_str()).unwrap_or(""),
+                e.get("site_address").map(|s| s.as_str()),
+                ""
+            ),
             field(
                 l.t("人数", "Headcount"),
                 "headcount",
                 "number",
-                "0",
-                None,
+                site.map(|s| s.headcount.as_str()).unwrap_or("0"),
+                e.get("site_headcount").map(|s| s.as_str()),
                 r#"min="0""#
             ),
             l.t("添加", "Add")
@@ -909,7 +925,14 @@ async fn enterprise_view(
             l.t("登记信息", "Registration details"),
             ent.id,
             csrf_input(&ctx.csrf),
-            general_errors(e, &[ENTERPRISE_KEYS, &["org_id"]].concat()),
+            general_errors(
+                e,
+                &[
+                    ENTERPRISE_KEYS,
+                    &["org_id", "site_name", "site_address", "site_headcount"]
+                ]
+                .concat()
+            ),
             enterprise_fields(st, l, i, e),
             l.t("保存", "Save")
         );
@@ -928,7 +951,16 @@ async fn enterprise_page(
     Path(id): Path<i64>,
     Query(q): Query<PageQ>,
 ) -> Res {
-    enterprise_view(&st, &ctx, id, None, &BTreeMap::new(), q.welcome.is_some()).await
+    enterprise_view(
+        &st,
+        &ctx,
+        id,
+        None,
+        &BTreeMap::new(),
+        q.welcome.is_some(),
+        None,
+    )
+    .await
 }
 
 async fn enterprise_update(
@@ -942,7 +974,7 @@ async fn enterprise_update(
     match service::update_enterprise(&st, u, id, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => {
-            enterprise_view(&st, &ctx, id, Some(&f.input), &errs_map(&e), false).await
+            enterprise_view(&st, &ctx, id, Some(&f.input), &errs_map(&e), false, None).await
         }
         Err(e) => Err(e),
     }
@@ -966,7 +998,13 @@ async fn site_add(
     ctx.check_csrf(&f.csrf)?;
     match service::add_site(&st, u, id, &f.input).await {
         Ok(_) => Ok(redirect(&format!("/enterprises/{}", id))),
-        Err(Error::Invalid(e)) => enterprise_view(&st, &ctx, id, None, &errs_map(&e), false).await,
+        Err(Error::Invalid(e)) => {
+            let e: Vec<FieldError> = e
+                .into_iter()
+                .map(|x| FieldError::new(&format!("site_{}", x.field), x.message))
+                .collect();
+            enterprise_view(&st, &ctx, id, None, &errs_map(&e), false, Some(&f.input)).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -1003,12 +1041,14 @@ async fn engage(
         Err(_) => {
             let mut e = BTreeMap::new();
             e.insert("org_id".into(), "请选择评价机构或平台".into());
-            return enterprise_view(&st, &ctx, id, None, &e, false).await;
+            return enterprise_view(&st, &ctx, id, None, &e, false, None).await;
         }
     };
     match service::engage(&st, u, id, org).await {
         Ok(()) => Ok(redirect(&format!("/enterprises/{}", id))),
-        Err(Error::Invalid(e)) => enterprise_view(&st, &ctx, id, None, &errs_map(&e), false).await,
+        Err(Error::Invalid(e)) => {
+            enterprise_view(&st, &ctx, id, None, &errs_map(&e), false, None).await
+        }
         Err(e) => Err(e),
     }
 }

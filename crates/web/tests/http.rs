@@ -307,6 +307,10 @@ async fn every_page_route_answers_for_an_allowed_user() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains("<details open>") && r.body.contains("场所人数"),
+            "{b}: site error shown in the site form"
+        );
         let site = repo::sites(&app.state.store, f.ent_a).await.unwrap()[0].id;
         let r = a
             .post(
