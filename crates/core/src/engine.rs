@@ -19,7 +19,27 @@ pub const ENGINE_VERSION: &str = concat!("tianping-engine/", env!("CARGO_PKG_VER
 /// Round to 9 decimals before comparing against band edges, so that float noise
 /// (84.99999999999999) never moves a result across a half-open edge (I-3).
 pub fn settle(x: f64) -> f64 {
-    (x * 1e9).round() / 1e9
+    // Adding and subtracting 1.5 × 2^52 rounds to the nearest integer without a libm call;
+    // exact for |x × 1e9| < 2^51 (scores up to about 2 million), plain rounding beyond.
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    let y = x * 1e9;
+    if y.abs() < 2_251_799_813_685_248.0 {
+        ((y + MAGIC) - MAGIC) / 1e9
+    } else {
+        y.round() / 1e9
+    }
+}
+
+/// What a leaf earns at a level (0..5; unanswered, negative, earns nothing): the sum of the
+/// steps up to that level. Branch-free, and shared by both paths so they agree bit for bit.
+#[inline(always)]
+pub fn level_earned(steps: &[f64; 5], level: f64) -> f64 {
+    let g = |k: f64| if level >= k { 1.0 } else { 0.0 };
+    steps[0] * g(1.0)
+        + steps[1] * g(2.0)
+        + steps[2] * g(3.0)
+        + steps[3] * g(4.0)
+        + steps[4] * g(5.0)
 }
 
 /// Round for output (6 decimals).
@@ -67,12 +87,18 @@ pub struct Plan<'s> {
     pub raw_max: f64,
     /// Per leaf, in leaf order (a compact layout for the fast path, used by both paths so
     /// that they do the same arithmetic): earned = answer × factor (points, coefficients) or
-    /// level_table[level] (levels); slot = accumulator (dimension, basic 0 / special 1;
+    /// level_earned (levels); slot = accumulator (dimension, basic 0 / special 1;
     /// IGNORED for stage leaves); online = 1.0 for 000 线上 leaves.
     pub factor: Vec<f64>,
-    pub level_table: Vec<[f64; 6]>,
+    /// weighted-levels: per leaf, its share at level 1 and the steps to levels 2..5, so that
+    /// earned = Σ step_k × [level ≥ k] (branch-free; see [`level_earned`]).
+    pub level_steps: Vec<[f64; 5]>,
     pub slot: Vec<u8>,
     pub online: Vec<f64>,
+    /// weighted-levels: the level number (1..5) of each grade, parsed from its code.
+    pub grade_levels: Vec<usize>,
+    /// Runs of consecutive leaves with the same slot: (slot, start, end).
+    pub runs: Vec<(u8, usize, usize)>,
     /// Sum of the special indicators' maxima (I-10; 0 without special indicators).
     pub special_max: f64,
     /// 000: per dimension, the weight on its 线上 indicators.
@@ -316,20 +342,22 @@ impl<'s> Plan<'s> {
                 AnswerKind::Coefficient => l.weight / 100.0,
             })
             .collect();
-        let level_table = leaves
+        let level_steps = leaves
             .iter()
             .map(|l| {
-                let mut t = [0.0; 6];
+                let mut t = [0.0; 5];
                 if kind == AnswerKind::Level {
+                    let at = |k: usize| {
+                        l.weight * scheme.leaf_level_scores.get(k).copied().unwrap_or(0.0) / 100.0
+                    };
                     for (k, x) in t.iter_mut().enumerate() {
-                        *x = l.weight * scheme.leaf_level_scores.get(k).copied().unwrap_or(0.0)
-                            / 100.0;
+                        *x = at(k + 1) - at(k);
                     }
                 }
                 t
             })
             .collect();
-        let slot = leaves
+        let slot: Vec<u8> = leaves
             .iter()
             .map(|l| match (l.dimension, l.stage, l.special) {
                 (Some(d), _, _) => d as u8,
@@ -338,6 +366,13 @@ impl<'s> Plan<'s> {
                 (None, None, false) => 0,
             })
             .collect();
+        let mut runs: Vec<(u8, usize, usize)> = Vec::new();
+        for (i, s) in slot.iter().enumerate() {
+            match runs.last_mut() {
+                Some(r) if r.0 == *s => r.2 = i + 1,
+                _ => runs.push((*s, i, i + 1)),
+            }
+        }
         let online = leaves
             .iter()
             .map(|l| {
@@ -359,9 +394,15 @@ impl<'s> Plan<'s> {
             stages,
             raw_max,
             factor,
-            level_table,
+            level_steps,
             slot,
             online,
+            runs,
+            grade_levels: scheme
+                .grades
+                .iter()
+                .map(|g| g.code.parse::<usize>().unwrap_or(0).min(5))
+                .collect(),
             special_max,
             online_max,
             excluded,
@@ -420,10 +461,7 @@ impl<'s> Plan<'s> {
     #[inline]
     pub fn earned(&self, i: usize, value: f64) -> f64 {
         match self.kind {
-            AnswerKind::Level => {
-                let lv = (value.max(0.0) as usize).min(5);
-                self.level_table[i][lv]
-            }
+            AnswerKind::Level => level_earned(&self.level_steps[i], value),
             _ => value * self.factor[i],
         }
     }
@@ -439,18 +477,17 @@ impl<'s> Plan<'s> {
             Method::Dimensions => self.quick_dimensions(values),
             Method::WeightedLevels => {
                 let mut raw = 0.0;
-                // hist[k]: leaves at level k (unanswered = 0).
-                let mut hist = [0u32; 6];
-                for (t, v) in self.level_table[..n].iter().zip(values) {
-                    let lv = (v.max(0.0) as usize).min(5);
-                    raw += t[lv];
-                    hist[lv] += 1;
+                // below[k]: leaves answered below level k (unanswered, negative, = level 0).
+                let (mut b1, mut b2, mut b3, mut b4, mut b5) = (0u32, 0u32, 0u32, 0u32, 0u32);
+                for (t, v) in self.level_steps[..n].iter().zip(values) {
+                    raw += level_earned(t, *v);
+                    b1 += (*v < 1.0) as u32;
+                    b2 += (*v < 2.0) as u32;
+                    b3 += (*v < 3.0) as u32;
+                    b4 += (*v < 4.0) as u32;
+                    b5 += (*v < 5.0) as u32;
                 }
-                // below[k]: leaves below level k.
-                let mut below = [0u32; 6];
-                for k in 1..6 {
-                    below[k] = below[k - 1] + hist[k - 1];
-                }
+                let below = [0, b1, b2, b3, b4, b5];
                 let total = settle(raw);
                 let grades = &self.scheme.grades;
                 let grade = grades
@@ -458,8 +495,7 @@ impl<'s> Plan<'s> {
                     .position(|g| g.contains(total))
                     .and_then(|start| {
                         (start..grades.len()).find(|&i| {
-                            let level: usize = grades[i].code.parse().unwrap_or(0);
-                            below[level.min(5)] <= grades[i].max_below.unwrap_or(0)
+                            below[self.grade_levels[i]] <= grades[i].max_below.unwrap_or(0)
                         })
                     });
                 Quick {
@@ -470,8 +506,13 @@ impl<'s> Plan<'s> {
             }
             _ => {
                 let mut acc = [0.0f64; 2];
-                for ((f, s), v) in self.factor[..n].iter().zip(&self.slot[..n]).zip(values) {
-                    acc[(*s & 1) as usize] += v.max(0.0) * f;
+                for &(slot, a, b) in &self.runs {
+                    let (a, b) = (a.min(n), b.min(n));
+                    let mut sum = 0.0;
+                    for (f, v) in self.factor[a..b].iter().zip(&values[a..b]) {
+                        sum += v.max(0.0) * f;
+                    }
+                    acc[(slot & 1) as usize] += sum;
                 }
                 let total = settle(self.composite(self.scale(acc[0]), acc[1]));
                 let grade = self.scheme.grades.iter().position(|g| g.contains(total));
@@ -488,16 +529,21 @@ impl<'s> Plan<'s> {
         let n = values.len();
         let mut dims = [0.0f64; MAX_DIMENSIONS + 1];
         let mut online = [0.0f64; MAX_DIMENSIONS + 1];
-        for (((f, s), o), v) in self.factor[..n]
-            .iter()
-            .zip(&self.slot[..n])
-            .zip(&self.online[..n])
-            .zip(values)
-        {
-            let earned = v.max(0.0) * f;
-            let s = (*s as usize).min(MAX_DIMENSIONS);
-            dims[s] += earned;
-            online[s] += earned * o;
+        for &(slot, a, b) in &self.runs {
+            let (a, b) = (a.min(n), b.min(n));
+            let (mut sum, mut on) = (0.0, 0.0);
+            for ((f, o), v) in self.factor[a..b]
+                .iter()
+                .zip(&self.online[a..b])
+                .zip(&values[a..b])
+            {
+                let earned = v.max(0.0) * f;
+                sum += earned;
+                on += earned * o;
+            }
+            let s = (slot as usize).min(MAX_DIMENSIONS);
+            dims[s] += sum;
+            online[s] += on;
         }
         let mut composite = 0.0;
         let mut min_dim = f64::INFINITY;

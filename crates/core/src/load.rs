@@ -508,11 +508,16 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
         .unwrap_or_default();
-    if method == Method::WeightedLevels && leaf_level_scores.len() != 6 {
+    if method == Method::WeightedLevels
+        && (leaf_level_scores.len() != 6
+            || leaf_level_scores[0] != 0.0
+            || leaf_level_scores.windows(2).any(|w| w[1] < w[0])
+            || leaf_level_scores[5] > 100.0)
+    {
         cx.err(
             None,
             None,
-            "weighted-levels 方案需要 [extra] leaf_level_scores（等级 0–5 的 6 个百分比）".into(),
+            "weighted-levels 方案需要 [extra] leaf_level_scores：等级 0–5 的 6 个百分比，从 0 开始递增、不超过 100".into(),
         );
     }
     let mut errors = std::mem::take(&mut cx.errors);
