@@ -2,9 +2,9 @@
 //! `--format json`; errors go to stderr with a non-zero exit code.
 
 mod calc_cmds;
-mod server;
 mod commands;
 mod output;
+mod server;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
