@@ -102,6 +102,34 @@ impl EnterpriseInput {
     }
 }
 
+/// A variant id chosen on a form (000 enterprise type, 001 category): the id if the scheme has
+/// it, otherwise an error on `field` listing the accepted ids.
+fn variant_field(
+    scheme: Option<&Scheme>,
+    value: &str,
+    field: &str,
+    label: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<String> {
+    if scheme.is_some_and(|s| s.variant(value).is_some()) {
+        return Some(value.to_string());
+    }
+    let accepted = scheme
+        .map(|s| {
+            s.variants
+                .iter()
+                .map(|v| v.id.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        })
+        .unwrap_or_default();
+    errs.push(FieldError::new(
+        field,
+        format!("{} “{}” 无效；可选：{}", label, value, accepted),
+    ));
+    None
+}
+
 /// The 000 scheme (stars) and the 001 scheme (digital levels) of the catalog.
 pub fn star_scheme(state: &AppState) -> Option<&'static Scheme> {
     state
@@ -189,53 +217,17 @@ pub fn check_enterprise(state: &AppState, i: &EnterpriseInput) -> Result<Enterpr
     };
     let enterprise_type = match i.enterprise_type.trim() {
         "" => None,
-        t => {
-            let s = star_scheme(state);
-            if s.is_some_and(|s| s.variant(t).is_some()) {
-                Some(t.to_string())
-            } else {
-                errs.push(FieldError::new(
-                    "enterprise_type",
-                    format!(
-                        "企业类型 “{}” 无效；可选：{}",
-                        t,
-                        s.map(|s| s
-                            .variants
-                            .iter()
-                            .map(|v| v.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、"))
-                            .unwrap_or_default()
-                    ),
-                ));
-                None
-            }
-        }
+        t => variant_field(
+            star_scheme(state),
+            t,
+            "enterprise_type",
+            "企业类型",
+            &mut errs,
+        ),
     };
     let category = match i.category.trim() {
         "" => suggest_category(state, &industry).map(|c| c.0),
-        c => {
-            let s = level_scheme(state);
-            if s.is_some_and(|s| s.variant(c).is_some()) {
-                Some(c.to_string())
-            } else {
-                errs.push(FieldError::new(
-                    "category",
-                    format!(
-                        "企业类别 “{}” 无效；可选：{}",
-                        c,
-                        s.map(|s| s
-                            .variants
-                            .iter()
-                            .map(|v| v.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、"))
-                            .unwrap_or_default()
-                    ),
-                ));
-                None
-            }
-        }
+        c => variant_field(level_scheme(state), c, "category", "企业类别", &mut errs),
     };
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
