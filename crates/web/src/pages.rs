@@ -73,6 +73,23 @@ fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// Start a session for `user` and redirect to `to` with the session cookie set.
+async fn signed_in(st: &AppState, user: i64, to: &str) -> Res {
+    let token = auth::start_session(st, user).await?;
+    let mut r = redirect(to);
+    r.headers_mut().append(
+        SET_COOKIE,
+        auth::set_cookie(
+            SESSION_COOKIE,
+            &token,
+            st.config.session_hours * 3600,
+            st.config.secure_cookies,
+            true,
+        ),
+    );
+    Ok(r)
+}
+
 /// Only local paths are followed after sign-in or a language switch.
 fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -245,21 +262,7 @@ async fn login_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
     ctx.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
     match auth::authenticate(&st, &f.email, &f.password).await {
-        Ok(u) => {
-            let token = auth::start_session(&st, u.id).await?;
-            let mut r = redirect(&next);
-            r.headers_mut().append(
-                SET_COOKIE,
-                auth::set_cookie(
-                    SESSION_COOKIE,
-                    &token,
-                    st.config.session_hours * 3600,
-                    st.config.secure_cookies,
-                    true,
-                ),
-            );
-            Ok(r)
-        }
+        Ok(u) => signed_in(&st, u.id, &next).await,
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNAUTHORIZED,
             login_form(&ctx, &f.email, &next, &errs_map(&e)),
@@ -508,22 +511,8 @@ async fn signup_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SignupF
     ctx.check_csrf(&f.csrf)?;
     match service::signup(&st, &f.input).await {
         Ok(u) => {
-            let token = auth::start_session(&st, u.id).await?;
-            let mut r = redirect(&format!(
-                "/enterprises/{}?welcome=1",
-                u.enterprise_id.unwrap_or(0)
-            ));
-            r.headers_mut().append(
-                SET_COOKIE,
-                auth::set_cookie(
-                    SESSION_COOKIE,
-                    &token,
-                    st.config.session_hours * 3600,
-                    st.config.secure_cookies,
-                    true,
-                ),
-            );
-            Ok(r)
+            let to = format!("/enterprises/{}?welcome=1", u.enterprise_id.unwrap_or(0));
+            signed_in(&st, u.id, &to).await
         }
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -593,21 +582,7 @@ async fn invite_post(
 ) -> Res {
     ctx.check_csrf(&f.csrf)?;
     match service::accept_invite(&st, &token, &f.name, &f.password).await {
-        Ok(u) => {
-            let t = auth::start_session(&st, u.id).await?;
-            let mut r = redirect("/");
-            r.headers_mut().append(
-                SET_COOKIE,
-                auth::set_cookie(
-                    SESSION_COOKIE,
-                    &t,
-                    st.config.session_hours * 3600,
-                    st.config.secure_cookies,
-                    true,
-                ),
-            );
-            Ok(r)
-        }
+        Ok(u) => signed_in(&st, u.id, "/").await,
         Err(Error::Invalid(e)) => {
             let inv = repo::open_invitation(&st.store, &sha256_hex(token.as_bytes()))
                 .await?
