@@ -114,6 +114,22 @@ fn template_lists_every_indicator() {
         .iter()
         .any(|i| i["table"] == "D2.6" && i["category"] == "线下"));
     assert!(inds.iter().all(|i| i["serial"].is_string()));
+    // Rows printed without a serial keep a null serial (C1.2 has two).
+    let t = json_out(&[
+        "template",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--variant",
+        "project",
+    ]);
+    let unnumbered: Vec<&Value> = t["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["serial"].is_null())
+        .collect();
+    assert_eq!(unnumbered.len(), 2);
+    assert_eq!(unnumbered[0]["id"], "C1.2-10a");
     fails_with(
         &["template", "--scheme", "t11-aii-001-2020"],
         &["--variant", "odm-oem"],

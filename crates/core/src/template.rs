@@ -19,9 +19,8 @@ pub fn template(plan: &Plan) -> Value {
                 "table": i.table,
                 "kind": plan.kind.as_str(),
             });
-            if let Some(x) = &i.serial {
-                v["serial"] = json!(x);
-            }
+            // The serial as printed; null for rows the standard prints without one.
+            v["serial"] = json!(i.serial);
             if let Some(c) = i.category {
                 v["category"] = json!(c);
             }
