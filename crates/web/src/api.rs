@@ -63,19 +63,19 @@ fn ok<T: serde::Serialize>(status: StatusCode, v: T) -> ApiRes {
 /// Parse a JSON object body into a form-like input (all fields as text): numbers and booleans
 /// are accepted for text fields; unknown fields and nested values are refused by name.
 fn parse_body<T: DeserializeOwned>(body: &Bytes, allowed: &[&str]) -> Result<T, Error> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| Error::invalid("", format!("请求体不是有效的 JSON：{}", e)))?;
+    let v: Value = serde_json::from_slice(body).map_err(bad_json)?;
     let Value::Object(m) = v else {
-        return Err(Error::invalid("", "请求体应为 JSON 对象"));
+        return Err(Error::invalid(
+            "",
+            "请求体应为 JSON 对象",
+            "The request body must be a JSON object",
+        ));
     };
     let mut out = Map::new();
     let mut errs = Vec::new();
     for (k, v) in m {
         if !allowed.contains(&k.as_str()) {
-            errs.push(FieldError::new(
-                &k,
-                format!("未知字段；可用字段：{}", allowed.join("、")),
-            ));
+            errs.push(unknown_field(&k, allowed));
             continue;
         }
         let s = match v {
@@ -84,7 +84,11 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes, allowed: &[&str]) -> Result<T, 
             Value::Bool(b) => b.to_string(),
             Value::Null => String::new(),
             _ => {
-                errs.push(FieldError::new(&k, "应为字符串或数字"));
+                errs.push(FieldError::new(
+                    &k,
+                    "应为字符串或数字",
+                    "Must be a string or a number",
+                ));
                 continue;
             }
         };
@@ -93,7 +97,24 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes, allowed: &[&str]) -> Result<T, 
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
     }
-    serde_json::from_value(Value::Object(out)).map_err(|e| Error::invalid("", e.to_string()))
+    serde_json::from_value(Value::Object(out))
+        .map_err(|e| Error::invalid("", e.to_string(), e.to_string()))
+}
+
+fn bad_json(e: serde_json::Error) -> Error {
+    Error::invalid(
+        "",
+        format!("请求体不是有效的 JSON：{}", e),
+        format!("The request body is not valid JSON: {}", e),
+    )
+}
+
+fn unknown_field(k: &str, allowed: &[&str]) -> FieldError {
+    FieldError::new(
+        k,
+        format!("未知字段；可用字段：{}", allowed.join("、")),
+        format!("Unknown field; known fields: {}", allowed.join(", ")),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -107,11 +128,13 @@ struct PageQ {
 fn paging(q: &PageQ) -> Result<(i64, i64), Error> {
     let page = match q.page.as_deref() {
         None | Some("") => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| *p >= 1)
-            .ok_or_else(|| Error::invalid("page", "page 应为 ≥ 1 的整数"))?,
+        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            Error::invalid(
+                "page",
+                "page 应为 ≥ 1 的整数",
+                "page must be a whole number ≥ 1",
+            )
+        })?,
     };
     let per = match q.per_page.as_deref() {
         None | Some("") => 20,
@@ -119,7 +142,13 @@ fn paging(q: &PageQ) -> Result<(i64, i64), Error> {
             .parse::<i64>()
             .ok()
             .filter(|p| (1..=100).contains(p))
-            .ok_or_else(|| Error::invalid("per_page", "per_page 应为 1 至 100 的整数"))?,
+            .ok_or_else(|| {
+                Error::invalid(
+                    "per_page",
+                    "per_page 应为 1 至 100 的整数",
+                    "per_page must be a whole number from 1 to 100",
+                )
+            })?,
     };
     Ok((page, per))
 }
@@ -208,7 +237,7 @@ async fn enterprise_get(
     Caller(u): Caller,
     Path(id): Path<String>,
 ) -> ApiRes {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let id = parse_id(&id)?;
     let e = service::enterprise(&st, &u, id).await?;
     ok(StatusCode::OK, enterprise_json(&st, &e).await?)
 }
@@ -219,7 +248,7 @@ async fn enterprise_put(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiRes {
-    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let id = parse_id(&id)?;
     // visibility first, so that a refused object is not found whatever the body says
     service::enterprise(&st, &u, id).await?;
     let i = parse_body(&body, ENTERPRISE_FIELDS)?;
@@ -235,10 +264,13 @@ async fn assessments(
     let (page, per) = paging(&q)?;
     let ent = match q.enterprise_id.as_deref() {
         None | Some("") => None,
-        Some(s) => Some(
-            s.parse::<i64>()
-                .map_err(|_| Error::invalid("enterprise_id", "enterprise_id 应为整数"))?,
-        ),
+        Some(s) => Some(s.parse::<i64>().map_err(|_| {
+            Error::invalid(
+                "enterprise_id",
+                "enterprise_id 应为整数",
+                "enterprise_id must be a whole number",
+            )
+        })?),
     };
     let (items, total) =
         repo::list_assessments(&st.store, service::scope(&u), ent, per, (page - 1) * per).await?;
@@ -354,12 +386,12 @@ async fn answer_put(
     if !access.sees_item(&ind) {
         return Err(Error::NotFound.into());
     }
-    let v: Value = serde_json::from_slice(&body)
-        .map_err(|e| Error::invalid("", format!("请求体不是有效的 JSON：{}", e)))?;
+    let v: Value = serde_json::from_slice(&body).map_err(bad_json)?;
     let Value::Object(m) = v else {
         return Err(Error::invalid(
             "",
             "请求体应为 JSON 对象：{\"value\": …, \"note\": …, \"source\": …}",
+            "The request body must be a JSON object: {\"value\": …, \"note\": …, \"source\": …}",
         )
         .into());
     };
@@ -371,9 +403,12 @@ async fn answer_put(
             ("note", Value::Null) => {}
             ("source", Value::String(s)) => input.source = Some(s),
             ("source", Value::Null) => {}
-            ("note" | "source", _) => return Err(Error::invalid(&k, "应为字符串").into()),
+            ("note" | "source", _) => {
+                return Err(Error::invalid(&k, "应为字符串", "Must be a string").into())
+            }
             (other, _) => {
-                return Err(Error::invalid(other, "未知字段；可用字段：value、note、source").into())
+                let e = unknown_field(other, &["value", "note", "source"]);
+                return Err(Error::Invalid(vec![e]).into());
             }
         }
     }

@@ -14,7 +14,7 @@ use axum::response::Response;
 use tianping_store::repo::{self, User};
 use tianping_store::{now_plus, random_token, sha256_hex};
 
-use crate::error::Error;
+use crate::error::{Error, Msg};
 use crate::html::{Chrome, Lang};
 use crate::AppState;
 
@@ -71,12 +71,18 @@ pub async fn verify_password_async(pw: String, hash: String) -> bool {
 }
 
 /// A password acceptable for a new account, or the reason why not.
-pub fn check_new_password(pw: &str) -> Result<(), String> {
+pub fn check_new_password(pw: &str) -> Result<(), Msg> {
     if pw.chars().count() < 10 {
-        return Err("密码至少 10 个字符".into());
+        return Err(Msg::new(
+            "密码至少 10 个字符",
+            "The password needs at least 10 characters",
+        ));
     }
     if pw.chars().count() > 200 {
-        return Err("密码最多 200 个字符".into());
+        return Err(Msg::new(
+            "密码最多 200 个字符",
+            "The password may have at most 200 characters",
+        ));
     }
     Ok(())
 }
@@ -93,6 +99,14 @@ pub fn cookies(parts_headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The page language chosen with the switch (cookie `tp_lang`): Chinese unless English.
+pub fn cookie_lang(headers: &axum::http::HeaderMap) -> Lang {
+    match cookie(&cookies(headers), LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
 }
 
 fn cookie<'a>(all: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -204,10 +218,7 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         let all = cookies(&parts.headers);
-        let lang = match cookie(&all, LANG_COOKIE) {
-            Some("en") => Lang::En,
-            _ => Lang::Zh,
-        };
+        let lang = cookie_lang(&parts.headers);
         let path = parts
             .uri
             .path_and_query()
@@ -287,9 +298,13 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     let email = email.trim().to_lowercase();
     let since = now_plus(-THROTTLE_WINDOW_SECS);
     if repo::login_failures_since(&state.store, &email, &since).await? >= THROTTLE_MAX {
-        return Err(Error::Throttled(format!(
-            "该账号登录失败次数过多，请 {} 分钟后再试",
-            THROTTLE_WINDOW_SECS / 60
+        let minutes = THROTTLE_WINDOW_SECS / 60;
+        return Err(Error::Throttled(Msg::new(
+            format!("该账号登录失败次数过多，请 {} 分钟后再试", minutes),
+            format!(
+                "Too many failed sign-ins for this account; try again in {} minutes",
+                minutes
+            ),
         )));
     }
     let user = repo::user_by_email(&state.store, &email).await?;
@@ -311,10 +326,11 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> Resu
     } else {
         repo::record_login_failure(&mut tx, &email).await?;
         tx.commit().await?;
-        Err(Error::Invalid(vec![crate::error::FieldError::new(
+        Err(Error::invalid(
             "password",
             "邮箱或密码不正确",
-        )]))
+            "Wrong email or password",
+        ))
     }
 }
 

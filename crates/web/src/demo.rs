@@ -158,7 +158,7 @@ async fn fill(
     seed: u64,
     submit: bool,
 ) -> Result<(), String> {
-    let scheme = service::scheme_of(st, &a.scheme).map_err(|e| e.detail())?;
+    let scheme = service::scheme_of(st, &a.scheme).map_err(|e| e.detail(crate::html::Lang::Zh))?;
     let plan = Plan::new(scheme, a.variant.as_deref(), None).map_err(|e| e.0)?;
     let mut rng = Lcg(seed);
     let n = ((plan.leaves.len() as f64) * share).round() as usize;
@@ -189,7 +189,7 @@ async fn fill(
     let rows = repo::answers_tx(&mut tx, a.id)
         .await
         .map_err(|e| e.to_string())?;
-    let scored = service::score(st, a, &rows).map_err(|e| e.detail())?;
+    let scored = service::score(st, a, &rows).map_err(|e| e.detail(crate::html::Lang::Zh))?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false)
         .await
         .map_err(|e| e.to_string())?;
@@ -208,7 +208,7 @@ async fn fill(
     if submit {
         service::submit(st, by, a.id)
             .await
-            .map_err(|e| e.detail())?;
+            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     }
     Ok(())
 }
@@ -246,7 +246,7 @@ async fn assessment(
         },
     )
     .await
-    .map_err(|e| e.detail())
+    .map_err(|e| e.detail(crate::html::Lang::Zh))
 }
 
 /// Seed the demo dataset unless the database already has users. Returns whether it seeded.
@@ -260,7 +260,7 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
     }
     let hash = auth::hash_password_async(PASSWORD.to_string())
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     let sys = user(
         st,
         "admin@tianping.demo",
@@ -273,10 +273,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
     .await?;
     let body = service::create_org(st, &sys, "body", "华信评价认证中心")
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     let platform = service::create_org(st, &sys, "platform", "长江工业互联网平台")
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     let _admin = user(
         st,
         "admin@body.demo",
@@ -417,15 +417,15 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
             },
         )
         .await
-        .map_err(|e| format!("{}: {}", name, e.detail()))?;
+        .map_err(|e| format!("{}: {}", name, e.detail(crate::html::Lang::Zh)))?;
         let eid = u.enterprise_id.unwrap_or(0);
         service::engage(st, &u, eid, body.id)
             .await
-            .map_err(|e| e.detail())?;
+            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         if i < 2 {
             service::engage(st, &u, eid, platform.id)
                 .await
-                .map_err(|e| e.detail())?;
+                .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         }
         service::add_site(
             st,
@@ -438,7 +438,7 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
             },
         )
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         service::add_site(
             st,
             &u,
@@ -450,7 +450,7 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
             },
         )
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         members.push((u, eid));
     }
     let (xinghe, e1) = &members[0];
@@ -510,18 +510,19 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
     )
     .await?;
     fill(st, &a, &auditor, 1.0, 0.8, "onsite", 14, false).await?;
-    let scheme = service::scheme_of(st, "eepc-certification").map_err(|e| e.detail())?;
+    let scheme = service::scheme_of(st, "eepc-certification")
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     for (k, ind) in scheme.indicators.iter().take(6).enumerate() {
         service::assign_expert(st, &auditor, a.id, &ind.id, experts[k % 3].id, false)
             .await
-            .map_err(|e| e.detail())?;
+            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         service::assign_expert(st, &auditor, a.id, &ind.id, experts[(k + 1) % 3].id, false)
             .await
-            .map_err(|e| e.detail())?;
+            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     }
     service::submit(st, &auditor, a.id)
         .await
-        .map_err(|e| e.detail())?;
+        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
     // 004 on site, in progress, experts assigned to expert-panel items
     let a = assessment(
         st,
@@ -535,12 +536,13 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
     )
     .await?;
     fill(st, &a, &auditor, 0.5, 0.6, "onsite", 15, false).await?;
-    let scheme = service::scheme_of(st, "t-cic-capability").map_err(|e| e.detail())?;
+    let scheme =
+        service::scheme_of(st, "t-cic-capability").map_err(|e| e.detail(crate::html::Lang::Zh))?;
     for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
         for ex in &experts {
             service::assign_expert(st, &auditor, a.id, &ind.id, ex.id, false)
                 .await
-                .map_err(|e| e.detail())?;
+                .map_err(|e| e.detail(crate::html::Lang::Zh))?;
         }
     }
     // 002: SME service quality, on site, in progress

@@ -18,7 +18,7 @@ use tianping_store::repo::{self, User};
 use tianping_store::sha256_hex;
 
 use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
-use crate::error::{Error, FieldError};
+use crate::error::{Error, FieldError, Msg};
 use crate::html::{
     csrf_input, err_html, esc, field, page, pager, role_label, select, url_enc, when, Lang,
 };
@@ -98,15 +98,39 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn errs_map(e: &[FieldError]) -> BTreeMap<String, String> {
+/// A path's ids (`/assessments/{id}`, …). An id that is not a number names nothing: it is
+/// refused exactly as a missing object is (sign-in first, then 404), never with a 400.
+struct Ids<T>(T);
+
+#[axum::async_trait]
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for Ids<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Error> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(Ids(t)),
+            Err(_) => {
+                Ctx::from_request_parts(parts, state).await?.user()?;
+                Err(Error::NotFound)
+            }
+        }
+    }
+}
+
+/// Field errors by field, in the page's language (several on one field joined).
+fn errs_map(l: Lang, e: &[FieldError]) -> BTreeMap<String, String> {
     let mut m: BTreeMap<String, String> = BTreeMap::new();
     for x in e {
+        let text = x.message.text(l);
         m.entry(x.field.clone())
             .and_modify(|s| {
-                s.push('；');
-                s.push_str(&x.message)
+                s.push_str(l.t("；", "; "));
+                s.push_str(text)
             })
-            .or_insert_with(|| x.message.clone());
+            .or_insert_with(|| text.to_string());
     }
     m
 }
@@ -265,11 +289,11 @@ async fn login_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
         Ok(u) => signed_in(&st, u.id, &next).await,
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNAUTHORIZED,
-            login_form(&ctx, &f.email, &next, &errs_map(&e)),
+            login_form(&ctx, &f.email, &next, &errs_map(ctx.lang, &e)),
         )),
         Err(Error::Throttled(m)) => {
             let mut e = BTreeMap::new();
-            e.insert("password".to_string(), m);
+            e.insert("password".to_string(), m.text(ctx.lang).to_string());
             Ok(with_status(
                 StatusCode::TOO_MANY_REQUESTS,
                 login_form(&ctx, &f.email, &next, &e),
@@ -516,7 +540,7 @@ async fn signup_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SignupF
         }
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            signup_form(&st, &ctx, &f.input, &errs_map(&e)),
+            signup_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)),
         )),
         Err(e) => Err(e),
     }
@@ -589,7 +613,7 @@ async fn invite_post(
                 .ok_or(Error::NotFound)?;
             Ok(with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                invite_form(&ctx, &inv, &token, &f.name, &errs_map(&e)),
+                invite_form(&ctx, &inv, &token, &f.name, &errs_map(ctx.lang, &e)),
             ))
         }
         Err(e) => Err(e),
@@ -712,7 +736,7 @@ async fn enterprise_create(
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            enterprise_new_form(&st, &ctx, &f.input, &errs_map(&e)),
+            enterprise_new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)),
         )),
         Err(e) => Err(e),
     }
@@ -923,7 +947,7 @@ async fn enterprise_view(
 async fn enterprise_page(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<PageQ>,
 ) -> Res {
     enterprise_view(
@@ -941,7 +965,7 @@ async fn enterprise_page(
 async fn enterprise_update(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Form(f): Form<EnterpriseForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -949,7 +973,16 @@ async fn enterprise_update(
     match service::update_enterprise(&st, u, id, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => {
-            enterprise_view(&st, &ctx, id, Some(&f.input), &errs_map(&e), false, None).await
+            enterprise_view(
+                &st,
+                &ctx,
+                id,
+                Some(&f.input),
+                &errs_map(ctx.lang, &e),
+                false,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -966,7 +999,7 @@ struct SiteForm {
 async fn site_add(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Form(f): Form<SiteForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -976,9 +1009,18 @@ async fn site_add(
         Err(Error::Invalid(e)) => {
             let e: Vec<FieldError> = e
                 .into_iter()
-                .map(|x| FieldError::new(&format!("site_{}", x.field), x.message))
+                .map(|x| FieldError::msg(&format!("site_{}", x.field), x.message))
                 .collect();
-            enterprise_view(&st, &ctx, id, None, &errs_map(&e), false, Some(&f.input)).await
+            enterprise_view(
+                &st,
+                &ctx,
+                id,
+                None,
+                &errs_map(ctx.lang, &e),
+                false,
+                Some(&f.input),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -987,7 +1029,7 @@ async fn site_add(
 async fn site_delete(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path((id, sid)): Path<(i64, i64)>,
+    Ids((id, sid)): Ids<(i64, i64)>,
     Form(f): Form<CsrfForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -1006,7 +1048,7 @@ struct EngageForm {
 async fn engage(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Form(f): Form<EngageForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -1015,14 +1057,22 @@ async fn engage(
         Ok(o) => o,
         Err(_) => {
             let mut e = BTreeMap::new();
-            e.insert("org_id".into(), "请选择评价机构或平台".into());
+            e.insert(
+                "org_id".into(),
+                ctx.lang
+                    .t(
+                        "请选择评价机构或平台",
+                        "Choose an evaluation body or a platform",
+                    )
+                    .into(),
+            );
             return enterprise_view(&st, &ctx, id, None, &e, false, None).await;
         }
     };
     match service::engage(&st, u, id, org).await {
         Ok(()) => Ok(redirect(&format!("/enterprises/{}", id))),
         Err(Error::Invalid(e)) => {
-            enterprise_view(&st, &ctx, id, None, &errs_map(&e), false, None).await
+            enterprise_view(&st, &ctx, id, None, &errs_map(ctx.lang, &e), false, None).await
         }
         Err(e) => Err(e),
     }
@@ -1336,7 +1386,7 @@ async fn assessment_create(
     ctx.check_csrf(&f.csrf)?;
     match service::create_assessment(&st, u, &f.input).await {
         Ok(a) => Ok(redirect(&format!("/assessments/{}", a.id))),
-        Err(Error::Invalid(e)) => new_form(&st, &ctx, &f.input, &errs_map(&e)).await,
+        Err(Error::Invalid(e)) => new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)).await,
         Err(e) => Err(e),
     }
 }
@@ -1477,7 +1527,7 @@ where
 async fn assessment_page(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Query(q): Query<PageQ>,
 ) -> Res {
     let u = ctx.user()?;
@@ -1755,22 +1805,30 @@ fn answer_from_form(f: &AnswerForm) -> Result<AnswerInput, Error> {
             Error::invalid(
                 "likert",
                 "问卷回答应为以逗号分隔的 1 至 5 的整数，例如 4, 5, 3",
+                "Questionnaire answers are whole numbers from 1 to 5 separated by commas, e.g. 4, 5, 3",
             )
         })?;
         json!({"likert": xs})
     } else if !f.experts.trim().is_empty() {
         let xs = num_list(&f.experts).map_err(|_| {
-            Error::invalid("experts", "专家评分应为以逗号分隔的数字，例如 4, 4.5, 5")
+            Error::invalid(
+                "experts",
+                "专家评分应为以逗号分隔的数字，例如 4, 4.5, 5",
+                "Expert scores are numbers separated by commas, e.g. 4, 4.5, 5",
+            )
         })?;
         json!({"experts": xs})
     } else if f.value.trim().is_empty() {
         Value::Null
     } else {
-        let x: f64 = f
-            .value
-            .trim()
-            .parse()
-            .map_err(|_| Error::invalid("value", format!("“{}” 不是数字", f.value.trim())))?;
+        let v = f.value.trim();
+        let x: f64 = v.parse().map_err(|_| {
+            Error::invalid(
+                "value",
+                format!("“{}” 不是数字", v),
+                format!("“{}” is not a number", v),
+            )
+        })?;
         json!(x)
     };
     Ok(AnswerInput {
@@ -1783,7 +1841,7 @@ fn answer_from_form(f: &AnswerForm) -> Result<AnswerInput, Error> {
 async fn answer_post(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path((id, ind)): Path<(i64, String)>,
+    Ids((id, ind)): Ids<(i64, String)>,
     Form(f): Form<AnswerForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -1832,11 +1890,11 @@ async fn answer_post(
             }
         }
         Err(Error::Invalid(e)) => {
-            item_view(&st, &ctx, id, &ind, Some(&f), &errs_map(&e), None).await
+            item_view(&st, &ctx, id, &ind, Some(&f), &errs_map(ctx.lang, &e), None).await
         }
         Err(Error::Forbidden(m)) | Err(Error::Locked(m)) => {
             let mut e = BTreeMap::new();
-            e.insert("value".to_string(), m);
+            e.insert("value".to_string(), m.text(ctx.lang).to_string());
             item_view(&st, &ctx, id, &ind, Some(&f), &e, None).await
         }
         Err(e) => Err(e),
@@ -1846,7 +1904,7 @@ async fn answer_post(
 async fn item_page(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path((id, ind)): Path<(i64, String)>,
+    Ids((id, ind)): Ids<(i64, String)>,
     Query(q): Query<PageQ>,
 ) -> Res {
     item_view(
@@ -2329,28 +2387,35 @@ async fn item_view(
 async fn evidence_post(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path((id, ind)): Path<(i64, String)>,
+    Ids((id, ind)): Ids<(i64, String)>,
     mut mp: Multipart,
 ) -> Res {
     let u = ctx.user()?;
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
-        let next = mp
-            .next_field()
-            .await
-            .map_err(|e| Error::invalid("file", format!("上传数据无法读取：{}", e)))?;
+        let next = mp.next_field().await.map_err(|e| {
+            Error::Invalid(vec![FieldError::msg(
+                "file",
+                Msg {
+                    zh: format!("上传数据无法读取：{}", e),
+                    en: format!("The upload could not be read: {}", e),
+                },
+            )])
+        })?;
         let Some(fl) = next else { break };
         match fl.name() {
             Some("csrf") => csrf = fl.text().await.unwrap_or_default(),
             Some("file") => {
                 let name = fl.file_name().unwrap_or("").to_string();
                 let data = fl.bytes().await.map_err(|_| {
+                    let max = st.config.max_upload_bytes / 1024 / 1024;
                     Error::invalid(
                         "file",
+                        format!("文件过大或上传中断；上限 {} MB", max),
                         format!(
-                            "文件过大或上传中断；上限 {} MB",
-                            st.config.max_upload_bytes / 1024 / 1024
+                            "The file is too large or the upload broke off; the limit is {} MB",
+                            max
                         ),
                     )
                 })?;
@@ -2368,7 +2433,9 @@ async fn evidence_post(
             url_enc(&ind),
             url_enc(&ev.file_name)
         ))),
-        Err(Error::Invalid(e)) => item_view(&st, &ctx, id, &ind, None, &errs_map(&e), None).await,
+        Err(Error::Invalid(e)) => {
+            item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -2384,7 +2451,7 @@ struct ExpertForm {
 async fn experts_post(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path((id, ind)): Path<(i64, String)>,
+    Ids((id, ind)): Ids<(i64, String)>,
     Form(f): Form<ExpertForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -2396,7 +2463,9 @@ async fn experts_post(
             id,
             url_enc(&ind)
         ))),
-        Err(Error::Invalid(e)) => item_view(&st, &ctx, id, &ind, None, &errs_map(&e), None).await,
+        Err(Error::Invalid(e)) => {
+            item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -2404,7 +2473,7 @@ async fn experts_post(
 async fn submit(
     State(st): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Ids(id): Ids<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -2413,7 +2482,7 @@ async fn submit(
     Ok(redirect(&format!("/assessments/{}/result", id)))
 }
 
-async fn result_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res {
+async fn result_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let (a, access) = service::assessment(&st, u, id).await?;
@@ -2551,7 +2620,7 @@ async fn result_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     ))
 }
 
-async fn history_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res {
+async fn history_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let (a, access) = service::assessment(&st, u, id).await?;
@@ -2594,7 +2663,7 @@ async fn history_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     Ok(page(&ctx.chrome(), l.t("修改记录", "History"), &body))
 }
 
-async fn evidence_get(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Res {
+async fn evidence_get(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let (ev, data) = service::evidence_file(&st, u, id).await?;
     let mut r = data.into_response();
@@ -2818,7 +2887,9 @@ async fn admin_invite(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Invite
             )
             .await
         }
-        Err(Error::Invalid(e)) => admin_view(&st, &ctx, Some(&f.input), &errs_map(&e), None).await,
+        Err(Error::Invalid(e)) => {
+            admin_view(&st, &ctx, Some(&f.input), &errs_map(ctx.lang, &e), None).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -2839,7 +2910,7 @@ async fn admin_org(State(st): State<AppState>, ctx: Ctx, Form(f): Form<OrgForm>)
     }
     match service::create_org(&st, u, &f.kind, &f.name).await {
         Ok(_) => Ok(redirect("/admin")),
-        Err(Error::Invalid(e)) => admin_view(&st, &ctx, None, &errs_map(&e), None).await,
+        Err(Error::Invalid(e)) => admin_view(&st, &ctx, None, &errs_map(ctx.lang, &e), None).await,
         Err(e) => Err(e),
     }
 }

@@ -94,7 +94,7 @@ pub async fn rescore(state: &AppState, verify: bool) -> Result<Report, String> {
             Err(e) => {
                 report.differences.push(Difference {
                     assessment_id: id,
-                    message: format!("无法重算：{}", e.detail()),
+                    message: format!("无法重算：{}", e.detail(crate::html::Lang::Zh)),
                 });
                 continue;
             }

@@ -13,7 +13,7 @@ use tianping_store::repo::{self, Assessment, EnterpriseFields, Scope, User};
 use tianping_store::{now_plus, random_token, sha256_hex};
 
 use crate::auth;
-use crate::error::{Error, FieldError};
+use crate::error::{Error, FieldError, Msg};
 use crate::AppState;
 
 // ---------------------------------------------------------------- roles
@@ -61,12 +61,12 @@ fn is_body_editor(u: &User) -> bool {
 // ---------------------------------------------------------------- USCC
 
 /// Check a unified social credit code (GB 32100-2015) with the calculators crate's check
-/// and return it normalised (full-width forms and lower case accepted), or the reason in
-/// Chinese naming the position at fault.
-pub fn validate_uscc(input: &str) -> Result<String, String> {
+/// and return it normalised (full-width forms and lower case accepted), or the reason (the
+/// calculators' Chinese text naming the position at fault, introduced in English).
+pub fn validate_uscc(input: &str) -> Result<String, Msg> {
     tianping_calc::uscc::validate(input)
         .map(|u| u.code)
-        .map_err(|e| e.to_string())
+        .map_err(|e| Msg::wrap("Unified social credit code is invalid", e.to_string()))
 }
 
 // ---------------------------------------------------------------- enterprises
@@ -108,24 +108,29 @@ fn variant_field(
     scheme: Option<&Scheme>,
     value: &str,
     field: &str,
-    label: &str,
+    label: Msg,
     errs: &mut Vec<FieldError>,
 ) -> Option<String> {
     if scheme.is_some_and(|s| s.variant(value).is_some()) {
         return Some(value.to_string());
     }
-    let accepted = scheme
-        .map(|s| {
-            s.variants
-                .iter()
-                .map(|v| v.id.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        })
+    let accepted: Vec<&str> = scheme
+        .map(|s| s.variants.iter().map(|v| v.id.as_str()).collect())
         .unwrap_or_default();
     errs.push(FieldError::new(
         field,
-        format!("{} “{}” 无效；可选：{}", label, value, accepted),
+        format!(
+            "{} “{}” 无效；可选：{}",
+            label.zh,
+            value,
+            accepted.join("、")
+        ),
+        format!(
+            "{} “{}” is invalid; choose one of: {}",
+            label.en,
+            value,
+            accepted.join(", ")
+        ),
     ));
     None
 }
@@ -167,25 +172,44 @@ pub fn check_enterprise(state: &AppState, i: &EnterpriseInput) -> Result<Enterpr
     let uscc = match validate_uscc(&i.uscc) {
         Ok(c) => c,
         Err(m) => {
-            errs.push(FieldError::new("uscc", m));
+            errs.push(FieldError::msg("uscc", m));
             String::new()
         }
     };
     let name = i.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
-        errs.push(FieldError::new("name", "企业名称必填，最多 200 字"));
+        errs.push(FieldError::new(
+            "name",
+            "企业名称必填，最多 200 字",
+            "The enterprise name is required, at most 200 characters",
+        ));
     }
-    for (f, v, label) in [
-        ("registered_address", &i.registered_address, "注册地址"),
-        ("operating_address", &i.operating_address, "经营地址"),
+    for (f, v, zh, en) in [
+        (
+            "registered_address",
+            &i.registered_address,
+            "注册地址",
+            "The registered address",
+        ),
+        (
+            "operating_address",
+            &i.operating_address,
+            "经营地址",
+            "The operating address",
+        ),
         (
             "legal_representative",
             &i.legal_representative,
             "法定代表人",
+            "The legal representative",
         ),
     ] {
         if v.chars().count() > 300 {
-            errs.push(FieldError::new(f, format!("{}最多 300 字", label)));
+            errs.push(FieldError::new(
+                f,
+                format!("{}最多 300 字", zh),
+                format!("{} may have at most 300 characters", en),
+            ));
         }
     }
     let industry = i.industry_code.trim().to_uppercase();
@@ -199,6 +223,7 @@ pub fn check_enterprise(state: &AppState, i: &EnterpriseInput) -> Result<Enterpr
             errs.push(FieldError::new(
                 "industry_code",
                 "行业代码应按 GB/T 4754：门类字母 A–T，后接 2、3 或 4 位数字（如 C、C35、C351、C3511）",
+                "The industry code follows GB/T 4754: a section letter A–T, then 2, 3 or 4 digits (e.g. C, C35, C351, C3511)",
             ));
         }
     }
@@ -210,6 +235,7 @@ pub fn check_enterprise(state: &AppState, i: &EnterpriseInput) -> Result<Enterpr
                 errs.push(FieldError::new(
                     "headcount",
                     "人数应为 0 至 10000000 的整数",
+                    "The headcount must be a whole number from 0 to 10000000",
                 ));
                 0
             }
@@ -221,13 +247,19 @@ pub fn check_enterprise(state: &AppState, i: &EnterpriseInput) -> Result<Enterpr
             star_scheme(state),
             t,
             "enterprise_type",
-            "企业类型",
+            Msg::new("企业类型", "Enterprise type"),
             &mut errs,
         ),
     };
     let category = match i.category.trim() {
         "" => suggest_category(state, &industry).map(|c| c.0),
-        c => variant_field(level_scheme(state), c, "category", "企业类别", &mut errs),
+        c => variant_field(
+            level_scheme(state),
+            c,
+            "category",
+            Msg::new("企业类别", "Enterprise category"),
+            &mut errs,
+        ),
     };
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
@@ -249,6 +281,15 @@ fn uscc_taken() -> Error {
     Error::invalid(
         "uscc",
         "该统一社会信用代码已登记；如属本企业，请联系已注册的同事或评价机构",
+        "This unified social credit code is already registered; if it is your enterprise, ask your registered colleague or the evaluation body",
+    )
+}
+
+fn email_taken() -> FieldError {
+    FieldError::new(
+        "email",
+        "该邮箱已注册，请直接登录",
+        "This email address is already registered; please sign in",
     )
 }
 
@@ -263,7 +304,7 @@ pub struct SignupInput {
     pub enterprise: EnterpriseInput,
 }
 
-pub fn check_email(email: &str) -> Result<String, String> {
+pub fn check_email(email: &str) -> Result<String, Msg> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 200
         && e.split_once('@').is_some_and(|(a, b)| {
@@ -273,20 +314,27 @@ pub fn check_email(email: &str) -> Result<String, String> {
     if ok {
         Ok(e)
     } else {
-        Err("邮箱地址无效，应形如 name@example.com".into())
+        Err(Msg::new(
+            "邮箱地址无效，应形如 name@example.com",
+            "The email address is invalid; it should look like name@example.com",
+        ))
     }
 }
 
 pub async fn signup(state: &AppState, i: &SignupInput) -> Result<User, Error> {
     let mut errs = Vec::new();
     let email = check_email(&i.email)
-        .map_err(|m| errs.push(FieldError::new("email", m)))
+        .map_err(|m| errs.push(FieldError::msg("email", m)))
         .ok();
     if i.user_name.trim().is_empty() || i.user_name.chars().count() > 100 {
-        errs.push(FieldError::new("user_name", "姓名必填，最多 100 字"));
+        errs.push(FieldError::new(
+            "user_name",
+            "姓名必填，最多 100 字",
+            "Your name is required, at most 100 characters",
+        ));
     }
     if let Err(m) = auth::check_new_password(&i.password) {
-        errs.push(FieldError::new("password", m));
+        errs.push(FieldError::msg("password", m));
     }
     let fields = match check_enterprise(state, &i.enterprise) {
         Ok(f) => Some(f),
@@ -298,7 +346,7 @@ pub async fn signup(state: &AppState, i: &SignupInput) -> Result<User, Error> {
     };
     if let Some(e) = &email {
         if repo::user_by_email(&state.store, e).await?.is_some() {
-            errs.push(FieldError::new("email", "该邮箱已注册，请直接登录"));
+            errs.push(email_taken());
         }
     }
     if let Some(f) = &fields {
@@ -335,9 +383,7 @@ pub async fn signup(state: &AppState, i: &SignupInput) -> Result<User, Error> {
     )
     .await
     .map_err(|e| match e {
-        tianping_store::StoreError::Conflict(_) => {
-            Error::invalid("email", "该邮箱已注册，请直接登录")
-        }
+        tianping_store::StoreError::Conflict(_) => Error::Invalid(vec![email_taken()]),
         e => e.into(),
     })?;
     let a = actor(&user);
@@ -391,8 +437,9 @@ pub async fn create_enterprise(
         ("auditor" | "body_admin", Some(o)) => Some(o),
         ("sysadmin", _) => None,
         _ => {
-            return Err(Error::Forbidden(
-                "只有评价机构的审核员或管理员可以登记客户企业；企业请自行注册".into(),
+            return Err(Error::forbidden(
+                "只有评价机构的审核员或管理员可以登记客户企业；企业请自行注册",
+                "Only an evaluation body's auditors or admins may register client enterprises; enterprises sign up themselves",
             ))
         }
     };
@@ -445,8 +492,9 @@ pub async fn update_enterprise(
 ) -> Result<repo::Enterprise, Error> {
     let before = enterprise(state, u, id).await?;
     if !can_edit_enterprise(u, &before) {
-        return Err(Error::Forbidden(
-            "你可以查看但不能修改这家企业的登记信息".into(),
+        return Err(Error::forbidden(
+            "你可以查看但不能修改这家企业的登记信息",
+            "You may view but not change this enterprise's record",
         ));
     }
     let f = check_enterprise(state, i)?;
@@ -494,11 +542,18 @@ pub async fn add_site(
 ) -> Result<repo::Site, Error> {
     let e = enterprise(state, u, enterprise_id).await?;
     if !can_edit_enterprise(u, &e) {
-        return Err(Error::Forbidden("你不能修改这家企业的场所".into()));
+        return Err(Error::forbidden(
+            "你不能修改这家企业的场所",
+            "You may not change this enterprise's sites",
+        ));
     }
     let mut errs = Vec::new();
     if i.name.trim().is_empty() || i.name.chars().count() > 200 {
-        errs.push(FieldError::new("name", "场所名称必填，最多 200 字"));
+        errs.push(FieldError::new(
+            "name",
+            "场所名称必填，最多 200 字",
+            "The site name is required, at most 200 characters",
+        ));
     }
     let hc = match i.headcount.trim().parse::<i64>() {
         Ok(n) if (0..=10_000_000).contains(&n) => n,
@@ -506,6 +561,7 @@ pub async fn add_site(
             errs.push(FieldError::new(
                 "headcount",
                 "场所人数应为 0 至 10000000 的整数",
+                "The site's headcount must be a whole number from 0 to 10000000",
             ));
             0
         }
@@ -537,7 +593,10 @@ pub async fn delete_site(
 ) -> Result<(), Error> {
     let e = enterprise(state, u, enterprise_id).await?;
     if !can_edit_enterprise(u, &e) {
-        return Err(Error::Forbidden("你不能修改这家企业的场所".into()));
+        return Err(Error::forbidden(
+            "你不能修改这家企业的场所",
+            "You may not change this enterprise's sites",
+        ));
     }
     let mut tx = state.store.begin().await?;
     let s = repo::delete_site(&mut tx, enterprise_id, site_id)
@@ -566,13 +625,18 @@ pub async fn engage(
 ) -> Result<(), Error> {
     let e = enterprise(state, u, enterprise_id).await?;
     if u.role != "enterprise" || u.enterprise_id != Some(e.id) {
-        return Err(Error::Forbidden(
-            "只有企业本身可以委托评价机构或授权平台".into(),
+        return Err(Error::forbidden(
+            "只有企业本身可以委托评价机构或授权平台",
+            "Only the enterprise itself may engage an evaluation body or authorise a platform",
         ));
     }
-    let org = repo::get_org(&state.store, org_id)
-        .await?
-        .ok_or_else(|| Error::invalid("org_id", "没有这个评价机构或平台"))?;
+    let org = repo::get_org(&state.store, org_id).await?.ok_or_else(|| {
+        Error::invalid(
+            "org_id",
+            "没有这个评价机构或平台",
+            "There is no such evaluation body or platform",
+        )
+    })?;
     let mut tx = state.store.begin().await?;
     if repo::engage(&mut tx, org.id, e.id).await? {
         audit::append(
@@ -663,10 +727,12 @@ pub struct AssessmentInput {
 }
 
 pub fn scheme_of(state: &AppState, id: &str) -> Result<&'static Scheme, Error> {
-    state
-        .catalog
-        .get(id)
-        .ok_or_else(|| Error::invalid("scheme", state.catalog.unknown(id)))
+    state.catalog.get(id).ok_or_else(|| {
+        Error::Invalid(vec![FieldError::msg(
+            "scheme",
+            Msg::wrap("Unknown scheme", state.catalog.unknown(id)),
+        )])
+    })
 }
 
 pub async fn create_assessment(
@@ -679,16 +745,21 @@ pub async fn create_assessment(
         .enterprise_id
         .trim()
         .parse()
-        .map_err(|_| Error::invalid("enterprise_id", "请选择企业"))?;
-    let ent = enterprise(state, u, eid)
-        .await
-        .map_err(|_| Error::invalid("enterprise_id", "没有这家企业（或你无权为它创建评价）"))?;
+        .map_err(|_| Error::invalid("enterprise_id", "请选择企业", "Choose an enterprise"))?;
+    let ent = enterprise(state, u, eid).await.map_err(|_| {
+        Error::invalid(
+            "enterprise_id",
+            "没有这家企业（或你无权为它创建评价）",
+            "No such enterprise (or you may not create assessments for it)",
+        )
+    })?;
     let (org_id, mode) = match u.role.as_str() {
         "enterprise" => (None, "self"),
         "auditor" | "body_admin" => (u.org_id, "onsite"),
         _ => {
-            return Err(Error::Forbidden(
-                "只有企业用户（自评）和评价机构的审核员、管理员（现场评价）可以创建评价".into(),
+            return Err(Error::forbidden(
+                "只有企业用户（自评）和评价机构的审核员、管理员（现场评价）可以创建评价",
+                "Only enterprise members (self-assessment) and an evaluation body's auditors and admins (on-site assessment) may create assessments",
             ))
         }
     };
@@ -702,23 +773,30 @@ pub async fn create_assessment(
         text => match Profile::parse("profile", text) {
             Ok(p) => Some(p),
             Err(m) => {
-                errs.push(FieldError::new("profile", m));
+                errs.push(FieldError::msg(
+                    "profile",
+                    Msg::wrap("The profile is invalid", m),
+                ));
                 None
             }
         },
     };
     if let Err(e) = Plan::new(scheme, variant, profile.as_ref()) {
-        let field = if e.0.contains("配置") {
-            "profile"
+        let (field, en) = if e.0.contains("配置") {
+            ("profile", "The profile does not fit the scheme")
         } else {
-            "variant"
+            ("variant", "The variant is invalid")
         };
-        errs.push(FieldError::new(field, e.0));
+        errs.push(FieldError::msg(field, Msg::wrap(en, e.0)));
     }
     let title = match i.title.trim() {
         "" => format!("{} {}", ent.name, scheme.name),
         t if t.chars().count() > 200 => {
-            errs.push(FieldError::new("title", "标题最多 200 字"));
+            errs.push(FieldError::new(
+                "title",
+                "标题最多 200 字",
+                "The title may have at most 200 characters",
+            ));
             String::new()
         }
         t => t.to_string(),
@@ -729,13 +807,18 @@ pub async fn create_assessment(
         s => match s.parse::<i64>() {
             Ok(n) if (0..=5).contains(&n) && stars_rules => n,
             Ok(_) | Err(_) if stars_rules => {
-                errs.push(FieldError::new("current_stars", "现有星级应为 0 至 5"));
+                errs.push(FieldError::new(
+                    "current_stars",
+                    "现有星级应为 0 至 5",
+                    "The current stars must be 0 to 5",
+                ));
                 0
             }
             _ => {
                 errs.push(FieldError::new(
                     "current_stars",
                     "现有星级只适用于星级评价方案",
+                    "Current stars apply only to the star rating scheme",
                 ));
                 0
             }
@@ -746,7 +829,11 @@ pub async fn create_assessment(
         "1" | "true" | "on" | "yes" => true,
         "0" | "false" | "off" | "no" => false,
         _ => {
-            errs.push(FieldError::new("first_application", "应为 true 或 false"));
+            errs.push(FieldError::new(
+                "first_application",
+                "应为 true 或 false",
+                "Must be true or false",
+            ));
             true
         }
     };
@@ -915,6 +1002,15 @@ fn source_label(s: &str) -> &'static str {
     }
 }
 
+/// The core's (Chinese) objections to an answer, on the value field.
+fn answer_errors(errs: Vec<tianping_core::AnswerError>) -> Error {
+    Error::Invalid(
+        errs.into_iter()
+            .map(|e| FieldError::msg("value", Msg::wrap("The answer is invalid", e.message)))
+            .collect(),
+    )
+}
+
 /// Save one answer (or one expert's score), keep the change as a version, re-score, audit.
 pub async fn save_answer(
     state: &AppState,
@@ -928,7 +1024,10 @@ pub async fn save_answer(
         return Err(Error::NotFound);
     }
     if matches!(access, Access::Read) {
-        return Err(Error::Forbidden("你可以查看这项评价，但不能作答".into()));
+        return Err(Error::forbidden(
+            "你可以查看这项评价，但不能作答",
+            "You may view this assessment but not answer it",
+        ));
     }
     let scheme = scheme_of(state, &a.scheme)?;
     let profile = match &a.profile_text {
@@ -943,7 +1042,11 @@ pub async fn save_answer(
         .find(|l| l.ind.id == indicator)
         .ok_or(Error::NotFound)?;
     if input.note.chars().count() > 4000 {
-        return Err(Error::invalid("note", "备注最多 4000 字"));
+        return Err(Error::invalid(
+            "note",
+            "备注最多 4000 字",
+            "The note may have at most 4000 characters",
+        ));
     }
     let stars_scheme = scheme.method == Method::Dimensions;
     // The answer's source (000), decided by role (I-6).
@@ -962,7 +1065,10 @@ pub async fn save_answer(
         let (src, verified) = match (&access, u.role.as_str()) {
             (Access::Platform, _) => {
                 if leaf.ind.category != Some(tianping_core::Category::Online) {
-                    return Err(Error::Forbidden("平台运营方只能为线上指标提供平台数据".into()));
+                    return Err(Error::forbidden(
+                        "平台运营方只能为线上指标提供平台数据",
+                        "Platform operators may only provide platform data for online (线上) items",
+                    ));
                 }
                 ("platform", true)
             }
@@ -973,6 +1079,7 @@ pub async fn save_answer(
                     return Err(Error::invalid(
                         "source",
                         format!("企业自评的答案来源只能是 self（企业自报，经核验后计分）或 third_party（第三方数据，须上传证据），不能是 “{}”", other),
+                        format!("In a self-assessment the answer source can only be self (the enterprise's own figure, counted once verified) or third_party (third-party data, evidence required), not “{}”", other),
                     ))
                 }
             },
@@ -984,6 +1091,7 @@ pub async fn save_answer(
                     return Err(Error::invalid(
                         "source",
                         format!("答案来源 “{}” 无效；可用：self、platform、third_party、onsite", other),
+                        format!("Answer source “{}” is invalid; use self, platform, third_party or onsite", other),
                     ))
                 }
             },
@@ -997,6 +1105,7 @@ pub async fn save_answer(
                 return Err(Error::invalid(
                     "source",
                     "选择第三方数据作为来源时，请先为该指标上传证据文件",
+                    "To use third-party data as the source, first upload an evidence file for this item",
                 ));
             }
         }
@@ -1006,6 +1115,7 @@ pub async fn save_answer(
         return Err(Error::invalid(
             "source",
             "答案来源只适用于星级评价方案（T11/AII 001-2020）",
+            "An answer source applies only to the star rating scheme (T11/AII 001-2020)",
         ));
     }
     // Check the value against the indicator with the core's own rules.
@@ -1013,11 +1123,7 @@ pub async fn save_answer(
         let mut m = BTreeMap::new();
         m.insert(indicator.to_string(), value.clone());
         if let Err(errs) = plan.parse_answers(&m) {
-            return Err(Error::Invalid(
-                errs.into_iter()
-                    .map(|e| FieldError::new("value", e.message))
-                    .collect(),
-            ));
+            return Err(answer_errors(errs));
         }
     }
     let mut tx = state.store.begin().await?;
@@ -1025,7 +1131,10 @@ pub async fn save_answer(
         .await?
         .ok_or(Error::NotFound)?;
     if cur.status != "draft" {
-        return Err(Error::Locked("评价已提交并锁定，不能再修改答案".into()));
+        return Err(Error::locked(
+            "评价已提交并锁定，不能再修改答案",
+            "The assessment is submitted and locked; answers can no longer change",
+        ));
     }
     let before = repo::answer_tx(&mut tx, a.id, indicator).await?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
@@ -1033,22 +1142,17 @@ pub async fn save_answer(
     let (stored_value, expert_id) = if expert_points {
         // An expert's own score; the item's answer is the experts' scores (mean, I-13).
         let x = value.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+            let max = tianping_core::fmt_num(leaf.answer_max);
             Error::invalid(
                 "value",
-                format!(
-                    "请填写你的评分：0 至 {} 的分值",
-                    tianping_core::fmt_num(leaf.answer_max)
-                ),
+                format!("请填写你的评分：0 至 {} 的分值", max),
+                format!("Enter your score: a value from 0 to {}", max),
             )
         })?;
         let mut m = BTreeMap::new();
         m.insert(indicator.to_string(), json!(x));
         if let Err(errs) = plan.parse_answers(&m) {
-            return Err(Error::Invalid(
-                errs.into_iter()
-                    .map(|e| FieldError::new("value", e.message))
-                    .collect(),
-            ));
+            return Err(answer_errors(errs));
         }
         repo::put_expert_score(&mut tx, a.id, indicator, u.id, x, input.note.trim()).await?;
         let scores = repo::expert_scores_tx(&mut tx, a.id, indicator).await?;
@@ -1119,13 +1223,17 @@ pub async fn save_answer(
 pub async fn submit(state: &AppState, u: &User, id: i64) -> Result<Assessment, Error> {
     let (a, access) = assessment(state, u, id).await?;
     if access != Access::Edit {
-        return Err(Error::Forbidden(
-            "只有评价的负责方（企业自评由企业，现场评价由评价机构）可以提交".into(),
+        return Err(Error::forbidden(
+            "只有评价的负责方（企业自评由企业，现场评价由评价机构）可以提交",
+            "Only the party responsible for the assessment (the enterprise for a self-assessment, the evaluation body for an on-site one) may submit it",
         ));
     }
     let mut tx = state.store.begin().await?;
     if !repo::submit_assessment(&mut tx, a.id, u.id).await? {
-        return Err(Error::Locked("评价已经提交".into()));
+        return Err(Error::locked(
+            "评价已经提交",
+            "The assessment is already submitted",
+        ));
     }
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let scored = score(state, &a, &rows)?;
@@ -1136,6 +1244,10 @@ pub async fn submit(state: &AppState, u: &User, id: i64) -> Result<Assessment, E
     audit::append(&mut tx, &actor(u), "submit", "assessment", &a.id.to_string(), Some(&json!({"status": a.status})), Some(&json!({"status": after.status, "score": after.score, "grade": after.grade, "stars": after.stars}))).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+fn locked() -> Error {
+    Error::locked("评价已提交并锁定", "The assessment is submitted and locked")
 }
 
 /// Assign an expert of the body to an item (several per item).
@@ -1149,12 +1261,13 @@ pub async fn assign_expert(
 ) -> Result<(), Error> {
     let (a, access) = assessment(state, u, id).await?;
     if access != Access::Edit || a.org_id.is_none() || !is_body_editor(u) {
-        return Err(Error::Forbidden(
-            "只有评价机构的审核员或管理员可以为本机构的现场评价指派专家".into(),
+        return Err(Error::forbidden(
+            "只有评价机构的审核员或管理员可以为本机构的现场评价指派专家",
+            "Only an evaluation body's auditors or admins may assign experts to the body's on-site assessments",
         ));
     }
     if a.status != "draft" {
-        return Err(Error::Locked("评价已提交并锁定".into()));
+        return Err(locked());
     }
     let scheme = scheme_of(state, &a.scheme)?;
     if scheme.indicator(indicator).is_none() {
@@ -1162,7 +1275,11 @@ pub async fn assign_expert(
     }
     let expert = repo::get_user(&state.store, expert_id).await?;
     let Some(expert) = expert.filter(|e| e.role == "expert" && e.org_id == a.org_id) else {
-        return Err(Error::invalid("expert_id", "请选择本机构的评价专家"));
+        return Err(Error::invalid(
+            "expert_id",
+            "请选择本机构的评价专家",
+            "Choose an expert of this body",
+        ));
     };
     let mut tx = state.store.begin().await?;
     let changed = if remove {
@@ -1210,20 +1327,24 @@ pub const EVIDENCE_TYPES: &[(&str, &str)] = &[
 ];
 
 /// The stored content type of an upload, checked by extension and by the file's first bytes.
-pub fn evidence_type(file_name: &str, data: &[u8]) -> Result<&'static str, String> {
+pub fn evidence_type(file_name: &str, data: &[u8]) -> Result<&'static str, Msg> {
     let ext = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     let Some((_, ct)) = EVIDENCE_TYPES.iter().find(|(e, _)| *e == ext) else {
-        return Err(format!(
-            "不接受 “{}” 类型的文件；可上传：{}",
-            if ext.is_empty() { "无扩展名" } else { &ext },
-            EVIDENCE_TYPES
-                .iter()
-                .map(|(e, _)| *e)
-                .collect::<Vec<_>>()
-                .join("、")
+        let types = EVIDENCE_TYPES.iter().map(|(e, _)| *e).collect::<Vec<_>>();
+        return Err(Msg::new(
+            format!(
+                "不接受 “{}” 类型的文件；可上传：{}",
+                if ext.is_empty() { "无扩展名" } else { &ext },
+                types.join("、")
+            ),
+            format!(
+                "Files of type “{}” are not accepted; upload one of: {}",
+                if ext.is_empty() { "no extension" } else { &ext },
+                types.join(", ")
+            ),
         ));
     };
     let ok = match ext.as_str() {
@@ -1234,7 +1355,10 @@ pub fn evidence_type(file_name: &str, data: &[u8]) -> Result<&'static str, Strin
         _ => std::str::from_utf8(data).is_ok(),
     };
     if !ok {
-        return Err(format!("文件内容与扩展名 .{} 不符", ext));
+        return Err(Msg::new(
+            format!("文件内容与扩展名 .{} 不符", ext),
+            format!("The file's content does not match its extension .{}", ext),
+        ));
     }
     Ok(ct)
 }
@@ -1252,8 +1376,9 @@ pub async fn add_evidence(
         return Err(Error::NotFound);
     }
     if !matches!(access, Access::Edit | Access::Expert(_) | Access::Platform) {
-        return Err(Error::Forbidden(
-            "你可以查看这项评价，但不能上传证据".into(),
+        return Err(Error::forbidden(
+            "你可以查看这项评价，但不能上传证据",
+            "You may view this assessment but not upload evidence",
         ));
     }
     let scheme = scheme_of(state, &a.scheme)?;
@@ -1261,7 +1386,7 @@ pub async fn add_evidence(
         return Err(Error::NotFound);
     }
     if a.status != "draft" {
-        return Err(Error::Locked("评价已提交并锁定".into()));
+        return Err(locked());
     }
     let name: String = file_name
         .rsplit(['/', '\\'])
@@ -1272,22 +1397,28 @@ pub async fn add_evidence(
         .take(200)
         .collect();
     if name.is_empty() {
-        return Err(Error::invalid("file", "请选择要上传的文件"));
-    }
-    if data.is_empty() {
-        return Err(Error::invalid("file", "文件为空"));
-    }
-    if data.len() > state.config.max_upload_bytes {
         return Err(Error::invalid(
             "file",
+            "请选择要上传的文件",
+            "Choose a file to upload",
+        ));
+    }
+    if data.is_empty() {
+        return Err(Error::invalid("file", "文件为空", "The file is empty"));
+    }
+    if data.len() > state.config.max_upload_bytes {
+        let (size, max) = (data.len(), state.config.max_upload_bytes / 1024 / 1024);
+        return Err(Error::invalid(
+            "file",
+            format!("文件过大：{} 字节，上限 {} MB", size, max),
             format!(
-                "文件过大：{} 字节，上限 {} MB",
-                data.len(),
-                state.config.max_upload_bytes / 1024 / 1024
+                "The file is too large: {} bytes, the limit is {} MB",
+                size, max
             ),
         ));
     }
-    let ct = evidence_type(&name, data).map_err(|m| Error::invalid("file", m))?;
+    let ct =
+        evidence_type(&name, data).map_err(|m| Error::Invalid(vec![FieldError::msg("file", m)]))?;
     let hash = sha256_hex(data);
     let mut tx = state.store.begin().await?;
     let ev = repo::add_evidence(&mut tx, a.id, indicator, &hash, data, &name, ct, u.id).await?;
@@ -1343,7 +1474,7 @@ pub async fn invite(
 ) -> Result<(repo::Invitation, String), Error> {
     let mut errs = Vec::new();
     let email = check_email(&i.email)
-        .map_err(|m| errs.push(FieldError::new("email", m)))
+        .map_err(|m| errs.push(FieldError::msg("email", m)))
         .ok();
     let role = i.role.trim();
     let org_id = match u.role.as_str() {
@@ -1352,6 +1483,7 @@ pub async fn invite(
                 errs.push(FieldError::new(
                     "role",
                     format!("可邀请的角色：{}", BODY_ROLES.join("、")),
+                    format!("Roles you may invite: {}", BODY_ROLES.join(", ")),
                 ));
             }
             u.org_id
@@ -1371,6 +1503,7 @@ pub async fn invite(
                             errs.push(FieldError::new(
                                 "org_id",
                                 "请选择与角色相符的机构（评价机构或平台）",
+                                "Choose an organisation that fits the role (an evaluation body or a platform)",
                             ));
                             None
                         }
@@ -1380,20 +1513,22 @@ pub async fn invite(
                     errs.push(FieldError::new(
                         "role",
                         "可邀请的角色：body_admin、auditor、expert、decider、operator、sysadmin",
+                        "Roles you may invite: body_admin, auditor, expert, decider, operator, sysadmin",
                     ));
                     None
                 }
             }
         }
         _ => {
-            return Err(Error::Forbidden(
-                "只有机构管理员或系统管理员可以邀请人员".into(),
+            return Err(Error::forbidden(
+                "只有机构管理员或系统管理员可以邀请人员",
+                "Only body admins or system admins may invite people",
             ))
         }
     };
     if let Some(e) = &email {
         if repo::user_by_email(&state.store, e).await?.is_some() {
-            errs.push(FieldError::new("email", "该邮箱已有账号"));
+            errs.push(has_account());
         }
     }
     let (Some(email), true) = (email, errs.is_empty()) else {
@@ -1426,6 +1561,14 @@ pub async fn invite(
     Ok((inv, token))
 }
 
+fn has_account() -> FieldError {
+    FieldError::new(
+        "email",
+        "该邮箱已有账号",
+        "This email address already has an account",
+    )
+}
+
 pub async fn accept_invite(
     state: &AppState,
     token: &str,
@@ -1437,10 +1580,14 @@ pub async fn accept_invite(
         .ok_or(Error::NotFound)?;
     let mut errs = Vec::new();
     if name.trim().is_empty() || name.chars().count() > 100 {
-        errs.push(FieldError::new("name", "姓名必填，最多 100 字"));
+        errs.push(FieldError::new(
+            "name",
+            "姓名必填，最多 100 字",
+            "Your name is required, at most 100 characters",
+        ));
     }
     if let Err(m) = auth::check_new_password(password) {
-        errs.push(FieldError::new("password", m));
+        errs.push(FieldError::msg("password", m));
     }
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
@@ -1463,7 +1610,7 @@ pub async fn accept_invite(
     )
     .await
     .map_err(|e| match e {
-        tianping_store::StoreError::Conflict(_) => Error::invalid("email", "该邮箱已有账号"),
+        tianping_store::StoreError::Conflict(_) => Error::Invalid(vec![has_account()]),
         e => e.into(),
     })?;
     audit::append(
@@ -1487,8 +1634,9 @@ pub async fn create_org(
     name: &str,
 ) -> Result<repo::Org, Error> {
     if u.role != "sysadmin" {
-        return Err(Error::Forbidden(
-            "只有系统管理员可以创建评价机构或平台".into(),
+        return Err(Error::forbidden(
+            "只有系统管理员可以创建评价机构或平台",
+            "Only system admins may create evaluation bodies or platforms",
         ));
     }
     let mut errs = Vec::new();
@@ -1496,10 +1644,15 @@ pub async fn create_org(
         errs.push(FieldError::new(
             "kind",
             "类型应为 body（评价机构）或 platform（平台）",
+            "The kind must be body (evaluation body) or platform",
         ));
     }
     if name.trim().is_empty() || name.chars().count() > 200 {
-        errs.push(FieldError::new("name", "名称必填，最多 200 字"));
+        errs.push(FieldError::new(
+            "name",
+            "名称必填，最多 200 字",
+            "The name is required, at most 200 characters",
+        ));
     }
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
@@ -1524,7 +1677,13 @@ pub async fn create_org(
 pub async fn create_token(state: &AppState, u: &User, name: &str) -> Result<String, Error> {
     let name = match name.trim() {
         "" => "api",
-        n if n.chars().count() > 100 => return Err(Error::invalid("name", "名称最多 100 字")),
+        n if n.chars().count() > 100 => {
+            return Err(Error::invalid(
+                "name",
+                "名称最多 100 字",
+                "The name may have at most 100 characters",
+            ))
+        }
         n => n,
     };
     let token = format!("tp_{}", random_token());

@@ -59,6 +59,7 @@ impl App {
         Api {
             router: self.router.clone(),
             token: token.to_string(),
+            accept_language: None,
         }
     }
 }
@@ -288,19 +289,29 @@ impl Browser {
     }
 }
 
-/// An API client with a bearer token.
+/// An API client with a bearer token (and, if set, an `Accept-Language` header).
 pub struct Api {
     router: Router,
     pub token: String,
+    pub accept_language: Option<String>,
 }
 
 impl Api {
+    /// The same client sending `Accept-Language: value`.
+    pub fn lang(mut self, value: &str) -> Api {
+        self.accept_language = Some(value.to_string());
+        self
+    }
+
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
         let mut b = Request::builder()
             .method(method)
             .uri(format!("/api/v1{}", path));
         if !self.token.is_empty() {
             b = b.header("authorization", format!("Bearer {}", self.token));
+        }
+        if let Some(l) = &self.accept_language {
+            b = b.header("accept-language", l.as_str());
         }
         let req = match body {
             Some(v) => b
