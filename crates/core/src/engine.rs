@@ -887,14 +887,16 @@ impl<'s> Plan<'s> {
             .push("未达基础级：没有满足条件的等级（I-7）".into());
     }
 
-    /// Interpretations that affected this plan: the scheme-wide ones, the ones written in the
-    /// plan's table files, and those cited by its indicators.
+    /// Interpretations that affected this plan: those cited by its indicators, those written in
+    /// its table files, and the scheme-wide ones of scheme.toml (unless they name only
+    /// indicators outside the plan).
     pub fn applied_interpretations(&self) -> Vec<Interpretation> {
         let cited: BTreeSet<&str> = self
             .leaves
             .iter()
             .flat_map(|l| l.ind.interpretations.iter().map(String::as_str))
             .collect();
+        let in_plan: BTreeSet<&str> = self.leaves.iter().map(|l| l.ind.id.as_str()).collect();
         let files: BTreeSet<&str> = self
             .scheme
             .tables_of(self.variant)
@@ -907,7 +909,9 @@ impl<'s> Plan<'s> {
             .filter(|i| {
                 cited.contains(i.id.as_str())
                     || files.contains(i.file.as_str())
-                    || i.file.ends_with("/scheme.toml")
+                    || (i.file.ends_with("/scheme.toml")
+                        && (i.indicators.is_empty()
+                            || i.indicators.iter().any(|x| in_plan.contains(x.as_str()))))
             })
             .cloned()
             .collect()

@@ -164,6 +164,14 @@ struct RawBand {
     points: Vec<String>,
 }
 
+/// Other data files at the top of a scheme folder (e.g. eepc-certification/audit-time.toml,
+/// read by the calculators): only their interpretations belong to the scheme model.
+#[derive(Deserialize)]
+struct RawDataFile {
+    #[serde(default)]
+    interpretation: Vec<Spanned<RawInterpretation>>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTableFile {
@@ -521,6 +529,24 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
         );
     }
     let mut errors = std::mem::take(&mut cx.errors);
+    let mut texts: HashMap<String, &str> = HashMap::new();
+    texts.insert(sf.clone(), scheme_text);
+    // Interpretations written in other top-level data files of the scheme.
+    let mut data_files: Vec<&(String, String)> = files
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".toml") && !p.contains('/') && p != scheme_file)
+        .collect();
+    data_files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, text) in data_files {
+        let fl = file_label(path);
+        texts.insert(fl.clone(), text);
+        if let Some(d) = parse_toml::<RawDataFile>(&fl, text, &mut errors) {
+            for it in &d.interpretation {
+                interpretations.push((interp_from(it.get_ref(), &fl), it.span(), fl.clone()));
+            }
+        }
+    }
 
     // Tables.
     let mut tables: Vec<Table> = Vec::new();
@@ -531,8 +557,6 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
         .filter(|(p, _)| p.starts_with("tables/") && p.ends_with(".toml"))
         .collect();
     table_files.sort_by(|a, b| natural_cmp(&a.0, &b.0));
-    let mut texts: HashMap<String, &str> = HashMap::new();
-    texts.insert(sf.clone(), scheme_text);
     for (path, text) in table_files {
         let fl = file_label(path);
         texts.insert(fl.clone(), text);
