@@ -58,6 +58,10 @@ fn schemes_list_show_and_check() {
         text.contains("[000-I-5-stars]"),
         "interpretations are listed"
     );
+    assert!(
+        text.contains("[I-8-table]"),
+        "audit-time interpretations belong to the scheme"
+    );
     let show = json_out(&["schemes", "show", "t11-aii-001-2020", "--format", "json"]);
     let tables = show["tables"].as_array().unwrap();
     assert_eq!(tables.len(), 61);
