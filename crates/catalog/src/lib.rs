@@ -90,20 +90,12 @@ fn collect_embedded(d: &Dir, root: &Path, out: &mut Vec<(String, String)>) {
 /// Scheme folders under `dir`: either `dir` itself is a scheme folder (has scheme.toml), or
 /// each sub-folder with a scheme.toml is one.
 pub fn dir_files(dir: &Path) -> Result<Vec<SchemeFiles>, Vec<SchemeError>> {
-    let io_err = |p: &Path, e: std::io::Error| {
-        vec![SchemeError {
-            file: p.display().to_string(),
-            line: None,
-            indicator: None,
-            message: format!("无法读取：{}", e),
-        }]
-    };
     if dir.join("scheme.toml").is_file() {
         return Ok(vec![read_scheme_dir(dir)?]);
     }
     let mut out = Vec::new();
     let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| io_err(dir, e))?
+        .map_err(|e| file_error(dir, format!("无法读取：{}", e)))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("scheme.toml").is_file())
         .collect();
@@ -112,41 +104,37 @@ pub fn dir_files(dir: &Path) -> Result<Vec<SchemeFiles>, Vec<SchemeError>> {
         out.push(read_scheme_dir(&s)?);
     }
     if out.is_empty() {
-        return Err(vec![SchemeError {
-            file: dir.display().to_string(),
-            line: None,
-            indicator: None,
-            message: "这里没有方案文件夹（含 scheme.toml 的文件夹）".into(),
-        }]);
+        return Err(file_error(
+            dir,
+            "这里没有方案文件夹（含 scheme.toml 的文件夹）".into(),
+        ));
     }
     Ok(out)
+}
+
+/// A problem with a file or folder as a whole (no line, no indicator).
+fn file_error(path: &Path, message: String) -> Vec<SchemeError> {
+    vec![SchemeError {
+        file: path.display().to_string(),
+        line: None,
+        indicator: None,
+        message,
+    }]
 }
 
 fn read_scheme_dir(dir: &Path) -> Result<SchemeFiles, Vec<SchemeError>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| {
-            vec![SchemeError {
-                file: d.display().to_string(),
-                line: None,
-                indicator: None,
-                message: format!("无法读取：{}", e),
-            }]
-        })?;
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| file_error(&d, format!("无法读取：{}", e)))?;
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "toml") {
-                let text = std::fs::read_to_string(&p).map_err(|e| {
-                    vec![SchemeError {
-                        file: p.display().to_string(),
-                        line: None,
-                        indicator: None,
-                        message: format!("无法读取（须为 UTF-8 文本）：{}", e),
-                    }]
-                })?;
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| file_error(&p, format!("无法读取（须为 UTF-8 文本）：{}", e)))?;
                 let rel = p
                     .strip_prefix(dir)
                     .unwrap_or(&p)

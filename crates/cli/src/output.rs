@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 use tianping_catalog::Catalog;
+use tianping_core::engine::abbreviate;
 use tianping_core::stars::{star_word, Granted};
 use tianping_core::{fmt_num, Category, Evaluation, Scheme, SchemeError};
 
@@ -368,14 +369,6 @@ pub fn evaluation_text(s: &Scheme, e: &Evaluation, granted: Option<&Granted>) ->
         }
     }
     o
-}
-
-fn abbreviate(ids: &[String], n: usize) -> String {
-    if ids.len() <= n {
-        ids.join("、")
-    } else {
-        format!("{} 等", ids[..n].join("、"))
-    }
 }
 
 /// A figure for reading: at most two decimals (JSON output keeps six).

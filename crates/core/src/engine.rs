@@ -43,7 +43,7 @@ pub fn level_earned(steps: &[f64; 5], level: f64) -> f64 {
 }
 
 /// Round for output (6 decimals).
-fn out(x: f64) -> f64 {
+pub(crate) fn out(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
@@ -918,11 +918,13 @@ impl<'s> Plan<'s> {
     }
 }
 
-fn abbreviate(ids: &[&str], n: usize) -> String {
+/// The first `n` ids joined with 、, and “等” when there are more.
+pub fn abbreviate<S: AsRef<str>>(ids: &[S], n: usize) -> String {
+    let shown: Vec<&str> = ids.iter().take(n).map(AsRef::as_ref).collect();
     if ids.len() <= n {
-        ids.join("、")
+        shown.join("、")
     } else {
-        format!("{} 等", ids[..n].join("、"))
+        format!("{} 等", shown.join("、"))
     }
 }
 

@@ -3,12 +3,8 @@
 use serde::Serialize;
 
 use crate::answer::Answer;
-use crate::engine::{settle, Evaluation, Plan};
+use crate::engine::{out, settle, Evaluation, Plan};
 use crate::model::{fmt_num, Category, GuidanceBand};
-
-fn out(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DimensionResult {
@@ -144,9 +140,8 @@ pub(crate) fn evaluate_dimensions(plan: &Plan, parsed: &[Option<Answer>], r: &mu
         });
     }
     let composite = settle(
-        dims.iter()
-            .zip(0..n)
-            .map(|(_, d)| score[d] * plan.dimensions[d].1 / 100.0)
+        (0..n)
+            .map(|d| score[d] * plan.dimensions[d].1 / 100.0)
             .sum(),
     );
     r.total.score = out(composite);
