@@ -8,6 +8,7 @@
 //!   Civil Code art. 201 periods, month arithmetic and certificate expiry.
 //! - [`audit_time`]: audit person-days per Annex A of the eepc-certification rules
 //!   (DESIGN I-8).
+//! - [`industry`]: the form of a GB/T 4754 industry code.
 //! - [`sampling`]: multi-site sampling per 8.1.3.2 of the same rules (DESIGN I-9).
 //!
 //! All public result types derive `Serialize` so that the CLI can print them as JSON;
@@ -15,6 +16,7 @@
 
 pub mod audit_time;
 pub mod calendar;
+pub mod industry;
 mod rational;
 pub mod sampling;
 pub mod uscc;

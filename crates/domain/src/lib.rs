@@ -1,0 +1,25 @@
+//! Tianping's pure domain rules: everything that decides *who may do what* and *which answer
+//! counts*, apart from scoring (crates/core) and the calculators (crates/calc).
+//!
+//! - [`text`]: the closed sets of the product (roles, organisation kinds, assessment status,
+//!   mode and answer source) as enums; their text exists only at the database row mapping and
+//!   in serialised output.
+//! - [`msg`]: messages for people in Chinese and English, field errors and refusals.
+//! - [`access`]: who sees which rows and what they may do with an object they see.
+//! - [`answer`]: the answer-source and precedence rules (I-6, I-20) and the expert panel (I-13).
+//! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
+//!   category), e-mail addresses and names.
+//! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//!
+//! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
+
+pub mod access;
+pub mod answer;
+pub mod enterprise;
+pub mod evidence;
+pub mod msg;
+pub mod text;
+
+pub use access::{Access, Principal, Scope};
+pub use msg::{Denied, FieldError, Lang, Msg};
+pub use text::{AssessmentStatus, Mode, OrgKind, Role, Source, UnknownText};
