@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use tianping_app::{App, Config};
 use tianping_store::Store;
-use tianping_web::{AppState, Config};
 
 use crate::{Cli, Command, Format};
 
@@ -38,7 +38,7 @@ pub enum AuditCmd {
 fn config(bind: Option<&str>, database: Option<&str>, demo: bool) -> Result<Config, String> {
     let mut c = Config::load()?;
     if let Some(b) = bind {
-        c.bind = tianping_web::config::parse_bind(b, "--bind")?;
+        c.bind = tianping_app::config::parse_bind(b, "--bind")?;
     }
     match database {
         Some(d) => c.database = d.to_string(),
@@ -75,7 +75,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         match &cli.command {
             Command::Serve(a) => {
                 let c = config(a.bind.as_deref(), a.db.database.as_deref(), false)?;
-                let state = AppState::open(c).await?;
+                let state = App::open(c).await?;
                 eprintln!(
                     "天平 Tianping 服务已启动：http://{}/ （数据库 {}；配置来自 {}）",
                     state.config.bind,
@@ -87,8 +87,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             }
             Command::Demo(a) => {
                 let c = config(a.bind.as_deref(), a.db.database.as_deref(), true)?;
-                let state = AppState::open(c).await?;
-                let seeded = tianping_web::demo::seed(&state).await?;
+                let state = App::open(c).await?;
+                let seeded = tianping_app::demo::seed(&state).await?;
                 if !seeded {
                     eprintln!("数据库中已有账号，未重复写入演示数据。");
                 }
@@ -97,7 +97,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 drop(listener_check);
                 println!(
                     "{}",
-                    tianping_web::demo::banner(
+                    tianping_app::demo::banner(
                         &state.config.bind.to_string(),
                         &state.config.database
                     )
@@ -125,8 +125,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             }
             Command::Rescore { db, verify } => {
                 let c = config(None, db.database.as_deref(), false)?;
-                let state = AppState::open(c).await?;
-                let r = tianping_web::rescore::rescore(&state, *verify).await?;
+                let state = App::open(c).await?;
+                let r = tianping_app::rescore::rescore(&state, *verify).await?;
                 if cli.format == Format::Json {
                     println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
                 } else {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use tianping_web::{AppState, Config};
+use tianping_web::{App as AppState, Config};
 
 type Res<T = ()> = Result<T, String>;
 
@@ -80,21 +80,17 @@ fn free_port() -> u16 {
 /// The web application in process on a fresh SQLite file, as crates/web/tests build it, served
 /// on 127.0.0.1 with a free port.
 async fn start_app(dir: &Path) -> (SocketAddr, tokio::task::JoinHandle<()>, SchemeView) {
-    tianping_web::auth::use_cheap_hashing_for_tests();
+    tianping_app::accounts::use_cheap_hashing_for_tests();
     let db = dir.join("e2e.db").display().to_string();
     let config = Config {
         database: db.clone(),
         ..Config::default()
     };
-    let catalog = tianping_web::load_catalog(&config).expect("shipped schemes load");
+    let catalog = tianping_app::load_catalog(&config).expect("shipped schemes load");
     let store = tianping_store::Store::open(&db)
         .await
         .expect("SQLite store");
-    let state = AppState {
-        store,
-        catalog,
-        config: Arc::new(config),
-    };
+    let state = AppState::new(store, catalog, config, Arc::new(tianping_app::SystemClock));
     let view = scheme_view(&state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -4,11 +4,9 @@
 //! missing sequence number, a broken link, a hash that no longer matches, or a head record
 //! that disagrees with the last entry).
 
+use crate::{sha256_hex, Result, Store, WriteTx};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Any, Transaction};
-
-use crate::{now, sha256_hex, Result, Store};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -71,7 +69,7 @@ pub fn entry_hash(e: &Entry) -> String {
 /// Append one entry inside the caller's transaction (so the change and its record commit
 /// together). The head row is updated first, which serialises concurrent writers.
 pub async fn append(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     actor: &Actor,
     action: &str,
     object_type: &str,
@@ -81,11 +79,11 @@ pub async fn append(
 ) -> Result<i64> {
     let (seq, prev): (i64, String) =
         sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
-            .fetch_one(&mut **tx)
+            .fetch_one(tx.conn())
             .await?;
     let mut e = Entry {
         seq,
-        at: now(),
+        at: tx.now().to_string(),
         actor_id: actor.id,
         actor: actor.label.clone(),
         action: action.into(),
@@ -112,11 +110,11 @@ pub async fn append(
     .bind(&e.after_json)
     .bind(&e.prev_hash)
     .bind(&e.hash)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
         .bind(&e.hash)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(seq)
 }
@@ -215,4 +213,14 @@ pub async fn for_object(store: &Store, object_type: &str, object_id: &str) -> Re
     .bind(object_id)
     .fetch_all(&store.pool)
     .await?)
+}
+
+/// The newest `limit` entries, newest first.
+pub async fn recent(store: &Store, limit: i64) -> Result<Vec<Entry>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&store.pool)
+            .await?,
+    )
 }

@@ -17,6 +17,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -79,13 +80,31 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// A write transaction (and, on SQLite, the write lock held until it ends).
+/// A write transaction (and, on SQLite, the write lock held until it ends), with the time
+/// its changes are stamped with (the caller's clock, not the database's).
 pub struct WriteTx {
     pub tx: sqlx::Transaction<'static, Any>,
+    at: DateTime<Utc>,
+    now: String,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
+    /// The time of this transaction's changes, as stored.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    /// The time of this transaction's changes.
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// The connection, for queries.
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         Ok(())
@@ -253,14 +272,25 @@ impl Store {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
-    /// Begin a write transaction.
-    pub async fn begin(&self) -> Result<WriteTx> {
+    /// Begin a write transaction whose changes are stamped `at` (the application's clock).
+    pub async fn begin_at(&self, at: DateTime<Utc>) -> Result<WriteTx> {
         let guard = match self.backend {
             Backend::Sqlite => Some(self.write_lock.clone().lock_owned().await),
             Backend::Postgres => None,
         };
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, _guard: guard })
+        Ok(WriteTx {
+            tx,
+            at,
+            now: stamp(at),
+            _guard: guard,
+        })
+    }
+
+    /// Begin a write transaction stamped with the system clock (tools and tests; the
+    /// application passes its own clock to [`Store::begin_at`]).
+    pub async fn begin(&self) -> Result<WriteTx> {
+        self.begin_at(Utc::now()).await
     }
 
     pub async fn close(&self) {
@@ -280,15 +310,9 @@ pub fn redact(url: &str) -> String {
     url.to_string()
 }
 
-/// Now, as stored: RFC 3339 UTC with milliseconds (sorts as text).
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// A timestamp `secs` seconds from now, as stored.
-pub fn now_plus(secs: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::seconds(secs))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// A time as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Lower-case hex SHA-256.

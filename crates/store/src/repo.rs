@@ -2,46 +2,34 @@
 //! backends. Reads take the pool; writes take the caller's transaction so that a change and
 //! its audit entry commit together.
 
+pub use crate::WriteTx as Tx;
+use crate::{Result, Store};
 use serde::Serialize;
-use sqlx::{Any, Transaction};
-
-use crate::{now, Result, Store};
-
-pub type Tx = Transaction<'static, Any>;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use tianping_domain::{AssessmentStatus, Mode, OrgKind, Role, Source};
 
 /// Which rows a caller may see (object-level permissions, applied in SQL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Everything (system administrator).
-    All,
-    /// One enterprise's own data (enterprise members).
-    Enterprise(i64),
-    /// An evaluation body's or a platform's clients (engagements); assessments run by the
-    /// org itself or self-assessments of its clients.
-    Org(i64),
-    /// An expert: only assessments with items assigned to them.
-    Expert(i64),
-    /// Nothing.
-    None,
-}
+pub use tianping_domain::Scope;
 
 // ---------------------------------------------------------------- orgs
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Org {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrgKind,
     pub name: String,
     pub created_at: String,
 }
 
-pub async fn create_org(tx: &mut Tx, kind: &str, name: &str) -> Result<Org> {
+pub async fn create_org(tx: &mut Tx, kind: OrgKind, name: &str) -> Result<Org> {
     Ok(
         sqlx::query_as("INSERT INTO orgs (kind, name, created_at) VALUES ($1, $2, $3) RETURNING *")
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(name)
-            .bind(now())
-            .fetch_one(&mut **tx)
+            .bind(tx.now().to_string())
+            .fetch_one(tx.conn())
             .await?,
     )
 }
@@ -53,11 +41,11 @@ pub async fn get_org(s: &Store, id: i64) -> Result<Option<Org>> {
         .await?)
 }
 
-pub async fn list_orgs(s: &Store, kind: Option<&str>) -> Result<Vec<Org>> {
+pub async fn list_orgs(s: &Store, kind: Option<OrgKind>) -> Result<Vec<Org>> {
     Ok(match kind {
         Some(k) => {
             sqlx::query_as("SELECT * FROM orgs WHERE kind = $1 ORDER BY id")
-                .bind(k)
+                .bind(k.as_str())
                 .fetch_all(&s.pool)
                 .await?
         }
@@ -78,7 +66,8 @@ pub struct User {
     pub name: String,
     #[serde(skip)]
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub org_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub disabled: i64,
@@ -89,7 +78,7 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub org_id: Option<i64>,
     pub enterprise_id: Option<i64>,
 }
@@ -102,11 +91,11 @@ pub async fn create_user(tx: &mut Tx, u: &NewUser<'_>) -> Result<User> {
     .bind(u.email)
     .bind(u.name)
     .bind(u.password_hash)
-    .bind(u.role)
+    .bind(u.role.as_str())
     .bind(u.org_id)
     .bind(u.enterprise_id)
-    .bind(now())
-    .fetch_one(&mut **tx)
+    .bind(tx.now().to_string())
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -146,7 +135,7 @@ pub async fn set_user_enterprise(tx: &mut Tx, user_id: i64, enterprise_id: i64) 
     sqlx::query("UPDATE users SET enterprise_id = $1 WHERE id = $2")
         .bind(enterprise_id)
         .bind(user_id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -175,19 +164,23 @@ pub async fn create_session(
     .bind(token_hash)
     .bind(user_id)
     .bind(csrf)
-    .bind(now())
+    .bind(tx.now().to_string())
     .bind(expires_at)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
 /// A live session and its user.
-pub async fn session_user(s: &Store, token_hash: &str) -> Result<Option<(Session, User)>> {
+pub async fn session_user(
+    s: &Store,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(Session, User)>> {
     let sess: Option<Session> =
         sqlx::query_as("SELECT * FROM sessions WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash)
-            .bind(now())
+            .bind(now)
             .fetch_optional(&s.pool)
             .await?;
     let Some(sess) = sess else { return Ok(None) };
@@ -198,12 +191,12 @@ pub async fn session_user(s: &Store, token_hash: &str) -> Result<Option<(Session
 /// Remove expired sessions and login failures older than `failures_before`.
 pub async fn purge_expired(tx: &mut Tx, failures_before: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now())
-        .execute(&mut **tx)
+        .bind(tx.now().to_string())
+        .execute(tx.conn())
         .await?;
     sqlx::query("DELETE FROM login_failures WHERE at <= $1")
         .bind(failures_before)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -211,7 +204,7 @@ pub async fn purge_expired(tx: &mut Tx, failures_before: &str) -> Result<()> {
 pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -228,8 +221,8 @@ pub async fn create_api_token(
     .bind(token_hash)
     .bind(user_id)
     .bind(name)
-    .bind(now())
-    .fetch_one(&mut **tx)
+    .bind(tx.now().to_string())
+    .fetch_one(tx.conn())
     .await?;
     Ok(id)
 }
@@ -247,8 +240,8 @@ pub async fn api_token_user(s: &Store, token_hash: &str) -> Result<Option<User>>
 pub async fn record_login_failure(tx: &mut Tx, email: &str) -> Result<()> {
     sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
         .bind(email)
-        .bind(now())
-        .execute(&mut **tx)
+        .bind(tx.now().to_string())
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -267,7 +260,7 @@ pub async fn login_failures_since(s: &Store, email: &str, since: &str) -> Result
 pub async fn clear_login_failures(tx: &mut Tx, email: &str) -> Result<()> {
     sqlx::query("DELETE FROM login_failures WHERE email = $1")
         .bind(email)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }
@@ -280,7 +273,8 @@ pub struct Invitation {
     #[serde(skip)]
     pub token_hash: String,
     pub org_id: Option<i64>,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub email: String,
     pub name: String,
     pub invited_by: i64,
@@ -294,7 +288,7 @@ pub async fn create_invitation(
     tx: &mut Tx,
     token_hash: &str,
     org_id: Option<i64>,
-    role: &str,
+    role: Role,
     email: &str,
     name: &str,
     invited_by: i64,
@@ -306,22 +300,22 @@ pub async fn create_invitation(
     )
     .bind(token_hash)
     .bind(org_id)
-    .bind(role)
+    .bind(role.as_str())
     .bind(email)
     .bind(name)
     .bind(invited_by)
-    .bind(now())
+    .bind(tx.now().to_string())
     .bind(expires_at)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
-pub async fn open_invitation(s: &Store, token_hash: &str) -> Result<Option<Invitation>> {
+pub async fn open_invitation(s: &Store, token_hash: &str, now: &str) -> Result<Option<Invitation>> {
     Ok(sqlx::query_as(
         "SELECT * FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
     )
     .bind(token_hash)
-    .bind(now())
+    .bind(now)
     .fetch_optional(&s.pool)
     .await?)
 }
@@ -337,9 +331,9 @@ pub async fn invitations_of_org(s: &Store, org_id: i64) -> Result<Vec<Invitation
 
 pub async fn use_invitation(tx: &mut Tx, id: i64) -> Result<bool> {
     let r = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now())
+        .bind(tx.now().to_string())
         .bind(id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -362,22 +356,11 @@ pub struct Enterprise {
     pub updated_at: String,
 }
 
-/// The editable fields of an enterprise.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
-pub struct EnterpriseFields {
-    pub uscc: String,
-    pub name: String,
-    pub registered_address: String,
-    pub operating_address: String,
-    pub legal_representative: String,
-    pub industry_code: String,
-    pub headcount: i64,
-    pub enterprise_type: Option<String>,
-    pub category: Option<String>,
-}
+/// The editable fields of an enterprise (checked by the domain).
+pub use tianping_domain::enterprise::EnterpriseFields;
 
 pub async fn create_enterprise(tx: &mut Tx, f: &EnterpriseFields) -> Result<Enterprise> {
-    let t = now();
+    let t = tx.now().to_string();
     Ok(sqlx::query_as(
         "INSERT INTO enterprises (uscc, name, registered_address, operating_address, legal_representative, \
          industry_code, headcount, enterprise_type, category, created_at, updated_at) \
@@ -394,7 +377,7 @@ pub async fn create_enterprise(tx: &mut Tx, f: &EnterpriseFields) -> Result<Ente
     .bind(&f.category)
     .bind(&t)
     .bind(&t)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -413,9 +396,9 @@ pub async fn update_enterprise(tx: &mut Tx, id: i64, f: &EnterpriseFields) -> Re
     .bind(f.headcount)
     .bind(&f.enterprise_type)
     .bind(&f.category)
-    .bind(now())
+    .bind(tx.now().to_string())
     .bind(id)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -520,7 +503,7 @@ pub async fn add_site(
     .bind(name)
     .bind(address)
     .bind(headcount)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -529,7 +512,7 @@ pub async fn delete_site(tx: &mut Tx, enterprise_id: i64, site_id: i64) -> Resul
         sqlx::query_as("DELETE FROM sites WHERE id = $1 AND enterprise_id = $2 RETURNING *")
             .bind(site_id)
             .bind(enterprise_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?,
     )
 }
@@ -541,8 +524,8 @@ pub async fn engage(tx: &mut Tx, org_id: i64, enterprise_id: i64) -> Result<bool
     )
     .bind(org_id)
     .bind(enterprise_id)
-    .bind(now())
-    .execute(&mut **tx)
+    .bind(tx.now().to_string())
+    .execute(tx.conn())
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -579,11 +562,13 @@ pub struct Assessment {
     #[serde(skip)]
     pub profile_text: Option<String>,
     pub profile_hash: Option<String>,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub mode: Mode,
     pub title: String,
     pub current_stars: i64,
     pub first_application: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AssessmentStatus,
     pub revision: i64,
     pub created_by: i64,
     pub created_at: String,
@@ -608,7 +593,7 @@ pub struct NewAssessment<'a> {
     pub profile_name: Option<&'a str>,
     pub profile_text: Option<&'a str>,
     pub profile_hash: Option<&'a str>,
-    pub mode: &'a str,
+    pub mode: Mode,
     pub title: &'a str,
     pub current_stars: i64,
     pub first_application: bool,
@@ -616,11 +601,11 @@ pub struct NewAssessment<'a> {
 }
 
 pub async fn create_assessment(tx: &mut Tx, a: &NewAssessment<'_>) -> Result<Assessment> {
-    let t = now();
+    let t = tx.now().to_string();
     Ok(sqlx::query_as(
         "INSERT INTO assessments (enterprise_id, org_id, scheme, variant, profile_name, profile_text, \
          profile_hash, mode, title, current_stars, first_application, status, revision, created_by, \
-         created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'draft',0,$12,$13,$14) RETURNING *",
+         created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$15,0,$12,$13,$14) RETURNING *",
     )
     .bind(a.enterprise_id)
     .bind(a.org_id)
@@ -629,14 +614,15 @@ pub async fn create_assessment(tx: &mut Tx, a: &NewAssessment<'_>) -> Result<Ass
     .bind(a.profile_name)
     .bind(a.profile_text)
     .bind(a.profile_hash)
-    .bind(a.mode)
+    .bind(a.mode.as_str())
     .bind(a.title)
     .bind(a.current_stars)
     .bind(a.first_application as i64)
     .bind(a.created_by)
     .bind(&t)
     .bind(&t)
-    .fetch_one(&mut **tx)
+    .bind(AssessmentStatus::Draft.as_str())
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -651,7 +637,7 @@ pub async fn get_assessment(s: &Store, id: i64) -> Result<Option<Assessment>> {
 pub async fn get_assessment_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment>> {
     Ok(sqlx::query_as("SELECT * FROM assessments WHERE id = $1")
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx.conn())
         .await?)
 }
 
@@ -726,7 +712,7 @@ pub struct StoredResult<'a> {
 
 /// Bump the revision and store the result; returns the new revision.
 pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool) -> Result<i64> {
-    let t = now();
+    let t = tx.now().to_string();
     let (rev,): (i64,) = sqlx::query_as(
         "UPDATE assessments SET revision = revision + $1, updated_at = $2, scheme_version = $3, \
          engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9 \
@@ -742,7 +728,7 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     .bind(r.stars)
     .bind(&t)
     .bind(id)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     Ok(rev)
 }
@@ -752,38 +738,40 @@ pub async fn bump_revision(tx: &mut Tx, id: i64) -> Result<i64> {
     let (rev,): (i64,) = sqlx::query_as(
         "UPDATE assessments SET revision = revision + 1, updated_at = $1 WHERE id = $2 RETURNING revision",
     )
-    .bind(now())
+    .bind(tx.now().to_string())
     .bind(id)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     Ok(rev)
 }
 
 /// Lock an assessment: draft → submitted. False if it was not a draft.
 pub async fn submit_assessment(tx: &mut Tx, id: i64, by: i64) -> Result<bool> {
-    let t = now();
+    let t = tx.now().to_string();
     let r = sqlx::query(
-        "UPDATE assessments SET status = 'submitted', submitted_at = $1, submitted_by = $2, updated_at = $3 \
-         WHERE id = $4 AND status = 'draft'",
+        "UPDATE assessments SET status = $5, submitted_at = $1, submitted_by = $2, updated_at = $3 \
+         WHERE id = $4 AND status = $6",
     )
     .bind(&t)
     .bind(by)
     .bind(&t)
     .bind(id)
-    .execute(&mut **tx)
+    .bind(AssessmentStatus::Submitted.as_str())
+    .bind(AssessmentStatus::Draft.as_str())
+    .execute(tx.conn())
     .await?;
     Ok(r.rows_affected() == 1)
 }
 
 // ---------------------------------------------------------------- answers
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AnswerRow {
     pub assessment_id: i64,
     pub indicator_id: String,
     pub value_json: Option<String>,
     pub note: String,
-    pub source: Option<String>,
+    pub source: Option<Source>,
     pub revision: i64,
     pub updated_by: i64,
     pub updated_at: String,
@@ -802,7 +790,7 @@ pub async fn answers_tx(tx: &mut Tx, assessment_id: i64) -> Result<Vec<AnswerRow
     Ok(
         sqlx::query_as("SELECT * FROM answers WHERE assessment_id = $1 ORDER BY indicator_id")
             .bind(assessment_id)
-            .fetch_all(&mut **tx)
+            .fetch_all(tx.conn())
             .await?,
     )
 }
@@ -816,7 +804,7 @@ pub async fn answer_tx(
         sqlx::query_as("SELECT * FROM answers WHERE assessment_id = $1 AND indicator_id = $2")
             .bind(assessment_id)
             .bind(indicator)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?,
     )
 }
@@ -826,7 +814,7 @@ pub struct AnswerWrite<'a> {
     pub indicator_id: &'a str,
     pub value_json: Option<&'a str>,
     pub note: &'a str,
-    pub source: Option<&'a str>,
+    pub source: Option<Source>,
     pub revision: i64,
     pub by: i64,
     /// Set when the change is one expert's own score.
@@ -835,7 +823,7 @@ pub struct AnswerWrite<'a> {
 
 /// Upsert the current answer and keep the change as a version.
 pub async fn put_answer(tx: &mut Tx, w: &AnswerWrite<'_>) -> Result<()> {
-    let t = now();
+    let t = tx.now().to_string();
     sqlx::query(
         "INSERT INTO answers (assessment_id, indicator_id, value_json, note, source, revision, updated_by, updated_at) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (assessment_id, indicator_id) DO UPDATE SET \
@@ -846,11 +834,11 @@ pub async fn put_answer(tx: &mut Tx, w: &AnswerWrite<'_>) -> Result<()> {
     .bind(w.indicator_id)
     .bind(w.value_json)
     .bind(w.note)
-    .bind(w.source)
+    .bind(w.source.map(|s| s.as_str()))
     .bind(w.revision)
     .bind(w.by)
     .bind(&t)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query(
         "INSERT INTO answer_versions (assessment_id, indicator_id, revision, value_json, note, source, \
@@ -861,16 +849,16 @@ pub async fn put_answer(tx: &mut Tx, w: &AnswerWrite<'_>) -> Result<()> {
     .bind(w.revision)
     .bind(w.value_json)
     .bind(w.note)
-    .bind(w.source)
+    .bind(w.source.map(|s| s.as_str()))
     .bind(w.expert_id)
     .bind(w.by)
     .bind(&t)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AnswerVersion {
     pub id: i64,
     pub assessment_id: i64,
@@ -878,7 +866,7 @@ pub struct AnswerVersion {
     pub revision: i64,
     pub value_json: Option<String>,
     pub note: String,
-    pub source: Option<String>,
+    pub source: Option<Source>,
     pub expert_id: Option<i64>,
     pub changed_by: i64,
     pub changed_at: String,
@@ -924,8 +912,8 @@ pub async fn assign(
     .bind(indicator)
     .bind(expert_id)
     .bind(by)
-    .bind(now())
-    .execute(&mut **tx)
+    .bind(tx.now().to_string())
+    .execute(tx.conn())
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -942,7 +930,7 @@ pub async fn unassign(
     .bind(assessment_id)
     .bind(indicator)
     .bind(expert_id)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(r.rows_affected() == 1)
 }
@@ -984,8 +972,8 @@ pub async fn put_expert_score(
     .bind(expert_id)
     .bind(value)
     .bind(note)
-    .bind(now())
-    .execute(&mut **tx)
+    .bind(tx.now().to_string())
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
@@ -1000,7 +988,7 @@ pub async fn expert_scores_tx(
     )
     .bind(assessment_id)
     .bind(indicator)
-    .fetch_all(&mut **tx)
+    .fetch_all(tx.conn())
     .await?)
 }
 
@@ -1046,7 +1034,7 @@ pub async fn add_evidence(
     .bind(sha256)
     .bind(data.len() as i64)
     .bind(data.to_vec())
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(sqlx::query_as(
         "INSERT INTO evidence (assessment_id, indicator_id, sha256, file_name, content_type, size, uploaded_by, uploaded_at) \
@@ -1059,8 +1047,8 @@ pub async fn add_evidence(
     .bind(content_type)
     .bind(data.len() as i64)
     .bind(by)
-    .bind(now())
-    .fetch_one(&mut **tx)
+    .bind(tx.now().to_string())
+    .fetch_one(tx.conn())
     .await?)
 }
 
@@ -1086,4 +1074,69 @@ pub async fn blob(s: &Store, sha256: &str) -> Result<Option<Vec<u8>>> {
         .fetch_optional(&s.pool)
         .await?;
     Ok(r.map(|x| x.0))
+}
+
+// ---------------------------------------------------------------- row mapping of answers
+
+fn source_col(r: &AnyRow) -> sqlx::Result<Option<Source>> {
+    let s: Option<String> = r.try_get("source")?;
+    s.map(|t| {
+        t.parse::<Source>().map_err(|e| sqlx::Error::ColumnDecode {
+            index: "source".into(),
+            source: Box::new(e),
+        })
+    })
+    .transpose()
+}
+
+impl<'r> sqlx::FromRow<'r, AnyRow> for AnswerRow {
+    fn from_row(r: &'r AnyRow) -> sqlx::Result<Self> {
+        Ok(AnswerRow {
+            assessment_id: r.try_get("assessment_id")?,
+            indicator_id: r.try_get("indicator_id")?,
+            value_json: r.try_get("value_json")?,
+            note: r.try_get("note")?,
+            source: source_col(r)?,
+            revision: r.try_get("revision")?,
+            updated_by: r.try_get("updated_by")?,
+            updated_at: r.try_get("updated_at")?,
+        })
+    }
+}
+
+impl<'r> sqlx::FromRow<'r, AnyRow> for AnswerVersion {
+    fn from_row(r: &'r AnyRow) -> sqlx::Result<Self> {
+        Ok(AnswerVersion {
+            id: r.try_get("id")?,
+            assessment_id: r.try_get("assessment_id")?,
+            indicator_id: r.try_get("indicator_id")?,
+            revision: r.try_get("revision")?,
+            value_json: r.try_get("value_json")?,
+            note: r.try_get("note")?,
+            source: source_col(r)?,
+            expert_id: r.try_get("expert_id")?,
+            changed_by: r.try_get("changed_by")?,
+            changed_at: r.try_get("changed_at")?,
+        })
+    }
+}
+
+impl User {
+    /// The person acting, as the domain's permission rules take them.
+    pub fn principal(&self) -> tianping_domain::Principal {
+        tianping_domain::Principal {
+            user_id: self.id,
+            role: self.role,
+            org_id: self.org_id,
+            enterprise_id: self.enterprise_id,
+        }
+    }
+}
+
+/// How many accounts exist.
+pub async fn count_users(s: &Store) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&s.pool)
+        .await?;
+    Ok(n)
 }

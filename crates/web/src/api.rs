@@ -13,17 +13,16 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tianping_core::{Plan, Profile};
-use tianping_store::repo;
+use tianping_app::answers::{self, AnswerInput};
+use tianping_app::domain::Access;
+use tianping_app::{accounts, assessments, enterprises, repo, App};
 
-use crate::auth::{self, ApiUser};
+use crate::auth::ApiUser;
 use crate::error::{ApiError, Error, FieldError};
-use crate::service::{self, Access, AnswerInput};
-use crate::AppState;
 
 type ApiRes = Result<Response, ApiError>;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/tokens", post(token))
@@ -45,11 +44,11 @@ pub fn routes() -> Router<AppState> {
 pub struct Caller(pub repo::User);
 
 #[axum::async_trait]
-impl axum::extract::FromRequestParts<AppState> for Caller {
+impl axum::extract::FromRequestParts<App> for Caller {
     type Rejection = ApiError;
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        state: &AppState,
+        state: &App,
     ) -> Result<Self, ApiError> {
         let ApiUser(u) = ApiUser::from_request_parts(parts, state).await?;
         Ok(Caller(u))
@@ -166,15 +165,15 @@ struct TokenIn {
     name: String,
 }
 
-async fn token(State(st): State<AppState>, body: Bytes) -> ApiRes {
+async fn token(State(st): State<App>, body: Bytes) -> ApiRes {
     let t: TokenIn = parse_body(&body, &["email", "password", "name"])?;
-    let u = auth::authenticate(&st, &t.email, &t.password)
+    let u = accounts::authenticate(&st, &t.email, &t.password)
         .await
         .map_err(|e| match e {
             Error::Invalid(_) => Error::Unauthorized,
             e => e,
         })?;
-    let tok = service::create_token(&st, &u, &t.name).await?;
+    let tok = accounts::create_token(&st, &u, &t.name).await?;
     ok(StatusCode::CREATED, json!({"token": tok, "user": u}))
 }
 
@@ -182,7 +181,7 @@ async fn me(Caller(u): Caller) -> ApiRes {
     ok(StatusCode::OK, json!(u))
 }
 
-async fn schemes(State(st): State<AppState>, Caller(_): Caller) -> ApiRes {
+async fn schemes(State(st): State<App>, Caller(_): Caller) -> ApiRes {
     let v: Vec<Value> = st
         .catalog
         .schemes
@@ -207,60 +206,52 @@ const ENTERPRISE_FIELDS: &[&str] = &[
     "category",
 ];
 
-async fn enterprises(
-    State(st): State<AppState>,
-    Caller(u): Caller,
-    Query(q): Query<PageQ>,
-) -> ApiRes {
+async fn enterprises(State(st): State<App>, Caller(u): Caller, Query(q): Query<PageQ>) -> ApiRes {
     let (page, per) = paging(&q)?;
-    let (items, total) =
-        repo::list_enterprises(&st.store, service::scope(&u), per, (page - 1) * per).await?;
+    let (items, total) = enterprises::list(&st, &u, per, (page - 1) * per).await?;
     ok(StatusCode::OK, list(items, page, per, total))
 }
 
-async fn enterprise_json(st: &AppState, e: &repo::Enterprise) -> Result<Value, Error> {
-    let sites = repo::sites(&st.store, e.id).await?;
+async fn enterprise_json(st: &App, u: &repo::User, e: &repo::Enterprise) -> Result<Value, Error> {
+    let sites = enterprises::sites(st, u, e.id).await?;
     let mut v = json!(e);
     v["sites"] = json!(sites);
-    v["suggested_category"] = json!(service::suggest_category(st, &e.industry_code).map(|c| c.0));
+    v["suggested_category"] =
+        json!(enterprises::suggest_category(st, &e.industry_code).map(|c| c.0));
     Ok(v)
 }
 
-async fn enterprise_create(State(st): State<AppState>, Caller(u): Caller, body: Bytes) -> ApiRes {
+async fn enterprise_create(State(st): State<App>, Caller(u): Caller, body: Bytes) -> ApiRes {
     let i = parse_body(&body, ENTERPRISE_FIELDS)?;
-    let e = service::create_enterprise(&st, &u, &i).await?;
-    ok(StatusCode::CREATED, enterprise_json(&st, &e).await?)
+    let e = enterprises::create(&st, &u, &i).await?;
+    ok(StatusCode::CREATED, enterprise_json(&st, &u, &e).await?)
 }
 
 async fn enterprise_get(
-    State(st): State<AppState>,
+    State(st): State<App>,
     Caller(u): Caller,
     Path(id): Path<String>,
 ) -> ApiRes {
     let id = parse_id(&id)?;
-    let e = service::enterprise(&st, &u, id).await?;
-    ok(StatusCode::OK, enterprise_json(&st, &e).await?)
+    let e = enterprises::get(&st, &u, id).await?;
+    ok(StatusCode::OK, enterprise_json(&st, &u, &e).await?)
 }
 
 async fn enterprise_put(
-    State(st): State<AppState>,
+    State(st): State<App>,
     Caller(u): Caller,
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiRes {
     let id = parse_id(&id)?;
     // visibility first, so that a refused object is not found whatever the body says
-    service::enterprise(&st, &u, id).await?;
+    enterprises::get(&st, &u, id).await?;
     let i = parse_body(&body, ENTERPRISE_FIELDS)?;
-    let e = service::update_enterprise(&st, &u, id, &i).await?;
-    ok(StatusCode::OK, enterprise_json(&st, &e).await?)
+    let e = enterprises::update(&st, &u, id, &i).await?;
+    ok(StatusCode::OK, enterprise_json(&st, &u, &e).await?)
 }
 
-async fn assessments(
-    State(st): State<AppState>,
-    Caller(u): Caller,
-    Query(q): Query<PageQ>,
-) -> ApiRes {
+async fn assessments(State(st): State<App>, Caller(u): Caller, Query(q): Query<PageQ>) -> ApiRes {
     let (page, per) = paging(&q)?;
     let ent = match q.enterprise_id.as_deref() {
         None | Some("") => None,
@@ -272,8 +263,7 @@ async fn assessments(
             )
         })?),
     };
-    let (items, total) =
-        repo::list_assessments(&st.store, service::scope(&u), ent, per, (page - 1) * per).await?;
+    let (items, total) = assessments::list(&st, &u, ent, per, (page - 1) * per).await?;
     ok(StatusCode::OK, list(items, page, per, total))
 }
 
@@ -296,7 +286,7 @@ fn assessment_json(a: &repo::Assessment, access: &Access) -> Value {
     v
 }
 
-async fn assessment_create(State(st): State<AppState>, Caller(u): Caller, body: Bytes) -> ApiRes {
+async fn assessment_create(State(st): State<App>, Caller(u): Caller, body: Bytes) -> ApiRes {
     let i = parse_body(
         &body,
         &[
@@ -309,8 +299,8 @@ async fn assessment_create(State(st): State<AppState>, Caller(u): Caller, body: 
             "first_application",
         ],
     )?;
-    let a = service::create_assessment(&st, &u, &i).await?;
-    let (a, access) = service::assessment(&st, &u, a.id).await?;
+    let a = assessments::create(&st, &u, &i).await?;
+    let (a, access) = assessments::get(&st, &u, a.id).await?;
     ok(StatusCode::CREATED, assessment_json(&a, &access))
 }
 
@@ -319,24 +309,18 @@ fn parse_id(id: &str) -> Result<i64, Error> {
 }
 
 async fn assessment_get(
-    State(st): State<AppState>,
+    State(st): State<App>,
     Caller(u): Caller,
     Path(id): Path<String>,
 ) -> ApiRes {
-    let (a, access) = service::assessment(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
     ok(StatusCode::OK, assessment_json(&a, &access))
 }
 
-async fn template(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
-    let (a, access) = service::assessment(&st, &u, parse_id(&id)?).await?;
-    let scheme = service::scheme_of(&st, &a.scheme)?;
-    let profile = match &a.profile_text {
-        Some(t) => Some(Profile::parse("profile", t).map_err(Error::Internal)?),
-        None => None,
-    };
-    let plan = Plan::new(scheme, a.variant.as_deref(), profile.as_ref())
-        .map_err(|e| Error::Internal(e.0))?;
-    let mut t = tianping_core::template::template(&plan);
+async fn template(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
+    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let scheme = st.scheme(&a.scheme)?;
+    let mut t = assessments::with_plan(&st, &a, tianping_core::template::template)?;
     if let Access::Expert(_) = &access {
         if let Some(list) = t["indicators"].as_array_mut() {
             list.retain(|i| i["id"].as_str().is_some_and(|id| access.sees_item(id)));
@@ -351,9 +335,9 @@ async fn template(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<
     ok(StatusCode::OK, t)
 }
 
-async fn answers(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
-    let (a, access) = service::assessment(&st, &u, parse_id(&id)?).await?;
-    let rows: Vec<Value> = repo::answers(&st.store, a.id)
+async fn answers(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
+    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let rows: Vec<Value> = assessments::answers(&st, &u, a.id)
         .await?
         .into_iter()
         .filter(|r| access.sees_item(&r.indicator_id))
@@ -364,7 +348,7 @@ async fn answers(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<S
         .collect();
     let mut out = json!({"assessment_id": a.id, "revision": a.revision, "answers": rows});
     if let Access::Expert(_) = access {
-        let mine: Vec<repo::ExpertScore> = repo::expert_scores(&st.store, a.id)
+        let mine: Vec<repo::ExpertScore> = answers::expert_scores(&st, &u, a.id)
             .await?
             .into_iter()
             .filter(|x| x.expert_id == u.id)
@@ -375,14 +359,14 @@ async fn answers(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<S
 }
 
 async fn answer_put(
-    State(st): State<AppState>,
+    State(st): State<App>,
     Caller(u): Caller,
     Path((id, ind)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiRes {
     let id = parse_id(&id)?;
     // visibility first
-    let (_, access) = service::assessment(&st, &u, id).await?;
+    let (_, access) = assessments::get(&st, &u, id).await?;
     if !access.sees_item(&ind) {
         return Err(Error::NotFound.into());
     }
@@ -412,12 +396,12 @@ async fn answer_put(
             }
         }
     }
-    let saved = service::save_answer(&st, &u, id, &ind, &input).await?;
+    let saved = answers::save(&st, &u, id, &ind, &input).await?;
     ok(StatusCode::OK, saved)
 }
 
-async fn result(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
-    let (a, access) = service::assessment(&st, &u, parse_id(&id)?).await?;
+async fn result(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
+    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
@@ -434,9 +418,9 @@ async fn result(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<St
     )
 }
 
-async fn submit(State(st): State<AppState>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
-    let a = service::submit(&st, &u, parse_id(&id)?).await?;
-    let (a, access) = service::assessment(&st, &u, a.id).await?;
+async fn submit(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
+    let a = assessments::submit(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, a.id).await?;
     ok(StatusCode::OK, assessment_json(&a, &access))
 }
 

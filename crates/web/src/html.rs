@@ -5,27 +5,7 @@ use std::fmt::Write;
 use axum::response::{Html, IntoResponse, Response};
 
 /// The page language: Chinese by default, English by switch (cookie `tp_lang`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// Pick the text for this language.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
+pub use tianping_domain::Lang;
 
 /// Escape text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {

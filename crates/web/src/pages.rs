@@ -13,24 +13,27 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tianping_core::{fmt_num, AnswerKind, Method, Plan, Profile};
-use tianping_store::repo::{self, User};
-use tianping_store::sha256_hex;
+use tianping_app::accounts::{self, SignupInput};
+use tianping_app::admin::{self, InviteInput};
+use tianping_app::answers::{self, AnswerInput};
+use tianping_app::assessments::{self, AssessmentInput};
+use tianping_app::domain::enterprise::{EnterpriseInput, SiteInput};
+use tianping_app::domain::{
+    evidence as evidence_rules, Access, AssessmentStatus, Mode, OrgKind, Role,
+};
+use tianping_app::repo::{self, User};
+use tianping_app::{enterprises, evidence, App};
+use tianping_core::{fmt_num, AnswerKind, Method};
 
 use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
-use crate::error::{Error, FieldError, Msg};
+use crate::error::{Error, FieldError, Msg, PageError};
 use crate::html::{
     csrf_input, err_html, esc, field, page, pager, role_label, select, url_enc, when, Lang,
 };
-use crate::service::{
-    self, Access, AnswerInput, AssessmentInput, EnterpriseInput, InviteInput, SignupInput,
-    SiteInput,
-};
-use crate::AppState;
 
-type Res = Result<Response, Error>;
+type Res = Result<Response, PageError>;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<App> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_page).post(login_post))
@@ -74,8 +77,8 @@ fn redirect(to: &str) -> Response {
 }
 
 /// Start a session for `user` and redirect to `to` with the session cookie set.
-async fn signed_in(st: &AppState, user: i64, to: &str) -> Res {
-    let token = auth::start_session(st, user).await?;
+async fn signed_in(st: &App, user: i64, to: &str) -> Res {
+    let token = accounts::start_session(st, user).await?;
     let mut r = redirect(to);
     r.headers_mut().append(
         SET_COOKIE,
@@ -103,18 +106,18 @@ fn safe_next(next: Option<&str>) -> String {
 struct Ids<T>(T);
 
 #[axum::async_trait]
-impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for Ids<T> {
-    type Rejection = Error;
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<App> for Ids<T> {
+    type Rejection = PageError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Error> {
+        state: &App,
+    ) -> Result<Self, PageError> {
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(t)) => Ok(Ids(t)),
             Err(_) => {
                 Ctx::from_request_parts(parts, state).await?.user()?;
-                Err(Error::NotFound)
+                Err(Error::NotFound.into())
             }
         }
     }
@@ -162,7 +165,7 @@ fn with_status(status: StatusCode, mut r: Response) -> Response {
 
 // ---------------------------------------------------------------- home, sign-in
 
-async fn home(State(st): State<AppState>, ctx: Ctx) -> Res {
+async fn home(State(st): State<App>, ctx: Ctx) -> Res {
     let l = ctx.lang;
     let Some(u) = &ctx.user else {
         let body = format!(
@@ -180,12 +183,11 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Res {
             &body,
         ));
     };
-    let scope = service::scope(u);
-    let (ents, ne) = repo::list_enterprises(&st.store, scope, 5, 0).await?;
-    let (asses, na) = repo::list_assessments(&st.store, scope, None, 8, 0).await?;
+    let (ents, ne) = enterprises::list(&st, u, 5, 0).await?;
+    let (asses, na) = assessments::list(&st, u, None, 8, 0).await?;
     let mut body = String::new();
     let org = match u.org_id {
-        Some(o) => repo::get_org(&st.store, o)
+        Some(o) => admin::org(&st, o)
             .await?
             .map(|o| o.name)
             .unwrap_or_default(),
@@ -196,14 +198,14 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Res {
         r#"<div class="grid"><div class="card"><div class="muted">{}</div><div>{} · {}</div><div class="muted">{}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div></div><div class="card"><div class="muted">{}</div><div class="big">{}</div></div></div>"#,
         l.t("当前账号", "Signed in as"),
         esc(&u.name),
-        role_label(l, &u.role),
+        role_label(l, u.role.as_str()),
         esc(&org),
         l.t("可见企业", "Enterprises"),
         ne,
         l.t("可见评价", "Assessments"),
         na
     );
-    if u.role == "enterprise" {
+    if u.role == Role::Enterprise {
         if let Some(e) = u.enterprise_id {
             let _ = write!(
                 body,
@@ -220,7 +222,7 @@ async fn home(State(st): State<AppState>, ctx: Ctx) -> Res {
         l.t("最近的评价", "Recent assessments")
     ));
     body.push_str(&assessment_table(l, &st, &asses).await?);
-    if !ents.is_empty() && u.role != "enterprise" {
+    if !ents.is_empty() && u.role != Role::Enterprise {
         body.push_str(&format!("<h2>{}</h2>", l.t("企业", "Enterprises")));
         body.push_str(&enterprise_table(l, &ents));
     }
@@ -282,10 +284,10 @@ struct LoginForm {
     next: String,
 }
 
-async fn login_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Res {
+async fn login_post(State(st): State<App>, ctx: Ctx, Form(f): Form<LoginForm>) -> Res {
     ctx.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
-    match auth::authenticate(&st, &f.email, &f.password).await {
+    match accounts::authenticate(&st, &f.email, &f.password).await {
         Ok(u) => signed_in(&st, u.id, &next).await,
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNAUTHORIZED,
@@ -299,7 +301,7 @@ async fn login_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
                 login_form(&ctx, &f.email, &next, &e),
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -309,12 +311,10 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(st): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Res {
+async fn logout(State(st): State<App>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Res {
     ctx.check_csrf(&f.csrf)?;
     if let Some(h) = &ctx.session {
-        let mut tx = st.store.begin().await?;
-        repo::delete_session(&mut tx, h).await?;
-        tx.commit().await?;
+        accounts::end_session(&st, h).await?;
     }
     let mut r = redirect("/");
     r.headers_mut().append(
@@ -324,11 +324,7 @@ async fn logout(State(st): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -
     Ok(r)
 }
 
-async fn set_lang(
-    State(st): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<NextQ>,
-) -> Res {
+async fn set_lang(State(st): State<App>, Path(lang): Path<String>, Query(q): Query<NextQ>) -> Res {
     let v = if lang == "en" { "en" } else { "zh" };
     let mut r = redirect(&safe_next(q.back.as_deref()));
     r.headers_mut().append(
@@ -344,9 +340,9 @@ async fn set_lang(
     Ok(r)
 }
 
-fn type_options(st: &AppState, l: Lang) -> Vec<(String, String)> {
+fn type_options(st: &App, l: Lang) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), l.t("（未定）", "(not set)").to_string())];
-    if let Some(s) = service::star_scheme(st) {
+    if let Some(s) = st.star_scheme() {
         v.extend(
             s.variants
                 .iter()
@@ -356,13 +352,13 @@ fn type_options(st: &AppState, l: Lang) -> Vec<(String, String)> {
     v
 }
 
-fn category_options(st: &AppState, l: Lang) -> Vec<(String, String)> {
+fn category_options(st: &App, l: Lang) -> Vec<(String, String)> {
     let mut v = vec![(
         String::new(),
         l.t("（按行业代码建议）", "(suggest from industry code)")
             .to_string(),
     )];
-    if let Some(s) = service::level_scheme(st) {
+    if let Some(s) = st.level_scheme() {
         v.extend(
             s.variants
                 .iter()
@@ -373,7 +369,7 @@ fn category_options(st: &AppState, l: Lang) -> Vec<(String, String)> {
 }
 
 fn enterprise_fields(
-    st: &AppState,
+    st: &App,
     l: Lang,
     i: &EnterpriseInput,
     e: &BTreeMap<String, String>,
@@ -468,12 +464,7 @@ const ENTERPRISE_KEYS: &[&str] = &[
     "category",
 ];
 
-fn signup_form(
-    st: &AppState,
-    ctx: &Ctx,
-    i: &SignupInput,
-    e: &BTreeMap<String, String>,
-) -> Response {
+fn signup_form(st: &App, ctx: &Ctx, i: &SignupInput, e: &BTreeMap<String, String>) -> Response {
     let l = ctx.lang;
     let g = |k: &str| e.get(k).map(|s| s.as_str());
     let mut known: Vec<&str> = ENTERPRISE_KEYS.to_vec();
@@ -514,7 +505,7 @@ fn signup_form(
     page(&ctx.chrome(), l.t("企业注册", "Enterprise sign-up"), &body)
 }
 
-async fn signup_page(State(st): State<AppState>, ctx: Ctx) -> Res {
+async fn signup_page(State(st): State<App>, ctx: Ctx) -> Res {
     Ok(signup_form(
         &st,
         &ctx,
@@ -531,9 +522,9 @@ struct SignupForm {
     input: SignupInput,
 }
 
-async fn signup_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SignupForm>) -> Res {
+async fn signup_post(State(st): State<App>, ctx: Ctx, Form(f): Form<SignupForm>) -> Res {
     ctx.check_csrf(&f.csrf)?;
-    match service::signup(&st, &f.input).await {
+    match accounts::signup(&st, &f.input).await {
         Ok(u) => {
             let to = format!("/enterprises/{}?welcome=1", u.enterprise_id.unwrap_or(0));
             signed_in(&st, u.id, &to).await
@@ -542,7 +533,7 @@ async fn signup_post(State(st): State<AppState>, ctx: Ctx, Form(f): Form<SignupF
             StatusCode::UNPROCESSABLE_ENTITY,
             signup_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)),
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -558,7 +549,7 @@ fn invite_form(
         r#"<div class="card"><p>{} <b>{}</b> · {}</p><form method="post" action="/invite/{}">{}{}{}{}<p><button>{}</button></p></form></div>"#,
         l.t("邀请邮箱", "Invited address"),
         esc(&inv.email),
-        role_label(l, &inv.role),
+        role_label(l, inv.role.as_str()),
         esc(token),
         csrf_input(&ctx.csrf),
         general_errors(e, &["name", "password"]),
@@ -583,8 +574,8 @@ fn invite_form(
     page(&ctx.chrome(), l.t("接受邀请", "Accept invitation"), &body)
 }
 
-async fn invite_page(State(st): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> Res {
-    let inv = repo::open_invitation(&st.store, &sha256_hex(token.as_bytes()))
+async fn invite_page(State(st): State<App>, ctx: Ctx, Path(token): Path<String>) -> Res {
+    let inv = accounts::invitation(&st, &token)
         .await?
         .ok_or(Error::NotFound)?;
     Ok(invite_form(&ctx, &inv, &token, &inv.name, &BTreeMap::new()))
@@ -599,16 +590,16 @@ struct InviteAcceptForm {
 }
 
 async fn invite_post(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Path(token): Path<String>,
     Form(f): Form<InviteAcceptForm>,
 ) -> Res {
     ctx.check_csrf(&f.csrf)?;
-    match service::accept_invite(&st, &token, &f.name, &f.password).await {
+    match accounts::accept_invite(&st, &token, &f.name, &f.password).await {
         Ok(u) => signed_in(&st, u.id, "/").await,
         Err(Error::Invalid(e)) => {
-            let inv = repo::open_invitation(&st.store, &sha256_hex(token.as_bytes()))
+            let inv = accounts::invitation(&st, &token)
                 .await?
                 .ok_or(Error::NotFound)?;
             Ok(with_status(
@@ -616,7 +607,7 @@ async fn invite_post(
                 invite_form(&ctx, &inv, &token, &f.name, &errs_map(ctx.lang, &e)),
             ))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -659,14 +650,13 @@ fn enterprise_table(l: Lang, ents: &[repo::Enterprise]) -> String {
     o
 }
 
-async fn enterprises(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
+async fn enterprises(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let p = q.page.unwrap_or(1).max(1);
-    let (ents, n) =
-        repo::list_enterprises(&st.store, service::scope(u), PER_PAGE, (p - 1) * PER_PAGE).await?;
+    let (ents, n) = enterprises::list(&st, u, PER_PAGE, (p - 1) * PER_PAGE).await?;
     let mut body = String::new();
-    if matches!(u.role.as_str(), "auditor" | "body_admin") {
+    if u.role.is_body_editor() {
         let _ = write!(
             body,
             r#"<p><a class="button" href="/enterprises/new">{}</a></p>"#,
@@ -687,7 +677,7 @@ async fn enterprises(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQ
 }
 
 fn enterprise_new_form(
-    st: &AppState,
+    st: &App,
     ctx: &Ctx,
     i: &EnterpriseInput,
     e: &BTreeMap<String, String>,
@@ -707,7 +697,7 @@ fn enterprise_new_form(
     )
 }
 
-async fn enterprise_new(State(st): State<AppState>, ctx: Ctx) -> Res {
+async fn enterprise_new(State(st): State<App>, ctx: Ctx) -> Res {
     ctx.user()?;
     Ok(enterprise_new_form(
         &st,
@@ -725,25 +715,21 @@ struct EnterpriseForm {
     input: EnterpriseInput,
 }
 
-async fn enterprise_create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<EnterpriseForm>,
-) -> Res {
+async fn enterprise_create(State(st): State<App>, ctx: Ctx, Form(f): Form<EnterpriseForm>) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    match service::create_enterprise(&st, u, &f.input).await {
+    match enterprises::create(&st, u, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             enterprise_new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)),
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn enterprise_view(
-    st: &AppState,
+    st: &App,
     ctx: &Ctx,
     id: i64,
     input: Option<&EnterpriseInput>,
@@ -753,7 +739,7 @@ async fn enterprise_view(
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let ent = service::enterprise(st, u, id).await?;
+    let ent = enterprises::get(st, u, id).await?;
     let mut body = String::new();
     if welcome {
         let _ = write!(
@@ -765,16 +751,16 @@ async fn enterprise_view(
             )
         );
     }
-    let editable = service::can_edit_enterprise(u, &ent);
+    let editable = u.principal().can_edit_enterprise(ent.id);
     let typed;
     let i = match input {
         Some(i) => i,
         None => {
-            typed = EnterpriseInput::from_row(&ent);
+            typed = enterprises::input_of(&ent);
             &typed
         }
     };
-    let suggestion = service::suggest_category(st, &ent.industry_code)
+    let suggestion = enterprises::suggest_category(st, &ent.industry_code)
         .map(|(id, name)| format!("{}（{}）", name, id))
         .unwrap_or_else(|| {
             l.t("（无：请填写行业代码）", "(none: enter an industry code)")
@@ -797,24 +783,23 @@ async fn enterprise_view(
         ),
         esc(&suggestion)
     );
-    if u.role == "enterprise" || matches!(u.role.as_str(), "auditor" | "body_admin") {
+    if u.role == Role::Enterprise || u.role.is_body_editor() {
         let _ = write!(
             body,
             r#"<p><a class="button" href="/assessments/new?enterprise={}">{}</a></p>"#,
             ent.id,
-            if u.role == "enterprise" {
+            if u.role == Role::Enterprise {
                 l.t("新建自评", "New self-assessment")
             } else {
                 l.t("新建现场评价", "New on-site assessment")
             }
         );
     }
-    let (asses, _) =
-        repo::list_assessments(&st.store, service::scope(u), Some(ent.id), 50, 0).await?;
+    let (asses, _) = assessments::list(st, u, Some(ent.id), 50, 0).await?;
     let _ = write!(body, "<h2>{}</h2>", l.t("评价", "Assessments"));
     body.push_str(&assessment_table(l, st, &asses).await?);
     // sites
-    let sites = repo::sites(&st.store, ent.id).await?;
+    let sites = enterprises::sites(st, u, ent.id).await?;
     let _ = write!(body, "<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>", l.t("场所", "Sites"), l.t("名称", "Name"), l.t("地址", "Address"), l.t("人数", "Headcount"));
     for s in &sites {
         let del = if editable {
@@ -874,7 +859,7 @@ async fn enterprise_view(
         );
     }
     // engagements
-    let orgs = repo::engaged_orgs(&st.store, ent.id).await?;
+    let orgs = enterprises::engaged_orgs(st, u, ent.id).await?;
     let _ = write!(
         body,
         "<h2>{}</h2><ul>",
@@ -885,7 +870,7 @@ async fn enterprise_view(
             body,
             "<li>{} <span class=pill>{}</span></li>",
             esc(&o.name),
-            if o.kind == "body" {
+            if o.kind == OrgKind::Body {
                 l.t("评价机构", "body")
             } else {
                 l.t("平台", "platform")
@@ -893,8 +878,8 @@ async fn enterprise_view(
         );
     }
     body.push_str("</ul>");
-    if u.role == "enterprise" && u.enterprise_id == Some(ent.id) {
-        let all = repo::list_orgs(&st.store, None).await?;
+    if u.role == Role::Enterprise && u.enterprise_id == Some(ent.id) {
+        let all = admin::orgs(st, None).await?;
         let opts: Vec<(String, String)> = all
             .iter()
             .filter(|o| !orgs.iter().any(|x| x.id == o.id))
@@ -945,7 +930,7 @@ async fn enterprise_view(
 }
 
 async fn enterprise_page(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Query(q): Query<PageQ>,
@@ -963,14 +948,14 @@ async fn enterprise_page(
 }
 
 async fn enterprise_update(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Form(f): Form<EnterpriseForm>,
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    match service::update_enterprise(&st, u, id, &f.input).await {
+    match enterprises::update(&st, u, id, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => {
             enterprise_view(
@@ -984,7 +969,7 @@ async fn enterprise_update(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -997,14 +982,14 @@ struct SiteForm {
 }
 
 async fn site_add(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Form(f): Form<SiteForm>,
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    match service::add_site(&st, u, id, &f.input).await {
+    match enterprises::add_site(&st, u, id, &f.input).await {
         Ok(_) => Ok(redirect(&format!("/enterprises/{}", id))),
         Err(Error::Invalid(e)) => {
             let e: Vec<FieldError> = e
@@ -1022,19 +1007,19 @@ async fn site_add(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn site_delete(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids((id, sid)): Ids<(i64, i64)>,
     Form(f): Form<CsrfForm>,
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    service::delete_site(&st, u, id, sid).await?;
+    enterprises::delete_site(&st, u, id, sid).await?;
     Ok(redirect(&format!("/enterprises/{}", id)))
 }
 
@@ -1046,7 +1031,7 @@ struct EngageForm {
 }
 
 async fn engage(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Form(f): Form<EngageForm>,
@@ -1069,20 +1054,20 @@ async fn engage(
             return enterprise_view(&st, &ctx, id, None, &e, false, None).await;
         }
     };
-    match service::engage(&st, u, id, org).await {
+    match enterprises::engage(&st, u, id, org).await {
         Ok(()) => Ok(redirect(&format!("/enterprises/{}", id))),
         Err(Error::Invalid(e)) => {
             enterprise_view(&st, &ctx, id, None, &errs_map(ctx.lang, &e), false, None).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 // ---------------------------------------------------------------- assessments
 
-fn status_pill(l: Lang, s: &str) -> String {
+fn status_pill(l: Lang, s: AssessmentStatus) -> String {
     match s {
-        "draft" => format!(
+        AssessmentStatus::Draft => format!(
             r#"<span class="pill warn">{}</span>"#,
             l.t("进行中", "in progress")
         ),
@@ -1115,11 +1100,7 @@ fn result_brief(l: Lang, a: &repo::Assessment) -> String {
     o
 }
 
-async fn assessment_table(
-    l: Lang,
-    st: &AppState,
-    asses: &[repo::Assessment],
-) -> Result<String, Error> {
+async fn assessment_table(l: Lang, st: &App, asses: &[repo::Assessment]) -> Result<String, Error> {
     if asses.is_empty() {
         return Ok(format!(
             "<p class=muted>{}</p>",
@@ -1144,7 +1125,7 @@ async fn assessment_table(
             r#"<tr><td><a href="/assessments/{}">{}</a><div class="muted">{}</div></td><td class="hide-sm">{}{}</td><td>{}</td><td>{}</td></tr>"#,
             a.id,
             esc(&a.title),
-            if a.mode == "self" {
+            if a.mode == Mode::SelfEvaluation {
                 l.t("企业自评", "self-assessment")
             } else {
                 l.t("现场评价", "on-site")
@@ -1154,7 +1135,7 @@ async fn assessment_table(
                 .as_deref()
                 .map(|v| format!(" · {}", esc(v)))
                 .unwrap_or_default(),
-            status_pill(l, &a.status),
+            status_pill(l, a.status),
             result_brief(l, a)
         );
     }
@@ -1162,20 +1143,13 @@ async fn assessment_table(
     Ok(o)
 }
 
-async fn assessments(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
+async fn assessments(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let p = q.page.unwrap_or(1).max(1);
-    let (asses, n) = repo::list_assessments(
-        &st.store,
-        service::scope(u),
-        None,
-        PER_PAGE,
-        (p - 1) * PER_PAGE,
-    )
-    .await?;
+    let (asses, n) = assessments::list(&st, u, None, PER_PAGE, (p - 1) * PER_PAGE).await?;
     let mut body = String::new();
-    if let (Some(e), "enterprise") = (u.enterprise_id, u.role.as_str()) {
+    if let (Some(e), Role::Enterprise) = (u.enterprise_id, u.role) {
         let _ = write!(
             body,
             r#"<p><a class="button" href="/assessments/new?enterprise={}">{}</a></p>"#,
@@ -1188,15 +1162,10 @@ async fn assessments(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQ
     Ok(page(&ctx.chrome(), l.t("评价", "Assessments"), &body))
 }
 
-async fn new_form(
-    st: &AppState,
-    ctx: &Ctx,
-    i: &AssessmentInput,
-    e: &BTreeMap<String, String>,
-) -> Res {
+async fn new_form(st: &App, ctx: &Ctx, i: &AssessmentInput, e: &BTreeMap<String, String>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (ents, _) = repo::list_enterprises(&st.store, service::scope(u), 500, 0).await?;
+    let (ents, _) = enterprises::list(st, u, 500, 0).await?;
     let ent_opts: Vec<(String, String)> = ents
         .iter()
         .map(|x| (x.id.to_string(), x.name.clone()))
@@ -1355,7 +1324,7 @@ async fn new_form(
     ))
 }
 
-async fn assessment_new(State(st): State<AppState>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
+async fn assessment_new(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let i = AssessmentInput {
         enterprise_id: q
@@ -1377,17 +1346,13 @@ struct AssessmentForm {
     input: AssessmentInput,
 }
 
-async fn assessment_create(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<AssessmentForm>,
-) -> Res {
+async fn assessment_create(State(st): State<App>, ctx: Ctx, Form(f): Form<AssessmentForm>) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    match service::create_assessment(&st, u, &f.input).await {
+    match assessments::create(&st, u, &f.input).await {
         Ok(a) => Ok(redirect(&format!("/assessments/{}", a.id))),
         Err(Error::Invalid(e)) => new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)).await,
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1508,36 +1473,19 @@ fn shown_value(v: &Value) -> String {
     }
 }
 
-fn load_plan<'a>(
-    st: &AppState,
-    a: &repo::Assessment,
-    profile: &'a mut Option<Profile>,
-) -> Result<Plan<'a>, Error>
-where
-    'static: 'a,
-{
-    let scheme = service::scheme_of(st, &a.scheme)?;
-    *profile = match &a.profile_text {
-        Some(t) => Some(Profile::parse("profile", t).map_err(Error::Internal)?),
-        None => None,
-    };
-    Plan::new(scheme, a.variant.as_deref(), profile.as_ref()).map_err(|e| Error::Internal(e.0))
-}
-
 async fn assessment_page(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Query(q): Query<PageQ>,
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = service::assessment(&st, u, id).await?;
-    let mut prof = None;
-    let plan = load_plan(&st, &a, &mut prof)?;
+    let (a, access) = assessments::get(&st, u, id).await?;
+    let plan = assessments::plan(&st, &a)?;
     let scheme = plan.scheme;
-    let ent = repo::get_enterprise(&st.store, a.enterprise_id).await?;
-    let rows = repo::answers(&st.store, a.id).await?;
+    let ent = assessments::enterprise_of(&st, &a).await?;
+    let rows = assessments::answers(&st, u, a.id).await?;
     let answers: BTreeMap<&str, &repo::AnswerRow> =
         rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
     let mut body = String::new();
@@ -1556,12 +1504,12 @@ async fn assessment_page(
         esc(&scheme.standard),
         esc(&scheme.name),
         esc(a.variant.as_deref().unwrap_or("")),
-        if a.mode == "self" {
+        if a.mode == Mode::SelfEvaluation {
             l.t("企业自评", "self-assessment")
         } else {
             l.t("现场评价", "on-site")
         },
-        status_pill(l, &a.status),
+        status_pill(l, a.status),
         a.id,
         l.t("结果与解释", "Result and explanation"),
         a.id,
@@ -1579,7 +1527,7 @@ async fn assessment_page(
             )
         );
     }
-    if access == Access::Edit && a.status == "draft" {
+    if access == Access::Edit && a.status == AssessmentStatus::Draft {
         let _ = write!(
             body,
             r#"<form method="post" action="/assessments/{}/submit">{}<button class="secondary">{}</button> <span class="muted">{}</span></form>"#,
@@ -1638,7 +1586,7 @@ async fn assessment_page(
     if let Some(t) = scheme.table(&current) {
         let _ = write!(body, "<h2>{} {}</h2>", esc(&t.key), esc(&t.title));
     }
-    let can_answer = a.status == "draft" && !matches!(access, Access::Read);
+    let can_answer = a.status == AssessmentStatus::Draft && !matches!(access, Access::Read);
     let mut last_path: Vec<String> = Vec::new();
     for lf in plan
         .leaves
@@ -1683,7 +1631,7 @@ async fn assessment_page(
                     l,
                     u,
                     &access,
-                    ans.and_then(|r| r.source.as_deref()).unwrap_or(""),
+                    ans.and_then(|r| r.source).map(|s| s.as_str()).unwrap_or(""),
                 )
             } else {
                 String::new()
@@ -1733,9 +1681,9 @@ async fn assessment_page(
 }
 
 fn source_select(l: Lang, u: &User, access: &Access, current: &str) -> String {
-    let opts: Vec<(&str, &str)> = match (access, u.role.as_str()) {
+    let opts: Vec<(&str, &str)> = match (access, u.role) {
         (Access::Platform, _) => vec![("platform", l.t("平台数据", "platform data"))],
-        (Access::Edit, "enterprise") => vec![
+        (Access::Edit, Role::Enterprise) => vec![
             (
                 "self",
                 l.t(
@@ -1839,7 +1787,7 @@ fn answer_from_form(f: &AnswerForm) -> Result<AnswerInput, Error> {
 }
 
 async fn answer_post(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids((id, ind)): Ids<(i64, String)>,
     Form(f): Form<AnswerForm>,
@@ -1847,7 +1795,7 @@ async fn answer_post(
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
     let res = match answer_from_form(&f) {
-        Ok(input) => service::save_answer(&st, u, id, &ind, &input).await,
+        Ok(input) => answers::save(&st, u, id, &ind, &input).await,
         Err(e) => Err(e),
     };
     match res {
@@ -1866,7 +1814,7 @@ async fn answer_post(
                 _ => ind.clone(),
             };
             if f.back == "list" {
-                let (a, _) = service::assessment(&st, u, id).await?;
+                let (a, _) = assessments::get(&st, u, id).await?;
                 let table = st
                     .catalog
                     .get(&a.scheme)
@@ -1897,12 +1845,12 @@ async fn answer_post(
             e.insert("value".to_string(), m.text(ctx.lang).to_string());
             item_view(&st, &ctx, id, &ind, Some(&f), &e, None).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn item_page(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids((id, ind)): Ids<(i64, String)>,
     Query(q): Query<PageQ>,
@@ -1920,7 +1868,7 @@ async fn item_page(
 }
 
 async fn item_view(
-    st: &AppState,
+    st: &App,
     ctx: &Ctx,
     id: i64,
     ind: &str,
@@ -1930,12 +1878,11 @@ async fn item_view(
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = service::assessment(st, u, id).await?;
+    let (a, access) = assessments::get(st, u, id).await?;
     if !access.sees_item(ind) {
-        return Err(Error::NotFound);
+        return Err(Error::NotFound.into());
     }
-    let mut prof = None;
-    let plan = load_plan(st, &a, &mut prof)?;
+    let plan = assessments::plan(st, &a)?;
     let scheme = plan.scheme;
     let lf = plan
         .leaves
@@ -1943,7 +1890,7 @@ async fn item_view(
         .find(|x| x.ind.id == ind)
         .ok_or(Error::NotFound)?;
     let i = lf.ind;
-    let rows = repo::answers(&st.store, a.id).await?;
+    let rows = assessments::answers(st, u, a.id).await?;
     let ans = rows.iter().find(|r| r.indicator_id == ind);
     let mut body = String::new();
     if let Some(s) = saved {
@@ -2053,10 +2000,10 @@ async fn item_view(
     let cur_value: Option<Value> = ans
         .and_then(|r| r.value_json.as_deref())
         .and_then(|v| serde_json::from_str(v).ok());
-    let can_answer = a.status == "draft" && !matches!(access, Access::Read);
+    let can_answer = a.status == AssessmentStatus::Draft && !matches!(access, Access::Read);
     let expert_points = matches!(access, Access::Expert(_)) && scheme.method == Method::Points;
     let mine: Option<repo::ExpertScore> = if expert_points {
-        repo::expert_scores(&st.store, a.id)
+        answers::expert_scores(st, u, a.id)
             .await?
             .into_iter()
             .find(|x| x.indicator_id == ind && x.expert_id == u.id)
@@ -2091,7 +2038,7 @@ async fn item_view(
                     f,
                     "<p class=muted>{}: {}</p>",
                     l.t("来源", "Source"),
-                    esc(s)
+                    esc(s.as_str())
                 );
             }
             if !r.note.is_empty() {
@@ -2193,7 +2140,7 @@ async fn item_view(
         if scheme.method == Method::Dimensions && !expert_points {
             let cur_s = typed
                 .map(|t| t.source.clone())
-                .or(ans.and_then(|r| r.source.clone()))
+                .or(ans.and_then(|r| r.source.map(|s| s.as_str().to_string())))
                 .unwrap_or_default();
             let _ = write!(
                 f,
@@ -2224,7 +2171,7 @@ async fn item_view(
             l.t("保存", "Save")
         );
     } else {
-        if a.status != "draft" {
+        if a.status != AssessmentStatus::Draft {
             let _ = write!(
                 f,
                 "<p class=muted>{}</p>",
@@ -2238,20 +2185,20 @@ async fn item_view(
     }
     let _ = write!(body, r#"<div class="card">{}</div>"#, f);
     // expert scores and assignment
-    let assigned: Vec<repo::Assignment> = repo::assignments(&st.store, a.id)
+    let assigned: Vec<repo::Assignment> = answers::assignments(st, u, a.id)
         .await?
         .into_iter()
         .filter(|x| x.indicator_id == ind)
         .collect();
     if !matches!(access, Access::Expert(_)) && (a.org_id.is_some() || !assigned.is_empty()) {
-        let scores: Vec<repo::ExpertScore> = repo::expert_scores(&st.store, a.id)
+        let scores: Vec<repo::ExpertScore> = answers::expert_scores(st, u, a.id)
             .await?
             .into_iter()
             .filter(|x| x.indicator_id == ind)
             .collect();
         let mut x = format!("<h2>{}</h2><ul>", l.t("指派的专家", "Assigned experts"));
         for asg in &assigned {
-            let ex = repo::get_user(&st.store, asg.expert_id).await?;
+            let ex = admin::user_name(st, asg.expert_id).await?;
             let sc = scores
                 .iter()
                 .find(|s| s.expert_id == asg.expert_id)
@@ -2260,11 +2207,11 @@ async fn item_view(
             let _ = write!(
                 x,
                 "<li>{} · {} {}",
-                esc(ex.as_ref().map(|e| e.name.as_str()).unwrap_or("?")),
+                esc(ex.as_deref().unwrap_or("?")),
                 l.t("评分", "score"),
                 sc
             );
-            if access == Access::Edit && a.status == "draft" {
+            if access == Access::Edit && a.status == AssessmentStatus::Draft {
                 let _ = write!(
                     x,
                     r#" <form method="post" action="/assessments/{}/items/{}/experts" style="display:inline">{}<input type="hidden" name="expert_id" value="{}"><input type="hidden" name="remove" value="1"><button class="danger">{}</button></form>"#,
@@ -2278,14 +2225,13 @@ async fn item_view(
             x.push_str("</li>");
         }
         x.push_str("</ul>");
-        if access == Access::Edit && a.status == "draft" && a.org_id.is_some() {
-            let experts: Vec<(String, String)> =
-                repo::users_of_org(&st.store, a.org_id.unwrap_or(0))
-                    .await?
-                    .into_iter()
-                    .filter(|x| x.role == "expert" && !assigned.iter().any(|a| a.expert_id == x.id))
-                    .map(|x| (x.id.to_string(), x.name))
-                    .collect();
+        if access == Access::Edit && a.status == AssessmentStatus::Draft && a.org_id.is_some() {
+            let experts: Vec<(String, String)> = admin::staff(st, u, a.org_id.unwrap_or(0))
+                .await?
+                .into_iter()
+                .filter(|x| x.role == Role::Expert && !assigned.iter().any(|a| a.expert_id == x.id))
+                .map(|x| (x.id.to_string(), x.name))
+                .collect();
             if !experts.is_empty() {
                 let _ = write!(
                     x,
@@ -2307,7 +2253,7 @@ async fn item_view(
         let _ = write!(body, r#"<div class="card">{}</div>"#, x);
     }
     // evidence
-    let ev: Vec<repo::Evidence> = repo::evidence_of(&st.store, a.id)
+    let ev: Vec<repo::Evidence> = evidence::of(st, u, a.id)
         .await?
         .into_iter()
         .filter(|x| x.indicator_id == ind)
@@ -2334,7 +2280,7 @@ async fn item_view(
             err_html(ge("file")),
             l.t("上限", "Limit"),
             st.config.max_upload_bytes / 1024 / 1024,
-            service::EVIDENCE_TYPES
+            evidence_rules::TYPES
                 .iter()
                 .map(|(e, _)| *e)
                 .collect::<Vec<_>>()
@@ -2345,7 +2291,7 @@ async fn item_view(
     let _ = write!(body, r#"<div class="card">{}</div>"#, x);
     // versions
     if !matches!(access, Access::Expert(_)) {
-        let vs = repo::answer_versions(&st.store, a.id, Some(ind)).await?;
+        let vs = answers::versions(st, u, a.id, Some(ind)).await?;
         if !vs.is_empty() {
             let mut x = format!("<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", l.t("修改记录", "Versions"), l.t("版本", "Revision"), l.t("答案", "Answer"), l.t("时间", "When"), l.t("备注", "Note"));
             for v in vs.iter().take(50) {
@@ -2385,7 +2331,7 @@ async fn item_view(
 }
 
 async fn evidence_post(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids((id, ind)): Ids<(i64, String)>,
     mut mp: Multipart,
@@ -2426,7 +2372,7 @@ async fn evidence_post(
     }
     ctx.check_csrf(&csrf)?;
     let (name, data) = file.unwrap_or_default();
-    match service::add_evidence(&st, u, id, &ind, &name, &data).await {
+    match evidence::add(&st, u, id, &ind, &name, &data).await {
         Ok(ev) => Ok(redirect(&format!(
             "/assessments/{}/items/{}?saved={}",
             id,
@@ -2436,7 +2382,7 @@ async fn evidence_post(
         Err(Error::Invalid(e)) => {
             item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -2449,7 +2395,7 @@ struct ExpertForm {
 }
 
 async fn experts_post(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids((id, ind)): Ids<(i64, String)>,
     Form(f): Form<ExpertForm>,
@@ -2457,7 +2403,7 @@ async fn experts_post(
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
     let eid: i64 = f.expert_id.parse().unwrap_or(0);
-    match service::assign_expert(&st, u, id, &ind, eid, f.remove == "1").await {
+    match answers::assign_expert(&st, u, id, &ind, eid, f.remove == "1").await {
         Ok(()) => Ok(redirect(&format!(
             "/assessments/{}/items/{}",
             id,
@@ -2466,28 +2412,28 @@ async fn experts_post(
         Err(Error::Invalid(e)) => {
             item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn submit(
-    State(st): State<AppState>,
+    State(st): State<App>,
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    service::submit(&st, u, id).await?;
+    assessments::submit(&st, u, id).await?;
     Ok(redirect(&format!("/assessments/{}/result", id)))
 }
 
-async fn result_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
+async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = service::assessment(&st, u, id).await?;
+    let (a, access) = assessments::get(&st, u, id).await?;
     if !access.sees_result() {
-        return Err(Error::NotFound);
+        return Err(Error::NotFound.into());
     }
     let r = result_value(&a);
     let ev = &r["evaluation"];
@@ -2620,14 +2566,14 @@ async fn result_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) ->
     ))
 }
 
-async fn history_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
+async fn history_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = service::assessment(&st, u, id).await?;
+    let (a, access) = assessments::get(&st, u, id).await?;
     if matches!(access, Access::Expert(_)) {
-        return Err(Error::NotFound);
+        return Err(Error::NotFound.into());
     }
-    let vs = repo::answer_versions(&st.store, a.id, None).await?;
+    let vs = answers::versions(&st, u, a.id, None).await?;
     let mut body = format!(
         r#"<p><a href="/assessments/{}">← {}</a></p><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         a.id,
@@ -2639,9 +2585,8 @@ async fn history_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -
         l.t("修改人", "By")
     );
     for v in vs.iter().take(500) {
-        let by = repo::get_user(&st.store, v.changed_by)
+        let by = admin::user_name(&st, v.changed_by)
             .await?
-            .map(|u| u.name)
             .unwrap_or_default();
         let val = v
             .value_json
@@ -2663,9 +2608,9 @@ async fn history_page(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -
     Ok(page(&ctx.chrome(), l.t("修改记录", "History"), &body))
 }
 
-async fn evidence_get(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
+async fn evidence_get(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
-    let (ev, data) = service::evidence_file(&st, u, id).await?;
+    let (ev, data) = evidence::file(&st, u, id).await?;
     let mut r = data.into_response();
     let h = r.headers_mut();
     h.insert(
@@ -2696,7 +2641,7 @@ async fn evidence_get(State(st): State<AppState>, ctx: Ctx, Ids(id): Ids<i64>) -
 // ---------------------------------------------------------------- administration
 
 async fn admin_view(
-    st: &AppState,
+    st: &App,
     ctx: &Ctx,
     typed: Option<&InviteInput>,
     e: &BTreeMap<String, String>,
@@ -2704,8 +2649,8 @@ async fn admin_view(
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    if !matches!(u.role.as_str(), "body_admin" | "sysadmin") {
-        return Err(Error::NotFound);
+    if !u.principal().administers() {
+        return Err(Error::NotFound.into());
     }
     let mut body = String::new();
     if let Some(link) = link {
@@ -2722,7 +2667,7 @@ async fn admin_view(
     let default = InviteInput::default();
     let t = typed.unwrap_or(&default);
     let g = |k: &str| e.get(k).map(|s| s.as_str());
-    let roles: Vec<(String, String)> = if u.role == "sysadmin" {
+    let roles: Vec<(String, String)> = if u.role == Role::Sysadmin {
         [
             "body_admin",
             "auditor",
@@ -2735,14 +2680,14 @@ async fn admin_view(
         .map(|r| (r.to_string(), role_label(l, r).to_string()))
         .collect()
     } else {
-        service::BODY_ROLES
+        Role::BODY
             .iter()
-            .map(|r| (r.to_string(), role_label(l, r).to_string()))
+            .map(|r| (r.as_str().to_string(), r.label(l).to_string()))
             .collect()
     };
     let mut org_field = String::new();
-    if u.role == "sysadmin" {
-        let orgs = repo::list_orgs(&st.store, None).await?;
+    if u.role == Role::Sysadmin {
+        let orgs = admin::orgs(st, None).await?;
         let opts: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
             .chain(
                 orgs.iter()
@@ -2777,7 +2722,7 @@ async fn admin_view(
         l.t("邀请", "Invite")
     );
     if let Some(o) = u.org_id {
-        let staff = repo::users_of_org(&st.store, o).await?;
+        let staff = admin::staff(st, u, o).await?;
         let _ = write!(
             body,
             "<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -2792,11 +2737,11 @@ async fn admin_view(
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&s.name),
                 esc(&s.email),
-                role_label(l, &s.role)
+                role_label(l, s.role.as_str())
             );
         }
         body.push_str("</table></div>");
-        let invs = repo::invitations_of_org(&st.store, o).await?;
+        let invs = admin::invitations(st, u, o).await?;
         if !invs.is_empty() {
             let _ = write!(body, "<h2>{}</h2><ul>", l.t("邀请", "Invitations"));
             for i in invs {
@@ -2804,7 +2749,7 @@ async fn admin_view(
                     body,
                     "<li>{} · {} · {}</li>",
                     esc(&i.email),
-                    role_label(l, &i.role),
+                    role_label(l, i.role.as_str()),
                     if i.used_at.is_some() {
                         l.t("已接受", "accepted")
                     } else {
@@ -2815,8 +2760,8 @@ async fn admin_view(
             body.push_str("</ul>");
         }
     }
-    if u.role == "sysadmin" {
-        let orgs = repo::list_orgs(&st.store, None).await?;
+    if u.role == Role::Sysadmin {
+        let orgs = admin::orgs(st, None).await?;
         let _ = write!(
             body,
             "<h2>{}</h2><ul>",
@@ -2827,7 +2772,7 @@ async fn admin_view(
                 body,
                 "<li>{} <span class=pill>{}</span></li>",
                 esc(&o.name),
-                esc(&o.kind)
+                esc(o.kind.as_str())
             );
         }
         body.push_str("</ul>");
@@ -2858,7 +2803,7 @@ async fn admin_view(
     ))
 }
 
-async fn admin_page(State(st): State<AppState>, ctx: Ctx) -> Res {
+async fn admin_page(State(st): State<App>, ctx: Ctx) -> Res {
     admin_view(&st, &ctx, None, &BTreeMap::new(), None).await
 }
 
@@ -2870,13 +2815,13 @@ struct InviteForm {
     input: InviteInput,
 }
 
-async fn admin_invite(State(st): State<AppState>, ctx: Ctx, Form(f): Form<InviteForm>) -> Res {
+async fn admin_invite(State(st): State<App>, ctx: Ctx, Form(f): Form<InviteForm>) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    if !matches!(u.role.as_str(), "body_admin" | "sysadmin") {
-        return Err(Error::NotFound);
+    if !u.principal().administers() {
+        return Err(Error::NotFound.into());
     }
-    match service::invite(&st, u, &f.input).await {
+    match admin::invite(&st, u, &f.input).await {
         Ok((_, token)) => {
             admin_view(
                 &st,
@@ -2890,7 +2835,7 @@ async fn admin_invite(State(st): State<AppState>, ctx: Ctx, Form(f): Form<Invite
         Err(Error::Invalid(e)) => {
             admin_view(&st, &ctx, Some(&f.input), &errs_map(ctx.lang, &e), None).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -2902,16 +2847,16 @@ struct OrgForm {
     name: String,
 }
 
-async fn admin_org(State(st): State<AppState>, ctx: Ctx, Form(f): Form<OrgForm>) -> Res {
+async fn admin_org(State(st): State<App>, ctx: Ctx, Form(f): Form<OrgForm>) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    if u.role != "sysadmin" {
-        return Err(Error::NotFound);
+    if u.role != Role::Sysadmin {
+        return Err(Error::NotFound.into());
     }
-    match service::create_org(&st, u, &f.kind, &f.name).await {
+    match admin::create_org(&st, u, &f.kind, &f.name).await {
         Ok(_) => Ok(redirect("/admin")),
         Err(Error::Invalid(e)) => admin_view(&st, &ctx, None, &errs_map(ctx.lang, &e), None).await,
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -2922,7 +2867,7 @@ async fn account_page(ctx: Ctx, Query(q): Query<PageQ>) -> Res {
         r#"<div class="card"><p>{} · {} · {}</p></div>"#,
         esc(&u.name),
         esc(&u.email),
-        role_label(l, &u.role)
+        role_label(l, u.role.as_str())
     );
     if let Some(t) = &q.token {
         let _ = write!(
@@ -2955,21 +2900,21 @@ struct TokenForm {
     name: String,
 }
 
-async fn account_token(State(st): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> Res {
+async fn account_token(State(st): State<App>, ctx: Ctx, Form(f): Form<TokenForm>) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    let t = service::create_token(&st, u, &f.name).await?;
+    let t = accounts::create_token(&st, u, &f.name).await?;
     // Shown once on the next page; the token is only in this redirect, never stored raw.
     Ok(redirect(&format!("/account?token={}", url_enc(&t))))
 }
 
-async fn audit_page(State(st): State<AppState>, ctx: Ctx) -> Res {
+async fn audit_page(State(st): State<App>, ctx: Ctx) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    if u.role != "sysadmin" {
-        return Err(Error::NotFound);
+    if u.role != Role::Sysadmin {
+        return Err(Error::NotFound.into());
     }
-    let report = tianping_store::audit::verify(&st.store).await?;
+    let (report, rows) = admin::audit_log(&st, u, 100).await?;
     let mut body = format!(
         r#"<div class="card"><p>{} {} · {}</p>"#,
         report.entries,
@@ -2984,11 +2929,6 @@ async fn audit_page(State(st): State<AppState>, ctx: Ctx) -> Res {
         let _ = write!(body, "<p class=err>#{}: {}</p>", p.seq, esc(&p.message));
     }
     body.push_str("</div>");
-    let rows: Vec<tianping_store::audit::Entry> =
-        tianping_store::sqlx::query_as("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 100")
-            .fetch_all(&st.store.pool)
-            .await
-            .map_err(tianping_store::StoreError::from)?;
     let _ = write!(body, "<div class=tablewrap><table><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", l.t("时间", "When"), l.t("操作人", "Who"), l.t("操作", "Action"), l.t("对象", "Object"));
     for r in rows {
         let _ = write!(

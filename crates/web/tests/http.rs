@@ -190,7 +190,7 @@ async fn enterprise_signs_up_self_assesses_and_sees_the_grade() {
                 .ok(),
             "{b}"
         );
-        let rep = tianping_web::rescore::rescore(&app.state, true)
+        let rep = tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap();
         assert!(rep.differences.is_empty(), "{b}: {:?}", rep.differences);
@@ -1003,14 +1003,14 @@ async fn api_flow_problems_pagination_experts_and_platform_data() {
             .unwrap()
             .unwrap();
         let mut tx = app.state.store.begin().await.unwrap();
-        let hash = tianping_web::auth::hash_password(PW).unwrap();
+        let hash = tianping_app::accounts::hash_password(PW).unwrap();
         repo::create_user(
             &mut tx,
             &repo::NewUser {
                 email: "expert3@b1.test",
                 name: "E3",
                 password_hash: &hash,
-                role: "expert",
+                role: tianping_app::domain::Role::Expert,
                 org_id: Some(f.body_id),
                 enterprise_id: None,
             },
@@ -1027,7 +1027,7 @@ async fn api_flow_problems_pagination_experts_and_platform_data() {
                 .await
                 .unwrap()
                 .unwrap();
-            tianping_web::service::assign_expert(
+            tianping_app::answers::assign_expert(
                 &app.state, &auditor, f.onsite_a, &panel.id, u.id, false,
             )
             .await
@@ -1179,9 +1179,9 @@ async fn api_flow_problems_pagination_experts_and_platform_data() {
 async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
     for app in apps().await {
         let b = app.backend;
-        assert!(tianping_web::demo::seed(&app.state).await.unwrap(), "{b}");
+        assert!(tianping_app::demo::seed(&app.state).await.unwrap(), "{b}");
         assert!(
-            !tianping_web::demo::seed(&app.state).await.unwrap(),
+            !tianping_app::demo::seed(&app.state).await.unwrap(),
             "{b}: idempotent"
         );
         let (all, n) = repo::list_assessments(&app.state.store, repo::Scope::All, None, 100, 0)
@@ -1199,10 +1199,10 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             all.iter().any(|a| a.status == "submitted") && all.iter().any(|a| a.status == "draft")
         );
         let mut br = app.browser();
-        br.login("xinghe@ent.demo", tianping_web::demo::PASSWORD)
+        br.login("xinghe@ent.demo", tianping_app::demo::PASSWORD)
             .await;
         assert_eq!(br.get("/assessments").await.status, StatusCode::OK);
-        let rep = tianping_web::rescore::rescore(&app.state, true)
+        let rep = tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap();
         assert_eq!(rep.checked, all.len());
@@ -1214,15 +1214,15 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             .execute(&app.state.store.pool)
             .await
             .unwrap();
-        let rep = tianping_web::rescore::rescore(&app.state, true)
+        let rep = tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap();
         assert!(rep.differences.iter().any(|d| d.assessment_id == id), "{b}");
-        let rep = tianping_web::rescore::rescore(&app.state, false)
+        let rep = tianping_app::rescore::rescore(&app.state, false)
             .await
             .unwrap();
         assert_eq!(rep.updated, 1, "{b}");
-        assert!(tianping_web::rescore::rescore(&app.state, true)
+        assert!(tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap()
             .differences

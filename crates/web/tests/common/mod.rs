@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tianping_catalog::Catalog;
 use tianping_store::Store;
-use tianping_web::{AppState, Config};
+use tianping_web::{App as AppState, Config};
 use tower::ServiceExt;
 
 pub fn catalog() -> &'static Catalog {
@@ -73,16 +73,17 @@ fn config(database: &str) -> Config {
 }
 
 async fn state(store: Store, database: &str) -> AppState {
-    AppState {
+    AppState::new(
         store,
-        catalog: catalog(),
-        config: Arc::new(config(database)),
-    }
+        catalog(),
+        config(database),
+        Arc::new(tianping_app::SystemClock),
+    )
 }
 
 /// The application on every database under test.
 pub async fn apps() -> Vec<App> {
-    tianping_web::auth::use_cheap_hashing_for_tests();
+    tianping_app::accounts::use_cheap_hashing_for_tests();
     let mut out = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.db").display().to_string();
@@ -337,7 +338,7 @@ pub const PW: &str = "correct-horse-battery";
 
 /// A valid USCC made from a 16-character prefix.
 pub fn uscc(n: usize) -> String {
-    tianping_web::demo::complete_uscc(&format!("9111010{:09}", 100_000_000 + n * 7919)[..16])
+    tianping_app::demo::complete_uscc(&format!("9111010{:09}", 100_000_000 + n * 7919)[..16])
 }
 
 /// The fixture: two bodies (one with staff), a platform, two enterprises (A engaged with the
@@ -358,10 +359,13 @@ pub struct Fixture {
 }
 
 pub async fn fixture(app: &App) -> Fixture {
+    use tianping_app::accounts::SignupInput;
+    use tianping_app::assessments::AssessmentInput;
+    use tianping_app::domain::enterprise::EnterpriseInput;
+    use tianping_app::{accounts, admin, answers, assessments, enterprises};
     use tianping_store::repo::{self, NewUser};
-    use tianping_web::service::{self, AssessmentInput, EnterpriseInput, SignupInput};
     let st = &app.state;
-    let hash = tianping_web::auth::hash_password(PW).unwrap();
+    let hash = tianping_app::accounts::hash_password(PW).unwrap();
     let mut tx = st.store.begin().await.unwrap();
     let sys = repo::create_user(
         &mut tx,
@@ -369,7 +373,7 @@ pub async fn fixture(app: &App) -> Fixture {
             email: "sys@t.test",
             name: "Sys",
             password_hash: &hash,
-            role: "sysadmin",
+            role: tianping_app::domain::Role::Sysadmin,
             org_id: None,
             enterprise_id: None,
         },
@@ -377,13 +381,13 @@ pub async fn fixture(app: &App) -> Fixture {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let body = service::create_org(st, &sys, "body", "Body One")
+    let body = admin::create_org(st, &sys, "body", "Body One")
         .await
         .unwrap();
-    let body2 = service::create_org(st, &sys, "body", "Body Two")
+    let body2 = admin::create_org(st, &sys, "body", "Body Two")
         .await
         .unwrap();
-    let platform = service::create_org(st, &sys, "platform", "Platform")
+    let platform = admin::create_org(st, &sys, "platform", "Platform")
         .await
         .unwrap();
     let mut tx = st.store.begin().await.unwrap();
@@ -402,7 +406,7 @@ pub async fn fixture(app: &App) -> Fixture {
                 email,
                 name: email,
                 password_hash: &hash,
-                role,
+                role: role.parse().unwrap(),
                 org_id: Some(org),
                 enterprise_id: None,
             },
@@ -424,35 +428,36 @@ pub async fn fixture(app: &App) -> Fixture {
             ..Default::default()
         },
     };
-    let ua = service::signup(st, &mk("a@a.test", "Enterprise A", 1))
+    let ua = accounts::signup(st, &mk("a@a.test", "Enterprise A", 1))
         .await
         .unwrap();
-    let ub = service::signup(st, &mk("b@b.test", "Enterprise B", 2))
+    let ub = accounts::signup(st, &mk("b@b.test", "Enterprise B", 2))
         .await
         .unwrap();
     let ent_a = ua.enterprise_id.unwrap();
     let ent_b = ub.enterprise_id.unwrap();
-    service::engage(st, &ua, ent_a, body.id).await.unwrap();
-    service::engage(st, &ua, ent_a, platform.id).await.unwrap();
+    enterprises::engage(st, &ua, ent_a, body.id).await.unwrap();
+    enterprises::engage(st, &ua, ent_a, platform.id)
+        .await
+        .unwrap();
     let new = |e: i64, scheme: &str, variant: &str| AssessmentInput {
         enterprise_id: e.to_string(),
         scheme: scheme.into(),
         variant: variant.into(),
         ..Default::default()
     };
-    let self_a = service::create_assessment(st, &ua, &new(ent_a, "t-cic-capability", ""))
+    let self_a = assessments::create(st, &ua, &new(ent_a, "t-cic-capability", ""))
         .await
         .unwrap()
         .id;
-    let self_b = service::create_assessment(st, &ub, &new(ent_b, "t-cic-capability", ""))
+    let self_b = assessments::create(st, &ub, &new(ent_b, "t-cic-capability", ""))
         .await
         .unwrap()
         .id;
-    let star_a =
-        service::create_assessment(st, &ua, &new(ent_a, "t11-aii-001-2020", "tech-service"))
-            .await
-            .unwrap()
-            .id;
+    let star_a = assessments::create(st, &ua, &new(ent_a, "t11-aii-001-2020", "tech-service"))
+        .await
+        .unwrap()
+        .id;
     let auditor = repo::user_by_email(&st.store, "auditor@b1.test")
         .await
         .unwrap()
@@ -461,7 +466,7 @@ pub async fn fixture(app: &App) -> Fixture {
         .await
         .unwrap()
         .unwrap();
-    let onsite_a = service::create_assessment(st, &auditor, &new(ent_a, "t-cic-capability", ""))
+    let onsite_a = assessments::create(st, &auditor, &new(ent_a, "t-cic-capability", ""))
         .await
         .unwrap()
         .id;
@@ -481,7 +486,7 @@ pub async fn fixture(app: &App) -> Fixture {
         .unwrap()
         .id
         .clone();
-    service::assign_expert(st, &auditor, onsite_a, &item, expert1.id, false)
+    answers::assign_expert(st, &auditor, onsite_a, &item, expert1.id, false)
         .await
         .unwrap();
     Fixture {

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use tianping_store::audit;
 use tianping_store::repo;
 
-use crate::service;
-use crate::AppState;
+use crate::assessments;
+use crate::App;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Difference {
@@ -68,8 +68,8 @@ pub fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     }
 }
 
-pub async fn rescore(state: &AppState, verify: bool) -> Result<Report, String> {
-    let ids = repo::all_assessment_ids(&state.store)
+pub async fn rescore(app: &App, verify: bool) -> Result<Report, String> {
+    let ids = repo::all_assessment_ids(&app.store)
         .await
         .map_err(|e| e.to_string())?;
     let mut report = Report {
@@ -79,22 +79,22 @@ pub async fn rescore(state: &AppState, verify: bool) -> Result<Report, String> {
         updated: 0,
     };
     for id in ids {
-        let Some(a) = repo::get_assessment(&state.store, id)
+        let Some(a) = repo::get_assessment(&app.store, id)
             .await
             .map_err(|e| e.to_string())?
         else {
             continue;
         };
         report.checked += 1;
-        let rows = repo::answers(&state.store, id)
+        let rows = repo::answers(&app.store, id)
             .await
             .map_err(|e| e.to_string())?;
-        let scored = match service::score(state, &a, &rows) {
+        let scored = match assessments::score(app, &a, &rows) {
             Ok(s) => s,
             Err(e) => {
                 report.differences.push(Difference {
                     assessment_id: id,
-                    message: format!("无法重算：{}", e.detail(crate::html::Lang::Zh)),
+                    message: format!("无法重算：{}", e.detail(tianping_domain::Lang::Zh)),
                 });
                 continue;
             }
@@ -142,7 +142,7 @@ pub async fn rescore(state: &AppState, verify: bool) -> Result<Report, String> {
             });
         }
         if !verify {
-            let mut tx = state.store.begin().await.map_err(|e| e.to_string())?;
+            let mut tx = app.begin().await.map_err(|e| e.to_string())?;
             repo::store_result(&mut tx, id, &scored.stored(), false)
                 .await
                 .map_err(|e| e.to_string())?;

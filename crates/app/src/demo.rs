@@ -1,16 +1,24 @@
 //! The demo dataset: an evaluation body with an admin, auditors, experts and a decider; a
 //! platform with an operator; a system administrator; several enterprises of different types
 //! and categories; assessments in every scheme, some submitted and some in progress.
-//! Seeding is idempotent: a database that already has users is left as it is.
+//! Seeding is idempotent: a database that already has users is left as it is. Everything is
+//! created through the use cases (invitations, sign-up, answers) and obeys their rules.
 
 use serde_json::{json, Value};
 use tianping_core::{AnswerKind, Method, Plan};
-use tianping_store::audit::{self, Actor};
-use tianping_store::repo::{self, NewUser};
+use tianping_domain::enterprise::{EnterpriseInput, SiteInput};
+use tianping_domain::Lang;
+use tianping_store::repo;
 
-use crate::auth;
-use crate::service::{self, AssessmentInput, EnterpriseInput};
-use crate::AppState;
+use crate::accounts::{self, SignupInput};
+use crate::admin::{self, InviteInput};
+use crate::answers::{self, AnswerInput};
+use crate::assessments::{self, AssessmentInput};
+use crate::{enterprises, App, Error};
+
+fn zh(e: Error) -> String {
+    e.detail(Lang::Zh)
+}
 
 pub const PASSWORD: &str = "tianping-demo";
 
@@ -107,49 +115,38 @@ fn answer_for(plan: &Plan, i: usize, rng: &mut Lcg, quality: f64, source: &str) 
     }
 }
 
-async fn user(
-    st: &AppState,
+/// A member of staff, invited by `by` and accepting with the demo password.
+async fn staff(
+    app: &App,
+    by: &repo::User,
     email: &str,
     name: &str,
     role: &str,
-    org: Option<i64>,
-    ent: Option<i64>,
+    org: i64,
     hash: &str,
 ) -> Result<repo::User, String> {
-    let mut tx = st.store.begin().await.map_err(|e| e.to_string())?;
-    let u = repo::create_user(
-        &mut tx,
-        &NewUser {
-            email,
-            name,
-            password_hash: hash,
-            role,
-            org_id: org,
-            enterprise_id: ent,
+    let (inv, _token) = admin::invite(
+        app,
+        by,
+        &InviteInput {
+            email: email.into(),
+            name: name.into(),
+            role: role.into(),
+            org_id: org.to_string(),
         },
     )
     .await
-    .map_err(|e| e.to_string())?;
-    audit::append(
-        &mut tx,
-        &Actor::system(),
-        "demo_create",
-        "user",
-        &u.id.to_string(),
-        None,
-        Some(&json!(u)),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(u)
+    .map_err(zh)?;
+    accounts::accept_invite_hashed(app, &inv, name, hash)
+        .await
+        .map_err(zh)
 }
 
-/// Answer `share` of an assessment's items (all when 1.0) in one transaction, store the
-/// result, and optionally submit.
+/// Answer `share` of an assessment's items (all when 1.0) at once through the answer rules,
+/// and optionally submit.
 #[allow(clippy::too_many_arguments)]
 async fn fill(
-    st: &AppState,
+    app: &App,
     a: &repo::Assessment,
     by: &repo::User,
     share: f64,
@@ -158,64 +155,35 @@ async fn fill(
     seed: u64,
     submit: bool,
 ) -> Result<(), String> {
-    let scheme = service::scheme_of(st, &a.scheme).map_err(|e| e.detail(crate::html::Lang::Zh))?;
+    let scheme = app.scheme(&a.scheme).map_err(zh)?;
     let plan = Plan::new(scheme, a.variant.as_deref(), None).map_err(|e| e.0)?;
     let mut rng = Lcg(seed);
     let n = ((plan.leaves.len() as f64) * share).round() as usize;
-    let mut tx = st.store.begin().await.map_err(|e| e.to_string())?;
-    let rev = repo::bump_revision(&mut tx, a.id)
+    let items: Vec<(String, AnswerInput)> = (0..n.min(plan.leaves.len()))
+        .map(|i| {
+            let v = answer_for(&plan, i, &mut rng, quality, source);
+            (
+                plan.leaves[i].ind.id.clone(),
+                AnswerInput {
+                    value: v,
+                    note: String::new(),
+                    source: None,
+                },
+            )
+        })
+        .collect();
+    answers::save_many(app, by, a.id, &items)
         .await
-        .map_err(|e| e.to_string())?;
-    for i in 0..n.min(plan.leaves.len()) {
-        let v = answer_for(&plan, i, &mut rng, quality, source);
-        let vj = v.to_string();
-        let src = (scheme.method == Method::Dimensions).then_some(source);
-        repo::put_answer(
-            &mut tx,
-            &repo::AnswerWrite {
-                assessment_id: a.id,
-                indicator_id: &plan.leaves[i].ind.id,
-                value_json: Some(&vj),
-                note: "",
-                source: src,
-                revision: rev,
-                by: by.id,
-                expert_id: None,
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    }
-    let rows = repo::answers_tx(&mut tx, a.id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let scored = service::score(st, a, &rows).map_err(|e| e.detail(crate::html::Lang::Zh))?;
-    repo::store_result(&mut tx, a.id, &scored.stored(), false)
-        .await
-        .map_err(|e| e.to_string())?;
-    audit::append(
-        &mut tx,
-        &service::actor(by),
-        "demo_answers",
-        "assessment",
-        &a.id.to_string(),
-        None,
-        Some(&json!({"answers": rows.len(), "score": scored.score})),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
+        .map_err(zh)?;
     if submit {
-        service::submit(st, by, a.id)
-            .await
-            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+        assessments::submit(app, by, a.id).await.map_err(zh)?;
     }
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn assessment(
-    st: &AppState,
+    app: &App,
     by: &repo::User,
     ent: i64,
     scheme: &str,
@@ -224,8 +192,8 @@ async fn assessment(
     stars: i64,
     first: bool,
 ) -> Result<repo::Assessment, String> {
-    service::create_assessment(
-        st,
+    assessments::create(
+        app,
         by,
         &AssessmentInput {
             enterprise_id: ent.to_string(),
@@ -246,64 +214,57 @@ async fn assessment(
         },
     )
     .await
-    .map_err(|e| e.detail(crate::html::Lang::Zh))
+    .map_err(zh)
 }
 
 /// Seed the demo dataset unless the database already has users. Returns whether it seeded.
-pub async fn seed(st: &AppState) -> Result<bool, String> {
-    let (n,): (i64,) = tianping_store::sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&st.store.pool)
+pub async fn seed(app: &App) -> Result<bool, String> {
+    if repo::count_users(&app.store)
         .await
-        .map_err(|e| e.to_string())?;
-    if n > 0 {
+        .map_err(|e| e.to_string())?
+        > 0
+    {
         return Ok(false);
     }
-    let hash = auth::hash_password_async(PASSWORD.to_string())
+    let hash = accounts::hash_password_async(PASSWORD.to_string())
         .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
-    let sys = user(
-        st,
-        "admin@tianping.demo",
-        "系统管理员",
-        "sysadmin",
-        None,
-        None,
-        &hash,
-    )
-    .await?;
-    let body = service::create_org(st, &sys, "body", "华信评价认证中心")
+        .map_err(zh)?;
+    let sys = accounts::bootstrap_sysadmin(app, "admin@tianping.demo", "系统管理员", &hash)
         .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
-    let platform = service::create_org(st, &sys, "platform", "长江工业互联网平台")
+        .map_err(zh)?;
+    let body = admin::create_org(app, &sys, "body", "华信评价认证中心")
         .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
-    let _admin = user(
-        st,
+        .map_err(zh)?;
+    let platform = admin::create_org(app, &sys, "platform", "长江工业互联网平台")
+        .await
+        .map_err(zh)?;
+    let admin = staff(
+        app,
+        &sys,
         "admin@body.demo",
         "周敏（机构管理员）",
         "body_admin",
-        Some(body.id),
-        None,
+        body.id,
         &hash,
     )
     .await?;
-    let auditor = user(
-        st,
+    let auditor = staff(
+        app,
+        &admin,
         "auditor@body.demo",
         "李强（审核员）",
         "auditor",
-        Some(body.id),
-        None,
+        body.id,
         &hash,
     )
     .await?;
-    let _auditor2 = user(
-        st,
+    let _auditor2 = staff(
+        app,
+        &admin,
         "auditor2@body.demo",
         "王芳（审核员）",
         "auditor",
-        Some(body.id),
-        None,
+        body.id,
         &hash,
     )
     .await?;
@@ -313,35 +274,35 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         .enumerate()
     {
         experts.push(
-            user(
-                st,
+            staff(
+                app,
+                &admin,
                 &format!("expert{}@body.demo", i + 1),
                 name,
                 "expert",
-                Some(body.id),
-                None,
+                body.id,
                 &hash,
             )
             .await?,
         );
     }
-    let _decider = user(
-        st,
+    let _decider = staff(
+        app,
+        &admin,
         "decider@body.demo",
         "刘洋（决定人员）",
         "decider",
-        Some(body.id),
-        None,
+        body.id,
         &hash,
     )
     .await?;
-    let _operator = user(
-        st,
+    let _operator = staff(
+        app,
+        &sys,
         "operator@platform.demo",
         "何平（平台运营）",
         "operator",
-        Some(platform.id),
-        None,
+        platform.id,
         &hash,
     )
     .await?;
@@ -397,9 +358,9 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
     for (i, (email, person, name, pre, ind, hc, t, c, addr)) in ents.iter().enumerate() {
         let prefix16 = format!("{}{:06}", pre, 100_000 + i * 7_919);
         let uscc = complete_uscc(&prefix16[..16]);
-        let u = service::signup(
-            st,
-            &service::SignupInput {
+        let u = accounts::signup(
+            app,
+            &SignupInput {
                 email: email.to_string(),
                 user_name: person.to_string(),
                 password: PASSWORD.into(),
@@ -417,40 +378,40 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
             },
         )
         .await
-        .map_err(|e| format!("{}: {}", name, e.detail(crate::html::Lang::Zh)))?;
+        .map_err(|e| format!("{}: {}", name, zh(e)))?;
         let eid = u.enterprise_id.unwrap_or(0);
-        service::engage(st, &u, eid, body.id)
+        enterprises::engage(app, &u, eid, body.id)
             .await
-            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+            .map_err(zh)?;
         if i < 2 {
-            service::engage(st, &u, eid, platform.id)
+            enterprises::engage(app, &u, eid, platform.id)
                 .await
-                .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+                .map_err(zh)?;
         }
-        service::add_site(
-            st,
+        enterprises::add_site(
+            app,
             &u,
             eid,
-            &service::SiteInput {
+            &SiteInput {
                 name: "总部".into(),
                 address: addr.to_string(),
                 headcount: (hc * 2 / 3).to_string(),
             },
         )
         .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
-        service::add_site(
-            st,
+        .map_err(zh)?;
+        enterprises::add_site(
+            app,
             &u,
             eid,
-            &service::SiteInput {
+            &SiteInput {
                 name: "分厂/分支".into(),
                 address: String::new(),
                 headcount: (hc - hc * 2 / 3).to_string(),
             },
         )
         .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+        .map_err(zh)?;
         members.push((u, eid));
     }
     let (xinghe, e1) = &members[0];
@@ -460,7 +421,7 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
 
     // 001: digital levels, finished self-assessment
     let a = assessment(
-        st,
+        app,
         xinghe,
         *e1,
         "t-sdditai-5121-2023",
@@ -470,10 +431,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, xinghe, 1.0, 0.7, "self", 11, true).await?;
+    fill(app, &a, xinghe, 1.0, 0.7, "self", 11, true).await?;
     // 001 in progress for a service enterprise
     let a = assessment(
-        st,
+        app,
         hefeng,
         *e4,
         "t-sdditai-5121-2023",
@@ -483,10 +444,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, hefeng, 0.4, 0.4, "self", 12, false).await?;
+    fill(app, &a, hefeng, 0.4, 0.4, "self", 12, false).await?;
     // 004: capability, in progress self-assessment
     let a = assessment(
-        st,
+        app,
         yunfan,
         *e2,
         "t-cic-capability",
@@ -496,10 +457,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, yunfan, 0.6, 0.6, "self", 13, false).await?;
+    fill(app, &a, yunfan, 0.6, 0.6, "self", 13, false).await?;
     // 003: certification checklist on site, finished, with experts assigned
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e1,
         "eepc-certification",
@@ -509,23 +470,20 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, &auditor, 1.0, 0.8, "onsite", 14, false).await?;
-    let scheme = service::scheme_of(st, "eepc-certification")
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+    fill(app, &a, &auditor, 1.0, 0.8, "onsite", 14, false).await?;
+    let scheme = app.scheme("eepc-certification").map_err(zh)?;
     for (k, ind) in scheme.indicators.iter().take(6).enumerate() {
-        service::assign_expert(st, &auditor, a.id, &ind.id, experts[k % 3].id, false)
+        answers::assign_expert(app, &auditor, a.id, &ind.id, experts[k % 3].id, false)
             .await
-            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
-        service::assign_expert(st, &auditor, a.id, &ind.id, experts[(k + 1) % 3].id, false)
+            .map_err(zh)?;
+        answers::assign_expert(app, &auditor, a.id, &ind.id, experts[(k + 1) % 3].id, false)
             .await
-            .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+            .map_err(zh)?;
     }
-    service::submit(st, &auditor, a.id)
-        .await
-        .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+    assessments::submit(app, &auditor, a.id).await.map_err(zh)?;
     // 004 on site, in progress, experts assigned to expert-panel items
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e3,
         "t-cic-capability",
@@ -535,19 +493,18 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, &auditor, 0.5, 0.6, "onsite", 15, false).await?;
-    let scheme =
-        service::scheme_of(st, "t-cic-capability").map_err(|e| e.detail(crate::html::Lang::Zh))?;
+    fill(app, &a, &auditor, 0.5, 0.6, "onsite", 15, false).await?;
+    let scheme = app.scheme("t-cic-capability").map_err(zh)?;
     for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
         for ex in &experts {
-            service::assign_expert(st, &auditor, a.id, &ind.id, ex.id, false)
+            answers::assign_expert(app, &auditor, a.id, &ind.id, ex.id, false)
                 .await
-                .map_err(|e| e.detail(crate::html::Lang::Zh))?;
+                .map_err(zh)?;
         }
     }
     // 002: SME service quality, on site, in progress
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e3,
         "sme-service-2020",
@@ -557,10 +514,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, &auditor, 0.7, 0.5, "onsite", 16, false).await?;
+    fill(app, &a, &auditor, 0.7, 0.5, "onsite", 16, false).await?;
     // 002 finished
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e2,
         "sme-service-2020",
@@ -570,10 +527,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, &auditor, 1.0, 0.8, "onsite", 17, true).await?;
+    fill(app, &a, &auditor, 1.0, 0.8, "onsite", 17, true).await?;
     // 000: stars; a self-assessment in progress (self-declared answers, unverified) …
     let a = assessment(
-        st,
+        app,
         xinghe,
         *e1,
         "t11-aii-001-2020",
@@ -583,10 +540,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, xinghe, 0.5, 0.6, "self", 18, false).await?;
+    fill(app, &a, xinghe, 0.5, 0.6, "self", 18, false).await?;
     // … an on-site evaluation finished for an enterprise holding 3★ …
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e2,
         "t11-aii-001-2020",
@@ -596,10 +553,10 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         false,
     )
     .await?;
-    fill(st, &a, &auditor, 1.0, 0.9, "onsite", 19, true).await?;
+    fill(app, &a, &auditor, 1.0, 0.9, "onsite", 19, true).await?;
     // … and a first application by a logistics enterprise, on site, in progress
     let a = assessment(
-        st,
+        app,
         &auditor,
         *e3,
         "t11-aii-001-2020",
@@ -609,7 +566,7 @@ pub async fn seed(st: &AppState) -> Result<bool, String> {
         true,
     )
     .await?;
-    fill(st, &a, &auditor, 0.3, 0.5, "onsite", 20, false).await?;
+    fill(app, &a, &auditor, 0.3, 0.5, "onsite", 20, false).await?;
     let _ = haiyue;
     Ok(true)
 }

@@ -1,0 +1,178 @@
+//! Administration: organisations, staff and invitations, the audit log.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tianping_domain::enterprise;
+use tianping_domain::{FieldError, OrgKind, Role};
+use tianping_store::audit;
+use tianping_store::repo::{self, Invitation, Org, User};
+use tianping_store::{random_token, sha256_hex};
+
+use crate::accounts::has_account_error;
+use crate::{actor, App, Error};
+
+/// Every organisation (evaluation bodies and platforms), for choices on forms.
+pub async fn orgs(app: &App, kind: Option<OrgKind>) -> Result<Vec<Org>, Error> {
+    Ok(repo::list_orgs(&app.store, kind).await?)
+}
+
+/// One organisation by id.
+pub async fn org(app: &App, id: i64) -> Result<Option<Org>, Error> {
+    Ok(repo::get_org(&app.store, id).await?)
+}
+
+/// A person's display name (for the names beside answers, versions and assignments).
+pub async fn user_name(app: &App, id: i64) -> Result<Option<String>, Error> {
+    Ok(repo::get_user(&app.store, id).await?.map(|u| u.name))
+}
+
+/// The staff of an organisation: administrators see their own organisation's, the system
+/// administrator any; the experts of a body are also shown to its editors (to assign them).
+pub async fn staff(app: &App, u: &User, org_id: i64) -> Result<Vec<User>, Error> {
+    let p = u.principal();
+    let own = p.org_id == Some(org_id);
+    if !(p.role == Role::Sysadmin || own) {
+        return Err(Error::NotFound);
+    }
+    Ok(repo::users_of_org(&app.store, org_id).await?)
+}
+
+/// The invitations of an organisation (its administrators and the system administrator).
+pub async fn invitations(app: &App, u: &User, org_id: i64) -> Result<Vec<Invitation>, Error> {
+    let p = u.principal();
+    if !(p.role == Role::Sysadmin || (p.role == Role::BodyAdmin && p.org_id == Some(org_id))) {
+        return Err(Error::NotFound);
+    }
+    Ok(repo::invitations_of_org(&app.store, org_id).await?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct InviteInput {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub org_id: String,
+}
+
+/// Invite a member of staff; returns the invitation and the one-time token for the link.
+pub async fn invite(app: &App, u: &User, i: &InviteInput) -> Result<(Invitation, String), Error> {
+    let p = u.principal();
+    if !matches!(p.role, Role::BodyAdmin | Role::Sysadmin) {
+        p.invite(Role::Expert, None)?;
+    }
+    let mut errs: Vec<FieldError> = Vec::new();
+    let email = enterprise::email(&i.email)
+        .map_err(|m| errs.push(FieldError::msg("email", m)))
+        .ok();
+    let role = i.role.trim().parse::<Role>().ok();
+    let org = match i.org_id.trim().parse::<i64>().ok() {
+        Some(o) => repo::get_org(&app.store, o).await?.map(|o| (o.id, o.kind)),
+        None => None,
+    };
+    let org_id = match role {
+        Some(r) => match p.invite(r, org) {
+            Ok(o) => o,
+            Err(d) => match Error::from(d) {
+                Error::Invalid(mut v) => {
+                    errs.append(&mut v);
+                    None
+                }
+                e => return Err(e),
+            },
+        },
+        None => {
+            // An unknown role: the rule lists the roles this person may invite.
+            if let Err(Error::Invalid(mut v)) =
+                p.invite(Role::Enterprise, None).map_err(Error::from)
+            {
+                errs.append(&mut v);
+            }
+            None
+        }
+    };
+    if let Some(e) = &email {
+        if repo::user_by_email(&app.store, e).await?.is_some() {
+            errs.push(has_account_error());
+        }
+    }
+    let (Some(email), Some(role), true) = (email, role, errs.is_empty()) else {
+        return Err(Error::Invalid(errs));
+    };
+    let token = random_token();
+    let mut tx = app.begin().await?;
+    let inv = repo::create_invitation(
+        &mut tx,
+        &sha256_hex(token.as_bytes()),
+        org_id,
+        role,
+        &email,
+        i.name.trim(),
+        u.id,
+        &app.stamp_in(7 * 24 * 3600),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "invite",
+        "user",
+        &email,
+        None,
+        Some(&json!(inv)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((inv, token))
+}
+
+pub async fn create_org(app: &App, u: &User, kind: &str, name: &str) -> Result<Org, Error> {
+    u.principal().create_org()?;
+    let mut errs = Vec::new();
+    let kind = kind.parse::<OrgKind>().ok();
+    if kind.is_none() {
+        errs.push(FieldError::new(
+            "kind",
+            "类型应为 body（评价机构）或 platform（平台）",
+            "The kind must be body (evaluation body) or platform",
+        ));
+    }
+    if name.trim().is_empty() || name.chars().count() > 200 {
+        errs.push(FieldError::new(
+            "name",
+            "名称必填，最多 200 字",
+            "The name is required, at most 200 characters",
+        ));
+    }
+    let (Some(kind), true) = (kind, errs.is_empty()) else {
+        return Err(Error::Invalid(errs));
+    };
+    let mut tx = app.begin().await?;
+    let o = repo::create_org(&mut tx, kind, name.trim()).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "create",
+        "org",
+        &o.id.to_string(),
+        None,
+        Some(&json!(o)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+/// The audit log for the system administrator: the chain check and the newest entries.
+pub async fn audit_log(
+    app: &App,
+    u: &User,
+    limit: i64,
+) -> Result<(audit::Report, Vec<audit::Entry>), Error> {
+    if !u.principal().reads_audit_log() {
+        return Err(Error::NotFound);
+    }
+    let report = audit::verify(&app.store).await?;
+    let rows = audit::recent(&app.store, limit).await?;
+    Ok((report, rows))
+}

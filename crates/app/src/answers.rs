@@ -1,0 +1,396 @@
+//! Saving answers and experts' scores (each change kept as a version, re-scored, audited),
+//! and assigning experts to items.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tianping_core::{Category, Method};
+use tianping_domain::access::draft;
+use tianping_domain::answer::{self as rules, SourceDecision};
+use tianping_domain::{Access, FieldError, Msg, Role, Source};
+use tianping_store::audit;
+use tianping_store::repo::{self, User};
+
+use crate::assessments::{self, with_plan};
+use crate::{actor, App, Error};
+
+/// One answer as sent by a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AnswerInput {
+    /// The answer in the core's form: a number, experts' scores, Likert ratings, or (000) a
+    /// value with its source; null clears it.
+    pub value: Value,
+    pub note: String,
+    /// 000: where the answer comes from (self, platform, third_party, onsite).
+    pub source: Option<String>,
+}
+
+/// What saving an answer did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub indicator: String,
+    pub revision: i64,
+    pub value: Option<Value>,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    /// For an expert's own score on a points item: how many experts have scored it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experts_scored: Option<usize>,
+}
+
+/// The core's (Chinese) objections to an answer, on the value field.
+fn answer_errors(errs: Vec<tianping_core::AnswerError>) -> Error {
+    Error::Invalid(
+        errs.into_iter()
+            .map(|e| FieldError::msg("value", Msg::wrap("The answer is invalid", e.message)))
+            .collect(),
+    )
+}
+
+/// What the rules need to know of the item being answered.
+struct Item {
+    category: Option<Category>,
+    expert_panel: bool,
+    answer_max: f64,
+}
+
+/// Check one value against the item with the core's own rules.
+fn check_value(
+    app: &App,
+    a: &repo::Assessment,
+    indicator: &str,
+    value: &Value,
+) -> Result<(), Error> {
+    let mut m = BTreeMap::new();
+    m.insert(indicator.to_string(), value.clone());
+    with_plan(app, a, |plan| plan.parse_answers(&m).map(|_| ()))?.map_err(answer_errors)
+}
+
+/// An answer checked by every rule, ready to write.
+struct Prepared {
+    indicator: String,
+    item: Item,
+    /// The answer given (or, for an expert, their own score).
+    value: Value,
+    source: Option<Source>,
+    note: String,
+    /// An expert's own score on a points item (the item's answer derives from all experts').
+    expert_points: bool,
+}
+
+/// Apply every rule to one answer: who may answer the item, its source (I-6), its value.
+async fn prepare(
+    app: &App,
+    u: &User,
+    a: &repo::Assessment,
+    access: &Access,
+    indicator: &str,
+    input: &AnswerInput,
+) -> Result<Prepared, Error> {
+    if !access.sees_item(indicator) {
+        return Err(Error::NotFound);
+    }
+    if matches!(access, Access::Read) {
+        access.answer(None)?;
+    }
+    let scheme = app.scheme(&a.scheme)?;
+    let item = with_plan(app, a, |plan| {
+        plan.leaves
+            .iter()
+            .find(|l| l.ind.id == indicator)
+            .map(|l| Item {
+                category: l.ind.category,
+                expert_panel: l.ind.expert_panel,
+                answer_max: l.answer_max,
+            })
+    })?
+    .ok_or(Error::NotFound)?;
+    if input.note.chars().count() > 4000 {
+        return Err(Error::invalid(
+            "note",
+            "备注最多 4000 字",
+            "The note may have at most 4000 characters",
+        ));
+    }
+    let stars_scheme = scheme.method == Method::Dimensions;
+    let expert_points = matches!(access, Access::Expert(_)) && scheme.method == Method::Points;
+    let mut value = input.value.clone();
+    let mut source: Option<Source> = None;
+    if stars_scheme && !value.is_null() {
+        let SourceDecision {
+            value: v,
+            source: src,
+            needs_evidence,
+        } = rules::star_source(
+            access,
+            u.role,
+            item.category,
+            &value,
+            input.source.as_deref(),
+        )?;
+        if needs_evidence {
+            let has = repo::evidence_of(&app.store, a.id)
+                .await?
+                .iter()
+                .any(|e| e.indicator_id == indicator);
+            if !has {
+                return Err(rules::evidence_required().into());
+            }
+        }
+        value = v;
+        source = Some(src);
+    } else if !stars_scheme && input.source.as_deref().is_some_and(|s| !s.is_empty()) {
+        return Err(rules::source_not_applicable().into());
+    }
+    if expert_points {
+        let x = value.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
+            let max = tianping_core::fmt_num(item.answer_max);
+            Error::invalid(
+                "value",
+                format!("请填写你的评分：0 至 {} 的分值", max),
+                format!("Enter your score: a value from 0 to {}", max),
+            )
+        })?;
+        value = json!(x);
+    }
+    if !value.is_null() {
+        check_value(app, a, indicator, &value)?;
+    }
+    Ok(Prepared {
+        indicator: indicator.to_string(),
+        item,
+        value,
+        source,
+        note: input.note.trim().to_string(),
+        expert_points,
+    })
+}
+
+/// Write one prepared answer at revision `rev`, with its version and audit entry: the stored
+/// value and, for an expert's score, how many experts have scored the item.
+async fn write(
+    tx: &mut tianping_store::WriteTx,
+    u: &User,
+    a: &repo::Assessment,
+    p: &Prepared,
+    rev: i64,
+) -> Result<(Option<Value>, Option<usize>), Error> {
+    let before = repo::answer_tx(tx, a.id, &p.indicator).await?;
+    let mut experts_scored = None;
+    let (stored_value, expert_id) = if p.expert_points {
+        let x = p.value.as_f64().unwrap_or(0.0);
+        repo::put_expert_score(tx, a.id, &p.indicator, u.id, x, &p.note).await?;
+        let scores = repo::expert_scores_tx(tx, a.id, &p.indicator).await?;
+        experts_scored = Some(scores.len());
+        let values: Vec<f64> = scores.iter().map(|s| s.value).collect();
+        (
+            rules::panel_answer(&values, p.item.expert_panel),
+            Some(u.id),
+        )
+    } else {
+        ((!p.value.is_null()).then_some(p.value.clone()), None)
+    };
+    let note = if p.expert_points {
+        before.as_ref().map(|b| b.note.clone()).unwrap_or_default()
+    } else {
+        p.note.clone()
+    };
+    let vj = stored_value.as_ref().map(|v| v.to_string());
+    repo::put_answer(
+        tx,
+        &repo::AnswerWrite {
+            assessment_id: a.id,
+            indicator_id: &p.indicator,
+            value_json: vj.as_deref(),
+            note: &note,
+            source: p.source,
+            revision: rev,
+            by: u.id,
+            expert_id,
+        },
+    )
+    .await?;
+    let after = json!({
+        "indicator": p.indicator, "value": stored_value, "note": note, "source": p.source,
+        "source_label": p.source.map(|s| s.label(tianping_domain::Lang::Zh)),
+        "expert_score": if p.expert_points { Some(&p.value) } else { None }, "revision": rev,
+    });
+    audit::append(
+        tx,
+        &actor(u),
+        if p.expert_points {
+            "expert_score"
+        } else {
+            "answer"
+        },
+        "assessment",
+        &a.id.to_string(),
+        before.as_ref().map(|b| json!(b)).as_ref(),
+        Some(&after),
+    )
+    .await?;
+    Ok((stored_value, experts_scored))
+}
+
+fn locked() -> Error {
+    Error::locked(
+        "评价已提交并锁定，不能再修改答案",
+        "The assessment is submitted and locked; answers can no longer change",
+    )
+}
+
+/// Save one answer (or one expert's score), keep the change as a version, re-score, audit.
+pub async fn save(
+    app: &App,
+    u: &User,
+    assessment_id: i64,
+    indicator: &str,
+    input: &AnswerInput,
+) -> Result<Saved, Error> {
+    let (a, access) = assessments::get(app, u, assessment_id).await?;
+    let p = prepare(app, u, &a, &access, indicator, input).await?;
+    let mut tx = app.begin().await?;
+    let cur = repo::get_assessment_tx(&mut tx, a.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    draft(cur.status).map_err(|_| locked())?;
+    let rev = repo::bump_revision(&mut tx, a.id).await?;
+    let (stored_value, experts_scored) = write(&mut tx, u, &a, &p, rev).await?;
+    let rows = repo::answers_tx(&mut tx, a.id).await?;
+    let scored = assessments::score(app, &cur, &rows)?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    tx.commit().await?;
+    let show = access.sees_result();
+    Ok(Saved {
+        indicator: indicator.to_string(),
+        revision: rev,
+        value: stored_value,
+        score: show.then_some(scored.score),
+        grade: if show { scored.grade } else { None },
+        stars: if show { scored.stars } else { None },
+        experts_scored,
+    })
+}
+
+/// Save several answers at once under the same rules as [`save`], all or none, in one
+/// revision with one re-score. An error names the item at fault.
+pub async fn save_many(
+    app: &App,
+    u: &User,
+    assessment_id: i64,
+    items: &[(String, AnswerInput)],
+) -> Result<i64, Error> {
+    let (a, access) = assessments::get(app, u, assessment_id).await?;
+    let mut prepared = Vec::with_capacity(items.len());
+    for (indicator, input) in items {
+        match prepare(app, u, &a, &access, indicator, input).await {
+            Ok(p) => prepared.push(p),
+            Err(Error::Invalid(v)) => {
+                return Err(Error::Invalid(
+                    v.into_iter()
+                        .map(|e| FieldError::msg(&format!("{}.{}", indicator, e.field), e.message))
+                        .collect(),
+                ))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut tx = app.begin().await?;
+    let cur = repo::get_assessment_tx(&mut tx, a.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    draft(cur.status).map_err(|_| locked())?;
+    let rev = repo::bump_revision(&mut tx, a.id).await?;
+    for p in &prepared {
+        write(&mut tx, u, &a, p, rev).await?;
+    }
+    let rows = repo::answers_tx(&mut tx, a.id).await?;
+    let scored = assessments::score(app, &cur, &rows)?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    tx.commit().await?;
+    Ok(rev)
+}
+
+/// Assign (or remove) an expert of the body on an item (several per item).
+pub async fn assign_expert(
+    app: &App,
+    u: &User,
+    id: i64,
+    indicator: &str,
+    expert_id: i64,
+    remove: bool,
+) -> Result<(), Error> {
+    let (a, access) = assessments::get(app, u, id).await?;
+    u.principal()
+        .assign_experts(&assessments::facts(app, &a), &access)?;
+    let scheme = app.scheme(&a.scheme)?;
+    if scheme.indicator(indicator).is_none() {
+        return Err(Error::NotFound);
+    }
+    let expert = repo::get_user(&app.store, expert_id).await?;
+    let Some(expert) = expert.filter(|e| e.role == Role::Expert && e.org_id == a.org_id) else {
+        return Err(Error::invalid(
+            "expert_id",
+            "请选择本机构的评价专家",
+            "Choose an expert of this body",
+        ));
+    };
+    let mut tx = app.begin().await?;
+    let changed = if remove {
+        repo::unassign(&mut tx, a.id, indicator, expert.id).await?
+    } else {
+        repo::assign(&mut tx, a.id, indicator, expert.id, u.id).await?
+    };
+    if changed {
+        audit::append(
+            &mut tx,
+            &actor(u),
+            if remove {
+                "unassign_expert"
+            } else {
+                "assign_expert"
+            },
+            "assessment",
+            &a.id.to_string(),
+            None,
+            Some(&json!({"indicator": indicator, "expert_id": expert.id, "expert": expert.email})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The experts' own scores on a visible assessment (people who see its result only).
+pub async fn expert_scores(app: &App, u: &User, id: i64) -> Result<Vec<repo::ExpertScore>, Error> {
+    let (a, access) = assessments::get(app, u, id).await?;
+    let all = repo::expert_scores(&app.store, a.id).await?;
+    Ok(match access {
+        Access::Expert(_) => all.into_iter().filter(|s| s.expert_id == u.id).collect(),
+        _ => all,
+    })
+}
+
+/// The experts assigned on a visible assessment.
+pub async fn assignments(app: &App, u: &User, id: i64) -> Result<Vec<repo::Assignment>, Error> {
+    let (a, _) = assessments::get(app, u, id).await?;
+    Ok(repo::assignments(&app.store, a.id).await?)
+}
+
+/// The versions of answers of a visible assessment (of one item, or all).
+pub async fn versions(
+    app: &App,
+    u: &User,
+    id: i64,
+    indicator: Option<&str>,
+) -> Result<Vec<repo::AnswerVersion>, Error> {
+    let (a, access) = assessments::get(app, u, id).await?;
+    Ok(repo::answer_versions(&app.store, a.id, indicator)
+        .await?
+        .into_iter()
+        .filter(|v| access.sees_item(&v.indicator_id))
+        .collect())
+}

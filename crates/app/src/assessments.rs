@@ -1,0 +1,370 @@
+//! Assessments: who may do what with one, creating, scoring, submitting, lists.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tianping_core::stars::{apply_rules, Application};
+use tianping_core::{Method, Plan, Profile};
+use tianping_domain::access::AssessmentFacts;
+use tianping_domain::{Access, FieldError, Msg, Role};
+use tianping_store::audit;
+use tianping_store::repo::{self, Assessment, User};
+
+use crate::{actor, App, Error};
+
+/// The facts the permission rules need about an assessment.
+pub fn facts(app: &App, a: &Assessment) -> AssessmentFacts {
+    AssessmentFacts {
+        org_id: a.org_id,
+        star_scheme: app.star_scheme().is_some_and(|s| s.id == a.scheme),
+        status: a.status,
+    }
+}
+
+/// An assessment the user may see, with what they may do (or not found).
+pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), Error> {
+    let a = repo::assessment_visible(&app.store, u.principal().scope(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let items = if u.role == Role::Expert {
+        repo::assignments(&app.store, a.id)
+            .await?
+            .into_iter()
+            .filter(|x| x.expert_id == u.id)
+            .map(|x| x.indicator_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let access = u.principal().access(&facts(app, &a), || items);
+    Ok((a, access))
+}
+
+/// A page of the assessments the user may see (of one enterprise, or all), and how many
+/// there are. Totals, grades and stars are removed for people who must not see them.
+pub async fn list(
+    app: &App,
+    u: &User,
+    enterprise_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Assessment>, i64), Error> {
+    let (mut rows, total) = repo::list_assessments(
+        &app.store,
+        u.principal().scope(),
+        enterprise_id,
+        limit,
+        offset,
+    )
+    .await?;
+    if !u.principal().sees_totals() {
+        for a in &mut rows {
+            hide_result(a);
+        }
+    }
+    Ok((rows, total))
+}
+
+/// Remove the figures of a result from a row (for experts, I-13).
+pub fn hide_result(a: &mut Assessment) {
+    a.score = None;
+    a.grade = None;
+    a.stars = None;
+    a.result_json = None;
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AssessmentInput {
+    pub enterprise_id: String,
+    pub scheme: String,
+    pub variant: String,
+    pub title: String,
+    pub profile: String,
+    /// 000 only: comprehensive stars held now, and whether this is the first application.
+    pub current_stars: String,
+    pub first_application: String,
+}
+
+pub async fn create(app: &App, u: &User, i: &AssessmentInput) -> Result<Assessment, Error> {
+    let mut errs = Vec::new();
+    let eid: i64 = i
+        .enterprise_id
+        .trim()
+        .parse()
+        .map_err(|_| Error::invalid("enterprise_id", "请选择企业", "Choose an enterprise"))?;
+    let ent = crate::enterprises::get(app, u, eid).await.map_err(|_| {
+        Error::invalid(
+            "enterprise_id",
+            "没有这家企业（或你无权为它创建评价）",
+            "No such enterprise (or you may not create assessments for it)",
+        )
+    })?;
+    let (org_id, mode) = u.principal().new_assessment()?;
+    let scheme = app.scheme(i.scheme.trim())?;
+    let variant = match i.variant.trim() {
+        "" => None,
+        v => Some(v),
+    };
+    let profile = match i.profile.trim() {
+        "" => None,
+        text => match Profile::parse("profile", text) {
+            Ok(p) => Some(p),
+            Err(m) => {
+                errs.push(FieldError::msg(
+                    "profile",
+                    Msg::wrap("The profile is invalid", m),
+                ));
+                None
+            }
+        },
+    };
+    let variant = match Plan::new(scheme, variant, profile.as_ref()) {
+        Ok(plan) => variant.and(plan.variant.map(|v| v.id.clone())),
+        Err(e) => {
+            let (field, en) = if e.0.contains("配置") {
+                ("profile", "The profile does not fit the scheme")
+            } else {
+                ("variant", "The variant is invalid")
+            };
+            errs.push(FieldError::msg(field, Msg::wrap(en, e.0)));
+            None
+        }
+    };
+    let title = match i.title.trim() {
+        "" => format!("{} {}", ent.name, scheme.name),
+        t if t.chars().count() > 200 => {
+            errs.push(FieldError::new(
+                "title",
+                "标题最多 200 字",
+                "The title may have at most 200 characters",
+            ));
+            String::new()
+        }
+        t => t.to_string(),
+    };
+    let stars_rules = scheme.method == Method::Dimensions;
+    let current_stars = match i.current_stars.trim() {
+        "" => 0,
+        s => match s.parse::<i64>() {
+            Ok(n) if (0..=5).contains(&n) && stars_rules => n,
+            Ok(_) | Err(_) if stars_rules => {
+                errs.push(FieldError::new(
+                    "current_stars",
+                    "现有星级应为 0 至 5",
+                    "The current stars must be 0 to 5",
+                ));
+                0
+            }
+            _ => {
+                errs.push(FieldError::new(
+                    "current_stars",
+                    "现有星级只适用于星级评价方案",
+                    "Current stars apply only to the star rating scheme",
+                ));
+                0
+            }
+        },
+    };
+    let first = match i.first_application.trim() {
+        "" => current_stars == 0,
+        "1" | "true" | "on" | "yes" => true,
+        "0" | "false" | "off" | "no" => false,
+        _ => {
+            errs.push(FieldError::new(
+                "first_application",
+                "应为 true 或 false",
+                "Must be true or false",
+            ));
+            true
+        }
+    };
+    if !errs.is_empty() {
+        return Err(Error::Invalid(errs));
+    }
+    let mut tx = app.begin().await?;
+    let a = repo::create_assessment(
+        &mut tx,
+        &repo::NewAssessment {
+            enterprise_id: ent.id,
+            org_id,
+            scheme: &scheme.id,
+            variant: variant.as_deref(),
+            profile_name: profile.as_ref().map(|p| p.name.as_str()),
+            profile_text: profile.as_ref().map(|_| i.profile.trim()),
+            profile_hash: profile.as_ref().map(|p| p.hash.as_str()),
+            mode,
+            title: &title,
+            current_stars,
+            first_application: first,
+            created_by: u.id,
+        },
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "create",
+        "assessment",
+        &a.id.to_string(),
+        None,
+        Some(&json!(a)),
+    )
+    .await?;
+    let scored = score(app, &a, &[])?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    tx.commit().await?;
+    repo::get_assessment(&app.store, a.id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// A computed result, ready to store.
+pub struct Scored {
+    pub result: Value,
+    pub result_json: String,
+    pub score: f64,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    pub scheme_version: String,
+}
+
+impl Scored {
+    pub fn stored(&self) -> repo::StoredResult<'_> {
+        repo::StoredResult {
+            scheme_version: &self.scheme_version,
+            engine_version: tianping_core::ENGINE_VERSION,
+            result_json: &self.result_json,
+            score: Some(self.score),
+            grade: self.grade.as_deref(),
+            stars: self.stars,
+        }
+    }
+}
+
+/// The answers of an assessment as the core takes them.
+pub fn answer_map(rows: &[repo::AnswerRow]) -> Result<BTreeMap<String, Value>, Error> {
+    let mut m = BTreeMap::new();
+    for r in rows {
+        if let Some(v) = &r.value_json {
+            let v: Value = serde_json::from_str(v).map_err(|e| {
+                Error::Internal(format!("answer {} is not JSON: {}", r.indicator_id, e))
+            })?;
+            m.insert(r.indicator_id.clone(), v);
+        }
+    }
+    Ok(m)
+}
+
+/// The (cached) plan of an assessment.
+pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
+    let scheme = app
+        .catalog
+        .get(&a.scheme)
+        .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
+    app.plans.get(
+        scheme,
+        a.variant.as_deref(),
+        a.profile_text.as_deref(),
+        a.profile_hash.as_deref(),
+    )
+}
+
+/// Run `f` with the (cached) plan of an assessment.
+pub fn with_plan<R>(app: &App, a: &Assessment, f: impl FnOnce(&Plan<'_>) -> R) -> Result<R, Error> {
+    let p = plan(app, a)?;
+    Ok(f(&p))
+}
+
+/// Score an assessment from its stored answers: the evaluation and, for the star scheme,
+/// the stars granted under the application rules (I-6). Deterministic.
+pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scored, Error> {
+    let answers = answer_map(rows)?;
+    let ev = with_plan(app, a, |plan| plan.evaluate(&answers, false))?.map_err(|errs| {
+        Error::Internal(
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let star_scheme = app.star_scheme().is_some_and(|s| s.id == a.scheme);
+    let granted = star_scheme.then(|| {
+        apply_rules(
+            Application {
+                current_stars: a.current_stars.clamp(0, 5) as u8,
+                first_application: a.first_application != 0,
+                mode: a.mode.core(),
+            },
+            ev.stars.unwrap_or(0),
+            &ev.dimensions,
+        )
+    });
+    let scheme_version = app
+        .catalog
+        .get(&a.scheme)
+        .map(|s| s.version.clone())
+        .unwrap_or_default();
+    let result = json!({
+        "evaluation": ev,
+        "granted": granted,
+        "mode": a.mode,
+    });
+    Ok(Scored {
+        result_json: result.to_string(),
+        score: ev.total.score,
+        grade: ev.grade.as_ref().map(|g| g.code.clone()),
+        stars: granted.as_ref().map(|g| g.stars as i64),
+        scheme_version,
+        result,
+    })
+}
+
+/// Submit and lock an assessment.
+pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
+    let (a, access) = get(app, u, id).await?;
+    access.submit(a.status)?;
+    let mut tx = app.begin().await?;
+    if !repo::submit_assessment(&mut tx, a.id, u.id).await? {
+        return Err(Error::locked(
+            "评价已经提交",
+            "The assessment is already submitted",
+        ));
+    }
+    let rows = repo::answers_tx(&mut tx, a.id).await?;
+    let scored = score(app, &a, &rows)?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), true).await?;
+    let after = repo::get_assessment_tx(&mut tx, a.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "submit",
+        "assessment",
+        &a.id.to_string(),
+        Some(&json!({"status": a.status})),
+        Some(&json!({"status": after.status, "score": after.score, "grade": after.grade, "stars": after.stars})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The stored answers of a visible assessment (the items the user sees).
+pub async fn answers(app: &App, u: &User, id: i64) -> Result<Vec<repo::AnswerRow>, Error> {
+    let (a, access) = get(app, u, id).await?;
+    Ok(repo::answers(&app.store, a.id)
+        .await?
+        .into_iter()
+        .filter(|r| access.sees_item(&r.indicator_id))
+        .collect())
+}
+
+/// The enterprise of an assessment the user sees (seeing the assessment lets one see whose
+/// it is).
+pub async fn enterprise_of(app: &App, a: &Assessment) -> Result<Option<repo::Enterprise>, Error> {
+    Ok(repo::get_enterprise(&app.store, a.enterprise_id).await?)
+}

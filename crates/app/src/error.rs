@@ -1,0 +1,119 @@
+//! The errors of the use cases. Forbidden objects are reported as not found, so that a
+//! refusal never reveals whether the object exists. Every message a person reads is a
+//! [`Msg`] in both languages; pages and the API render them (crates/web).
+
+use tianping_domain::{Denied, FieldError, Lang, Msg};
+use tianping_store::StoreError;
+
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// Not there, or not yours.
+    NotFound,
+    /// Not signed in (API: no or bad token).
+    Unauthorized,
+    /// A page that needs a session: sign in, then come back to this path.
+    Login(String),
+    /// The form's CSRF token is missing or wrong.
+    Csrf,
+    /// Allowed to see it but not to do this (only used where seeing is already allowed).
+    Forbidden(Msg),
+    Invalid(Vec<FieldError>),
+    /// Submitted assessments are locked.
+    Locked(Msg),
+    Throttled(Msg),
+    Internal(String),
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => Error::Invalid(vec![FieldError::msg(
+                "",
+                Msg {
+                    zh: format!("与已有数据冲突：{}", m),
+                    en: format!("Conflicts with existing data: {}", m),
+                },
+            )]),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Denied> for Error {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => Error::NotFound,
+            Denied::Forbidden(m) => Error::Forbidden(m),
+            Denied::Invalid(v) => Error::Invalid(v),
+            Denied::Locked(m) => Error::Locked(m),
+        }
+    }
+}
+
+impl Error {
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Invalid(vec![FieldError::new(field, zh, en)])
+    }
+
+    pub fn forbidden(zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Forbidden(Msg::new(zh, en))
+    }
+
+    pub fn locked(zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Locked(Msg::new(zh, en))
+    }
+
+    /// A short title for people.
+    pub fn title(&self, l: Lang) -> &'static str {
+        match self {
+            Error::NotFound => l.t("未找到（或无权访问）", "Not found (or not accessible)"),
+            Error::Unauthorized | Error::Login(_) => l.t("需要登录", "Sign-in required"),
+            Error::Csrf => l.t(
+                "表单已失效（CSRF 校验失败），请刷新页面后重试",
+                "The form has expired (CSRF check failed); reload the page and try again",
+            ),
+            Error::Forbidden(_) => l.t("无权执行此操作", "Not allowed"),
+            Error::Invalid(_) => l.t("输入有误", "Invalid input"),
+            Error::Locked(_) => l.t("已提交锁定，不能修改", "Submitted and locked; no changes"),
+            Error::Throttled(_) => l.t("尝试次数过多", "Too many attempts"),
+            Error::Internal(_) => l.t("服务器内部错误", "Internal server error"),
+        }
+    }
+
+    /// What went wrong and what to do, for people.
+    pub fn detail(&self, l: Lang) -> String {
+        match self {
+            Error::Invalid(v) => v
+                .iter()
+                .map(|e| {
+                    let m = e.message.text(l);
+                    match (e.field.is_empty(), l) {
+                        (true, _) => m.to_string(),
+                        (false, Lang::Zh) => format!("{}：{}", e.field, m),
+                        (false, Lang::En) => format!("{}: {}", e.field, m),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(l.t("；", "; ")),
+            Error::Forbidden(m) | Error::Locked(m) | Error::Throttled(m) => m.text(l).to_string(),
+            Error::Internal(_) => l
+                .t(
+                    "请稍后再试；问题已记录",
+                    "Please try again later; the problem has been logged",
+                )
+                .into(),
+            _ => self.title(l).into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Internal(m) => write!(f, "{}：{}", self.title(Lang::Zh), m),
+            _ => f.write_str(&self.detail(Lang::Zh)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

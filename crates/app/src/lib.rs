@@ -1,0 +1,154 @@
+//! Tianping's use cases, without HTTP. Pages, the API and the CLI call this layer; it is the
+//! only one that talks to the store.
+//!
+//! Every change follows one shape: load what the rule needs, apply the pure rule (crates
+//! domain and core), then write the result together with its audit entry in one transaction
+//! stamped with the injected [`Clock`]. Reads return typed rows and views.
+//!
+//! - [`accounts`]: sign-up, sign-in with throttling, sessions, API tokens, invitations.
+//! - [`enterprises`]: enterprise records, sites, engagements.
+//! - [`assessments`]: creating, scoring, submitting; lists.
+//! - [`answers`]: saving answers and experts' scores; assigning experts.
+//! - [`evidence`]: evidence files.
+//! - [`admin`]: organisations, staff, the audit log.
+//! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
+//!   stored results.
+
+pub mod accounts;
+pub mod admin;
+pub mod answers;
+pub mod assessments;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod enterprises;
+pub mod error;
+pub mod evidence;
+pub mod plans;
+pub mod rescore;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tianping_catalog::Catalog;
+use tianping_core::{Method, Scheme};
+use tianping_store::audit::Actor;
+use tianping_store::repo::User;
+use tianping_store::{Store, WriteTx};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::Config;
+pub use error::Error;
+pub use tianping_domain as domain;
+pub use tianping_domain::{FieldError, Lang, Msg};
+pub use tianping_store::repo;
+
+/// What every use case needs: the database, the schemes, the configuration, the clock and
+/// the compiled plans. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub catalog: &'static Catalog,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub plans: Arc<plans::PlanCache>,
+}
+
+/// Load the scheme catalog once for the life of the process.
+pub fn load_catalog(config: &Config) -> Result<&'static Catalog, String> {
+    let c = Catalog::load(config.schemes_dir.as_deref()).map_err(|errs| {
+        format!(
+            "方案加载失败：\n{}",
+            errs.iter()
+                .map(|e| format!("  {}", e))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+    Ok(Box::leak(Box::new(c)))
+}
+
+impl App {
+    /// Open the database named by the configuration (migrating it) and load the catalog.
+    pub async fn open(config: Config) -> Result<App, String> {
+        let catalog = load_catalog(&config)?;
+        let store = Store::open(&config.database)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(App::new(store, catalog, config, Arc::new(SystemClock)))
+    }
+
+    pub fn new(
+        store: Store,
+        catalog: &'static Catalog,
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> App {
+        App {
+            store,
+            catalog,
+            config: Arc::new(config),
+            clock,
+            plans: Arc::new(plans::PlanCache::default()),
+        }
+    }
+
+    /// Now, by the application's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Now plus `secs` seconds, as stored.
+    pub fn stamp_in(&self, secs: i64) -> String {
+        tianping_store::stamp(self.now() + chrono::Duration::seconds(secs))
+    }
+
+    /// Begin a write transaction stamped with the application's clock.
+    pub async fn begin(&self) -> Result<WriteTx, Error> {
+        Ok(self.store.begin_at(self.now()).await?)
+    }
+
+    /// A scheme of the catalog, or an error on the `scheme` field naming the known ones.
+    pub fn scheme(&self, id: &str) -> Result<&'static Scheme, Error> {
+        self.catalog.get(id).ok_or_else(|| {
+            Error::Invalid(vec![FieldError::msg(
+                "scheme",
+                Msg::wrap("Unknown scheme", self.catalog.unknown(id)),
+            )])
+        })
+    }
+
+    /// The 000 scheme (stars).
+    pub fn star_scheme(&self) -> Option<&'static Scheme> {
+        self.catalog
+            .schemes
+            .iter()
+            .find(|s| s.method == Method::Dimensions)
+    }
+
+    /// The 001 scheme (digital levels).
+    pub fn level_scheme(&self) -> Option<&'static Scheme> {
+        self.catalog
+            .schemes
+            .iter()
+            .find(|s| s.method == Method::WeightedLevels)
+    }
+
+    /// The schemes whose variants an enterprise record names.
+    pub fn variant_schemes(&self) -> domain::enterprise::VariantSchemes<'static> {
+        domain::enterprise::VariantSchemes {
+            types: self.star_scheme(),
+            categories: self.level_scheme(),
+        }
+    }
+}
+
+/// Who made a change, for the audit log.
+pub fn actor(u: &User) -> Actor {
+    Actor {
+        id: Some(u.id),
+        label: format!("{} ({})", u.email, u.role),
+    }
+}
+
+pub use tianping_store::random_token;

@@ -1,0 +1,80 @@
+//! Compiled plans, cached by scheme, scheme version, variant and profile hash: saving an
+//! answer or viewing a page builds no plan once the first one is built. A plan borrows its
+//! scheme (the catalog lives as long as the process) and its profile (special indicators
+//! of I-10 live in it); profiles are therefore interned by hash for the life of the process,
+//! each distinct profile once (a few kilobytes each). At most [`MAX_PLANS`] plans are kept;
+//! past that the plan cache starts again empty (only the next use of each pays to rebuild).
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use tianping_core::{Plan, Profile, Scheme};
+
+use crate::Error;
+
+/// Plans kept at most.
+pub const MAX_PLANS: usize = 1024;
+
+type Key = (String, String, Option<String>, Option<String>);
+
+#[derive(Default)]
+pub struct PlanCache {
+    plans: RwLock<HashMap<Key, Arc<Plan<'static>>>>,
+    profiles: RwLock<HashMap<String, &'static Profile>>,
+}
+
+impl PlanCache {
+    /// The plan of `scheme` for `variant` and the profile whose text is `profile_text` (its
+    /// hash `profile_hash`, as stored with the assessment).
+    pub fn get(
+        &self,
+        scheme: &'static Scheme,
+        variant: Option<&str>,
+        profile_text: Option<&str>,
+        profile_hash: Option<&str>,
+    ) -> Result<Arc<Plan<'static>>, Error> {
+        let key: Key = (
+            scheme.id.clone(),
+            scheme.version.clone(),
+            variant.map(str::to_string),
+            profile_hash.map(str::to_string),
+        );
+        if let Some(p) = self
+            .plans
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(p.clone());
+        }
+        let profile = match profile_text {
+            Some(t) => Some(self.profile(t)?),
+            None => None,
+        };
+        let plan = Arc::new(Plan::new(scheme, variant, profile).map_err(|e| Error::Internal(e.0))?);
+        let mut map = self.plans.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_PLANS {
+            map.clear();
+        }
+        map.insert(key, plan.clone());
+        Ok(plan)
+    }
+
+    /// A profile parsed once per distinct text (by its hash) and kept.
+    fn profile(&self, text: &str) -> Result<&'static Profile, Error> {
+        let parsed = Profile::parse("profile", text).map_err(Error::Internal)?;
+        let mut map = self.profiles.write().unwrap_or_else(|e| e.into_inner());
+        Ok(*map
+            .entry(parsed.hash.clone())
+            .or_insert_with(|| Box::leak(Box::new(parsed))))
+    }
+
+    /// How many plans are cached (tests, statistics).
+    pub fn len(&self) -> usize {
+        self.plans.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
