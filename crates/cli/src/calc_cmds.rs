@@ -108,8 +108,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     o.push_str(&format!("  注：{}\n", n));
                 }
                 o.push_str(&format!(
-                    "调整后人日：{}\n最少现场审核人日：{}\n\n计算过程：\n",
-                    r.adjusted_days, r.min_onsite_days
+                    "调整后人日：{}（精确值）\n审核人日：{}（取最接近的半人日）\n最少现场审核人日：{}\n\n计算过程：\n",
+                    r.adjusted_days, r.audit_days, r.min_onsite_days
                 ));
                 for t in &r.trace {
                     o.push_str(&format!("  - {}\n", t));

@@ -352,6 +352,49 @@ fn bad_answer_files_are_refused_with_clear_messages() {
 }
 
 #[test]
+fn audit_time_shows_the_exact_and_the_rounded_figure() {
+    // (headcount, --reduction) -> (exact, rounded to the nearest half day, on-site minimum)
+    for (hc, red, exact, audit, onsite) in [
+        ("60", "10", 2.25, 2.5, 2.0),
+        ("250", "20", 3.2, 3.0, 2.5),
+        ("1500", "30", 5.25, 5.5, 4.5),
+    ] {
+        let a = json_out(&[
+            "audit-time",
+            "--headcount",
+            hc,
+            "--audit",
+            "initial",
+            "--reduction",
+            red,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(a["adjusted_days"], exact, "{hc} −{red}%");
+        assert_eq!(a["audit_days"], audit, "{hc} −{red}%");
+        assert_eq!(a["min_onsite_days"], onsite, "{hc} −{red}%");
+    }
+    let o = tianping(&[
+        "audit-time",
+        "--headcount",
+        "1500",
+        "--audit",
+        "initial",
+        "--reduction",
+        "30",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in [
+        "调整后人日：5.25（精确值）",
+        "审核人日：5.5（取最接近的半人日）",
+        "最少现场审核人日：4.5",
+    ] {
+        assert!(text.contains(needle), "“{text}” lacks “{needle}”");
+    }
+}
+
+#[test]
 fn audit_time_and_sampling() {
     let a = json_out(&[
         "audit-time",
