@@ -59,8 +59,14 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             let cat = catalog(cli)?;
             let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
             let (answers, file_variant) = read_answers(input, s)?;
+            // Both may name the variant by id, alias or name: compare what they resolve to.
+            let same_variant = |a: &str, b: &str| {
+                a == b
+                    || matches!((s.find_variant(a), s.find_variant(b)),
+                                (Some(x), Some(y)) if x.id == y.id)
+            };
             let variant = match (variant, file_variant) {
-                (Some(a), Some(b)) if *a != b => {
+                (Some(a), Some(b)) if !same_variant(a, &b) => {
                     return Err(format!(
                         "{}: 文件中的 variant “{}” 与 --variant “{}” 不一致",
                         input.display(),

@@ -186,6 +186,81 @@ fn evaluate_outputs_the_contract_fields() {
 }
 
 #[test]
+fn variants_are_accepted_by_letter_and_name() {
+    let canonical = tianping(&[
+        "template",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--variant",
+        "tech-service",
+    ]);
+    assert!(canonical.status.success(), "{}", stderr(&canonical));
+    let t: Value = serde_json::from_slice(&canonical.stdout).unwrap();
+    assert_eq!(t["variant"], "tech-service");
+    for key in ["F", "f", "技术服务类", "技术服务类企业"] {
+        let o = tianping(&["template", "--scheme", "t11-aii-001-2020", "--variant", key]);
+        assert!(o.status.success(), "{key}: {}", stderr(&o));
+        assert_eq!(o.stdout, canonical.stdout, "{key}");
+    }
+    let o = tianping(&[
+        "template",
+        "--scheme",
+        "t-sdditai-5121-2023",
+        "--variant",
+        "制造业企业",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(t["variant"], "manufacturing");
+    // --variant and the file may name the same variant differently; the result stores the id
+    let mut answers = serde_json::Map::new();
+    for i in t["indicators"].as_array().unwrap() {
+        answers.insert(i["id"].as_str().unwrap().into(), json!(3));
+    }
+    let f = tmp(
+        "sdditai-alias.json",
+        &json!({"variant": "manufacturing", "answers": answers}).to_string(),
+    );
+    let e = json_out(&[
+        "evaluate",
+        "--scheme",
+        "t-sdditai-5121-2023",
+        "--variant",
+        "制造业企业",
+        "--input",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(e["variant"], "manufacturing");
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-sdditai-5121-2023",
+            "--variant",
+            "生活性服务业企业",
+            "--input",
+            f.to_str().unwrap(),
+        ],
+        &["不一致"],
+    );
+    // an unknown variant lists ids, letters and names
+    fails_with(
+        &["template", "--scheme", "t11-aii-001-2020", "--variant", "G"],
+        &[
+            "没有类别 “G”",
+            "tech-service",
+            "F",
+            "技术服务类",
+            "技术服务类企业",
+            "odm-oem",
+            "ODM/OEM类",
+        ],
+    );
+}
+
+#[test]
 fn evaluate_t11_with_application_rules() {
     let t = json_out(&[
         "template",

@@ -101,6 +101,8 @@ struct RawScale {
 struct RawVariant {
     id: String,
     name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     tables: Vec<String>,
     #[serde(default)]
     gbt4754_sections: Vec<String>,
@@ -346,13 +348,15 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
             Variant {
                 id: v.id.clone(),
                 name: v.name.clone(),
+                aliases: v.aliases.clone(),
                 tables: v.tables.clone(),
                 gbt4754_sections: v.gbt4754_sections.clone(),
             }
         })
         .collect();
     {
-        let mut seen = HashSet::new();
+        // Every form that names a variant (id, aliases, name) names only that one.
+        let mut forms: HashMap<String, (String, &str)> = HashMap::new();
         for (v, raw_v) in variants.iter().zip(&raw.variant) {
             if !is_ascii_id(&v.id) {
                 cx.err(
@@ -361,8 +365,32 @@ pub fn load_scheme(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
                     format!("类别 id “{}” 只能用 ASCII 字母、数字、. - _", v.id),
                 );
             }
-            if !seen.insert(v.id.clone()) {
-                cx.err(Some(raw_v.span()), None, format!("类别 id “{}” 重复", v.id));
+            let kinds = std::iter::once(("id", v.id.as_str()))
+                .chain(v.aliases.iter().map(|a| ("别名（aliases）", a.as_str())))
+                .chain(std::iter::once(("名称（name）", v.name.as_str())));
+            for (kind, form) in kinds {
+                let key = variant_key(form);
+                if key.is_empty() {
+                    cx.err(
+                        Some(raw_v.span()),
+                        None,
+                        format!("类别 {} 的{kind}为空：应写非空文字", v.id),
+                    );
+                    continue;
+                }
+                match forms.get(&key) {
+                    Some((owner, owner_kind)) => cx.err(
+                        Some(raw_v.span()),
+                        None,
+                        format!(
+                            "类别 {} 的{kind} “{}” 与类别 {} 的{} 重复：类别 id、别名和名称在方案内须各不相同（英文字母不区分大小写）",
+                            v.id, form, owner, owner_kind
+                        ),
+                    ),
+                    None => {
+                        forms.insert(key, (v.id.clone(), kind));
+                    }
+                }
             }
         }
     }

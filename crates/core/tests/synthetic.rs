@@ -391,3 +391,160 @@ fn profile_exclusion_for_points_schemes() {
     let err = Profile::parse("p.toml", "name = \"x\"\nscheme = \n").unwrap_err();
     assert!(err.starts_with("p.toml:2"), "{err}");
 }
+
+/// The points scheme split into two variants with aliases (appendix letters and type names).
+fn variant_scheme(variants: &str) -> Result<Scheme, Vec<tianping_core::SchemeError>> {
+    let scheme = POINTS_SCHEME.replacen("[scale]", &format!("{variants}\n[scale]"), 1);
+    let table = |key: &str, variant: &str, prefix: &str| {
+        let mut t = format!(
+            "[table]\nkey = \"{key}\"\ntitle = \"t\"\nvariant = \"{variant}\"\nclause = \"c\"\n"
+        );
+        for i in 1..=50 {
+            t.push_str(&format!(
+                "\n[[indicator]]\nid = \"{prefix}{i}\"\npath = [\"能力\", \"项{i}\"]\npoints = 1.0\n"
+            ));
+        }
+        t
+    };
+    load_scheme(&files(
+        &scheme,
+        &[
+            ("A.toml", &table("A.1", "platform", "a")),
+            ("B.toml", &table("B.1", "tech-service", "b")),
+        ],
+    ))
+}
+
+const TWO_VARIANTS: &str = r#"
+[[variant]]
+id = "platform"
+name = "平台类企业"
+aliases = ["A", "平台类"]
+tables = ["A.1"]
+
+[[variant]]
+id = "tech-service"
+name = "技术服务类企业"
+aliases = ["B", "技术服务类"]
+tables = ["B.1"]
+"#;
+
+#[test]
+fn variants_resolve_by_id_letter_or_name() {
+    let s = variant_scheme(TWO_VARIANTS).unwrap();
+    for key in [
+        "tech-service",
+        "B",
+        "b",
+        " B ",
+        "技术服务类",
+        "技术服务类企业",
+        "TECH-SERVICE",
+    ] {
+        assert_eq!(s.canonical_variant_id(key), Some("tech-service"), "{key}");
+        // Plan::new accepts every form and the plan (and result) carry the canonical id.
+        let plan = Plan::new(&s, Some(key), None).unwrap();
+        assert_eq!(plan.variant.map(|v| v.id.as_str()), Some("tech-service"));
+        assert!(plan.leaves.iter().all(|l| l.ind.id.starts_with('b')));
+        let e = plan.evaluate(&BTreeMap::new(), false).unwrap();
+        assert_eq!(e.variant.as_deref(), Some("tech-service"), "{key}");
+    }
+    assert_eq!(s.canonical_variant_id("A"), Some("platform"));
+    assert_eq!(s.canonical_variant_id("平台类企业"), Some("platform"));
+    // `variant` stays an exact lookup of the canonical id.
+    assert!(s.variant("B").is_none());
+    for key in ["C", "", "  ", "技术服务", "platform2"] {
+        assert_eq!(s.canonical_variant_id(key), None, "{key:?}");
+    }
+    // An unknown variant lists every accepted form.
+    let err = Plan::new(&s, Some("C"), None).unwrap_err().0;
+    for form in [
+        "“C”",
+        "platform",
+        "A",
+        "平台类",
+        "平台类企业",
+        "tech-service",
+        "B",
+        "技术服务类",
+        "技术服务类企业",
+    ] {
+        assert!(err.contains(form), "“{err}” lacks {form}");
+    }
+    // A profile may name its variant by alias too, and is still checked against the plan's.
+    let p = Profile::parse(
+        "p.toml",
+        "name = \"x\"\nscheme = \"demo\"\nvariant = \"技术服务类\"\n",
+    )
+    .unwrap();
+    assert!(Plan::new(&s, Some("B"), Some(&p)).is_ok());
+    let err = Plan::new(&s, Some("A"), Some(&p)).unwrap_err().0;
+    assert!(
+        err.contains("适用于类别 tech-service，不能用于 platform"),
+        "{err}"
+    );
+    let p = Profile::parse(
+        "p.toml",
+        "name = \"x\"\nscheme = \"demo\"\nvariant = \"Z\"\n",
+    )
+    .unwrap();
+    let err = Plan::new(&s, Some("A"), Some(&p)).unwrap_err().0;
+    assert!(
+        err.contains("“Z”") && err.contains("技术服务类企业"),
+        "{err}"
+    );
+}
+
+#[test]
+fn variant_aliases_must_be_unique_in_the_scheme() {
+    for (from, to, needle) in [
+        // an alias used by two variants (letters compare in either case)
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"a\", \"技术服务类\"]",
+            "别名（aliases） “a” 与类别 platform 的别名（aliases） 重复",
+        ),
+        // an alias equal to another variant's name
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"B\", \"平台类企业\"]",
+            "“平台类企业” 与类别 platform 的名称（name） 重复",
+        ),
+        // an alias equal to another variant's id
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"Platform\"]",
+            "“Platform” 与类别 platform 的id 重复",
+        ),
+        // two variants with the same name
+        (
+            "name = \"技术服务类企业\"",
+            "name = \"平台类企业\"",
+            "名称（name） “平台类企业” 与类别 platform 的名称（name） 重复",
+        ),
+        // a blank alias
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\" \"]",
+            "别名（aliases）为空",
+        ),
+    ] {
+        assert!(TWO_VARIANTS.contains(from), "{from}");
+        let v = TWO_VARIANTS.replacen(from, to, 1);
+        let errs = variant_scheme(&v).unwrap_err();
+        let e = errs
+            .iter()
+            .find(|e| e.message.contains(needle))
+            .unwrap_or_else(|| panic!("no “{needle}” in {errs:?}"));
+        assert_eq!(e.file, "demo/scheme.toml");
+        // the line of the second [[variant]] table in scheme.toml
+        let scheme = POINTS_SCHEME.replacen("[scale]", &format!("{v}\n[scale]"), 1);
+        let second = scheme.match_indices("[[variant]]").nth(1).unwrap().0;
+        assert_eq!(
+            e.line,
+            Some(scheme[..second].matches('\n').count() + 1),
+            "{e}"
+        );
+        assert!(e.message.contains("tech-service"), "{e}");
+    }
+}
