@@ -412,12 +412,55 @@ impl Scheme {
     }
 }
 
-/// Format a number without trailing zeros (2.5, 100, 33.333333).
+/// Format a number without trailing zeros (2.5, 100, 33.333333). A number that six decimals
+/// would show as 0 without being 0 (1e-7, the denormal 5e-324), or that is 10^15 or more, is
+/// written in exponent form as itself (`5e-324`, `1e300`), never as "0" or 300 digits.
 pub fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
+    if x.is_finite() && x.abs() >= 1e15 {
+        return format!("{:e}", x);
+    }
+    if x.fract() == 0.0 {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if (s == "0" || s == "-0") && x != 0.0 && x.is_finite() {
+        format!("{:e}", x)
     } else {
-        let s = format!("{:.6}", x);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_num;
+
+    #[test]
+    fn fmt_num_never_hides_a_number() {
+        for (x, want) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (100.0, "100"),
+            (2.5, "2.5"),
+            (-2.5, "-2.5"),
+            (1.0 / 3.0, "0.333333"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (-1e-7, "-1e-7"),
+            (5e-324, "5e-324"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (1e300, "1e300"),
+            (f64::MAX, "1.7976931348623157e308"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "NaN"),
+        ] {
+            assert_eq!(fmt_num(x), want, "{x:?}");
+        }
+        // and it reads back as the same number wherever it is finite
+        for x in [5e-324, 1e-7, 1e300, 2.5, 100.0] {
+            assert_eq!(fmt_num(x).parse::<f64>().unwrap(), x);
+        }
     }
 }
