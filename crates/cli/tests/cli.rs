@@ -608,3 +608,80 @@ fn schemes_dir_replaces_a_shipped_scheme() {
         "an edit changes the scheme version"
     );
 }
+
+/// Run the binary, killing it (and failing the test) if it has not finished within `secs`.
+fn tianping_within(args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tianping {args:?} did not finish within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn schemes_check_refuses_a_fifo_and_reads_a_bom() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemes/t-cic-capability");
+    let parent = std::env::temp_dir().join(format!("tianping-special-{}", std::process::id()));
+    let dir = parent.join("t-cic-capability");
+    let _ = std::fs::remove_dir_all(&parent);
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
+    std::fs::copy(
+        root.join("tables/表A.1.toml"),
+        dir.join("tables/表A.1.toml"),
+    )
+    .unwrap();
+    let scheme = std::fs::read_to_string(root.join("scheme.toml")).unwrap();
+    // a BOM at the start of scheme.toml: accepted, and the version is the shipped one
+    std::fs::write(dir.join("scheme.toml"), format!("\u{feff}{scheme}")).unwrap();
+    let p = parent.to_str().unwrap();
+    let o = tianping_within(&["schemes", "check", p, "--format", "json"], 60);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let checked: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let shipped = json_out(&["schemes", "show", "t-cic-capability", "--format", "json"]);
+    assert_eq!(checked[0]["version"], shipped["version"]);
+    // a FIFO named *.toml: refused at once, naming it
+    let fifo = dir.join("tables/more.toml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = tianping_within(&["schemes", "check", p], 60);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("more.toml") && err.contains("命名管道（FIFO）"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    std::fs::remove_file(&fifo).unwrap();
+    // counts are checked with their schema: an unknown field names the file and line
+    std::fs::create_dir_all(dir.join("counts")).unwrap();
+    let counts = std::fs::read_to_string(root.join("counts/tables.toml")).unwrap();
+    let bad = counts.replacen("rows_check =", "rows_chek =", 1);
+    std::fs::write(dir.join("counts/tables.toml"), &bad).unwrap();
+    let line = bad[..bad.find("rows_chek").unwrap()].matches('\n').count() + 1;
+    let o = tianping_within(&["schemes", "check", p], 60);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "t-cic-capability/counts/tables.toml:{line}: TOML 格式错误"
+        )) && out.contains("rows_chek"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&parent);
+}
