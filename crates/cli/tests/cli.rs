@@ -685,3 +685,102 @@ fn schemes_check_refuses_a_fifo_and_reads_a_bom() {
     );
     let _ = std::fs::remove_dir_all(&parent);
 }
+
+/// Run the binary with stdout (or stderr) a pipe whose read end is already closed, as in
+/// `tianping … | head -c 0`: every write to it fails with EPIPE.
+fn with_closed_pipe(args: &[&str], close_stderr: bool) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tianping"));
+    cmd.args(args).current_dir(std::env::temp_dir());
+    if close_stderr {
+        cmd.stderr(writer).stdout(std::process::Stdio::piped());
+    } else {
+        cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    }
+    let child = cmd.spawn().expect("binary runs");
+    // drop our copy of the write end so only the child holds it
+    drop(cmd);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_output_quietly() {
+    let example =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/t-cic-capability.json");
+    let example = example.to_str().unwrap();
+    for (args, code) in [
+        (
+            &[
+                "template",
+                "--scheme",
+                "t11-aii-001-2020",
+                "--variant",
+                "odm-oem",
+            ][..],
+            0,
+        ),
+        (&["schemes", "list"][..], 0),
+        (
+            &["schemes", "show", "t11-aii-001-2020", "--format", "json"][..],
+            0,
+        ),
+        (&["schemes", "check"][..], 0),
+        (
+            &[
+                "evaluate",
+                "--scheme",
+                "t-cic-capability",
+                "--input",
+                example,
+            ][..],
+            0,
+        ),
+        (
+            &["audit-time", "--headcount", "250", "--audit", "initial"][..],
+            0,
+        ),
+        (
+            &[
+                "sampling", "--sites", "9", "--audit", "initial", "--format", "json",
+            ][..],
+            0,
+        ),
+        (&["calendar", "add-workdays", "2026-09-21", "15"][..], 0),
+        (&["uscc", "check", "91350100M000100Y44"][..], 1),
+        (&["--help"][..], 0),
+    ] {
+        let o = with_closed_pipe(args, false);
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_ne!(o.status.code(), Some(101), "{args:?}");
+        // the command's own exit code: a closed pipe is not a failure of the command
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    }
+    // an error message to a closed stderr does not panic either
+    let o = with_closed_pipe(&["template", "--scheme", "nope"], true);
+    assert_eq!(o.status.code(), Some(1));
+    // like `| head -c 10`: read a little of a long output, then close the pipe
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args([
+            "template",
+            "--scheme",
+            "t11-aii-001-2020",
+            "--variant",
+            "odm-oem",
+        ])
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+    assert_eq!(&head[..1], b"{");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
