@@ -91,9 +91,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 adjustments: reduction(*red)?,
                 sites: site_structure,
             };
-            let r = AuditTimeTable::builtin()
-                .compute(&req)
-                .map_err(|e| e.to_string())?;
+            let table = AuditTimeTable::builtin();
+            let r = table.compute(&req).map_err(|e| e.to_string())?;
             emit(cli, &json!(r), || {
                 let mut o = format!(
                     "{}，有效人数 {}（{}）\n基准人日（表A.1）：{}\n",
@@ -109,8 +108,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     o.push_str(&format!("  注：{}\n", n));
                 }
                 o.push_str(&format!(
-                    "调整后人日：{}（精确值）\n审核人日：{}（取最接近的半人日）\n最少现场审核人日：{}\n\n计算过程：\n",
-                    r.adjusted_days, r.audit_days, r.min_onsite_days
+                    "调整后人日：{}（精确值）\n审核人日：{}（取最接近的半人日，不少于 {} 人日）\n最少现场审核人日：{}\n\n计算过程：\n",
+                    r.adjusted_days, r.audit_days, table.rules.min_onsite_days, r.min_onsite_days
                 ));
                 for t in &r.trace {
                     o.push_str(&format!("  - {}\n", t));

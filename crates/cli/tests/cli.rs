@@ -462,7 +462,7 @@ fn audit_time_shows_the_exact_and_the_rounded_figure() {
     let text = stdout(&o);
     for needle in [
         "调整后人日：5.25（精确值）",
-        "审核人日：5.5（取最接近的半人日）",
+        "审核人日：5.5（取最接近的半人日，不少于 1 人日）",
         "最少现场审核人日：4.5",
     ] {
         assert!(text.contains(needle), "“{text}” lacks “{needle}”");
