@@ -11,9 +11,13 @@
 //! 2. Multi-site (sites on the certificate): the central office and each sampled site are looked
 //!    up by their own headcount; temporary sites: total-headcount lookup + 0.5 day per site.
 //! 3. Adjustments in percent; the net reduction may not exceed 30 % of the base (central office
-//!    30 %, sites 50 %).
-//! 4. Minimum on-site time: max(80 % of the adjusted time, 1 day), rounded to the nearest half
-//!    day with quarter values rounding up (2.25 → 2.5).
+//!    30 %, sites 50 %). Every figure up to here is exact (fractions, no floating point).
+//! 4. The audit time: the exact time after all reductions and additions, rounded to the nearest
+//!    half day (IAF MD 5 2.2.3); a value exactly between two halves (x.25, x.75, decided on
+//!    the exact fraction) rounds up (2.25 → 2.5, 7.75 → 8), and the result is never below the
+//!    minimum on-site time of one day. This rounded figure is the audit time the programme uses.
+//! 5. Minimum on-site time: max(80 % of the rounded audit time, 1 day), rounded to the nearest
+//!    half day the same way.
 //!
 //! Effective headcount is the organisation's; technical experts and trainee auditors on the
 //! audit team do not count towards the audit time computed here.
@@ -151,7 +155,10 @@ pub struct AuditTime {
     pub adjustment_percent: i64,
     /// Audit time after adjustments (exact, not rounded).
     pub adjusted_days: f64,
-    /// Minimum on-site audit time: max(80 % of adjusted, 1), rounded to a half day.
+    /// The audit time: `adjusted_days` rounded to the nearest half day (x.25 and x.75 round
+    /// up), not below the minimum on-site time of one day (IAF MD 5 2.2.3, DESIGN I-8).
+    pub audit_days: f64,
+    /// Minimum on-site audit time: max(80 % of `audit_days`, 1), rounded to a half day.
     pub min_onsite_days: f64,
     /// Per-location breakdown for listed multi-site audits, otherwise empty.
     pub sites: Vec<SiteTime>,
@@ -606,8 +613,42 @@ impl AuditTimeTable {
         Ok((net, adjusted))
     }
 
-    fn onsite(&self, adjusted: Ratio, trace: &mut Vec<String>) -> Result<Ratio> {
-        let share = adjusted
+    /// The audit time: the exact adjusted time rounded to the nearest half day (ties up), not
+    /// below the minimum on-site time.
+    fn audit_time(&self, adjusted: Ratio, trace: &mut Vec<String>) -> Result<Ratio> {
+        let rounded = adjusted
+            .round_half_up()
+            .ok_or_else(|| overflow("审核时间"))?;
+        let audit = rounded.max(self.ratios.min_onsite);
+        let mut line = format!(
+            "审核时间（IAF MD 5 2.2.3：全部调整后取最接近的半人日）：{} 人日",
+            adjusted.display()
+        );
+        if rounded == adjusted {
+            line.push_str("，已是半人日的整数倍");
+        } else {
+            line.push_str(&format!(" → {} 人日", rounded.display()));
+            if rounded
+                .checked_add(Ratio::new(-1, 4).ok_or_else(|| overflow("审核时间"))?)
+                .is_some_and(|r| r == adjusted)
+            {
+                line.push_str("（恰在两个半人日正中，进位）");
+            }
+        }
+        if audit != rounded {
+            line.push_str(&format!(
+                "，不低于最少现场审核时间 {} 人日 → {} 人日",
+                self.ratios.min_onsite.display(),
+                audit.display()
+            ));
+        }
+        trace.push(line);
+        Ok(audit)
+    }
+
+    /// Minimum on-site time from the (rounded) audit time.
+    fn onsite(&self, audit: Ratio, trace: &mut Vec<String>) -> Result<Ratio> {
+        let share = audit
             .checked_mul(self.ratios.onsite_share)
             .ok_or_else(|| overflow("现场审核时间"))?;
         let raised = share.max(self.ratios.min_onsite);
@@ -616,8 +657,8 @@ impl AuditTimeTable {
             .ok_or_else(|| overflow("现场审核时间"))?
             .max(self.ratios.min_onsite);
         let mut line = format!(
-            "最少现场审核时间（注1、注2）：{} × {}% = {}",
-            adjusted.display(),
+            "最少现场审核时间（注1、注2）：审核时间 {} × {}% = {}",
+            audit.display(),
             self.rules.min_onsite_percent,
             share.display()
         );
@@ -636,7 +677,7 @@ impl AuditTimeTable {
         trace.push(line);
         if rounded < share {
             trace.push(format!(
-                "注意：按注2取最接近的半人日后（{} 人日）略低于调整后审核时间的 {}%（{} 人日）",
+                "注意：按注2取最接近的半人日后（{} 人日）略低于审核时间的 {}%（{} 人日）",
                 rounded.display(),
                 self.rules.min_onsite_percent,
                 share.display()
@@ -782,7 +823,8 @@ impl AuditTimeTable {
                 (base_sum, 0, adjusted, out)
             }
         };
-        let onsite = self.onsite(adjusted, &mut trace)?;
+        let audit = self.audit_time(adjusted, &mut trace)?;
+        let onsite = self.onsite(audit, &mut trace)?;
         trace.push("技术专家和实习审核员的时间不计入审核人日".to_string());
         Ok(AuditTime {
             audit_type: t,
@@ -794,6 +836,7 @@ impl AuditTimeTable {
             base_days: base.to_f64(),
             adjustment_percent: net,
             adjusted_days: adjusted.to_f64(),
+            audit_days: audit.to_f64(),
             min_onsite_days: onsite.to_f64(),
             sites,
             trace,
@@ -1039,7 +1082,8 @@ mod tests {
             q.sites = SiteStructure::Temporary { count };
             t.compute(&q).unwrap()
         };
-        // (adjusted, min on-site): adjusted × 80 % rounded to the nearest half day
+        // (adjusted, min on-site): min on-site = (adjusted rounded to the nearest half day)
+        // × 80 %, rounded to the nearest half day
         let r = t.compute(&req(AuditType::Initial, 60, &[-10])).unwrap();
         assert_eq!((r.adjusted_days, r.min_onsite_days), (2.25, 2.0)); // 1.8 -> 2
         let r = t.compute(&req(AuditType::Initial, 2000, &[-25])).unwrap();
@@ -1047,16 +1091,23 @@ mod tests {
         let r = t.compute(&req(AuditType::Initial, 800, &[-25])).unwrap();
         assert_eq!((r.adjusted_days, r.min_onsite_days), (4.5, 3.5)); // 3.6 -> 3.5
         let r = t.compute(&req(AuditType::Initial, 2000, &[-30])).unwrap();
-        assert_eq!((r.adjusted_days, r.min_onsite_days), (5.25, 4.0)); // 4.2 -> 4
+        // I-8 rounds the final audit time first: 5.25 -> 5.5, 5.5 × 80 % = 4.4 -> 4.5
+        // (before, 80 % of the unrounded 5.25 = 4.2 -> 4)
+        assert_eq!((r.adjusted_days, r.min_onsite_days), (5.25, 4.5));
         let r = temp(150, 1, -10); // (3 + 0.5) × 90 %
         assert_eq!((r.adjusted_days, r.min_onsite_days), (3.15, 2.5)); // 2.52 -> 2.5
         let r = temp(10, 3, -25); // (2 + 1.5) × 75 %
         assert_eq!((r.adjusted_days, r.min_onsite_days), (2.625, 2.0)); // 2.1 -> 2
         let r = temp(10, 4, -29); // (2 + 2) × 71 %
         assert_eq!((r.adjusted_days, r.min_onsite_days), (2.84, 2.5)); // 2.272 -> 2.5
-                                                                       // just below a quarter rounds down, and the trace says the result is under 80 %
+                                                                       // 2.8 -> 3, 3 × 80 % = 2.4 -> 2.5 (before, 80 % of the unrounded 2.8 = 2.24 -> 2)
         let r = t.compute(&req(AuditType::Initial, 250, &[-30])).unwrap();
-        assert_eq!((r.adjusted_days, r.min_onsite_days), (2.8, 2.0)); // 2.24 -> 2
+        assert_eq!((r.adjusted_days, r.min_onsite_days), (2.8, 2.5));
+        assert!(!r.trace.iter().any(|l| l.starts_with("注意：")));
+        // the on-site minimum rounded below 80 % is still reported: 6 × 70 % = 4.2 -> 4,
+        // 4 × 80 % = 3.2 -> 3
+        let r = t.compute(&req(AuditType::Initial, 800, &[-30])).unwrap();
+        assert_eq!((r.adjusted_days, r.min_onsite_days), (4.2, 3.0));
         assert!(r.trace.iter().any(|l| l.starts_with("注意：")));
         // never below 1 day: 1 × 70 % = 0.7, × 80 % = 0.56 -> 1
         let r = t
@@ -1064,6 +1115,93 @@ mod tests {
             .unwrap();
         assert_eq!((r.adjusted_days, r.min_onsite_days), (0.7, 1.0));
         assert!(r.trace.iter().any(|l| l.contains("不低于 1 人日")));
+    }
+
+    #[test]
+    fn final_audit_time_is_rounded_to_the_nearest_half_day() {
+        let t = table();
+        // (headcount, reduction) -> (exact, audit time, min on-site), worked by hand:
+        // 2.5 × 90 % = 2.25 -> 2.5 (a quarter rounds up), 2.5 × 80 % = 2
+        // 4 × 80 % = 3.2 -> 3, 3 × 80 % = 2.4 -> 2.5
+        // 7.5 × 70 % = 5.25 -> 5.5 (a quarter rounds up), 5.5 × 80 % = 4.4 -> 4.5
+        for (hc, p, exact, audit, onsite) in [
+            (60, -10, 2.25, 2.5, 2.0),
+            (250, -20, 3.2, 3.0, 2.5),
+            (1500, -30, 5.25, 5.5, 4.5),
+        ] {
+            let r = t.compute(&req(AuditType::Initial, hc, &[p])).unwrap();
+            assert_eq!(
+                (r.adjusted_days, r.audit_days, r.min_onsite_days),
+                (exact, audit, onsite),
+                "{hc} {p}%"
+            );
+        }
+        // both figures are in the trace, and a tie says it rounded up
+        let r = t.compute(&req(AuditType::Initial, 60, &[-10])).unwrap();
+        let text = r.trace.join("\n");
+        assert!(
+            text.contains("2.25 人日 → 2.5 人日（恰在两个半人日正中，进位）"),
+            "{text}"
+        );
+        let r = t.compute(&req(AuditType::Initial, 250, &[-20])).unwrap();
+        let text = r.trace.join("\n");
+        assert!(text.contains("3.2 人日 → 3 人日"), "{text}");
+        assert!(!text.contains("进位"), "{text}");
+        // three quarters round up as well: 1 × 175 % = 1.75 -> 2
+        let r = t.compute(&req(AuditType::Surveillance, 10, &[75])).unwrap();
+        assert_eq!((r.adjusted_days, r.audit_days), (1.75, 2.0));
+        // an exact half-day multiple is kept and said so
+        let r = t.compute(&req(AuditType::Initial, 400, &[-30])).unwrap();
+        assert_eq!((r.adjusted_days, r.audit_days), (3.5, 3.5));
+        assert!(r.trace.iter().any(|l| l.contains("已是半人日的整数倍")));
+    }
+
+    #[test]
+    fn audit_time_is_not_below_the_minimum_onsite_day() {
+        let t = table();
+        // 1 × 70 % = 0.7 rounds to 0.5, but on-site time alone is at least 1 day
+        let r = t
+            .compute(&req(AuditType::Surveillance, 10, &[-30]))
+            .unwrap();
+        assert_eq!(
+            (r.adjusted_days, r.audit_days, r.min_onsite_days),
+            (0.7, 1.0, 1.0)
+        );
+        assert!(r
+            .trace
+            .iter()
+            .any(|l| l.contains("0.7 人日 → 0.5 人日，不低于最少现场审核时间 1 人日 → 1 人日")));
+        // 1 × 80 % = 0.8 rounds to 1 by itself
+        let r = t
+            .compute(&req(AuditType::Surveillance, 10, &[-20]))
+            .unwrap();
+        assert_eq!((r.adjusted_days, r.audit_days), (0.8, 1.0));
+        assert!(!r.trace.iter().any(|l| l.contains("不低于最少现场审核时间")));
+    }
+
+    #[test]
+    fn rounding_agrees_with_integer_arithmetic_everywhere() {
+        // Reference in integers: with the base b half days and a net adjustment p %, the exact
+        // time is b × (100 + p) / 200 days; to the nearest half day (ties up) that is
+        // floor((2b(100 + p) + 100) / 200) halves; on-site is 80 % of that, rounded likewise.
+        let t = table();
+        for (min, _, init, surv, recert) in PRINTED {
+            for (ty, base) in [
+                (AuditType::Initial, init),
+                (AuditType::Surveillance, surv),
+                (AuditType::Recertification, recert),
+            ] {
+                let b = (base * 2.0) as i64;
+                for p in -30..=60i64 {
+                    let r = t.compute(&req(ty, min, &[p as i32])).unwrap();
+                    let halves = ((2 * b * (100 + p) + 100) / 200).max(2);
+                    assert_eq!(r.audit_days, halves as f64 / 2.0, "{ty} {min} {p}%");
+                    let onsite = ((8 * halves + 5) / 10).max(2);
+                    assert_eq!(r.min_onsite_days, onsite as f64 / 2.0, "{ty} {min} {p}%");
+                    assert!((r.audit_days - r.adjusted_days).abs() <= 0.25 || halves == 2);
+                }
+            }
+        }
     }
 
     #[test]
@@ -1176,8 +1314,11 @@ mod tests {
         // 2.5 × 70 % + 6 × 50 % + 6 × 50 % = 1.75 + 3 + 3 = 7.75 ≥ 7.5
         assert_eq!(r.base_days, 14.5);
         assert_eq!(r.adjusted_days, 7.75);
-        assert_eq!(r.min_onsite_days, 6.0); // 6.2 -> 6
-                                            // floor: sites reduced below the total-headcount lookup
+        // 7.75 -> 8 (a quarter rounds up), 8 × 80 % = 6.4 -> 6.5
+        // (before, 80 % of the unrounded 7.75 = 6.2 -> 6)
+        assert_eq!(r.audit_days, 8.0);
+        assert_eq!(r.min_onsite_days, 6.5);
+        // floor: sites reduced below the total-headcount lookup
         let q = AuditTimeRequest {
             audit_type: AuditType::Initial,
             headcount: 1100,
@@ -1319,7 +1460,8 @@ mod tests {
             "A.3 规则对照：初审基准人日 5 × 2/3 = ≈3.333（10/3）",
             "“低风险” −10%",
             "3 × 90% = 2.7 人日",
-            "2.7 × 80% = 2.16，取最接近的半人日 → 2 人日",
+            "2.7 人日 → 2.5 人日",
+            "审核时间 2.5 × 80% = 2 人日",
         ] {
             assert!(text.contains(needle), "missing {needle} in\n{text}");
         }

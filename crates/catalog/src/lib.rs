@@ -87,17 +87,23 @@ fn collect_embedded(d: &Dir, root: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// Whether `dir` holds an entry named scheme.toml, of any file type: whether it is a regular
+/// file is checked (and reported) when the folder is read.
+fn has_scheme_toml(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join("scheme.toml")).is_ok()
+}
+
 /// Scheme folders under `dir`: either `dir` itself is a scheme folder (has scheme.toml), or
 /// each sub-folder with a scheme.toml is one.
 pub fn dir_files(dir: &Path) -> Result<Vec<SchemeFiles>, Vec<SchemeError>> {
-    if dir.join("scheme.toml").is_file() {
+    if has_scheme_toml(dir) {
         return Ok(vec![read_scheme_dir(dir)?]);
     }
     let mut out = Vec::new();
     let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| file_error(dir, format!("无法读取：{}", e)))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("scheme.toml").is_file())
+        .filter(|p| p.is_dir() && has_scheme_toml(p))
         .collect();
     subs.sort();
     for s in subs {
@@ -122,19 +128,87 @@ fn file_error(path: &Path, message: String) -> Vec<SchemeError> {
     }]
 }
 
+/// What kind of file system object a non-regular file is, for the error message.
+fn kind_of(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "命名管道（FIFO）";
+        }
+        if ft.is_char_device() {
+            return "字符设备";
+        }
+        if ft.is_block_device() {
+            return "块设备";
+        }
+        if ft.is_socket() {
+            return "套接字";
+        }
+    }
+    if ft.is_dir() {
+        "文件夹"
+    } else if ft.is_symlink() {
+        "符号链接"
+    } else {
+        "特殊文件"
+    }
+}
+
+/// Read one scheme file: only a regular file (or a symbolic link to one) is opened, so a FIFO
+/// or a device named `*.toml` is refused instead of blocking or reading without end. The type
+/// is checked before opening and again on the opened file. A leading UTF-8 BOM is kept here;
+/// the loader ignores it (see `tianping_core::load`).
+fn read_regular(p: &Path) -> Result<String, Vec<SchemeError>> {
+    use std::io::Read;
+    let refuse = |ft: std::fs::FileType| {
+        file_error(
+            p,
+            format!(
+                "不是普通文件（是{}）：方案文件须为普通的 UTF-8 文本文件",
+                kind_of(ft)
+            ),
+        )
+    };
+    let meta = std::fs::metadata(p).map_err(|e| file_error(p, format!("无法读取：{}", e)))?;
+    if !meta.is_file() {
+        return Err(refuse(meta.file_type()));
+    }
+    let mut f = std::fs::File::open(p).map_err(|e| file_error(p, format!("无法读取：{}", e)))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| file_error(p, format!("无法读取：{}", e)))?;
+    if !meta.is_file() {
+        return Err(refuse(meta.file_type()));
+    }
+    let mut text = String::new();
+    f.read_to_string(&mut text)
+        .map_err(|e| file_error(p, format!("无法读取（须为 UTF-8 文本）：{}", e)))?;
+    Ok(text)
+}
+
 fn read_scheme_dir(dir: &Path) -> Result<SchemeFiles, Vec<SchemeError>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries =
             std::fs::read_dir(&d).map_err(|e| file_error(&d, format!("无法读取：{}", e)))?;
-        for e in entries.flatten() {
+        for e in entries {
+            let e = e.map_err(|e| file_error(&d, format!("无法读取：{}", e)))?;
             let p = e.path();
-            if p.is_dir() {
+            // The entry's own type: a symbolic link is not followed here.
+            let ft = e
+                .file_type()
+                .map_err(|e| file_error(&p, format!("无法读取：{}", e)))?;
+            if ft.is_dir() {
                 stack.push(p);
+            } else if ft.is_symlink() && p.is_dir() {
+                return Err(file_error(
+                    &p,
+                    "是指向文件夹的符号链接：方案文件夹内不跟随这类链接（以免循环），请改为实际的文件夹".into(),
+                ));
             } else if p.extension().is_some_and(|x| x == "toml") {
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| file_error(&p, format!("无法读取（须为 UTF-8 文本）：{}", e)))?;
+                let text = read_regular(&p)?;
                 let rel = p
                     .strip_prefix(dir)
                     .unwrap_or(&p)

@@ -11,6 +11,7 @@ use tianping_calc::calendar::{Calendar, DayKind};
 use tianping_calc::{sampling, uscc, AuditType};
 
 use crate::commands::{emit, pretty};
+use crate::out;
 use crate::{AuditArg, CalendarCmd, Cli, Command, Format, UsccCmd};
 
 /// Exit code when a calendar answer used the Monday–Friday fallback for a year with no
@@ -90,9 +91,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 adjustments: reduction(*red)?,
                 sites: site_structure,
             };
-            let r = AuditTimeTable::builtin()
-                .compute(&req)
-                .map_err(|e| e.to_string())?;
+            let table = AuditTimeTable::builtin();
+            let r = table.compute(&req).map_err(|e| e.to_string())?;
             emit(cli, &json!(r), || {
                 let mut o = format!(
                     "{}，有效人数 {}（{}）\n基准人日（表A.1）：{}\n",
@@ -108,8 +108,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     o.push_str(&format!("  注：{}\n", n));
                 }
                 o.push_str(&format!(
-                    "调整后人日：{}\n最少现场审核人日：{}\n\n计算过程：\n",
-                    r.adjusted_days, r.min_onsite_days
+                    "调整后人日：{}（精确值）\n审核人日：{}（取最接近的半人日，不少于 {} 人日）\n最少现场审核人日：{}\n\n计算过程：\n",
+                    r.adjusted_days, r.audit_days, table.rules.min_onsite_days, r.min_onsite_days
                 ));
                 for t in &r.trace {
                     o.push_str(&format!("  - {}\n", t));
@@ -157,7 +157,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     let (work, warn) = cal.is_workday(d);
                     let info = cal.day_info(d);
                     if let Some(w) = &warn {
-                        eprintln!("警告：{}", w.message);
+                        out::stderrln(&format!("警告：{}", w.message));
                     }
                     let fallback = warn.is_some();
                     emit(
@@ -188,7 +188,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                         .map_err(|_| format!("工作日数 “{}” 无效：应为 0 至 100000 的整数", n))?;
                     let (end, warns) = cal.add_workdays(d, n).map_err(|e| e.to_string())?;
                     for w in &warns {
-                        eprintln!("警告：{}", w.message);
+                        out::stderrln(&format!("警告：{}", w.message));
                     }
                     emit(
                         cli,
@@ -210,11 +210,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             }),
             Err(e) => {
                 match cli.format {
-                    Format::Json => println!(
-                        "{}",
-                        pretty(&json!({"valid": false, "error": e, "message": e.to_string()}))
-                    ),
-                    Format::Text => println!("无效：{}", e),
+                    Format::Json => out::stdoutln(&pretty(
+                        &json!({"valid": false, "error": e, "message": e.to_string()}),
+                    ))?,
+                    Format::Text => out::stdoutln(&format!("无效：{}", e))?,
                 }
                 Ok(ExitCode::from(1))
             }

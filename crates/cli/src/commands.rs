@@ -9,7 +9,7 @@ use tianping_catalog::{dir_files, Catalog};
 use tianping_core::stars::{apply_rules, Application, Mode};
 use tianping_core::{load_scheme, Method, Plan, Profile, Scheme};
 
-use crate::output;
+use crate::{out, output};
 use crate::{Cli, Command, Format, ModeArg, SchemesCmd};
 
 pub fn run(cli: &Cli) -> Result<ExitCode, String> {
@@ -43,7 +43,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             let plan = Plan::new(s, variant.as_deref(), None).map_err(|e| e.0)?;
             let t = tianping_core::template::template(&plan);
             // The template is JSON by nature; text format prints it too.
-            println!("{}", pretty(&t));
+            out::stdoutln(&pretty(&t))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Evaluate {
@@ -59,8 +59,14 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             let cat = catalog(cli)?;
             let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
             let (answers, file_variant) = read_answers(input, s)?;
+            // Both may name the variant by id, alias or name: compare what they resolve to.
+            let same_variant = |a: &str, b: &str| {
+                a == b
+                    || matches!((s.find_variant(a), s.find_variant(b)),
+                                (Some(x), Some(y)) if x.id == y.id)
+            };
             let variant = match (variant, file_variant) {
-                (Some(a), Some(b)) if *a != b => {
+                (Some(a), Some(b)) if !same_variant(a, &b) => {
                     return Err(format!(
                         "{}: 文件中的 variant “{}” 与 --variant “{}” 不一致",
                         input.display(),
@@ -132,8 +138,8 @@ pub fn pretty(v: &Value) -> String {
 
 pub fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<ExitCode, String> {
     match cli.format {
-        Format::Json => println!("{}", pretty(json)),
-        Format::Text => print!("{}", text()),
+        Format::Json => out::stdoutln(&pretty(json))?,
+        Format::Text => out::stdout(&text())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -165,8 +171,8 @@ fn check(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode, String> {
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let failed = results.iter().any(|(_, r)| r.is_err());
     match cli.format {
-        Format::Json => println!("{}", pretty(&output::check_json(&results))),
-        Format::Text => print!("{}", output::check_text(&results)),
+        Format::Json => out::stdoutln(&pretty(&output::check_json(&results)))?,
+        Format::Text => out::stdout(&output::check_text(&results))?,
     }
     Ok(if failed {
         ExitCode::from(1)

@@ -3,6 +3,7 @@
 
 mod calc_cmds;
 mod commands;
+mod out;
 mod output;
 mod server;
 
@@ -184,7 +185,7 @@ fn main() -> ExitCode {
     match commands::run(&cli) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("错误：{}", msg.trim_end());
+            out::stderrln(&format!("错误：{}", msg.trim_end()));
             ExitCode::from(1)
         }
     }

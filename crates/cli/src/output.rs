@@ -113,7 +113,7 @@ pub fn scheme_json(s: &Scheme) -> Value {
         "version": s.version,
         "scale_total": s.scale_total,
         "variants": s.variants.iter().map(|v| json!({
-            "id": v.id, "name": v.name, "tables": v.tables,
+            "id": v.id, "name": v.name, "aliases": v.aliases, "tables": v.tables,
             "gbt4754_sections": v.gbt4754_sections,
             "indicators": s.indicators_of(Some(v)).count(),
         })).collect::<Vec<_>>(),
@@ -147,11 +147,16 @@ pub fn scheme_text(s: &Scheme) -> String {
         for v in &s.variants {
             let _ = writeln!(
                 o,
-                "  {:<18} {}：{} 张表，{} 个指标",
+                "  {:<18} {}：{} 张表，{} 个指标{}",
                 v.id,
                 v.name,
                 v.tables.len(),
-                s.indicators_of(Some(v)).count()
+                s.indicators_of(Some(v)).count(),
+                if v.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!("（也可写 {}）", v.aliases.join("、"))
+                }
             );
         }
     }

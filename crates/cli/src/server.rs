@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use tianping_app::{App, Config};
 use tianping_store::Store;
 
-use crate::{Cli, Command, Format};
+use crate::{out, Cli, Command, Format};
 
 /// Where to listen and which database to use (flags override the config file and environment).
 #[derive(Args, Clone)]
@@ -76,12 +76,12 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             Command::Serve(a) => {
                 let c = config(a.bind.as_deref(), a.db.database.as_deref(), false)?;
                 let state = App::open(c).await?;
-                eprintln!(
+                out::stderrln(&format!(
                     "天平 Tianping 服务已启动：http://{}/ （数据库 {}；配置来自 {}）",
                     state.config.bind,
                     tianping_store::redact(&state.config.database),
                     state.config.sources.join("、")
-                );
+                ));
                 tianping_web::serve(state).await?;
                 Ok(ExitCode::SUCCESS)
             }
@@ -90,18 +90,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 let state = App::open(c).await?;
                 let seeded = tianping_app::demo::seed(&state).await?;
                 if !seeded {
-                    eprintln!("数据库中已有账号，未重复写入演示数据。");
+                    out::stderrln("数据库中已有账号，未重复写入演示数据。");
                 }
                 let listener_check = std::net::TcpListener::bind(state.config.bind)
                     .map_err(|e| format!("无法监听 {}：{}", state.config.bind, e))?;
                 drop(listener_check);
-                println!(
-                    "{}",
-                    tianping_app::demo::banner(
-                        &state.config.bind.to_string(),
-                        &state.config.database
-                    )
-                );
+                out::stdoutln(&tianping_app::demo::banner(
+                    &state.config.bind.to_string(),
+                    &state.config.database,
+                ))?;
                 tianping_web::serve(state).await?;
                 Ok(ExitCode::SUCCESS)
             }
@@ -109,9 +106,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 let s = store(db).await?;
                 let applied = s.migrate().await.map_err(|e| e.to_string())?;
                 if applied.is_empty() {
-                    println!("数据库已是最新（{}）", s.backend.as_str());
+                    out::stdoutln(&format!("数据库已是最新（{}）", s.backend.as_str()))?;
                 } else {
-                    println!(
+                    out::stdoutln(&format!(
                         "已执行迁移：{}（{}）",
                         applied
                             .iter()
@@ -119,7 +116,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                             .collect::<Vec<_>>()
                             .join("、"),
                         s.backend.as_str()
-                    );
+                    ))?;
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -128,9 +125,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 let state = App::open(c).await?;
                 let r = tianping_app::rescore::rescore(&state, *verify).await?;
                 if cli.format == Format::Json {
-                    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                    out::stdoutln(&serde_json::to_string_pretty(&r).unwrap_or_default())?;
                 } else {
-                    println!(
+                    out::stdoutln(&format!(
                         "检查 {} 项评价：{} 项结果一致，{} 处不同{}",
                         r.checked,
                         r.identical,
@@ -140,9 +137,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                         } else {
                             format!("，已更新 {} 项", r.updated)
                         }
-                    );
+                    ))?;
                     for d in &r.differences {
-                        println!("  评价 #{}：{}", d.assessment_id, d.message);
+                        out::stdoutln(&format!("  评价 #{}：{}", d.assessment_id, d.message))?;
                     }
                 }
                 Ok(if *verify && !r.differences.is_empty() {
@@ -159,17 +156,17 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     .await
                     .map_err(|e| e.to_string())?;
                 if cli.format == Format::Json {
-                    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+                    out::stdoutln(&serde_json::to_string_pretty(&r).unwrap_or_default())?;
                 } else if r.ok() {
-                    println!("审计日志完整：{} 条记录，哈希链无断裂", r.entries);
+                    out::stdoutln(&format!("审计日志完整：{} 条记录，哈希链无断裂", r.entries))?;
                 } else {
-                    println!(
+                    out::stdoutln(&format!(
                         "审计日志有 {} 处问题（共 {} 条记录）：",
                         r.problems.len(),
                         r.entries
-                    );
+                    ))?;
                     for p in &r.problems {
-                        println!("  第 {} 条：{}", p.seq, p.message);
+                        out::stdoutln(&format!("  第 {} 条：{}", p.seq, p.message))?;
                     }
                 }
                 Ok(if r.ok() {

@@ -186,6 +186,81 @@ fn evaluate_outputs_the_contract_fields() {
 }
 
 #[test]
+fn variants_are_accepted_by_letter_and_name() {
+    let canonical = tianping(&[
+        "template",
+        "--scheme",
+        "t11-aii-001-2020",
+        "--variant",
+        "tech-service",
+    ]);
+    assert!(canonical.status.success(), "{}", stderr(&canonical));
+    let t: Value = serde_json::from_slice(&canonical.stdout).unwrap();
+    assert_eq!(t["variant"], "tech-service");
+    for key in ["F", "f", "技术服务类", "技术服务类企业"] {
+        let o = tianping(&["template", "--scheme", "t11-aii-001-2020", "--variant", key]);
+        assert!(o.status.success(), "{key}: {}", stderr(&o));
+        assert_eq!(o.stdout, canonical.stdout, "{key}");
+    }
+    let o = tianping(&[
+        "template",
+        "--scheme",
+        "t-sdditai-5121-2023",
+        "--variant",
+        "制造业企业",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(t["variant"], "manufacturing");
+    // --variant and the file may name the same variant differently; the result stores the id
+    let mut answers = serde_json::Map::new();
+    for i in t["indicators"].as_array().unwrap() {
+        answers.insert(i["id"].as_str().unwrap().into(), json!(3));
+    }
+    let f = tmp(
+        "sdditai-alias.json",
+        &json!({"variant": "manufacturing", "answers": answers}).to_string(),
+    );
+    let e = json_out(&[
+        "evaluate",
+        "--scheme",
+        "t-sdditai-5121-2023",
+        "--variant",
+        "制造业企业",
+        "--input",
+        f.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(e["variant"], "manufacturing");
+    fails_with(
+        &[
+            "evaluate",
+            "--scheme",
+            "t-sdditai-5121-2023",
+            "--variant",
+            "生活性服务业企业",
+            "--input",
+            f.to_str().unwrap(),
+        ],
+        &["不一致"],
+    );
+    // an unknown variant lists ids, letters and names
+    fails_with(
+        &["template", "--scheme", "t11-aii-001-2020", "--variant", "G"],
+        &[
+            "没有类别 “G”",
+            "tech-service",
+            "F",
+            "技术服务类",
+            "技术服务类企业",
+            "odm-oem",
+            "ODM/OEM类",
+        ],
+    );
+}
+
+#[test]
 fn evaluate_t11_with_application_rules() {
     let t = json_out(&[
         "template",
@@ -352,6 +427,49 @@ fn bad_answer_files_are_refused_with_clear_messages() {
 }
 
 #[test]
+fn audit_time_shows_the_exact_and_the_rounded_figure() {
+    // (headcount, --reduction) -> (exact, rounded to the nearest half day, on-site minimum)
+    for (hc, red, exact, audit, onsite) in [
+        ("60", "10", 2.25, 2.5, 2.0),
+        ("250", "20", 3.2, 3.0, 2.5),
+        ("1500", "30", 5.25, 5.5, 4.5),
+    ] {
+        let a = json_out(&[
+            "audit-time",
+            "--headcount",
+            hc,
+            "--audit",
+            "initial",
+            "--reduction",
+            red,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(a["adjusted_days"], exact, "{hc} −{red}%");
+        assert_eq!(a["audit_days"], audit, "{hc} −{red}%");
+        assert_eq!(a["min_onsite_days"], onsite, "{hc} −{red}%");
+    }
+    let o = tianping(&[
+        "audit-time",
+        "--headcount",
+        "1500",
+        "--audit",
+        "initial",
+        "--reduction",
+        "30",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in [
+        "调整后人日：5.25（精确值）",
+        "审核人日：5.5（取最接近的半人日，不少于 1 人日）",
+        "最少现场审核人日：4.5",
+    ] {
+        assert!(text.contains(needle), "“{text}” lacks “{needle}”");
+    }
+}
+
+#[test]
 fn audit_time_and_sampling() {
     let a = json_out(&[
         "audit-time",
@@ -489,4 +607,180 @@ fn schemes_dir_replaces_a_shipped_scheme() {
         shipped["version"], own["version"],
         "an edit changes the scheme version"
     );
+}
+
+/// Run the binary, killing it (and failing the test) if it has not finished within `secs`.
+fn tianping_within(args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tianping {args:?} did not finish within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn schemes_check_refuses_a_fifo_and_reads_a_bom() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemes/t-cic-capability");
+    let parent = std::env::temp_dir().join(format!("tianping-special-{}", std::process::id()));
+    let dir = parent.join("t-cic-capability");
+    let _ = std::fs::remove_dir_all(&parent);
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
+    std::fs::copy(
+        root.join("tables/表A.1.toml"),
+        dir.join("tables/表A.1.toml"),
+    )
+    .unwrap();
+    let scheme = std::fs::read_to_string(root.join("scheme.toml")).unwrap();
+    // a BOM at the start of scheme.toml: accepted, and the version is the shipped one
+    std::fs::write(dir.join("scheme.toml"), format!("\u{feff}{scheme}")).unwrap();
+    let p = parent.to_str().unwrap();
+    let o = tianping_within(&["schemes", "check", p, "--format", "json"], 60);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let checked: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let shipped = json_out(&["schemes", "show", "t-cic-capability", "--format", "json"]);
+    assert_eq!(checked[0]["version"], shipped["version"]);
+    // a FIFO named *.toml: refused at once, naming it
+    let fifo = dir.join("tables/more.toml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = tianping_within(&["schemes", "check", p], 60);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("more.toml") && err.contains("命名管道（FIFO）"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    std::fs::remove_file(&fifo).unwrap();
+    // counts are checked with their schema: an unknown field names the file and line
+    std::fs::create_dir_all(dir.join("counts")).unwrap();
+    let counts = std::fs::read_to_string(root.join("counts/tables.toml")).unwrap();
+    let bad = counts.replacen("rows_check =", "rows_chek =", 1);
+    std::fs::write(dir.join("counts/tables.toml"), &bad).unwrap();
+    let line = bad[..bad.find("rows_chek").unwrap()].matches('\n').count() + 1;
+    let o = tianping_within(&["schemes", "check", p], 60);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "t-cic-capability/counts/tables.toml:{line}: TOML 格式错误"
+        )) && out.contains("rows_chek"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&parent);
+}
+
+/// Run the binary with stdout (or stderr) a pipe whose read end is already closed, as in
+/// `tianping … | head -c 0`: every write to it fails with EPIPE.
+fn with_closed_pipe(args: &[&str], close_stderr: bool) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tianping"));
+    cmd.args(args).current_dir(std::env::temp_dir());
+    if close_stderr {
+        cmd.stderr(writer).stdout(std::process::Stdio::piped());
+    } else {
+        cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    }
+    let child = cmd.spawn().expect("binary runs");
+    // drop our copy of the write end so only the child holds it
+    drop(cmd);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_ends_output_quietly() {
+    let example =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/t-cic-capability.json");
+    let example = example.to_str().unwrap();
+    for (args, code) in [
+        (
+            &[
+                "template",
+                "--scheme",
+                "t11-aii-001-2020",
+                "--variant",
+                "odm-oem",
+            ][..],
+            0,
+        ),
+        (&["schemes", "list"][..], 0),
+        (
+            &["schemes", "show", "t11-aii-001-2020", "--format", "json"][..],
+            0,
+        ),
+        (&["schemes", "check"][..], 0),
+        (
+            &[
+                "evaluate",
+                "--scheme",
+                "t-cic-capability",
+                "--input",
+                example,
+            ][..],
+            0,
+        ),
+        (
+            &["audit-time", "--headcount", "250", "--audit", "initial"][..],
+            0,
+        ),
+        (
+            &[
+                "sampling", "--sites", "9", "--audit", "initial", "--format", "json",
+            ][..],
+            0,
+        ),
+        (&["calendar", "add-workdays", "2026-09-21", "15"][..], 0),
+        (&["uscc", "check", "91350100M000100Y44"][..], 1),
+        (&["--help"][..], 0),
+    ] {
+        let o = with_closed_pipe(args, false);
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_ne!(o.status.code(), Some(101), "{args:?}");
+        // the command's own exit code: a closed pipe is not a failure of the command
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    }
+    // an error message to a closed stderr does not panic either
+    let o = with_closed_pipe(&["template", "--scheme", "nope"], true);
+    assert_eq!(o.status.code(), Some(1));
+    // like `| head -c 10`: read a little of a long output, then close the pipe
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args([
+            "template",
+            "--scheme",
+            "t11-aii-001-2020",
+            "--variant",
+            "odm-oem",
+        ])
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+    assert_eq!(&head[..1], b"{");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
 }

@@ -939,8 +939,19 @@ fn check_profile(
         return e(format!("适用于方案 {}，不能用于 {}", p.scheme, scheme.id));
     }
     if let (Some(pv), Some(v)) = (&p.variant, variant) {
-        if pv != &v.id {
-            return e(format!("适用于类别 {}，不能用于 {}", pv, v.id));
+        // The profile may name its variant by id, alias or name, like any caller.
+        match scheme.find_variant(pv) {
+            Some(pvv) if pvv.id == v.id => {}
+            Some(pvv) => {
+                return e(format!("适用于类别 {}，不能用于 {}", pvv.id, v.id));
+            }
+            None => {
+                return e(format!(
+                    "variant “{}” 不是本方案的类别；可选：{}",
+                    pv,
+                    scheme.variant_list()
+                ));
+            }
         }
     }
     if !p.special.is_empty() {

@@ -115,8 +115,13 @@ pub struct Interpretation {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Variant {
+    /// Canonical id: what results and stored assessments carry.
     pub id: String,
     pub name: String,
+    /// Other accepted spellings (appendix letter, type name as printed), besides `id` and
+    /// `name`; unique within the scheme (checked on load).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     pub tables: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gbt4754_sections: Vec<String>,
@@ -296,9 +301,44 @@ pub struct Scheme {
     pub version: String,
 }
 
+impl Variant {
+    /// Every form that names this variant: id, appendix letter and other aliases, name.
+    pub fn accepted_forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str())
+            .chain(self.aliases.iter().map(String::as_str))
+            .chain(std::iter::once(self.name.as_str()))
+    }
+
+    /// Whether `key` names this variant (see [`variant_key`]).
+    pub fn is_named(&self, key: &str) -> bool {
+        let k = variant_key(key);
+        !k.is_empty() && self.accepted_forms().any(|f| variant_key(f) == k)
+    }
+}
+
+/// How a variant id, alias or name is compared: surrounding white space ignored, ASCII letters
+/// in either case (`a` = `A`, `ODM-OEM` = `odm-oem`); everything else as written.
+pub fn variant_key(s: &str) -> String {
+    s.trim().to_ascii_lowercase()
+}
+
 impl Scheme {
+    /// The variant with exactly this canonical id. To accept what a person types (an id, an
+    /// appendix letter or a name) use [`Scheme::find_variant`].
     pub fn variant(&self, id: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.id == id)
+    }
+
+    /// The variant named by `key`: its canonical id, an alias (appendix letter, printed type
+    /// name) or its name, compared per [`variant_key`].
+    pub fn find_variant(&self, key: &str) -> Option<&Variant> {
+        self.variant(key)
+            .or_else(|| self.variants.iter().find(|v| v.is_named(key)))
+    }
+
+    /// The canonical id of the variant named by `key` (see [`Scheme::find_variant`]).
+    pub fn canonical_variant_id(&self, key: &str) -> Option<&str> {
+        self.find_variant(key).map(|v| v.id.as_str())
     }
 
     pub fn table(&self, key: &str) -> Option<&Table> {
@@ -326,7 +366,7 @@ impl Scheme {
                 self.id,
                 self.variant_list()
             )),
-            (Some(v), false) => self.variant(v).map(Some).ok_or_else(|| {
+            (Some(v), false) => self.find_variant(v).map(Some).ok_or_else(|| {
                 format!(
                     "方案 {} 没有类别 “{}”，可选：{}",
                     self.id,
@@ -337,12 +377,19 @@ impl Scheme {
         }
     }
 
-    fn variant_list(&self) -> String {
-        self.variants
+    /// Every accepted form of every variant, e.g. `platform（也可写 A、工业互联网平台类、
+    /// 工业互联网平台类企业）`.
+    pub fn variant_list(&self) -> String {
+        let list = self
+            .variants
             .iter()
-            .map(|v| format!("{}（{}）", v.id, v.name))
+            .map(|v| {
+                let others: Vec<&str> = v.accepted_forms().skip(1).collect();
+                format!("{}（也可写 {}）", v.id, others.join("、"))
+            })
             .collect::<Vec<_>>()
-            .join("、")
+            .join("；");
+        format!("{list}（类别 id、别名（如附录字母）或名称均可，英文字母不区分大小写）")
     }
 
     /// Indicators of a variant (all indicators when the scheme has no variants), in order.
@@ -365,12 +412,55 @@ impl Scheme {
     }
 }
 
-/// Format a number without trailing zeros (2.5, 100, 33.333333).
+/// Format a number without trailing zeros (2.5, 100, 33.333333). A number that six decimals
+/// would show as 0 without being 0 (1e-7, the denormal 5e-324), or that is 10^15 or more, is
+/// written in exponent form as itself (`5e-324`, `1e300`), never as "0" or 300 digits.
 pub fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
+    if x.is_finite() && x.abs() >= 1e15 {
+        return format!("{:e}", x);
+    }
+    if x.fract() == 0.0 {
+        return format!("{}", x as i64);
+    }
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if (s == "0" || s == "-0") && x != 0.0 && x.is_finite() {
+        format!("{:e}", x)
     } else {
-        let s = format!("{:.6}", x);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_num;
+
+    #[test]
+    fn fmt_num_never_hides_a_number() {
+        for (x, want) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (100.0, "100"),
+            (2.5, "2.5"),
+            (-2.5, "-2.5"),
+            (1.0 / 3.0, "0.333333"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (-1e-7, "-1e-7"),
+            (5e-324, "5e-324"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (1e300, "1e300"),
+            (f64::MAX, "1.7976931348623157e308"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "NaN"),
+        ] {
+            assert_eq!(fmt_num(x), want, "{x:?}");
+        }
+        // and it reads back as the same number wherever it is finite
+        for x in [5e-324, 1e-7, 1e300, 2.5, 100.0] {
+            assert_eq!(fmt_num(x).parse::<f64>().unwrap(), x);
+        }
     }
 }

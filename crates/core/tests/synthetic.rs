@@ -391,3 +391,314 @@ fn profile_exclusion_for_points_schemes() {
     let err = Profile::parse("p.toml", "name = \"x\"\nscheme = \n").unwrap_err();
     assert!(err.starts_with("p.toml:2"), "{err}");
 }
+
+/// The points scheme split into two variants with aliases (appendix letters and type names).
+fn variant_scheme(variants: &str) -> Result<Scheme, Vec<tianping_core::SchemeError>> {
+    let scheme = POINTS_SCHEME.replacen("[scale]", &format!("{variants}\n[scale]"), 1);
+    let table = |key: &str, variant: &str, prefix: &str| {
+        let mut t = format!(
+            "[table]\nkey = \"{key}\"\ntitle = \"t\"\nvariant = \"{variant}\"\nclause = \"c\"\n"
+        );
+        for i in 1..=50 {
+            t.push_str(&format!(
+                "\n[[indicator]]\nid = \"{prefix}{i}\"\npath = [\"能力\", \"项{i}\"]\npoints = 1.0\n"
+            ));
+        }
+        t
+    };
+    load_scheme(&files(
+        &scheme,
+        &[
+            ("A.toml", &table("A.1", "platform", "a")),
+            ("B.toml", &table("B.1", "tech-service", "b")),
+        ],
+    ))
+}
+
+const TWO_VARIANTS: &str = r#"
+[[variant]]
+id = "platform"
+name = "平台类企业"
+aliases = ["A", "平台类"]
+tables = ["A.1"]
+
+[[variant]]
+id = "tech-service"
+name = "技术服务类企业"
+aliases = ["B", "技术服务类"]
+tables = ["B.1"]
+"#;
+
+#[test]
+fn variants_resolve_by_id_letter_or_name() {
+    let s = variant_scheme(TWO_VARIANTS).unwrap();
+    for key in [
+        "tech-service",
+        "B",
+        "b",
+        " B ",
+        "技术服务类",
+        "技术服务类企业",
+        "TECH-SERVICE",
+    ] {
+        assert_eq!(s.canonical_variant_id(key), Some("tech-service"), "{key}");
+        // Plan::new accepts every form and the plan (and result) carry the canonical id.
+        let plan = Plan::new(&s, Some(key), None).unwrap();
+        assert_eq!(plan.variant.map(|v| v.id.as_str()), Some("tech-service"));
+        assert!(plan.leaves.iter().all(|l| l.ind.id.starts_with('b')));
+        let e = plan.evaluate(&BTreeMap::new(), false).unwrap();
+        assert_eq!(e.variant.as_deref(), Some("tech-service"), "{key}");
+    }
+    assert_eq!(s.canonical_variant_id("A"), Some("platform"));
+    assert_eq!(s.canonical_variant_id("平台类企业"), Some("platform"));
+    // `variant` stays an exact lookup of the canonical id.
+    assert!(s.variant("B").is_none());
+    for key in ["C", "", "  ", "技术服务", "platform2"] {
+        assert_eq!(s.canonical_variant_id(key), None, "{key:?}");
+    }
+    // An unknown variant lists every accepted form.
+    let err = Plan::new(&s, Some("C"), None).unwrap_err().0;
+    for form in [
+        "“C”",
+        "platform",
+        "A",
+        "平台类",
+        "平台类企业",
+        "tech-service",
+        "B",
+        "技术服务类",
+        "技术服务类企业",
+    ] {
+        assert!(err.contains(form), "“{err}” lacks {form}");
+    }
+    // A profile may name its variant by alias too, and is still checked against the plan's.
+    let p = Profile::parse(
+        "p.toml",
+        "name = \"x\"\nscheme = \"demo\"\nvariant = \"技术服务类\"\n",
+    )
+    .unwrap();
+    assert!(Plan::new(&s, Some("B"), Some(&p)).is_ok());
+    let err = Plan::new(&s, Some("A"), Some(&p)).unwrap_err().0;
+    assert!(
+        err.contains("适用于类别 tech-service，不能用于 platform"),
+        "{err}"
+    );
+    let p = Profile::parse(
+        "p.toml",
+        "name = \"x\"\nscheme = \"demo\"\nvariant = \"Z\"\n",
+    )
+    .unwrap();
+    let err = Plan::new(&s, Some("A"), Some(&p)).unwrap_err().0;
+    assert!(
+        err.contains("“Z”") && err.contains("技术服务类企业"),
+        "{err}"
+    );
+}
+
+#[test]
+fn variant_aliases_must_be_unique_in_the_scheme() {
+    for (from, to, needle) in [
+        // an alias used by two variants (letters compare in either case)
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"a\", \"技术服务类\"]",
+            "别名（aliases） “a” 与类别 platform 的别名（aliases） 重复",
+        ),
+        // an alias equal to another variant's name
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"B\", \"平台类企业\"]",
+            "“平台类企业” 与类别 platform 的名称（name） 重复",
+        ),
+        // an alias equal to another variant's id
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\"Platform\"]",
+            "“Platform” 与类别 platform 的id 重复",
+        ),
+        // two variants with the same name
+        (
+            "name = \"技术服务类企业\"",
+            "name = \"平台类企业\"",
+            "名称（name） “平台类企业” 与类别 platform 的名称（name） 重复",
+        ),
+        // a blank alias
+        (
+            "aliases = [\"B\", \"技术服务类\"]",
+            "aliases = [\" \"]",
+            "别名（aliases）为空",
+        ),
+    ] {
+        assert!(TWO_VARIANTS.contains(from), "{from}");
+        let v = TWO_VARIANTS.replacen(from, to, 1);
+        let errs = variant_scheme(&v).unwrap_err();
+        let e = errs
+            .iter()
+            .find(|e| e.message.contains(needle))
+            .unwrap_or_else(|| panic!("no “{needle}” in {errs:?}"));
+        assert_eq!(e.file, "demo/scheme.toml");
+        // the line of the second [[variant]] table in scheme.toml
+        let scheme = POINTS_SCHEME.replacen("[scale]", &format!("{v}\n[scale]"), 1);
+        let second = scheme.match_indices("[[variant]]").nth(1).unwrap().0;
+        assert_eq!(
+            e.line,
+            Some(scheme[..second].matches('\n').count() + 1),
+            "{e}"
+        );
+        assert!(e.message.contains("tech-service"), "{e}");
+    }
+}
+
+fn all_errors(errs: &[tianping_core::SchemeError]) -> String {
+    errs.iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn scale_total_must_be_positive_and_items_within_it() {
+    let line_of =
+        |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    for (total, shown) in [
+        ("-100.0", "-100"),
+        ("0.0", "0"),
+        ("nan", "NaN"),
+        ("-inf", "-inf"),
+    ] {
+        let scheme = POINTS_SCHEME.replacen("total = 100.0", &format!("total = {total}"), 1);
+        let errs = load_scheme(&files(&scheme, &[("A.1.toml", &hundred_items())])).unwrap_err();
+        let e = errs
+            .iter()
+            .find(|e| e.message.contains("[scale] total"))
+            .unwrap_or_else(|| panic!("{total}: {}", all_errors(&errs)));
+        assert_eq!(e.file, "demo/scheme.toml");
+        assert_eq!(e.line, Some(line_of(&scheme, "total =")), "{e}");
+        assert!(
+            e.message
+                .contains(&format!("total = {shown}：总分应为大于 0 的有限数")),
+            "{e}"
+        );
+    }
+    // An item worth more than the total it is part of is refused, naming file, line and id,
+    // even when an I-2 interpretation excuses the sum.
+    let i2 = "\n[[interpretation]]\nid = \"I-2-x\"\ndecision = \"I-2\"\nclause = \"c\"\ntext = \"t\"\naction = \"a\"\nreason = \"r\"\n";
+    let scheme = format!("{POINTS_SCHEME}{i2}");
+    let table = hundred_items().replacen("points = 1.0", "points = 150.0", 1);
+    let errs = load_scheme(&files(&scheme, &[("A.1.toml", &table)])).unwrap_err();
+    let all = all_errors(&errs);
+    assert_eq!(errs.len(), 1, "{all}");
+    assert_eq!(errs[0].indicator.as_deref(), Some("I1"));
+    assert_eq!(
+        errs[0].line,
+        Some(line_of(&table, "[[indicator]]")),
+        "{all}"
+    );
+    assert!(
+        all.contains("demo/tables/A.1.toml") && all.contains("points = 150 超过本表所属的总分 100"),
+        "{all}"
+    );
+    // exactly the total is fine (a one-item table)
+    let one = "[table]\nkey = \"A.1\"\ntitle = \"t\"\nclause = \"c\"\n\n[[indicator]]\nid = \"all\"\npath = [\"x\"]\npoints = 100.0\n";
+    assert!(load_scheme(&files(POINTS_SCHEME, &[("A.1.toml", one)])).is_ok());
+}
+
+#[test]
+fn a_denormal_total_is_reported_as_itself() {
+    let scheme = POINTS_SCHEME.replacen("total = 100.0", "total = 5e-324", 1);
+    let errs = load_scheme(&files(&scheme, &[("A.1.toml", &hundred_items())])).unwrap_err();
+    let all = all_errors(&errs);
+    // 5e-324 is above 0, so the total itself passes; every item exceeds it, and the sum
+    // differs from it: each message shows 5e-324, none shows a total of 0.
+    assert!(all.contains("超过本表所属的总分 5e-324"), "{all}");
+    assert!(all.contains("与总分 5e-324 不符"), "{all}");
+    assert!(!all.contains("总分 0"), "{all}");
+}
+
+#[test]
+fn a_utf8_bom_is_ignored_and_the_version_kept() {
+    let plain = files(POINTS_SCHEME, &[("A.1.toml", &hundred_items())]);
+    let mut bom = plain.clone();
+    for (_, t) in bom.files.iter_mut() {
+        t.insert(0, '\u{feff}');
+    }
+    let a = load_scheme(&plain).unwrap();
+    let b = load_scheme(&bom).unwrap();
+    assert_eq!(a.version, b.version);
+    assert_eq!(bom.version(), plain.version());
+    assert_eq!(b.indicators.len(), 100);
+    assert_eq!(
+        (b.indicators[0].line, b.indicators[0].file.as_str()),
+        (a.indicators[0].line, a.indicators[0].file.as_str())
+    );
+    // a BOM inside the text is content, not a mark: it still changes the version
+    let mut inner = plain.clone();
+    inner.files[1].1.push_str("# \u{feff}\n");
+    assert_ne!(inner.version(), plain.version());
+    // errors in a file with a BOM still name the right line
+    let bad = "\u{feff}[table]\nkey = \n";
+    let errs = load_scheme(&files(POINTS_SCHEME, &[("A.1.toml", bad)])).unwrap_err();
+    assert_eq!(errs[0].line, Some(2), "{}", all_errors(&errs));
+}
+
+#[test]
+fn counts_files_are_validated() {
+    let with_counts = |counts: &[(&str, &str)]| {
+        let mut f = files(POINTS_SCHEME, &[("A.1.toml", &hundred_items())]);
+        for (n, t) in counts {
+            f.files.push((format!("counts/{n}"), t.to_string()));
+        }
+        load_scheme(&f)
+    };
+    let good = "[[table]]\nkey = \"A.1\"\nrows = 100\nrows_method = \"序号\"\nrows_check = 100\nrows_check_method = \"行数\"\npoints_total = 100.0\nnote = \"n\"\n";
+    let s = with_counts(&[("a.toml", good)]).unwrap();
+    // counts are not part of the scheme version
+    assert_eq!(s.version, points_scheme().version);
+    for (text, line, needle) in [
+        // an unknown field (a typo) is refused with its line
+        (
+            good.replace("rows_check = 100", "rows_chek = 100"),
+            5,
+            "rows_chek",
+        ),
+        // a missing required field
+        (
+            good.replace("rows_method = \"序号\"\n", ""),
+            1,
+            "rows_method",
+        ),
+        // a negative count is not a count
+        (good.replace("rows = 100", "rows = -1"), 3, "`-1`"),
+        // a table the scheme does not have
+        (
+            good.replace("key = \"A.1\"", "key = \"A.9\""),
+            1,
+            "计数的表 “A.9” 不是本方案的表；可用：A.1",
+        ),
+        (
+            good.replace("points_total = 100.0", "points_total = -1.0"),
+            1,
+            "points_total = -1",
+        ),
+        (
+            format!("{good}\n{good}"),
+            10,
+            "表 “A.1” 已在 demo/counts/a.toml:1 计数",
+        ),
+        ("x = 1\n".to_string(), 1, "x"),
+    ] {
+        let errs = with_counts(&[("a.toml", &text)]).unwrap_err();
+        let all = all_errors(&errs);
+        assert_eq!(errs.len(), 1, "{all}");
+        assert_eq!(errs[0].file, "demo/counts/a.toml", "{all}");
+        assert_eq!(errs[0].line, Some(line), "{all}");
+        assert!(errs[0].message.contains(needle), "{all}");
+    }
+    // the same table counted in two files names the first
+    let errs = with_counts(&[("a.toml", good), ("b.toml", good)]).unwrap_err();
+    assert!(
+        all_errors(&errs).contains("demo/counts/b.toml:1: 表 “A.1” 已在 demo/counts/a.toml:1 计数"),
+        "{}",
+        all_errors(&errs)
+    );
+}

@@ -64,8 +64,8 @@ pub fn suggest_category(categories: &Scheme, industry_code: &str) -> Option<(Str
         .map(|v| (v.id.clone(), v.name.clone()))
 }
 
-/// A variant named on a form: its id if the scheme has it, otherwise an error on `field`
-/// listing the accepted ids.
+/// A variant named on a form by its id, appendix letter or name: its id, otherwise an
+/// error on `field` listing every accepted form.
 fn variant_field(
     scheme: Option<&Scheme>,
     value: &str,
@@ -73,11 +73,16 @@ fn variant_field(
     label: Msg,
     errs: &mut Vec<FieldError>,
 ) -> Option<String> {
-    if let Some(v) = scheme.and_then(|s| s.variant(value)) {
+    if let Some(v) = scheme.and_then(|s| s.find_variant(value)) {
         return Some(v.id.clone());
     }
-    let accepted: Vec<&str> = scheme
-        .map(|s| s.variants.iter().map(|v| v.id.as_str()).collect())
+    let accepted: Vec<String> = scheme
+        .map(|s| {
+            s.variants
+                .iter()
+                .map(|v| v.accepted_forms().collect::<Vec<_>>().join(" / "))
+                .collect()
+        })
         .unwrap_or_default();
     errs.push(FieldError::new(
         field,
@@ -309,6 +314,32 @@ mod tests {
                 "headcount",
                 "enterprise_type"
             ]
+        );
+    }
+
+    #[test]
+    fn enterprise_types_by_letter_or_name_are_stored_by_id() {
+        let catalog = tianping_catalog::Catalog::load(None).unwrap();
+        let types = catalog.get("t11-aii-001-2020");
+        let categories = catalog.get("t-sdditai-5121-2023");
+        let schemes = VariantSchemes { types, categories };
+        let mut i = EnterpriseInput {
+            uscc: "91350100M000100Y43".into(),
+            name: "x".into(),
+            enterprise_type: "技术服务类".into(),
+            ..Default::default()
+        };
+        let ok = check(schemes, &i).unwrap();
+        assert_eq!(ok.enterprise_type.as_deref(), Some("tech-service"));
+        i.enterprise_type = "Z".into();
+        let Err(Denied::Invalid(errs)) = check(schemes, &i) else {
+            panic!()
+        };
+        assert!(
+            errs[0].message.zh.contains("tech-service")
+                && errs[0].message.zh.contains("技术服务类"),
+            "{:?}",
+            errs[0]
         );
     }
 
