@@ -18,7 +18,10 @@ async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
             let s = Store::connect_in_schema(&url, Some(&schema)).await.unwrap();
             s.migrate().await.unwrap();
             out.push((s, None));
-            SCHEMAS.lock().unwrap().push((url.clone(), schema));
+            SCHEMAS
+                .lock()
+                .unwrap()
+                .push((std::thread::current().id(), url.clone(), schema));
         }
         _ => {
             if std::env::var("TIANPING_REQUIRE_POSTGRES").as_deref() == Ok("1") {
@@ -30,12 +33,21 @@ async fn stores() -> Vec<(Store, Option<tempfile::TempDir>)> {
     out
 }
 
-static SCHEMAS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+/// The PostgreSQL schemas created, by the test thread that created them (each `#[tokio::test]`
+/// runs on its own thread, and tests run in parallel).
+type Schemas = Vec<(std::thread::ThreadId, String, String)>;
+static SCHEMAS: std::sync::Mutex<Schemas> = std::sync::Mutex::new(Vec::new());
 
-/// Drop the PostgreSQL schemas this test binary created.
+/// Drop the PostgreSQL schemas this test created (not those of tests still running).
 async fn cleanup() {
-    let all = std::mem::take(&mut *SCHEMAS.lock().unwrap());
-    for (url, schema) in all {
+    let me = std::thread::current().id();
+    let mine: Schemas = {
+        let mut all = SCHEMAS.lock().unwrap();
+        let (mine, others) = all.drain(..).partition(|(t, _, _)| *t == me);
+        *all = others;
+        mine
+    };
+    for (_, url, schema) in mine {
         if let Ok(s) = Store::connect(&url).await {
             let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {} CASCADE", schema))
                 .execute(&s.pool)
