@@ -10,6 +10,7 @@
 //! deleted entry.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod repo;
 
 use std::path::Path;
@@ -46,6 +47,8 @@ pub enum StoreError {
     Conflict(String),
     Db(String),
     Config(String),
+    /// The audit log does not check out (a checkpoint is refused rather than signed).
+    Integrity(String),
 }
 
 impl std::fmt::Display for StoreError {
@@ -54,6 +57,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Conflict(m) => write!(f, "数据冲突（已存在）：{}", m),
             StoreError::Db(m) => write!(f, "数据库错误：{}", m),
             StoreError::Config(m) => write!(f, "数据库配置错误：{}", m),
+            StoreError::Integrity(m) => write!(f, "审计日志校验未通过：{}", m),
         }
     }
 }
