@@ -7,7 +7,9 @@
 //! that a transaction that reads before it writes never fails with `SQLITE_BUSY`.
 //! Every change a caller makes should be recorded in the same transaction with
 //! [`audit::append`]; the log is hash-chained and [`audit::verify`] detects a changed or
-//! deleted entry.
+//! deleted entry. [`audit::checkpoint`] signs the head with a key kept outside the database
+//! ([`checkpoint`]), so that [`audit::verify_with`] also detects a log that was shortened,
+//! emptied or rewritten as a whole.
 
 pub mod audit;
 pub mod checkpoint;
