@@ -642,7 +642,7 @@ pub async fn checkpoint(
     let me = [key.public()];
     let mut base: Option<Checkpoint> = None;
     let mut consider = |c: Checkpoint| {
-        if c.check_signature(&me).is_ok() && base.as_ref().is_none_or(|b| c.seq > b.seq) {
+        if c.check_signature(&me).is_ok() && base.as_ref().is_none_or(|b| c.seq >= b.seq) {
             base = Some(c);
         }
     };
