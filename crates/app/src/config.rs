@@ -9,9 +9,14 @@
 //! | `max_upload_mb`   | `TIANPING_MAX_UPLOAD_MB`  | `10`                    |
 //! | `session_hours`   | `TIANPING_SESSION_HOURS`  | `12`                    |
 //! | `schemes_dir`     | `TIANPING_SCHEMES_DIR`    | (shipped schemes only)  |
+//! | `audit_key_file`  | `TIANPING_AUDIT_KEY_FILE` | (no signed checkpoints) |
+//! | —                 | `TIANPING_AUDIT_KEY`      | (the key itself, hex)   |
+//! | `audit_checkpoint_file` | `TIANPING_AUDIT_CHECKPOINT_FILE` | key file + `.checkpoints.jsonl` |
+//! | `audit_checkpoint_minutes` | `TIANPING_AUDIT_CHECKPOINT_MINUTES` | `10`       |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
-//! exists.
+//! exists. The audit keys are read here and used by the command line (`crates/cli`): the
+//! signing key stays outside the database (docs/web.md, “Audit log”).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,6 +31,14 @@ pub struct Config {
     pub max_upload_bytes: usize,
     pub session_hours: i64,
     pub schemes_dir: Option<PathBuf>,
+    /// The file holding the audit log's signing key (Ed25519 seed, hex).
+    pub audit_key_file: Option<PathBuf>,
+    /// The signing key itself, from `TIANPING_AUDIT_KEY` only (never from the file).
+    pub audit_key: Option<Secret>,
+    /// The external JSON Lines file of signed checkpoints (see [`Config::audit_checkpoint_path`]).
+    pub audit_checkpoint_file: Option<PathBuf>,
+    /// How often the running server signs a checkpoint when the log has grown.
+    pub audit_checkpoint_minutes: u64,
     /// Where the configuration came from (for the start-up message).
     pub sources: Vec<String>,
 }
@@ -39,8 +52,22 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             session_hours: 12,
             schemes_dir: None,
+            audit_key_file: None,
+            audit_key: None,
+            audit_checkpoint_file: None,
+            audit_checkpoint_minutes: 10,
             sources: vec!["默认值".into()],
         }
+    }
+}
+
+/// A secret value: its `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
     }
 }
 
@@ -53,6 +80,9 @@ struct FileConfig {
     max_upload_mb: Option<u64>,
     session_hours: Option<i64>,
     schemes_dir: Option<PathBuf>,
+    audit_key_file: Option<PathBuf>,
+    audit_checkpoint_file: Option<PathBuf>,
+    audit_checkpoint_minutes: Option<u64>,
 }
 
 pub fn parse_bind(s: &str, what: &str) -> Result<SocketAddr, String> {
@@ -77,6 +107,13 @@ fn check_upload(mb: u64, what: &str) -> Result<usize, String> {
         return Err(format!("{} = {} 无效：应为 1 至 1024（MB）", what, mb));
     }
     Ok(mb as usize * 1024 * 1024)
+}
+
+fn check_minutes(m: u64, what: &str) -> Result<u64, String> {
+    if !(1..=24 * 60).contains(&m) {
+        return Err(format!("{} = {} 无效：应为 1 至 1440（分钟）", what, m));
+    }
+    Ok(m)
 }
 
 fn check_hours(h: i64, what: &str) -> Result<i64, String> {
@@ -110,7 +147,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes）",
                     path.display(),
                     e.message()
                 )
@@ -133,6 +170,15 @@ impl Config {
             }
             if let Some(d) = f.schemes_dir {
                 c.schemes_dir = Some(d);
+            }
+            if let Some(k) = f.audit_key_file {
+                c.audit_key_file = Some(k);
+            }
+            if let Some(p) = f.audit_checkpoint_file {
+                c.audit_checkpoint_file = Some(p);
+            }
+            if let Some(m) = f.audit_checkpoint_minutes {
+                c.audit_checkpoint_minutes = check_minutes(m, &w("audit_checkpoint_minutes"))?;
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -169,6 +215,29 @@ impl Config {
             c.schemes_dir = Some(PathBuf::from(d));
             from_env.push("TIANPING_SCHEMES_DIR");
         }
+        if let Some(k) = env("TIANPING_AUDIT_KEY_FILE") {
+            c.audit_key_file = Some(PathBuf::from(k));
+            from_env.push("TIANPING_AUDIT_KEY_FILE");
+        }
+        if let Some(k) = env("TIANPING_AUDIT_KEY") {
+            c.audit_key = Some(Secret(k));
+            from_env.push("TIANPING_AUDIT_KEY");
+        }
+        if let Some(p) = env("TIANPING_AUDIT_CHECKPOINT_FILE") {
+            c.audit_checkpoint_file = Some(PathBuf::from(p));
+            from_env.push("TIANPING_AUDIT_CHECKPOINT_FILE");
+        }
+        if let Some(m) = env("TIANPING_AUDIT_CHECKPOINT_MINUTES") {
+            let n: u64 = m.trim().parse().map_err(|_| {
+                format!(
+                    "环境变量 TIANPING_AUDIT_CHECKPOINT_MINUTES = “{}” 不是整数",
+                    m
+                )
+            })?;
+            c.audit_checkpoint_minutes =
+                check_minutes(n, "环境变量 TIANPING_AUDIT_CHECKPOINT_MINUTES")?;
+            from_env.push("TIANPING_AUDIT_CHECKPOINT_MINUTES");
+        }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));
         }
@@ -184,7 +253,26 @@ impl Config {
                 return Err(format!("schemes_dir {} 不是一个目录", d.display()));
             }
         }
+        if let (Some(f), Some(_)) = (&self.audit_key_file, &self.audit_key) {
+            return Err(format!(
+                "审计签名密钥给了两次：密钥文件 {}（audit_key_file / TIANPING_AUDIT_KEY_FILE / --audit-key-file）和环境变量 TIANPING_AUDIT_KEY；只能用其中一个",
+                f.display()
+            ));
+        }
         Ok(())
+    }
+
+    /// The external checkpoint file: `audit_checkpoint_file` if set, else beside the key
+    /// file (its name plus `.checkpoints.jsonl`); `None` when neither is set.
+    pub fn audit_checkpoint_path(&self) -> Option<PathBuf> {
+        if let Some(p) = &self.audit_checkpoint_file {
+            return Some(p.clone());
+        }
+        self.audit_key_file.as_ref().map(|k| {
+            let mut name = k.file_name().unwrap_or_default().to_os_string();
+            name.push(".checkpoints.jsonl");
+            k.with_file_name(name)
+        })
     }
 }
 
@@ -214,5 +302,49 @@ mod tests {
         let e = Config::load_from(None, &|k| (k == "DATABASE_URL").then(|| "mysql://x".into()))
             .unwrap_err();
         assert!(e.contains("mysql"), "{}", e);
+    }
+
+    #[test]
+    fn audit_keys_and_the_checkpoint_file_beside_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.toml");
+        std::fs::write(
+            &p,
+            "audit_key_file = \"/etc/tianping/audit.key\"\naudit_checkpoint_minutes = 5\n",
+        )
+        .unwrap();
+        let c = Config::load_from(Some(&p), &|_| None).unwrap();
+        assert_eq!(c.audit_checkpoint_minutes, 5);
+        assert_eq!(
+            c.audit_checkpoint_path().unwrap(),
+            PathBuf::from("/etc/tianping/audit.key.checkpoints.jsonl")
+        );
+        let c = Config::load_from(Some(&p), &|k| {
+            (k == "TIANPING_AUDIT_CHECKPOINT_FILE").then(|| "/var/log/cp.jsonl".into())
+        })
+        .unwrap();
+        assert_eq!(
+            c.audit_checkpoint_path().unwrap(),
+            PathBuf::from("/var/log/cp.jsonl")
+        );
+        assert_eq!(Config::default().audit_checkpoint_path(), None);
+        // the key in the environment is kept out of Debug, and cannot be combined with a file
+        let key = "ab".repeat(32);
+        let c =
+            Config::load_from(None, &|k| (k == "TIANPING_AUDIT_KEY").then(|| key.clone())).unwrap();
+        assert!(!format!("{:?}", c).contains(&key));
+        let e = Config::load_from(Some(&p), &|k| {
+            (k == "TIANPING_AUDIT_KEY").then(|| key.clone())
+        })
+        .unwrap_err();
+        assert!(
+            e.contains("TIANPING_AUDIT_KEY") && e.contains("只能用其中一个"),
+            "{e}"
+        );
+        let e = Config::load_from(None, &|k| {
+            (k == "TIANPING_AUDIT_CHECKPOINT_MINUTES").then(|| "0".into())
+        })
+        .unwrap_err();
+        assert!(e.contains("1 至 1440"), "{e}");
     }
 }

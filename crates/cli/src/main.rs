@@ -135,7 +135,7 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
-    /// The hash-chained audit log.
+    /// The hash-chained audit log: signing key, signed checkpoints, verification.
     Audit {
         #[command(subcommand)]
         cmd: server::AuditCmd,

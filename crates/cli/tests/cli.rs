@@ -1,6 +1,6 @@
 //! The command line as a user runs it: outputs, exit codes and error messages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::{json, Value};
@@ -783,4 +783,303 @@ fn a_closed_stdout_ends_output_quietly() {
     let err = stderr(&o);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
+// ---- the audit log: keys, signed checkpoints, verification ----
+
+/// A fresh directory of its own for one test.
+fn fresh_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "tianping-cli-{}-{}-{}",
+        name,
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The binary with the audit settings given here and none from the caller's environment.
+fn audit_cmd(args: &[&str], env: &[(&str, &Path)]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tianping"));
+    c.args(args).current_dir(std::env::temp_dir());
+    for k in [
+        "TIANPING_CONFIG",
+        "DATABASE_URL",
+        "TIANPING_AUDIT_KEY",
+        "TIANPING_AUDIT_KEY_FILE",
+        "TIANPING_AUDIT_CHECKPOINT_FILE",
+        "TIANPING_AUDIT_CHECKPOINT_MINUTES",
+    ] {
+        c.env_remove(k);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c
+}
+
+fn audit_run(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    audit_cmd(args, env).output().expect("binary runs")
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A SQLite database with `n` audit entries.
+fn db_with_entries(path: &Path, n: usize) {
+    use tianping_store::audit::{self, Actor};
+    rt().block_on(async {
+        let s = tianping_store::Store::open(path.to_str().unwrap())
+            .await
+            .unwrap();
+        let mut tx = s.begin().await.unwrap();
+        for i in 0..n {
+            audit::append(
+                &mut tx,
+                &Actor::system(),
+                "test",
+                "thing",
+                &i.to_string(),
+                None,
+                Some(&json!({ "i": i })),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        s.close().await;
+    });
+}
+
+/// What an attacker with database access does: drop the guards, delete the last entries and
+/// move the head back to the new last entry.
+fn delete_tail_and_move_head(path: &Path, keep: i64) {
+    rt().block_on(async {
+        let s = tianping_store::Store::connect(path.to_str().unwrap())
+            .await
+            .unwrap();
+        for q in [
+            "DROP TRIGGER audit_log_no_delete",
+            "DROP TRIGGER audit_head_forward_only",
+        ] {
+            tianping_store::sqlx::query(q)
+                .execute(&s.pool)
+                .await
+                .unwrap();
+        }
+        tianping_store::sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+            .bind(keep)
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        tianping_store::sqlx::query(
+            "UPDATE audit_head SET seq = $1, \
+             last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1",
+        )
+        .bind(keep)
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        s.close().await;
+    });
+}
+
+#[test]
+fn audit_keygen_checkpoint_verify_then_tamper_fails() {
+    let dir = fresh_dir("audit");
+    let key = dir.join("audit.key");
+    let db = dir.join("t.db");
+    let dbs = db.to_str().unwrap();
+
+    let o = audit_run(&["audit", "keygen", "--out", key.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let public = std::fs::read_to_string(dir.join("audit.key.pub")).unwrap();
+    let public = public.trim();
+    assert_eq!(public.len(), 64);
+    assert!(stdout(&o).contains(public), "{}", stdout(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // an existing key is never overwritten
+    fails_with(
+        &["audit", "keygen", "--out", key.to_str().unwrap()],
+        &["已存在"],
+    );
+
+    db_with_entries(&db, 4);
+    let with_key = [("TIANPING_AUDIT_KEY_FILE", key.as_path())];
+    let o = audit_run(&["audit", "checkpoint", "--database", dbs], &with_key);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("截至第 4 条"), "{}", stdout(&o));
+    assert!(dir.join("audit.key.checkpoints.jsonl").is_file());
+
+    let o = audit_run(&["audit", "verify", "--database", dbs], &with_key);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("签名有效"), "{}", stdout(&o));
+    // a verifier needs only the public key and the checkpoint file
+    let cp_file = dir.join("audit.key.checkpoints.jsonl");
+    let verify_public = [
+        "audit",
+        "verify",
+        "--database",
+        dbs,
+        "--public-key",
+        public,
+        "--audit-checkpoint-file",
+        cp_file.to_str().unwrap(),
+    ];
+    let o = audit_run(&verify_public, &[]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let mut json_args = verify_public.to_vec();
+    json_args.extend(["--format", "json"]);
+    let o = audit_run(&json_args, &[]);
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["problems"], json!([]));
+    assert_eq!(r["latest_checkpoint"]["seq"], 4);
+
+    // delete the last two entries and move the head back: the chain still links up, the
+    // checkpoint does not
+    delete_tail_and_move_head(&db, 2);
+    for o in [
+        audit_run(&["audit", "verify", "--database", dbs], &with_key),
+        audit_run(&verify_public, &[]),
+    ] {
+        assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("第 3 条：日志比检查点（外部文件第 1 行"),
+            "{out}"
+        );
+        assert!(out.contains("最早出问题的是第 3 条记录"), "{out}");
+    }
+    // and no checkpoint is signed for the shortened log
+    let o = audit_run(&["audit", "checkpoint", "--database", dbs], &with_key);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("拒绝签署"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn audit_verify_without_a_key_checks_the_chain_and_says_what_it_cannot_exclude() {
+    let dir = fresh_dir("audit-nokey");
+    let db = dir.join("t.db");
+    db_with_entries(&db, 3);
+    let o = audit_run(
+        &["audit", "verify", "--database", db.to_str().unwrap()],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("3 条记录，哈希链无断裂"), "{out}");
+    assert!(out.contains("无法排除整条日志被改写"), "{out}");
+    // a checkpoint needs a key
+    let o = audit_run(
+        &["audit", "checkpoint", "--database", db.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("audit keygen"), "{}", stderr(&o));
+    // a bad public key is named
+    let o = audit_run(
+        &[
+            "audit",
+            "verify",
+            "--database",
+            db.to_str().unwrap(),
+            "--public-key",
+            "xyz",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--public-key"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Start `tianping serve` on a free port; return it with its stderr lines.
+fn serve(
+    db: &Path,
+    env: &[(&str, &Path)],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut child = audit_cmd(
+        &["serve", "--database", db.to_str().unwrap(), "--bind", &bind],
+        env,
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Wait (at most 60 s) for a stderr line containing `needle`.
+fn wait_for_line(rx: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(l) if l.contains(needle) => return l,
+            Ok(l) => seen.push(l),
+            Err(_) => break,
+        }
+    }
+    panic!("no line with “{needle}”; stderr was: {seen:#?}");
+}
+
+#[test]
+fn serve_signs_checkpoints_with_a_key_and_says_once_when_it_has_none() {
+    let dir = fresh_dir("audit-serve");
+    let db = dir.join("t.db");
+    db_with_entries(&db, 2);
+
+    let (mut child, rx) = serve(&db, &[]);
+    let line = wait_for_line(&rx, "审计检查点");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("已关闭"), "{line}");
+
+    let key = dir.join("audit.key");
+    let o = audit_run(&["audit", "keygen", "--out", key.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (mut child, rx) = serve(&db, &[("TIANPING_AUDIT_KEY_FILE", key.as_path())]);
+    // the first round runs at start: the log has entries no checkpoint covers yet
+    let line = wait_for_line(&rx, "已签署");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("截至第 2 条"), "{line}");
+    let lines = std::fs::read_to_string(dir.join("audit.key.checkpoints.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 1, "{lines}");
+    let o = audit_run(
+        &["audit", "verify", "--database", db.to_str().unwrap()],
+        &[("TIANPING_AUDIT_KEY_FILE", key.as_path())],
+    );
+    assert!(o.status.success(), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,9 +7,12 @@
 //! that a transaction that reads before it writes never fails with `SQLITE_BUSY`.
 //! Every change a caller makes should be recorded in the same transaction with
 //! [`audit::append`]; the log is hash-chained and [`audit::verify`] detects a changed or
-//! deleted entry.
+//! deleted entry. [`audit::checkpoint`] signs the head with a key kept outside the database
+//! ([`checkpoint`]), so that [`audit::verify_with`] also detects a log that was shortened,
+//! emptied or rewritten as a whole.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod repo;
 
 use std::path::Path;
@@ -47,6 +50,8 @@ pub enum StoreError {
     Conflict(String),
     Db(String),
     Config(String),
+    /// The audit log does not check out (a checkpoint is refused rather than signed).
+    Integrity(String),
 }
 
 impl std::fmt::Display for StoreError {
@@ -55,6 +60,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Conflict(m) => write!(f, "数据冲突（已存在）：{}", m),
             StoreError::Db(m) => write!(f, "数据库错误：{}", m),
             StoreError::Config(m) => write!(f, "数据库配置错误：{}", m),
+            StoreError::Integrity(m) => write!(f, "审计日志校验未通过：{}", m),
         }
     }
 }
