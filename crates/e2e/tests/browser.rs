@@ -293,7 +293,15 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     )
     .await?;
     click(c, "//form[@action='/assessments']//button").await?;
-    let list_url = c.current_url().await.map_err(err("url"))?;
+    // The click returns before the form's navigation ends: wait for it (at most 10 s).
+    let mut list_url = c.current_url().await.map_err(err("url"))?;
+    for _ in 0..100 {
+        if !list_url.path().starts_with("/assessments/new") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        list_url = c.current_url().await.map_err(err("url"))?;
+    }
     let aid = list_url
         .path()
         .trim_start_matches("/assessments/")
