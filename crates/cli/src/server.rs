@@ -229,9 +229,8 @@ fn keygen(out: &Path, format: Format) -> Result<ExitCode, String> {
     write_new(&pub_path, &format!("{}\n", public.to_hex()), 0o644)?;
     let cp_file = format!("{}.checkpoints.jsonl", out.display());
     if format == Format::Json {
-        out::stdoutln(&format!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
+        out::stdoutln(
+            &serde_json::to_string_pretty(&serde_json::json!({
                 "key_file": out,
                 "public_key": public.to_hex(),
                 "key_id": public.key_id(),
@@ -239,7 +238,8 @@ fn keygen(out: &Path, format: Format) -> Result<ExitCode, String> {
                 "checkpoint_file": cp_file,
             }))
             .unwrap_or_default()
-        ))?;
+            .to_string(),
+        )?;
     } else {
         out::stdoutln(&format!(
             "已生成审计签名密钥：{}（权限 600，只有所有者可读写）",
@@ -257,7 +257,7 @@ fn keygen(out: &Path, format: Format) -> Result<ExitCode, String> {
             out.display(),
             cp_file
         ))?;
-        out::stdoutln(&format!("密钥只让运行服务的账号读取，不要放进数据库或数据库的备份；公钥和检查点文件最好在另一台机器或只追加的存储上另存一份。"))?;
+        out::stdoutln("密钥只让运行服务的账号读取，不要放进数据库或数据库的备份；公钥和检查点文件最好在另一台机器或只追加的存储上另存一份。")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -282,7 +282,7 @@ async fn checkpoint_once(
     match audit::checkpoint(store, key, file, true).await {
         Ok(done) => {
             if last_error.take().is_some() {
-                out::stderrln(&format!("审计检查点：恢复正常"));
+                out::stderrln("审计检查点：恢复正常");
             }
             if let Some(c) = done {
                 out::stderrln(&format!(
@@ -411,13 +411,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 let listener_check = std::net::TcpListener::bind(state.config.bind)
                     .map_err(|e| format!("无法监听 {}：{}", state.config.bind, e))?;
                 drop(listener_check);
-                out::stdoutln(&format!(
-                    "{}",
-                    tianping_app::demo::banner(
+                out::stdoutln(&tianping_app::demo::banner(
                         &state.config.bind.to_string(),
                         &state.config.database
-                    )
-                ))?;
+                    ).to_string())?;
                 serve_with_checkpoints(state, setup).await?;
                 Ok(ExitCode::SUCCESS)
             }
@@ -485,14 +482,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     .map_err(|e| e.to_string())?
                     .ok_or("内部错误：未签署检查点")?;
                 if cli.format == Format::Json {
-                    out::stdoutln(&format!(
-                        "{}",
-                        serde_json::to_string_pretty(&serde_json::json!({
+                    out::stdoutln(&serde_json::to_string_pretty(&serde_json::json!({
                             "checkpoint": cp,
                             "file": setup.file,
                         }))
-                        .unwrap_or_default()
-                    ))?;
+                        .unwrap_or_default().to_string())?;
                 } else {
                     out::stdoutln(&format!(
                         "已签署检查点：截至第 {} 条记录（共 {} 条，头哈希 {}…），时间 {}，密钥编号 {}",
@@ -541,7 +535,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| e.to_string())?;
                 if cli.format == Format::Json {
-                    out::stdoutln(&format!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()))?;
+                    out::stdoutln(&serde_json::to_string_pretty(&r).unwrap_or_default().to_string())?;
                 } else {
                     print_verify(&r)?;
                 }
@@ -573,7 +567,7 @@ fn print_verify(r: &audit::Report) -> Result<(), String> {
                 l.source
             ));
         }
-        out::stdoutln(&format!("{}", line))?;
+        out::stdoutln(&line.to_string())?;
     } else {
         out::stdoutln(&format!(
             "审计日志有 {} 处问题（共 {} 条记录）：",
