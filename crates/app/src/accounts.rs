@@ -11,8 +11,9 @@ use tianping_domain::enterprise::{self, EnterpriseInput};
 use tianping_domain::{FieldError, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Session, User};
-use tianping_store::{random_token, sha256_hex, StoreError};
+use tianping_store::{random_token, sha256_hex};
 
+use crate::error::on_conflict;
 use crate::{actor, App, Error};
 
 /// Failed sign-ins within the window after which an account is throttled.
@@ -81,16 +82,12 @@ pub fn check_new_password(pw: &str) -> Result<(), Msg> {
     Ok(())
 }
 
-fn uscc_taken() -> FieldError {
+pub(crate) fn uscc_taken() -> FieldError {
     FieldError::new(
         "uscc",
         "该统一社会信用代码已登记；如属本企业，请联系已注册的同事或评价机构",
         "This unified social credit code is already registered; if it is your enterprise, ask your registered colleague or the evaluation body",
     )
-}
-
-pub(crate) fn uscc_taken_error() -> Error {
-    Error::Invalid(vec![uscc_taken()])
 }
 
 fn email_taken() -> FieldError {
@@ -101,7 +98,7 @@ fn email_taken() -> FieldError {
     )
 }
 
-fn has_account() -> FieldError {
+pub(crate) fn has_account() -> FieldError {
     FieldError::new(
         "email",
         "该邮箱已有账号",
@@ -125,12 +122,8 @@ pub async fn signup(app: &App, i: &SignupInput) -> Result<User, Error> {
     let email = enterprise::email(&i.email)
         .map_err(|m| errs.push(FieldError::msg("email", m)))
         .ok();
-    if enterprise::required("user_name", &i.user_name, 100, "姓名", "Your name").is_err() {
-        errs.push(FieldError::new(
-            "user_name",
-            "姓名必填，最多 100 字",
-            "Your name is required, at most 100 characters",
-        ));
+    if let Err(e) = enterprise::required("user_name", &i.user_name, 100, "姓名", "Your name") {
+        errs.push(e);
     }
     if let Err(m) = check_new_password(&i.password) {
         errs.push(FieldError::msg("password", m));
@@ -165,10 +158,7 @@ pub async fn signup(app: &App, i: &SignupInput) -> Result<User, Error> {
     let mut tx = app.begin().await?;
     let ent = repo::create_enterprise(&mut tx, &fields)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => uscc_taken_error(),
-            e => e.into(),
-        })?;
+        .map_err(|e| on_conflict(e, uscc_taken))?;
     let user = repo::create_user(
         &mut tx,
         &repo::NewUser {
@@ -181,10 +171,7 @@ pub async fn signup(app: &App, i: &SignupInput) -> Result<User, Error> {
         },
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Conflict(_) => Error::Invalid(vec![email_taken()]),
-        e => e.into(),
-    })?;
+    .map_err(|e| on_conflict(e, email_taken))?;
     let a = actor(&user);
     audit::append(
         &mut tx,
@@ -310,12 +297,8 @@ pub async fn accept_invite(
 ) -> Result<User, Error> {
     let inv = invitation(app, token).await?.ok_or(Error::NotFound)?;
     let mut errs = Vec::new();
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        errs.push(FieldError::new(
-            "name",
-            "姓名必填，最多 100 字",
-            "Your name is required, at most 100 characters",
-        ));
+    if let Err(e) = enterprise::required("name", name, 100, "姓名", "Your name") {
+        errs.push(e);
     }
     if let Err(m) = check_new_password(password) {
         errs.push(FieldError::msg("password", m));
@@ -350,10 +333,7 @@ pub async fn accept_invite_hashed(
         },
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Conflict(_) => Error::Invalid(vec![has_account()]),
-        e => e.into(),
-    })?;
+    .map_err(|e| on_conflict(e, has_account))?;
     audit::append(
         &mut tx,
         &actor(&user),
@@ -366,10 +346,6 @@ pub async fn accept_invite_hashed(
     .await?;
     tx.commit().await?;
     Ok(user)
-}
-
-pub(crate) fn has_account_error() -> FieldError {
-    has_account()
 }
 
 /// Create an API token for the user; returns the raw token (shown once).

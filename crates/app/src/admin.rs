@@ -8,7 +8,7 @@ use tianping_store::audit;
 use tianping_store::repo::{self, Invitation, Org, User};
 use tianping_store::{random_token, sha256_hex};
 
-use crate::accounts::has_account_error;
+use crate::accounts::has_account;
 use crate::{actor, App, Error};
 
 /// Every organisation (evaluation bodies and platforms), for choices on forms.
@@ -58,45 +58,31 @@ pub struct InviteInput {
 /// Invite a member of staff; returns the invitation and the one-time token for the link.
 pub async fn invite(app: &App, u: &User, i: &InviteInput) -> Result<(Invitation, String), Error> {
     let p = u.principal();
-    if !matches!(p.role, Role::BodyAdmin | Role::Sysadmin) {
-        p.invite(Role::Expert, None)?;
-    }
+    p.invitable_roles()?;
     let mut errs: Vec<FieldError> = Vec::new();
     let email = enterprise::email(&i.email)
         .map_err(|m| errs.push(FieldError::msg("email", m)))
         .ok();
-    let role = i.role.trim().parse::<Role>().ok();
     let org = match i.org_id.trim().parse::<i64>().ok() {
         Some(o) => repo::get_org(&app.store, o).await?.map(|o| (o.id, o.kind)),
         None => None,
     };
-    let org_id = match role {
-        Some(r) => match p.invite(r, org) {
-            Ok(o) => o,
-            Err(d) => match Error::from(d) {
-                Error::Invalid(mut v) => {
-                    errs.append(&mut v);
-                    None
-                }
-                e => return Err(e),
-            },
-        },
-        None => {
-            // An unknown role: the rule lists the roles this person may invite.
-            if let Err(Error::Invalid(mut v)) =
-                p.invite(Role::Enterprise, None).map_err(Error::from)
-            {
+    let target = match p.invite(&i.role, org) {
+        Ok(t) => Some(t),
+        Err(d) => match Error::from(d) {
+            Error::Invalid(mut v) => {
                 errs.append(&mut v);
+                None
             }
-            None
-        }
+            e => return Err(e),
+        },
     };
     if let Some(e) = &email {
         if repo::user_by_email(&app.store, e).await?.is_some() {
-            errs.push(has_account_error());
+            errs.push(has_account());
         }
     }
-    let (Some(email), Some(role), true) = (email, role, errs.is_empty()) else {
+    let (Some(email), Some((role, org_id)), true) = (email, target, errs.is_empty()) else {
         return Err(Error::Invalid(errs));
     };
     let token = random_token();

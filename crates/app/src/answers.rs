@@ -12,7 +12,7 @@ use tianping_domain::{Access, FieldError, Msg, Role, Source};
 use tianping_store::audit;
 use tianping_store::repo::{self, User};
 
-use crate::assessments::{self, with_plan};
+use crate::assessments;
 use crate::{actor, App, Error};
 
 /// One answer as sent by a form or the API.
@@ -57,18 +57,6 @@ struct Item {
     answer_max: f64,
 }
 
-/// Check one value against the item with the core's own rules.
-fn check_value(
-    app: &App,
-    a: &repo::Assessment,
-    indicator: &str,
-    value: &Value,
-) -> Result<(), Error> {
-    let mut m = BTreeMap::new();
-    m.insert(indicator.to_string(), value.clone());
-    with_plan(app, a, |plan| plan.parse_answers(&m).map(|_| ()))?.map_err(answer_errors)
-}
-
 /// An answer checked by every rule, ready to write.
 struct Prepared {
     indicator: String,
@@ -96,18 +84,18 @@ async fn prepare(
     if matches!(access, Access::Read) {
         access.answer(None)?;
     }
-    let scheme = app.scheme(&a.scheme)?;
-    let item = with_plan(app, a, |plan| {
-        plan.leaves
-            .iter()
-            .find(|l| l.ind.id == indicator)
-            .map(|l| Item {
-                category: l.ind.category,
-                expert_panel: l.ind.expert_panel,
-                answer_max: l.answer_max,
-            })
-    })?
-    .ok_or(Error::NotFound)?;
+    let plan = assessments::plan(app, a)?;
+    let scheme = plan.scheme;
+    let item = plan
+        .leaves
+        .iter()
+        .find(|l| l.ind.id == indicator)
+        .map(|l| Item {
+            category: l.ind.category,
+            expert_panel: l.ind.expert_panel,
+            answer_max: l.answer_max,
+        })
+        .ok_or(Error::NotFound)?;
     if input.note.chars().count() > 4000 {
         return Err(Error::invalid(
             "note",
@@ -157,7 +145,9 @@ async fn prepare(
         value = json!(x);
     }
     if !value.is_null() {
-        check_value(app, a, indicator, &value)?;
+        // the value against the item, by the core's own rules
+        let one = BTreeMap::from([(indicator.to_string(), value.clone())]);
+        plan.parse_answers(&one).map_err(answer_errors)?;
     }
     Ok(Prepared {
         indicator: indicator.to_string(),
@@ -364,9 +354,14 @@ pub async fn assign_expert(
     Ok(())
 }
 
-/// The experts' own scores on a visible assessment (people who see its result only).
-pub async fn expert_scores(app: &App, u: &User, id: i64) -> Result<Vec<repo::ExpertScore>, Error> {
-    let (a, access) = assessments::get(app, u, id).await?;
+/// The experts' own scores on an assessment obtained with [`assessments::get`]: an expert
+/// sees only their own.
+pub async fn expert_scores(
+    app: &App,
+    u: &User,
+    a: &repo::Assessment,
+    access: &Access,
+) -> Result<Vec<repo::ExpertScore>, Error> {
     let all = repo::expert_scores(&app.store, a.id).await?;
     Ok(match access {
         Access::Expert(_) => all.into_iter().filter(|s| s.expert_id == u.id).collect(),
@@ -374,20 +369,19 @@ pub async fn expert_scores(app: &App, u: &User, id: i64) -> Result<Vec<repo::Exp
     })
 }
 
-/// The experts assigned on a visible assessment.
-pub async fn assignments(app: &App, u: &User, id: i64) -> Result<Vec<repo::Assignment>, Error> {
-    let (a, _) = assessments::get(app, u, id).await?;
+/// The experts assigned on an assessment obtained with [`assessments::get`].
+pub async fn assignments(app: &App, a: &repo::Assessment) -> Result<Vec<repo::Assignment>, Error> {
     Ok(repo::assignments(&app.store, a.id).await?)
 }
 
-/// The versions of answers of a visible assessment (of one item, or all).
+/// The versions of answers of an assessment obtained with [`assessments::get`] (of one
+/// item, or all; the items the user sees).
 pub async fn versions(
     app: &App,
-    u: &User,
-    id: i64,
+    a: &repo::Assessment,
+    access: &Access,
     indicator: Option<&str>,
 ) -> Result<Vec<repo::AnswerVersion>, Error> {
-    let (a, access) = assessments::get(app, u, id).await?;
     Ok(repo::answer_versions(&app.store, a.id, indicator)
         .await?
         .into_iter()

@@ -272,17 +272,12 @@ pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
     )
 }
 
-/// Run `f` with the (cached) plan of an assessment.
-pub fn with_plan<R>(app: &App, a: &Assessment, f: impl FnOnce(&Plan<'_>) -> R) -> Result<R, Error> {
-    let p = plan(app, a)?;
-    Ok(f(&p))
-}
-
 /// Score an assessment from its stored answers: the evaluation and, for the star scheme,
 /// the stars granted under the application rules (I-6). Deterministic.
 pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scored, Error> {
     let answers = answer_map(rows)?;
-    let ev = with_plan(app, a, |plan| plan.evaluate(&answers, false))?.map_err(|errs| {
+    let plan = plan(app, a)?;
+    let ev = plan.evaluate(&answers, false).map_err(|errs| {
         Error::Internal(
             errs.iter()
                 .map(|e| e.to_string())
@@ -290,8 +285,7 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
                 .join("; "),
         )
     })?;
-    let star_scheme = app.star_scheme().is_some_and(|s| s.id == a.scheme);
-    let granted = star_scheme.then(|| {
+    let granted = (plan.scheme.method == Method::Dimensions).then(|| {
         apply_rules(
             Application {
                 current_stars: a.current_stars.clamp(0, 5) as u8,
@@ -302,11 +296,6 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
             &ev.dimensions,
         )
     });
-    let scheme_version = app
-        .catalog
-        .get(&a.scheme)
-        .map(|s| s.version.clone())
-        .unwrap_or_default();
     let result = json!({
         "evaluation": ev,
         "granted": granted,
@@ -317,7 +306,7 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
         score: ev.total.score,
         grade: ev.grade.as_ref().map(|g| g.code.clone()),
         stars: granted.as_ref().map(|g| g.stars as i64),
-        scheme_version,
+        scheme_version: plan.scheme.version.clone(),
         result,
     })
 }
@@ -353,9 +342,12 @@ pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
     Ok(after)
 }
 
-/// The stored answers of a visible assessment (the items the user sees).
-pub async fn answers(app: &App, u: &User, id: i64) -> Result<Vec<repo::AnswerRow>, Error> {
-    let (a, access) = get(app, u, id).await?;
+/// The stored answers of an assessment obtained with [`get`] (the items the user sees).
+pub async fn answers(
+    app: &App,
+    a: &Assessment,
+    access: &Access,
+) -> Result<Vec<repo::AnswerRow>, Error> {
     Ok(repo::answers(&app.store, a.id)
         .await?
         .into_iter()

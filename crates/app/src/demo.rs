@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use tianping_core::{AnswerKind, Method, Plan};
 use tianping_domain::enterprise::{EnterpriseInput, SiteInput};
-use tianping_domain::Lang;
+use tianping_domain::{Lang, Role};
 use tianping_store::repo;
 
 use crate::accounts::{self, SignupInput};
@@ -179,6 +179,20 @@ async fn fill(
         assessments::submit(app, by, a.id).await.map_err(zh)?;
     }
     Ok(())
+}
+
+/// One demo assessment: who runs it for which enterprise, in which scheme, how far it is
+/// filled and whether it is submitted.
+struct Run<'a> {
+    by: &'a repo::User,
+    ent: i64,
+    scheme: &'static str,
+    variant: &'static str,
+    title: &'static str,
+    stars: i64,
+    share: f64,
+    quality: f64,
+    submit: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -416,158 +430,192 @@ pub async fn seed(app: &App) -> Result<bool, String> {
     }
     let (xinghe, e1) = &members[0];
     let (yunfan, e2) = &members[1];
-    let (haiyue, e3) = &members[2];
+    let (_haiyue, e3) = &members[2];
     let (hefeng, e4) = &members[3];
-
-    // 001: digital levels, finished self-assessment
-    let a = assessment(
-        app,
-        xinghe,
-        *e1,
-        "t-sdditai-5121-2023",
-        "manufacturing",
-        "2025 数字化水平自评",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, xinghe, 1.0, 0.7, "self", 11, true).await?;
-    // 001 in progress for a service enterprise
-    let a = assessment(
-        app,
-        hefeng,
-        *e4,
-        "t-sdditai-5121-2023",
-        "consumer-services",
-        "数字化水平自评（进行中）",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, hefeng, 0.4, 0.4, "self", 12, false).await?;
-    // 004: capability, in progress self-assessment
-    let a = assessment(
-        app,
-        yunfan,
-        *e2,
-        "t-cic-capability",
-        "",
-        "企业能力体系建设自评",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, yunfan, 0.6, 0.6, "self", 13, false).await?;
-    // 003: certification checklist on site, finished, with experts assigned
-    let a = assessment(
-        app,
-        &auditor,
-        *e1,
-        "eepc-certification",
-        "",
-        "履约能力评价体系认证 初次审核",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, &auditor, 1.0, 0.8, "onsite", 14, false).await?;
+    let auditor = &auditor;
+    let run = |by, ent: &i64, scheme, variant, title, stars, share, quality, submit| Run {
+        by,
+        ent: *ent,
+        scheme,
+        variant,
+        title,
+        stars,
+        share,
+        quality,
+        submit,
+    };
+    let runs = [
+        // 001: digital levels, a finished self-assessment and one in progress
+        run(
+            xinghe,
+            e1,
+            "t-sdditai-5121-2023",
+            "manufacturing",
+            "2025 数字化水平自评",
+            0,
+            1.0,
+            0.7,
+            true,
+        ),
+        run(
+            hefeng,
+            e4,
+            "t-sdditai-5121-2023",
+            "consumer-services",
+            "数字化水平自评（进行中）",
+            0,
+            0.4,
+            0.4,
+            false,
+        ),
+        // 004: capability, a self-assessment in progress
+        run(
+            yunfan,
+            e2,
+            "t-cic-capability",
+            "",
+            "企业能力体系建设自评",
+            0,
+            0.6,
+            0.6,
+            false,
+        ),
+        // 003: certification checklist on site (experts assigned, then submitted below)
+        run(
+            auditor,
+            e1,
+            "eepc-certification",
+            "",
+            "履约能力评价体系认证 初次审核",
+            0,
+            1.0,
+            0.8,
+            false,
+        ),
+        // 004 on site, in progress (experts assigned to expert-panel items below)
+        run(
+            auditor,
+            e3,
+            "t-cic-capability",
+            "",
+            "企业能力体系建设评价（现场）",
+            0,
+            0.5,
+            0.6,
+            false,
+        ),
+        // 002: SME service quality on site, in progress and finished
+        run(
+            auditor,
+            e3,
+            "sme-service-2020",
+            "",
+            "中小企业服务质量测评",
+            0,
+            0.7,
+            0.5,
+            false,
+        ),
+        run(
+            auditor,
+            e2,
+            "sme-service-2020",
+            "",
+            "中小企业服务质量测评 2025",
+            0,
+            1.0,
+            0.8,
+            true,
+        ),
+        // 000: stars; a self-assessment in progress (self-declared answers, unverified), an
+        // on-site evaluation finished for an enterprise holding 3★, and a first application
+        // on site in progress
+        run(
+            xinghe,
+            e1,
+            "t11-aii-001-2020",
+            "odm-oem",
+            "上云企业履约能力自评",
+            0,
+            0.5,
+            0.6,
+            false,
+        ),
+        run(
+            auditor,
+            e2,
+            "t11-aii-001-2020",
+            "tech-service",
+            "上云企业履约能力评价（现场审查）",
+            3,
+            1.0,
+            0.9,
+            true,
+        ),
+        run(
+            auditor,
+            e3,
+            "t11-aii-001-2020",
+            "offline-service",
+            "上云企业履约能力评价（首次申请）",
+            0,
+            0.3,
+            0.5,
+            false,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (k, r) in runs.iter().enumerate() {
+        let a = assessment(
+            app,
+            r.by,
+            r.ent,
+            r.scheme,
+            r.variant,
+            r.title,
+            r.stars,
+            r.stars == 0,
+        )
+        .await?;
+        let source = if r.by.role == Role::Enterprise {
+            "self"
+        } else {
+            "onsite"
+        };
+        fill(
+            app,
+            &a,
+            r.by,
+            r.share,
+            r.quality,
+            source,
+            11 + k as u64,
+            r.submit,
+        )
+        .await?;
+        ids.push(a.id);
+    }
+    // 003: two experts on each of the first six items, then submitted
     let scheme = app.scheme("eepc-certification").map_err(zh)?;
     for (k, ind) in scheme.indicators.iter().take(6).enumerate() {
-        answers::assign_expert(app, &auditor, a.id, &ind.id, experts[k % 3].id, false)
-            .await
-            .map_err(zh)?;
-        answers::assign_expert(app, &auditor, a.id, &ind.id, experts[(k + 1) % 3].id, false)
-            .await
-            .map_err(zh)?;
-    }
-    assessments::submit(app, &auditor, a.id).await.map_err(zh)?;
-    // 004 on site, in progress, experts assigned to expert-panel items
-    let a = assessment(
-        app,
-        &auditor,
-        *e3,
-        "t-cic-capability",
-        "",
-        "企业能力体系建设评价（现场）",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, &auditor, 0.5, 0.6, "onsite", 15, false).await?;
-    let scheme = app.scheme("t-cic-capability").map_err(zh)?;
-    for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
-        for ex in &experts {
-            answers::assign_expert(app, &auditor, a.id, &ind.id, ex.id, false)
+        for ex in [&experts[k % 3], &experts[(k + 1) % 3]] {
+            answers::assign_expert(app, auditor, ids[3], &ind.id, ex.id, false)
                 .await
                 .map_err(zh)?;
         }
     }
-    // 002: SME service quality, on site, in progress
-    let a = assessment(
-        app,
-        &auditor,
-        *e3,
-        "sme-service-2020",
-        "",
-        "中小企业服务质量测评",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, &auditor, 0.7, 0.5, "onsite", 16, false).await?;
-    // 002 finished
-    let a = assessment(
-        app,
-        &auditor,
-        *e2,
-        "sme-service-2020",
-        "",
-        "中小企业服务质量测评 2025",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, &auditor, 1.0, 0.8, "onsite", 17, true).await?;
-    // 000: stars; a self-assessment in progress (self-declared answers, unverified) …
-    let a = assessment(
-        app,
-        xinghe,
-        *e1,
-        "t11-aii-001-2020",
-        "odm-oem",
-        "上云企业履约能力自评",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, xinghe, 0.5, 0.6, "self", 18, false).await?;
-    // … an on-site evaluation finished for an enterprise holding 3★ …
-    let a = assessment(
-        app,
-        &auditor,
-        *e2,
-        "t11-aii-001-2020",
-        "tech-service",
-        "上云企业履约能力评价（现场审查）",
-        3,
-        false,
-    )
-    .await?;
-    fill(app, &a, &auditor, 1.0, 0.9, "onsite", 19, true).await?;
-    // … and a first application by a logistics enterprise, on site, in progress
-    let a = assessment(
-        app,
-        &auditor,
-        *e3,
-        "t11-aii-001-2020",
-        "offline-service",
-        "上云企业履约能力评价（首次申请）",
-        0,
-        true,
-    )
-    .await?;
-    fill(app, &a, &auditor, 0.3, 0.5, "onsite", 20, false).await?;
-    let _ = haiyue;
+    assessments::submit(app, auditor, ids[3])
+        .await
+        .map_err(zh)?;
+    // 004 on site: every expert on four expert-panel items
+    let scheme = app.scheme("t-cic-capability").map_err(zh)?;
+    for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
+        for ex in &experts {
+            answers::assign_expert(app, auditor, ids[4], &ind.id, ex.id, false)
+                .await
+                .map_err(zh)?;
+        }
+    }
     Ok(true)
 }
 

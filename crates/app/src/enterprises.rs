@@ -5,9 +5,9 @@ use tianping_domain::access::EnterprisePart;
 use tianping_domain::enterprise::{self, EnterpriseInput, SiteInput};
 use tianping_store::audit;
 use tianping_store::repo::{self, Enterprise, Org, Site, User};
-use tianping_store::StoreError;
 
-use crate::accounts::uscc_taken_error;
+use crate::accounts::uscc_taken;
+use crate::error::on_conflict;
 use crate::{actor, App, Error};
 
 /// The form's view of a stored record.
@@ -67,15 +67,12 @@ pub async fn create(app: &App, u: &User, i: &EnterpriseInput) -> Result<Enterpri
         .await?
         .is_some()
     {
-        return Err(uscc_taken_error());
+        return Err(Error::Invalid(vec![uscc_taken()]));
     }
     let mut tx = app.begin().await?;
     let e = repo::create_enterprise(&mut tx, &f)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => uscc_taken_error(),
-            e => e.into(),
-        })?;
+        .map_err(|e| on_conflict(e, uscc_taken))?;
     audit::append(
         &mut tx,
         &actor(u),
@@ -116,15 +113,12 @@ pub async fn update(
             .await?
             .is_some()
     {
-        return Err(uscc_taken_error());
+        return Err(Error::Invalid(vec![uscc_taken()]));
     }
     let mut tx = app.begin().await?;
     let after = repo::update_enterprise(&mut tx, id, &f)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => uscc_taken_error(),
-            e => e.into(),
-        })?;
+        .map_err(|e| on_conflict(e, uscc_taken))?;
     audit::append(
         &mut tx,
         &actor(u),

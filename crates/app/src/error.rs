@@ -50,6 +50,15 @@ impl From<Denied> for Error {
     }
 }
 
+/// A uniqueness conflict from the store as the field error `field` (another request took the
+/// e-mail address or credit code between the check and the write); other errors as they are.
+pub(crate) fn on_conflict(e: StoreError, field: fn() -> FieldError) -> Error {
+    match e {
+        StoreError::Conflict(_) => Error::Invalid(vec![field()]),
+        e => e.into(),
+    }
+}
+
 impl Error {
     pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Error {
         Error::Invalid(vec![FieldError::new(field, zh, en)])

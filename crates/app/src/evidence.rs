@@ -3,12 +3,12 @@
 
 use serde_json::json;
 use tianping_domain::access::draft;
-use tianping_domain::{evidence as rules, FieldError};
+use tianping_domain::{evidence as rules, Access, FieldError};
 use tianping_store::audit;
 use tianping_store::repo::{self, Evidence, User};
 use tianping_store::sha256_hex;
 
-use crate::assessments::{self, with_plan};
+use crate::assessments;
 use crate::{actor, App, Error};
 
 pub async fn add(
@@ -23,17 +23,15 @@ pub async fn add(
     if !access.sees_item(indicator) {
         return Err(Error::NotFound);
     }
-    let scheme = app.scheme(&a.scheme)?;
-    let Some(ind) = scheme.indicator(indicator) else {
-        return Err(Error::NotFound);
-    };
-    access.upload_evidence(ind.category)?;
-    // The item must belong to this assessment's plan (variant and profile).
-    if !with_plan(app, &a, |plan| {
-        plan.leaves.iter().any(|l| l.ind.id == indicator)
-    })? {
-        return Err(Error::NotFound);
-    }
+    // an item of this assessment's plan (its variant and profile)
+    let category = assessments::plan(app, &a)?
+        .leaves
+        .iter()
+        .find(|l| l.ind.id == indicator)
+        .ok_or(Error::NotFound)?
+        .ind
+        .category;
+    access.upload_evidence(category)?;
     draft(a.status)?;
     let name = rules::file_name(file_name);
     if name.is_empty() {
@@ -91,9 +89,9 @@ pub async fn file(app: &App, u: &User, evidence_id: i64) -> Result<(Evidence, Ve
     Ok((ev, data))
 }
 
-/// The evidence records of a visible assessment (the items the user sees).
-pub async fn of(app: &App, u: &User, id: i64) -> Result<Vec<Evidence>, Error> {
-    let (a, access) = assessments::get(app, u, id).await?;
+/// The evidence records of an assessment obtained with [`assessments::get`] (the items the
+/// user sees).
+pub async fn of(app: &App, a: &repo::Assessment, access: &Access) -> Result<Vec<Evidence>, Error> {
     Ok(repo::evidence_of(&app.store, a.id)
         .await?
         .into_iter()

@@ -78,3 +78,25 @@ impl PlanCache {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_is_built_once_per_scheme_variant_and_profile() {
+        let catalog: &'static tianping_catalog::Catalog =
+            Box::leak(Box::new(tianping_catalog::Catalog::load(None).unwrap()));
+        let scheme = catalog.get("t11-aii-001-2020").unwrap();
+        let cache = PlanCache::default();
+        let a = cache.get(scheme, Some("odm-oem"), None, None).unwrap();
+        let b = cache.get(scheme, Some("odm-oem"), None, None).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        let c = cache.get(scheme, Some("tech-service"), None, None).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(cache.len(), 2);
+        let bad = cache.get(scheme, Some("no-such-type"), None, None);
+        assert!(matches!(bad, Err(Error::Internal(_))));
+        assert_eq!(cache.len(), 2);
+    }
+}

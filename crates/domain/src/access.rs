@@ -3,7 +3,7 @@
 
 use tianping_core::Category;
 
-use crate::msg::{Denied, FieldError};
+use crate::msg::Denied;
 use crate::text::{AssessmentStatus, Mode, OrgKind, Role};
 
 /// Which rows a person may see (applied by the store in SQL).
@@ -159,42 +159,59 @@ impl Principal {
         draft(a.status)
     }
 
-    /// The organisation a new member of staff joins, when this person may invite `role`.
-    /// `org` is the organisation the system administrator chose (its id and kind).
-    pub fn invite(&self, role: Role, org: Option<(i64, OrgKind)>) -> Result<Option<i64>, Denied> {
+    /// The roles this person may invite (body admins: the body's roles; the system
+    /// administrator: every staff role), or a refusal for everyone else.
+    pub fn invitable_roles(&self) -> Result<&'static [Role], Denied> {
         match self.role {
-            Role::BodyAdmin => {
-                if Role::BODY.contains(&role) {
-                    Ok(self.org_id)
-                } else {
-                    let names: Vec<&str> = Role::BODY.iter().map(|r| r.as_str()).collect();
-                    Err(Denied::invalid(
-                        "role",
-                        format!("可邀请的角色：{}", names.join("、")),
-                        format!("Roles you may invite: {}", names.join(", ")),
-                    ))
-                }
-            }
-            Role::Sysadmin => match role.org_kind() {
-                None if role == Role::Sysadmin => Ok(None),
-                None => Err(Denied::invalid(
-                    "role",
-                    "可邀请的角色：body_admin、auditor、expert、decider、operator、sysadmin",
-                    "Roles you may invite: body_admin, auditor, expert, decider, operator, sysadmin",
-                )),
-                Some(kind) => match org {
-                    Some((id, k)) if k == kind => Ok(Some(id)),
-                    _ => Err(Denied::Invalid(vec![FieldError::new(
-                        "org_id",
-                        "请选择与角色相符的机构（评价机构或平台）",
-                        "Choose an organisation that fits the role (an evaluation body or a platform)",
-                    )])),
-                },
-            },
+            Role::BodyAdmin => Ok(Role::BODY),
+            Role::Sysadmin => Ok(&[
+                Role::BodyAdmin,
+                Role::Auditor,
+                Role::Expert,
+                Role::Decider,
+                Role::Operator,
+                Role::Sysadmin,
+            ]),
             _ => Err(Denied::forbidden(
                 "只有机构管理员或系统管理员可以邀请人员",
                 "Only body admins or system admins may invite people",
             )),
+        }
+    }
+
+    /// The role (as typed) and organisation of a new member of staff this person invites.
+    /// A body admin invites into their body; the system administrator chooses an
+    /// organisation of the kind the role belongs to (`org`: its id and kind).
+    pub fn invite(
+        &self,
+        role: &str,
+        org: Option<(i64, OrgKind)>,
+    ) -> Result<(Role, Option<i64>), Denied> {
+        let roles = self.invitable_roles()?;
+        let Some(role) = role
+            .trim()
+            .parse::<Role>()
+            .ok()
+            .filter(|r| roles.contains(r))
+        else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            return Err(Denied::invalid(
+                "role",
+                format!("可邀请的角色：{}", names.join("、")),
+                format!("Roles you may invite: {}", names.join(", ")),
+            ));
+        };
+        match (self.role, role.org_kind()) {
+            (Role::BodyAdmin, _) => Ok((role, self.org_id)),
+            (_, None) => Ok((role, None)),
+            (_, Some(kind)) => match org {
+                Some((id, k)) if k == kind => Ok((role, Some(id))),
+                _ => Err(Denied::invalid(
+                    "org_id",
+                    "请选择与角色相符的机构（评价机构或平台）",
+                    "Choose an organisation that fits the role (an evaluation body or a platform)",
+                )),
+            },
         }
     }
 
@@ -398,24 +415,30 @@ mod tests {
     #[test]
     fn invitations_fit_the_inviter_and_the_organisation() {
         let admin = p(Role::BodyAdmin, Some(4), None);
-        assert_eq!(admin.invite(Role::Expert, None), Ok(Some(4)));
-        assert!(matches!(
-            admin.invite(Role::Operator, None),
-            Err(Denied::Invalid(_))
-        ));
-        let sys = p(Role::Sysadmin, None, None);
-        assert_eq!(
-            sys.invite(Role::Operator, Some((9, OrgKind::Platform))),
-            Ok(Some(9))
+        assert_eq!(admin.invite("expert", None), Ok((Role::Expert, Some(4))));
+        let Err(Denied::Invalid(e)) = admin.invite("operator", None) else {
+            panic!("a body admin invited an operator")
+        };
+        assert!(
+            e[0].message
+                .zh
+                .contains("auditor、expert、decider、body_admin"),
+            "{e:?}"
         );
-        assert!(sys
-            .invite(Role::Operator, Some((9, OrgKind::Body)))
-            .is_err());
-        assert!(sys.invite(Role::Auditor, None).is_err());
-        assert_eq!(sys.invite(Role::Sysadmin, None), Ok(None));
-        assert!(sys.invite(Role::Enterprise, None).is_err());
+        let sys = p(Role::Sysadmin, None, None);
+        let platform = Some((9, OrgKind::Platform));
+        assert_eq!(
+            sys.invite("operator", platform),
+            Ok((Role::Operator, Some(9)))
+        );
+        assert!(sys.invite("operator", Some((9, OrgKind::Body))).is_err());
+        assert!(sys.invite("auditor", None).is_err());
+        assert_eq!(sys.invite("sysadmin", None), Ok((Role::Sysadmin, None)));
+        assert!(sys.invite("enterprise", None).is_err());
+        assert!(sys.invite("nobody", None).is_err());
+        let auditor = p(Role::Auditor, Some(4), None);
         assert!(matches!(
-            p(Role::Auditor, Some(4), None).invite(Role::Expert, None),
+            auditor.invite("expert", None),
             Err(Denied::Forbidden(_))
         ));
     }

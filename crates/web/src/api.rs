@@ -320,7 +320,8 @@ async fn assessment_get(
 async fn template(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
     let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
     let scheme = st.scheme(&a.scheme)?;
-    let mut t = assessments::with_plan(&st, &a, tianping_core::template::template)?;
+    let plan = assessments::plan(&st, &a)?;
+    let mut t = tianping_core::template::template(&plan);
     if let Access::Expert(_) = &access {
         if let Some(list) = t["indicators"].as_array_mut() {
             list.retain(|i| i["id"].as_str().is_some_and(|id| access.sees_item(id)));
@@ -337,7 +338,7 @@ async fn template(State(st): State<App>, Caller(u): Caller, Path(id): Path<Strin
 
 async fn answers(State(st): State<App>, Caller(u): Caller, Path(id): Path<String>) -> ApiRes {
     let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
-    let rows: Vec<Value> = assessments::answers(&st, &u, a.id)
+    let rows: Vec<Value> = assessments::answers(&st, &a, &access)
         .await?
         .into_iter()
         .filter(|r| access.sees_item(&r.indicator_id))
@@ -348,7 +349,7 @@ async fn answers(State(st): State<App>, Caller(u): Caller, Path(id): Path<String
         .collect();
     let mut out = json!({"assessment_id": a.id, "revision": a.revision, "answers": rows});
     if let Access::Expert(_) = access {
-        let mine: Vec<repo::ExpertScore> = answers::expert_scores(&st, &u, a.id)
+        let mine: Vec<repo::ExpertScore> = answers::expert_scores(&st, &u, &a, &access)
             .await?
             .into_iter()
             .filter(|x| x.expert_id == u.id)

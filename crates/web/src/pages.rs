@@ -1485,7 +1485,7 @@ async fn assessment_page(
     let plan = assessments::plan(&st, &a)?;
     let scheme = plan.scheme;
     let ent = assessments::enterprise_of(&st, &a).await?;
-    let rows = assessments::answers(&st, u, a.id).await?;
+    let rows = assessments::answers(&st, &a, &access).await?;
     let answers: BTreeMap<&str, &repo::AnswerRow> =
         rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
     let mut body = String::new();
@@ -1620,6 +1620,7 @@ async fn assessment_page(
             cat = i.category.map(|c| c.as_str()).unwrap_or(""),
             hint = kind_hint(l, plan.kind, lf.answer_max),
         );
+        let can_answer = can_answer && access.answer(i.category).is_ok();
         if can_answer
             && !i.likert
             && !i.expert_panel
@@ -1890,7 +1891,7 @@ async fn item_view(
         .find(|x| x.ind.id == ind)
         .ok_or(Error::NotFound)?;
     let i = lf.ind;
-    let rows = assessments::answers(st, u, a.id).await?;
+    let rows = assessments::answers(st, &a, &access).await?;
     let ans = rows.iter().find(|r| r.indicator_id == ind);
     let mut body = String::new();
     if let Some(s) = saved {
@@ -2000,10 +2001,12 @@ async fn item_view(
     let cur_value: Option<Value> = ans
         .and_then(|r| r.value_json.as_deref())
         .and_then(|v| serde_json::from_str(v).ok());
-    let can_answer = a.status == AssessmentStatus::Draft && !matches!(access, Access::Read);
+    let draft = a.status == AssessmentStatus::Draft;
+    let can_answer = draft && access.answer(i.category).is_ok();
+    let can_upload = draft && access.upload_evidence(i.category).is_ok();
     let expert_points = matches!(access, Access::Expert(_)) && scheme.method == Method::Points;
     let mine: Option<repo::ExpertScore> = if expert_points {
-        answers::expert_scores(st, u, a.id)
+        answers::expert_scores(st, u, &a, &access)
             .await?
             .into_iter()
             .find(|x| x.indicator_id == ind && x.expert_id == u.id)
@@ -2185,13 +2188,13 @@ async fn item_view(
     }
     let _ = write!(body, r#"<div class="card">{}</div>"#, f);
     // expert scores and assignment
-    let assigned: Vec<repo::Assignment> = answers::assignments(st, u, a.id)
+    let assigned: Vec<repo::Assignment> = answers::assignments(st, &a)
         .await?
         .into_iter()
         .filter(|x| x.indicator_id == ind)
         .collect();
     if !matches!(access, Access::Expert(_)) && (a.org_id.is_some() || !assigned.is_empty()) {
-        let scores: Vec<repo::ExpertScore> = answers::expert_scores(st, u, a.id)
+        let scores: Vec<repo::ExpertScore> = answers::expert_scores(st, u, &a, &access)
             .await?
             .into_iter()
             .filter(|x| x.indicator_id == ind)
@@ -2253,7 +2256,7 @@ async fn item_view(
         let _ = write!(body, r#"<div class="card">{}</div>"#, x);
     }
     // evidence
-    let ev: Vec<repo::Evidence> = evidence::of(st, u, a.id)
+    let ev: Vec<repo::Evidence> = evidence::of(st, &a, &access)
         .await?
         .into_iter()
         .filter(|x| x.indicator_id == ind)
@@ -2270,7 +2273,7 @@ async fn item_view(
         );
     }
     x.push_str("</ul>");
-    if can_answer {
+    if can_upload {
         let _ = write!(
             x,
             r#"<form method="post" action="/assessments/{}/items/{}/evidence" enctype="multipart/form-data">{}<input type="file" name="file">{}<p class=muted>{} {} MB · {}</p><button>{}</button></form>"#,
@@ -2291,7 +2294,7 @@ async fn item_view(
     let _ = write!(body, r#"<div class="card">{}</div>"#, x);
     // versions
     if !matches!(access, Access::Expert(_)) {
-        let vs = answers::versions(st, u, a.id, Some(ind)).await?;
+        let vs = answers::versions(st, &a, &access, Some(ind)).await?;
         if !vs.is_empty() {
             let mut x = format!("<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", l.t("修改记录", "Versions"), l.t("版本", "Revision"), l.t("答案", "Answer"), l.t("时间", "When"), l.t("备注", "Note"));
             for v in vs.iter().take(50) {
@@ -2573,7 +2576,7 @@ async fn history_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res
     if matches!(access, Access::Expert(_)) {
         return Err(Error::NotFound.into());
     }
-    let vs = answers::versions(&st, u, a.id, None).await?;
+    let vs = answers::versions(&st, &a, &access, None).await?;
     let mut body = format!(
         r#"<p><a href="/assessments/{}">← {}</a></p><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"#,
         a.id,
