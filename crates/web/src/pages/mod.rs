@@ -1,0 +1,194 @@
+//! The browser routes: server-rendered pages that work without JavaScript. Every form
+//! carries a CSRF token; forms that fail validation are shown again with what was typed and
+//! the message next to the field.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tianping_app::accounts::{self, SignupInput};
+use tianping_app::admin::{self, InviteInput};
+use tianping_app::answers::{self, AnswerInput};
+use tianping_app::assessments::{self, AssessmentInput};
+use tianping_app::domain::enterprise::{EnterpriseInput, SiteInput};
+use tianping_app::domain::{
+    evidence as evidence_rules, Access, AssessmentStatus, Mode, OrgKind, Role,
+};
+use tianping_app::repo::{self, User};
+use tianping_app::{enterprises, evidence, App};
+use tianping_core::{fmt_num, AnswerKind, Method};
+
+use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
+use crate::error::{Error, FieldError, Msg, PageError};
+use crate::html::{
+    csrf_input, err_html, esc, field, page, pager, role_label, select, url_enc, when, Lang,
+};
+
+mod account;
+mod administration;
+mod assessment;
+mod enterprise;
+mod home;
+mod item;
+mod result;
+
+use account::*;
+use administration::*;
+use assessment::*;
+use enterprise::*;
+use home::*;
+use item::*;
+use result::*;
+
+type Res = Result<Response, PageError>;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login_post))
+        .route("/logout", post(logout))
+        .route("/signup", get(signup_page).post(signup_post))
+        .route("/lang/:lang", get(set_lang))
+        .route("/invite/:token", get(invite_page).post(invite_post))
+        .route("/enterprises", get(enterprises))
+        .route(
+            "/enterprises/new",
+            get(enterprise_new).post(enterprise_create),
+        )
+        .route(
+            "/enterprises/:id",
+            get(enterprise_page).post(enterprise_update),
+        )
+        .route("/enterprises/:id/sites", post(site_add))
+        .route("/enterprises/:id/sites/:sid/delete", post(site_delete))
+        .route("/enterprises/:id/engage", post(engage))
+        .route("/assessments", get(assessments).post(assessment_create))
+        .route("/assessments/new", get(assessment_new))
+        .route("/assessments/:id", get(assessment_page))
+        .route("/assessments/:id/result", get(result_page))
+        .route("/assessments/:id/history", get(history_page))
+        .route("/assessments/:id/submit", post(submit))
+        .route("/assessments/:id/items/:ind", get(item_page))
+        .route("/assessments/:id/items/:ind/answer", post(answer_post))
+        .route("/assessments/:id/items/:ind/evidence", post(evidence_post))
+        .route("/assessments/:id/items/:ind/experts", post(experts_post))
+        .route("/evidence/:id", get(evidence_get))
+        .route("/admin", get(admin_page))
+        .route("/admin/invite", post(admin_invite))
+        .route("/admin/orgs", post(admin_org))
+        .route("/account", get(account_page))
+        .route("/account/tokens", post(account_token))
+        .route("/audit", get(audit_page))
+}
+
+fn redirect(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Start a session for `user` and redirect to `to` with the session cookie set.
+async fn signed_in(st: &App, user: i64, to: &str) -> Res {
+    let token = accounts::start_session(st, user).await?;
+    let mut r = redirect(to);
+    r.headers_mut().append(
+        SET_COOKIE,
+        auth::set_cookie(
+            SESSION_COOKIE,
+            &token,
+            st.config.session_hours * 3600,
+            st.config.secure_cookies,
+            true,
+        ),
+    );
+    Ok(r)
+}
+
+/// Only local paths are followed after sign-in or a language switch.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// A path's ids (`/assessments/{id}`, …). An id that is not a number names nothing: it is
+/// refused exactly as a missing object is (sign-in first, then 404), never with a 400.
+struct Ids<T>(T);
+
+#[axum::async_trait]
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<App> for Ids<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &App,
+    ) -> Result<Self, PageError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(Ids(t)),
+            Err(_) => {
+                Ctx::from_request_parts(parts, state).await?.user()?;
+                Err(Error::NotFound.into())
+            }
+        }
+    }
+}
+
+/// Field errors by field, in the page's language (several on one field joined).
+fn errs_map(l: Lang, e: &[FieldError]) -> BTreeMap<String, String> {
+    let mut m: BTreeMap<String, String> = BTreeMap::new();
+    for x in e {
+        let text = x.message.text(l);
+        m.entry(x.field.clone())
+            .and_modify(|s| {
+                s.push_str(l.t("；", "; "));
+                s.push_str(text)
+            })
+            .or_insert_with(|| text.to_string());
+    }
+    m
+}
+
+fn general_errors(m: &BTreeMap<String, String>, known: &[&str]) -> String {
+    let other: Vec<&String> = m
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(_, v)| v)
+        .collect();
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"<div class="flash bad" role="alert">{}</div>"#,
+            other
+                .iter()
+                .map(|s| esc(s))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        )
+    }
+}
+
+fn with_status(status: StatusCode, mut r: Response) -> Response {
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQ {
+    page: Option<i64>,
+    welcome: Option<String>,
+    saved: Option<String>,
+    table: Option<String>,
+    enterprise: Option<String>,
+    scheme: Option<String>,
+    token: Option<String>,
+}
+
+const PER_PAGE: i64 = 20;
