@@ -36,7 +36,7 @@ pub fn url_enc(s: &str) -> String {
     o
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1d2733;background:#f4f6f8;line-height:1.55}
 a{color:#0b5cad}

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod html;
 pub mod pages;
+pub mod view;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
