@@ -16,32 +16,26 @@ pub(super) fn login_form(
     errs: &BTreeMap<String, String>,
 ) -> Response {
     let l = ctx.lang;
-    let body = format!(
-        r#"<div class="card"><form method="post" action="/login">{csrf}<input type="hidden" name="next" value="{next}">{gen}{email}{pw}<p><button>{btn}</button></p></form><p class="muted">{hint} <a href="/signup">{su}</a></p></div>"#,
-        csrf = csrf_input(&ctx.csrf),
-        next = esc(next),
-        gen = general_errors(errs, &["email", "password"]),
-        email = field(
-            l.t("邮箱", "Email"),
-            "email",
-            "email",
-            email,
-            errs.get("email").map(|s| s.as_str()),
-            r#"autocomplete="username" required"#
-        ),
-        pw = field(
-            l.t("密码", "Password"),
-            "password",
-            "password",
-            "",
-            errs.get("password").map(|s| s.as_str()),
-            r#"autocomplete="current-password" required"#
-        ),
-        btn = l.t("登录", "Sign in"),
-        hint = l.t("企业还没有账号？", "No account for your enterprise yet?"),
-        su = l.t("注册", "Sign up"),
-    );
-    page(&ctx.chrome(), l.t("登录", "Sign in"), &body)
+    let e = |k: &str| errs.get(k).map(|s| s.as_str());
+    let body = html! {
+        div.card {
+            form method="post" action="/login" {
+                (view::csrf(&ctx.csrf))
+                input type="hidden" name="next" value=(next);
+                (form_errors(errs, &["email", "password"]))
+                (view::field(l.t("邮箱", "Email"), "email", "email", email, e("email"),
+                    &[("autocomplete", "username"), ("required", "")]))
+                (view::field(l.t("密码", "Password"), "password", "password", "", e("password"),
+                    &[("autocomplete", "current-password"), ("required", "")]))
+                p { button { (l.t("登录", "Sign in")) } }
+            }
+            p.muted {
+                (l.t("企业还没有账号？", "No account for your enterprise yet?")) " "
+                a href="/signup" { (l.t("注册", "Sign up")) }
+            }
+        }
+    };
+    view::page(&ctx.chrome(), l.t("登录", "Sign in"), body)
 }
 
 pub(super) async fn login_page(ctx: Ctx, Query(q): Query<NextQ>) -> Res {
@@ -132,40 +126,27 @@ pub(super) fn signup_form(
     let g = |k: &str| e.get(k).map(|s| s.as_str());
     let mut known: Vec<&str> = ENTERPRISE_KEYS.to_vec();
     known.extend(["email", "user_name", "password"]);
-    let body = format!(
-        r#"<div class="card"><form method="post" action="/signup">{csrf}{gen}<h2>{acc}</h2>{email}{name}{pw}<h2>{ent}</h2>{fields}<p><button>{btn}</button></p></form></div>"#,
-        csrf = csrf_input(&ctx.csrf),
-        gen = general_errors(e, &known),
-        acc = l.t("账号", "Account"),
-        email = field(
-            l.t("邮箱", "Email"),
-            "email",
-            "email",
-            &i.email,
-            g("email"),
-            r#"autocomplete="username" required"#
-        ),
-        name = field(
-            l.t("姓名", "Your name"),
-            "user_name",
-            "text",
-            &i.user_name,
-            g("user_name"),
-            "required"
-        ),
-        pw = field(
-            l.t("密码（至少 10 个字符）", "Password (10 characters or more)"),
-            "password",
-            "password",
-            "",
-            g("password"),
-            r#"autocomplete="new-password" required"#
-        ),
-        ent = l.t("企业", "Enterprise"),
-        fields = enterprise_fields(st, l, &i.enterprise, e),
-        btn = l.t("注册", "Sign up"),
-    );
-    page(&ctx.chrome(), l.t("企业注册", "Enterprise sign-up"), &body)
+    let body = html! {
+        div.card {
+            form method="post" action="/signup" {
+                (view::csrf(&ctx.csrf))
+                (form_errors(e, &known))
+                h2 { (l.t("账号", "Account")) }
+                (view::field(l.t("邮箱", "Email"), "email", "email", &i.email, g("email"),
+                    &[("autocomplete", "username"), ("required", "")]))
+                (view::field(l.t("姓名", "Your name"), "user_name", "text", &i.user_name,
+                    g("user_name"), &[("required", "")]))
+                (view::field(
+                    l.t("密码（至少 10 个字符）", "Password (10 characters or more)"),
+                    "password", "password", "", g("password"),
+                    &[("autocomplete", "new-password"), ("required", "")]))
+                h2 { (l.t("企业", "Enterprise")) }
+                (PreEscaped(enterprise_fields(st, l, &i.enterprise, e)))
+                p { button { (l.t("注册", "Sign up")) } }
+            }
+        }
+    };
+    view::page(&ctx.chrome(), l.t("企业注册", "Enterprise sign-up"), body)
 }
 
 pub(super) async fn signup_page(State(st): State<App>, ctx: Ctx) -> Res {
@@ -208,33 +189,27 @@ pub(super) fn invite_form(
     e: &BTreeMap<String, String>,
 ) -> Response {
     let l = ctx.lang;
-    let body = format!(
-        r#"<div class="card"><p>{} <b>{}</b> · {}</p><form method="post" action="/invite/{}">{}{}{}{}<p><button>{}</button></p></form></div>"#,
-        l.t("邀请邮箱", "Invited address"),
-        esc(&inv.email),
-        role_label(l, inv.role.as_str()),
-        esc(token),
-        csrf_input(&ctx.csrf),
-        general_errors(e, &["name", "password"]),
-        field(
-            l.t("姓名", "Your name"),
-            "name",
-            "text",
-            name,
-            e.get("name").map(|s| s.as_str()),
-            "required"
-        ),
-        field(
-            l.t("密码（至少 10 个字符）", "Password (10 characters or more)"),
-            "password",
-            "password",
-            "",
-            e.get("password").map(|s| s.as_str()),
-            r#"autocomplete="new-password" required"#
-        ),
-        l.t("接受邀请", "Accept invitation"),
-    );
-    page(&ctx.chrome(), l.t("接受邀请", "Accept invitation"), &body)
+    let g = |k: &str| e.get(k).map(|s| s.as_str());
+    let body = html! {
+        div.card {
+            p {
+                (l.t("邀请邮箱", "Invited address")) " " b { (inv.email) } " · "
+                (role_label(l, inv.role.as_str()))
+            }
+            form method="post" action={ "/invite/" (token) } {
+                (view::csrf(&ctx.csrf))
+                (form_errors(e, &["name", "password"]))
+                (view::field(l.t("姓名", "Your name"), "name", "text", name, g("name"),
+                    &[("required", "")]))
+                (view::field(
+                    l.t("密码（至少 10 个字符）", "Password (10 characters or more)"),
+                    "password", "password", "", g("password"),
+                    &[("autocomplete", "new-password"), ("required", "")]))
+                p { button { (l.t("接受邀请", "Accept invitation")) } }
+            }
+        }
+    };
+    view::page(&ctx.chrome(), l.t("接受邀请", "Accept invitation"), body)
 }
 
 pub(super) async fn invite_page(State(st): State<App>, ctx: Ctx, Path(token): Path<String>) -> Res {
@@ -277,34 +252,30 @@ pub(super) async fn invite_post(
 pub(super) async fn account_page(ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let mut body = format!(
-        r#"<div class="card"><p>{} · {} · {}</p></div>"#,
-        esc(&u.name),
-        esc(&u.email),
-        role_label(l, u.role.as_str())
-    );
-    if let Some(t) = &q.token {
-        let _ = write!(
-            body,
-            r#"<div class="flash">{} <code>{}</code></div>"#,
-            l.t(
-                "新的 API 令牌（只显示这一次）：",
-                "New API token (shown only once):"
-            ),
-            esc(t)
-        );
-    }
-    let _ = write!(
-        body,
-        r#"<div class="card"><h2>{}</h2><p class="muted">{}</p><form method="post" action="/account/tokens" class="inline">{}<input type="text" name="name" placeholder="{}" aria-label="{}"><button>{}</button></form></div>"#,
-        l.t("API 令牌", "API tokens"),
-        l.t("用于 /api/v1：请求头 Authorization: Bearer <令牌>。令牌与本账号权限相同。", "For /api/v1: header Authorization: Bearer <token>. A token has this account's permissions."),
-        csrf_input(&ctx.csrf),
-        l.t("名称", "name"),
-        l.t("名称", "name"),
-        l.t("创建令牌", "Create token")
-    );
-    Ok(page(&ctx.chrome(), l.t("账号", "Account"), &body))
+    let body = html! {
+        div.card { p { (u.name) " · " (u.email) " · " (role_label(l, u.role.as_str())) } }
+        @if let Some(t) = &q.token {
+            div.flash {
+                (l.t("新的 API 令牌（只显示这一次）：", "New API token (shown only once):")) " "
+                code { (t) }
+            }
+        }
+        div.card {
+            h2 { (l.t("API 令牌", "API tokens")) }
+            p.muted {
+                (l.t(
+                    "用于 /api/v1：请求头 Authorization: Bearer <令牌>。令牌与本账号权限相同。",
+                    "For /api/v1: header Authorization: Bearer <token>. A token has this account's permissions.",
+                ))
+            }
+            form.inline method="post" action="/account/tokens" {
+                (view::csrf(&ctx.csrf))
+                input type="text" name="name" placeholder=(l.t("名称", "name")) aria-label=(l.t("名称", "name"));
+                button { (l.t("创建令牌", "Create token")) }
+            }
+        }
+    };
+    Ok(view::page(&ctx.chrome(), l.t("账号", "Account"), body))
 }
 
 #[derive(Deserialize, Default)]

@@ -30,6 +30,8 @@ use crate::error::{Error, FieldError, Msg, PageError};
 use crate::html::{
     csrf_input, err_html, esc, field, page, pager, role_label, select, url_enc, when, Lang,
 };
+use crate::view;
+use maud::{html, Markup, PreEscaped};
 
 mod account;
 mod administration;
@@ -154,24 +156,28 @@ fn errs_map(l: Lang, e: &[FieldError]) -> BTreeMap<String, String> {
     m
 }
 
-fn general_errors(m: &BTreeMap<String, String>, known: &[&str]) -> String {
+/// The errors of fields a form does not show (or of no field), above the form.
+fn form_errors(m: &BTreeMap<String, String>, known: &[&str]) -> Markup {
     let other: Vec<&String> = m
         .iter()
         .filter(|(k, _)| !known.contains(&k.as_str()))
         .map(|(_, v)| v)
         .collect();
-    if other.is_empty() {
-        String::new()
-    } else {
-        format!(
-            r#"<div class="flash bad" role="alert">{}</div>"#,
-            other
-                .iter()
-                .map(|s| esc(s))
-                .collect::<Vec<_>>()
-                .join("<br>")
-        )
+    html! {
+        @if !other.is_empty() {
+            div.flash.bad role="alert" {
+                @for (k, s) in other.iter().enumerate() {
+                    @if k > 0 { br; }
+                    (s)
+                }
+            }
+        }
     }
+}
+
+/// [`form_errors`] as text, for pages not yet written with maud.
+fn general_errors(m: &BTreeMap<String, String>, known: &[&str]) -> String {
+    form_errors(m, known).into_string()
 }
 
 fn with_status(status: StatusCode, mut r: Response) -> Response {
