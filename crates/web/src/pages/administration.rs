@@ -14,155 +14,146 @@ pub(super) async fn admin_view(
     if !u.principal().administers() {
         return Err(Error::NotFound.into());
     }
-    let mut body = String::new();
-    if let Some(link) = link {
-        let _ = write!(
-            body,
-            r#"<div class="flash">{} <code>{}</code></div>"#,
-            l.t(
-                "邀请已创建，请把这个一次性链接发给对方（7 天内有效）：",
-                "Invitation created; send this one-time link (valid 7 days):"
-            ),
-            esc(link)
-        );
-    }
-    let default = InviteInput::default();
-    let t = typed.unwrap_or(&default);
-    let g = |k: &str| e.get(k).map(|s| s.as_str());
-    let roles: Vec<(String, String)> = if u.role == Role::Sysadmin {
-        [
-            "body_admin",
-            "auditor",
-            "expert",
-            "decider",
-            "operator",
-            "sysadmin",
-        ]
-        .iter()
-        .map(|r| (r.to_string(), role_label(l, r).to_string()))
-        .collect()
-    } else {
-        Role::BODY
-            .iter()
-            .map(|r| (r.as_str().to_string(), r.label(l).to_string()))
-            .collect()
+    let orgs = match u.role {
+        Role::Sysadmin => admin::orgs(st, None).await?,
+        _ => Vec::new(),
     };
-    let mut org_field = String::new();
-    if u.role == Role::Sysadmin {
-        let orgs = admin::orgs(st, None).await?;
-        let opts: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
-            .chain(
-                orgs.iter()
-                    .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind))),
-            )
-            .collect();
-        org_field = select(
-            l.t("机构", "Organisation"),
-            "org_id",
-            &opts,
-            &t.org_id,
-            g("org_id"),
-        );
-    }
-    let _ = write!(
-        body,
-        r#"<div class="card"><h2>{}</h2><form method="post" action="/admin/invite">{}{}{}{}{}{}<p><button>{}</button></p></form></div>"#,
-        l.t("邀请人员", "Invite staff"),
-        csrf_input(&ctx.csrf),
-        field(
-            l.t("邮箱", "Email"),
-            "email",
-            "email",
-            &t.email,
-            g("email"),
-            "required"
-        ),
-        field(l.t("姓名", "Name"), "name", "text", &t.name, g("name"), ""),
-        select(l.t("角色", "Role"), "role", &roles, &t.role, g("role")),
-        org_field,
-        general_errors(e, &["email", "name", "role", "org_id", "kind"]),
-        l.t("邀请", "Invite")
-    );
-    if let Some(o) = u.org_id {
-        let staff = admin::staff(st, u, o).await?;
-        let _ = write!(
-            body,
-            "<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-            l.t("本机构人员", "Staff"),
-            l.t("姓名", "Name"),
-            l.t("邮箱", "Email"),
-            l.t("角色", "Role")
-        );
-        for s in staff {
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&s.name),
-                esc(&s.email),
-                role_label(l, s.role.as_str())
-            );
-        }
-        body.push_str("</table></div>");
-        let invs = admin::invitations(st, u, o).await?;
-        if !invs.is_empty() {
-            let _ = write!(body, "<h2>{}</h2><ul>", l.t("邀请", "Invitations"));
-            for i in invs {
-                let _ = write!(
-                    body,
-                    "<li>{} · {} · {}</li>",
-                    esc(&i.email),
-                    role_label(l, i.role.as_str()),
-                    if i.used_at.is_some() {
-                        l.t("已接受", "accepted")
-                    } else {
-                        l.t("待接受", "open")
-                    }
-                );
+    let own = match u.org_id {
+        Some(o) => Some((
+            admin::staff(st, u, o).await?,
+            admin::invitations(st, u, o).await?,
+        )),
+        None => None,
+    };
+    let body = html! {
+        @if let Some(link) = link {
+            div.flash {
+                (l.t(
+                    "邀请已创建，请把这个一次性链接发给对方（7 天内有效）：",
+                    "Invitation created; send this one-time link (valid 7 days):",
+                )) " "
+                code { (link) }
             }
-            body.push_str("</ul>");
         }
-    }
-    if u.role == Role::Sysadmin {
-        let orgs = admin::orgs(st, None).await?;
-        let _ = write!(
-            body,
-            "<h2>{}</h2><ul>",
-            l.t("评价机构与平台", "Bodies and platforms")
-        );
-        for o in &orgs {
-            let _ = write!(
-                body,
-                "<li>{} <span class=pill>{}</span></li>",
-                esc(&o.name),
-                esc(o.kind.as_str())
-            );
+        (invite_form(ctx, u, &orgs, typed.unwrap_or(&InviteInput::default()), e))
+        @if let Some((staff, invitations)) = &own {
+            (staff_list(l, staff, invitations))
         }
-        body.push_str("</ul>");
-        let kinds = vec![
-            (
-                "body".to_string(),
-                l.t("评价机构", "evaluation body").to_string(),
-            ),
-            ("platform".to_string(), l.t("平台", "platform").to_string()),
-        ];
-        let _ = write!(
-            body,
-            r#"<div class="card"><form method="post" action="/admin/orgs">{}{}{}<p><button>{}</button></p></form></div>"#,
-            csrf_input(&ctx.csrf),
-            select(l.t("类型", "Kind"), "kind", &kinds, "body", g("kind")),
-            field(l.t("名称", "Name"), "name", "text", "", None, "required"),
-            l.t("创建", "Create")
-        );
-    }
+        @if u.role == Role::Sysadmin {
+            (orgs_section(ctx, &orgs, e))
+        }
+    };
     let status = if e.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(with_status(
+    Ok(view::page_with(
         status,
-        page(&ctx.chrome(), l.t("机构管理", "Administration"), &body),
+        &ctx.chrome(),
+        l.t("机构管理", "Administration"),
+        body,
     ))
+}
+
+/// The invitation form: the roles this person may invite and, for the system administrator,
+/// the organisation.
+fn invite_form(
+    ctx: &Ctx,
+    u: &User,
+    orgs: &[repo::Org],
+    t: &InviteInput,
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    let l = ctx.lang;
+    let g = |k: &str| e.get(k).map(|s| s.as_str());
+    let roles: Vec<(String, String)> = u
+        .principal()
+        .invitable_roles()
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                role_label(l, r.as_str()).to_string(),
+            )
+        })
+        .collect();
+    let org_options: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(orgs.iter().map(|o| {
+            (
+                o.id.to_string(),
+                format!("{} ({})", o.name, o.kind.label(l)),
+            )
+        }))
+        .collect();
+    html! {
+        div.card {
+            h2 { (l.t("邀请人员", "Invite staff")) }
+            form method="post" action="/admin/invite" {
+                (view::csrf(&ctx.csrf))
+                (view::field(l.t("邮箱", "Email"), "email", "email", &t.email, g("email"), &[("required", "")]))
+                (view::field(l.t("姓名", "Name"), "name", "text", &t.name, g("name"), &[]))
+                (view::select(l.t("角色", "Role"), "role", &roles, &t.role, g("role")))
+                @if u.role == Role::Sysadmin {
+                    (view::select(l.t("机构", "Organisation"), "org_id", &org_options, &t.org_id, g("org_id")))
+                }
+                (form_errors(e, &["email", "name", "role", "org_id", "kind"]))
+                p { button { (l.t("邀请", "Invite")) } }
+            }
+        }
+    }
+}
+
+/// The people of the administrator's organisation and its invitations.
+fn staff_list(l: Lang, staff: &[User], invitations: &[repo::Invitation]) -> Markup {
+    html! {
+        h2 { (l.t("本机构人员", "Staff")) }
+        div.tablewrap {
+            table {
+                tr { th { (l.t("姓名", "Name")) } th { (l.t("邮箱", "Email")) } th { (l.t("角色", "Role")) } }
+                @for s in staff {
+                    tr { td { (s.name) } td { (s.email) } td { (role_label(l, s.role.as_str())) } }
+                }
+            }
+        }
+        @if !invitations.is_empty() {
+            h2 { (l.t("邀请", "Invitations")) }
+            ul {
+                @for i in invitations {
+                    li {
+                        (i.email) " · " (role_label(l, i.role.as_str())) " · "
+                        @if i.used_at.is_some() { (l.t("已接受", "accepted")) } @else { (l.t("待接受", "open")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bodies and platforms, and the form that creates one (system administrator).
+fn orgs_section(ctx: &Ctx, orgs: &[repo::Org], e: &BTreeMap<String, String>) -> Markup {
+    let l = ctx.lang;
+    let kinds: Vec<(String, String)> = OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label(l).to_string()))
+        .collect();
+    html! {
+        h2 { (l.t("评价机构与平台", "Bodies and platforms")) }
+        ul {
+            @for o in orgs {
+                li { (o.name) " " span.pill { (o.kind.label(l)) } }
+            }
+        }
+        div.card {
+            form method="post" action="/admin/orgs" {
+                (view::csrf(&ctx.csrf))
+                (view::select(l.t("类型", "Kind"), "kind", &kinds, "body", e.get("kind").map(|s| s.as_str())))
+                (view::field(l.t("名称", "Name"), "name", "text", "", None, &[("required", "")]))
+                p { button { (l.t("创建", "Create")) } }
+            }
+        }
+    }
 }
 
 pub(super) async fn admin_page(State(st): State<App>, ctx: Ctx) -> Res {
@@ -229,37 +220,39 @@ pub(super) async fn admin_org(State(st): State<App>, ctx: Ctx, Form(f): Form<Org
 pub(super) async fn audit_page(State(st): State<App>, ctx: Ctx) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    if u.role != Role::Sysadmin {
-        return Err(Error::NotFound.into());
-    }
     let (report, rows) = admin::audit_log(&st, u, 100).await?;
-    let mut body = format!(
-        r#"<div class="card"><p>{} {} · {}</p>"#,
-        report.entries,
-        l.t("条记录", "entries"),
-        if report.ok() {
-            l.t("哈希链完整", "hash chain intact").to_string()
-        } else {
-            format!("{} {}", report.problems.len(), l.t("处问题", "problems"))
+    let body = html! {
+        div.card {
+            p {
+                (report.entries) " " (l.t("条记录", "entries")) " · "
+                @if report.ok() {
+                    (l.t("哈希链完整", "hash chain intact"))
+                } @else {
+                    (report.problems.len()) " " (l.t("处问题", "problems"))
+                }
+            }
+            @for p in &report.problems {
+                p.err { "#" (p.seq) ": " (p.message) }
+            }
         }
-    );
-    for p in &report.problems {
-        let _ = write!(body, "<p class=err>#{}: {}</p>", p.seq, esc(&p.message));
-    }
-    body.push_str("</div>");
-    let _ = write!(body, "<div class=tablewrap><table><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", l.t("时间", "When"), l.t("操作人", "Who"), l.t("操作", "Action"), l.t("对象", "Object"));
-    for r in rows {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
-            r.seq,
-            when(&r.at),
-            esc(&r.actor),
-            esc(&r.action),
-            esc(&r.object_type),
-            esc(&r.object_id)
-        );
-    }
-    body.push_str("</table></div>");
-    Ok(page(&ctx.chrome(), l.t("审计日志", "Audit log"), &body))
+        div.tablewrap {
+            table {
+                tr {
+                    th { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) }
+                    th { (l.t("操作", "Action")) } th { (l.t("对象", "Object")) }
+                }
+                @for r in &rows {
+                    tr {
+                        td { (r.seq) } td { (when(&r.at)) } td { (r.actor) } td { (r.action) }
+                        td { (r.object_type) " " (r.object_id) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(view::page(
+        &ctx.chrome(),
+        l.t("审计日志", "Audit log"),
+        body,
+    ))
 }
