@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,6 +34,11 @@ pub fn status(e: &Error) -> StatusCode {
 
 /// The API form: application/problem+json naming the field at fault.
 pub fn problem(e: &Error, l: Lang) -> Response {
+    problem_at(e, l, status(e))
+}
+
+/// [`problem`] with another status (a framework error keeps its own).
+fn problem_at(e: &Error, l: Lang, status: StatusCode) -> Response {
     let errors: Vec<_> = match e {
         Error::Invalid(v) => v
             .iter()
@@ -44,11 +49,11 @@ pub fn problem(e: &Error, l: Lang) -> Response {
     let body = json!({
         "type": "about:blank",
         "title": e.title(l),
-        "status": status(e).as_u16(),
+        "status": status.as_u16(),
         "detail": e.detail(l),
         "errors": errors,
     });
-    let mut r = (status(e), body.to_string()).into_response();
+    let mut r = (status, body.to_string()).into_response();
     r.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/problem+json"),
@@ -62,16 +67,59 @@ pub fn problem(e: &Error, l: Lang) -> Response {
     r
 }
 
-/// The page form: a plain page with the title and the detail.
+/// The page form: the title and the detail in the normal layout (signed-in or not, the
+/// error page shows no personal navigation), with a link home.
 pub fn page(e: &Error, l: Lang) -> Response {
-    let body = format!(
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{t}</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>{t}</h1><p>{d}</p><p><a href="/">{home}</a></p></body></html>"#,
-        lang = l.code(),
-        t = crate::html::esc(e.title(l)),
-        d = crate::html::esc(&e.detail(l)),
-        home = l.t("返回首页", "Home"),
-    );
-    (status(e), axum::response::Html(body)).into_response()
+    page_at(e, l, status(e))
+}
+
+/// [`page`] with another status (a framework error keeps its own).
+fn page_at(e: &Error, l: Lang, status: StatusCode) -> Response {
+    let chrome = crate::html::Chrome {
+        lang: l,
+        user: None,
+        csrf: "",
+        path: "/",
+    };
+    let body = maud::html! {
+        div.card {
+            p { (e.detail(l)) }
+            p { a href="/" { (l.t("返回首页", "Home")) } }
+        }
+    };
+    crate::view::page_with(status, &chrome, e.title(l), body)
+}
+
+/// What a response that the framework made by itself (an unknown route, a body over the
+/// size limit, a form or query it could not read, a wrong method) means, as our error, so
+/// that it is shown like every other error: in the layout or as problem+json, in the
+/// caller's language. Its status is kept.
+fn framework_error(status: StatusCode, limit_bytes: usize) -> Error {
+    match status {
+        StatusCode::NOT_FOUND => Error::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = if limit_bytes >= 1024 * 1024 {
+                format!("{} MB", limit_bytes / 1024 / 1024)
+            } else {
+                format!("{} KB", limit_bytes / 1024)
+            };
+            Error::invalid(
+                "file",
+                format!("上传的内容过大，上限 {}", limit),
+                format!("The upload is too large; the limit is {}", limit),
+            )
+        }
+        StatusCode::METHOD_NOT_ALLOWED => Error::forbidden(
+            "这个地址不支持这种请求方式",
+            "This address does not accept this kind of request",
+        ),
+        s if s.is_client_error() => Error::invalid(
+            "",
+            "提交的内容无法读取（表单字段或网址参数格式不对），请返回上一页重试",
+            "The request could not be read (a form field or an address parameter is malformed); go back and try again",
+        ),
+        _ => Error::Internal(format!("HTTP {}", status)),
+    }
 }
 
 /// Log an internal error once, and mark the response for [`localize`].
@@ -123,28 +171,55 @@ pub fn accept_language(header: Option<&str>) -> Lang {
     }
 }
 
-/// Middleware: render marked error responses in the caller's language.
-pub async fn localize(req: Request, next: Next) -> Response {
+/// Middleware: render marked error responses in the caller's language, and the framework's
+/// own plain-text errors like ours.
+pub async fn localize(
+    axum::extract::State(app): axum::extract::State<tianping_app::App>,
+    req: Request,
+    next: Next,
+) -> Response {
     let page_lang = crate::auth::cookie_lang(req.headers());
     let api_lang = accept_language(
         req.headers()
             .get(ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
+    let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    if let Some(r) = res.extensions_mut().remove::<Rendered>() {
-        let lang = if r.api { api_lang } else { page_lang };
-        if lang != Lang::Zh {
-            let again = if r.api {
-                problem(&r.error, lang)
-            } else {
-                page(&r.error, lang)
-            };
-            res.headers_mut().remove(CONTENT_LENGTH);
-            *res.body_mut() = again.into_body();
+    let (error, api) = match res.extensions_mut().remove::<Rendered>() {
+        Some(r) if (if r.api { api_lang } else { page_lang }) == Lang::Zh => return res,
+        Some(r) => (r.error, r.api),
+        None if is_framework_error(&res) => {
+            let e = framework_error(res.status(), app.config.max_upload_bytes);
+            (Arc::new(e), api)
+        }
+        None => return res,
+    };
+    let lang = if api { api_lang } else { page_lang };
+    let keep = res.status();
+    let mut again = if api {
+        problem_at(&error, lang, keep)
+    } else {
+        page_at(&error, lang, keep)
+    };
+    let own: Vec<_> = again.headers().keys().cloned().collect();
+    for (k, v) in res.headers() {
+        if !own.contains(k) && k != CONTENT_LENGTH {
+            again.headers_mut().append(k.clone(), v.clone());
         }
     }
-    res
+    again
+}
+
+/// An error status whose body is not ours (plain text or empty).
+fn is_framework_error(res: &Response) -> bool {
+    let s = res.status();
+    (s.is_client_error() || s.is_server_error())
+        && res
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|ct| ct.starts_with("text/plain"))
 }
 
 /// Page handlers return this: errors come out as pages (sign-in needed: a redirect).

@@ -24,7 +24,10 @@ pub fn router(state: App) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .layer(axum::middleware::from_fn(error::localize))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::localize,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,

@@ -148,7 +148,7 @@ impl Resp {
     }
 }
 
-async fn send(router: &Router, req: Request<Body>) -> Resp {
+pub async fn send(router: &Router, req: Request<Body>) -> Resp {
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
