@@ -48,7 +48,7 @@ pub(super) fn result_brief(l: Lang, a: &repo::Assessment) -> String {
     o
 }
 
-/// A table of assessments: title and mode, scheme and variant, status, result.
+/// A table of assessments: title and mode, scheme and variant (by name), status, result.
 pub(super) fn assessment_list(l: Lang, st: &App, asses: &[repo::Assessment]) -> Markup {
     html! {
         @if asses.is_empty() {
@@ -80,7 +80,7 @@ fn assessment_row(l: Lang, st: &App, a: &repo::Assessment) -> Markup {
             }
             td.hide-sm {
                 (standard)
-                @if let Some(v) = &a.variant { " · " (v) }
+                @if let Some(v) = &a.variant { " · " (variant_name(scheme, v)) }
             }
             td { (status_pill(l, a.status)) }
             td { (result_brief(l, a)) }
@@ -123,22 +123,28 @@ const NEW_KEYS: &[&str] = &[
     "scheme",
     "variant",
     "title",
-    "profile",
     "current_stars",
     "first_application",
 ];
 
 /// The new-assessment page: step 1 chooses the enterprise and the scheme (GET, no
-/// JavaScript), step 2 the rest. 200, or 422 when shown again with errors.
+/// JavaScript), step 2 the rest. The TOML profile box is for an evaluation body's staff.
+/// 200, or 422 when shown again with errors.
 async fn new_form(st: &App, ctx: &Ctx, i: &AssessmentInput, e: &BTreeMap<String, String>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let (ents, _) = enterprises::list(st, u, 500, 0).await?;
+    let profile = u.role.is_body_editor();
+    let known = if profile {
+        [NEW_KEYS, &["profile"]].concat()
+    } else {
+        NEW_KEYS.to_vec()
+    };
     let body = html! {
-        (other_errors(e, NEW_KEYS))
+        (other_errors(e, &known))
         (choose_form(st, l, &ents, i, e))
         @if let Some(s) = st.catalog.get(&i.scheme) {
-            (create_form(l, &ctx.csrf, s, i, e, &preselected_variant(s, &ents, i)))
+            (create_form(l, &ctx.csrf, s, i, e, &preselected_variant(s, &ents, i), profile))
         }
     };
     let status = if e.is_empty() {
@@ -198,7 +204,8 @@ fn preselected_variant(s: &Scheme, ents: &[repo::Enterprise], i: &AssessmentInpu
     named.unwrap_or_default()
 }
 
-/// Step 2: the chosen scheme's variant, title, the star rules' facts, and the profile box.
+/// Step 2: the chosen scheme's variant (by name), title, the star rules' facts, and for
+/// staff the profile box.
 fn create_form(
     l: Lang,
     token: &str,
@@ -206,12 +213,13 @@ fn create_form(
     i: &AssessmentInput,
     e: &BTreeMap<String, String>,
     variant: &str,
+    profile: bool,
 ) -> Markup {
     let g = |k: &str| e.get(k).map(String::as_str);
     let variants: Vec<(String, String)> = s
         .variants
         .iter()
-        .map(|v| (v.id.clone(), format!("{}（{}）", v.name, v.id)))
+        .map(|v| (v.id.clone(), v.name.clone()))
         .collect();
     html! {
         div.card {
@@ -226,7 +234,7 @@ fn create_form(
                 (field(l.t("标题（可空）", "Title (optional)"), "title", "text", &i.title,
                     g("title"), &[]))
                 @if s.method == Method::Dimensions { (star_fields(l, i, e)) }
-                (profile_box(l, &i.profile, g("profile")))
+                @if profile { (profile_box(l, &i.profile, g("profile"))) }
                 p { button { (l.t("创建评价", "Create assessment")) } }
             }
         }
@@ -356,7 +364,7 @@ pub(super) async fn assessment_page(
     Ok(page(&ctx.chrome(), &a.title, body))
 }
 
-/// Enterprise, scheme, variant, mode, status, and the links to the result and the
+/// Enterprise, scheme, variant (by name), mode, status, and the links to the result and the
 /// history.
 fn summary_line(
     l: Lang,
@@ -368,7 +376,7 @@ fn summary_line(
         p.muted {
             (ent.map_or("", |e| e.name.as_str())) " · "
             (scheme.standard) " " (scheme.name)
-            @if let Some(v) = &a.variant { " " (v) }
+            @if let Some(v) = &a.variant { " " (variant_name(Some(scheme), v)) }
             " · "
             (mode_text(l, a.mode)) " · "
             (status_pill(l, a.status)) " "

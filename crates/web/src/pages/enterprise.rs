@@ -6,15 +6,19 @@ use tianping_core::Scheme;
 use super::*;
 use crate::view::{csrf, field, page, page_with, pager, select};
 
-/// A scheme's variants as select options.
+/// A variant as people read it: its name in the scheme (`tech-service` → 技术服务类企业);
+/// the stored id when the scheme does not know it.
+pub(super) fn variant_name<'a>(scheme: Option<&'a Scheme>, id: &'a str) -> &'a str {
+    scheme
+        .and_then(|s| s.variant(id))
+        .map_or(id, |v| v.name.as_str())
+}
+
+/// A scheme's variants as select options: the id is sent, the name is shown.
 fn variant_options(scheme: Option<&Scheme>, none: &str) -> Vec<(String, String)> {
     let mut v = vec![(String::new(), none.to_string())];
     if let Some(s) = scheme {
-        v.extend(
-            s.variants
-                .iter()
-                .map(|x| (x.id.clone(), format!("{}（{}）", x.name, x.id))),
-        );
+        v.extend(s.variants.iter().map(|x| (x.id.clone(), x.name.clone())));
     }
     v
 }
@@ -299,10 +303,18 @@ fn fact(label: &str, value: impl Render) -> Markup {
     html! { div { div.muted { (label) } (value) } }
 }
 
-/// The record at a glance.
+/// The record at a glance; the type and category by their names in the schemes.
 fn record_card(st: &App, l: Lang, ent: &repo::Enterprise) -> Markup {
-    let suggestion = enterprises::suggest_category(st, &ent.industry_code)
-        .map(|(id, name)| format!("{}（{}）", name, id));
+    let not_set = l.t("（未定）", "(not set)");
+    let kind = ent
+        .enterprise_type
+        .as_deref()
+        .map_or(not_set, |t| variant_name(st.star_scheme(), t));
+    let category = ent
+        .category
+        .as_deref()
+        .map_or(not_set, |c| variant_name(st.level_scheme(), c));
+    let suggestion = enterprises::suggest_category(st, &ent.industry_code).map(|(_, name)| name);
     html! {
         div.card {
             div.grid {
@@ -310,6 +322,8 @@ fn record_card(st: &App, l: Lang, ent: &repo::Enterprise) -> Markup {
                 (fact(l.t("行业代码", "Industry code"), &ent.industry_code))
                 (fact(l.t("从业人数", "Headcount"), ent.headcount))
                 (fact(l.t("法定代表人", "Legal representative"), &ent.legal_representative))
+                (fact(l.t("企业类型（履约能力评价）", "Enterprise type (T11/AII 001)"), kind))
+                (fact(l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"), category))
             }
             p.muted {
                 (l.t("按行业代码建议的数字化评价类别（I-7）", "Category suggested from the industry code (I-7)"))
