@@ -1,11 +1,104 @@
-//! The enterprise and assessment pages as each role sees them, on every database: the
-//! profile box is shown to an evaluation body's staff only, and variants are shown by their
-//! names in the scheme.
+//! The enterprise and assessment pages as each role sees them, on every database: permission
+//! refusals answer 403 (422 stays for invalid input), the profile box is shown to an
+//! evaluation body's staff only, and variants are shown by their names in the scheme.
 
 mod common;
 
 use axum::http::StatusCode;
 use common::*;
+use tianping_store::repo;
+
+#[tokio::test]
+async fn a_permission_refusal_answers_403_and_invalid_input_422() {
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let ent = format!("/enterprises/{}", f.ent_a);
+        // the decider reads the client's record but has no form to change it
+        let mut dec = app.browser();
+        dec.login("decider@b1.test", PW).await;
+        let r = dec.get(&ent).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        assert!(
+            !r.body.contains(&format!(r#"action="{ent}""#)),
+            "{b}: no record form for the decider"
+        );
+        let u1 = uscc(1);
+        let good = [
+            ("uscc", u1.as_str()),
+            ("name", "Renamed by the decider"),
+            ("industry_code", "C3511"),
+            ("headcount", "100"),
+        ];
+        let bad = [("uscc", "123"), ("name", ""), ("headcount", "many")];
+        for fields in [&good[..], &bad[..]] {
+            let r = dec.post(&ent, fields).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {fields:?}");
+            assert!(
+                r.body.contains("不能修改这家企业的登记信息"),
+                "{b}: the refusal says why: {}",
+                r.body
+            );
+        }
+        let rec = repo::enterprise_visible(&app.state.store, repo::Scope::All, f.ent_a)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(rec.name, "Enterprise A", "{b}: unchanged");
+        // other refused actions: a refusal, whatever was typed
+        for (path, fields) in [
+            (
+                format!("{ent}/sites"),
+                vec![("name", ""), ("headcount", "-1")],
+            ),
+            (format!("{ent}/engage"), vec![("org_id", "")]),
+            ("/assessments".to_string(), vec![("enterprise_id", "")]),
+            ("/enterprises/new".to_string(), vec![("uscc", "1")]),
+        ] {
+            let r = dec.post(&path, &fields).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: POST {path}");
+        }
+        for path in ["/assessments/new", "/enterprises/new"] {
+            let r = dec.get(path).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: GET {path}");
+        }
+        // the enterprise itself may not engage for another, nor register clients
+        let mut a = app.browser();
+        a.login("a@a.test", PW).await;
+        assert_eq!(
+            a.get("/enterprises/new").await.status,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        // invalid input from someone allowed: the form again, 422, typed values kept
+        let r = a
+            .post(
+                &ent,
+                &[
+                    ("uscc", u1.as_str()),
+                    ("name", "Typed name"),
+                    ("industry_code", "ZZ9"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(r.body.contains("Typed name"), "{b}");
+        let r = a.post(&format!("{ent}/engage"), &[("org_id", "")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let r = a
+            .post(
+                "/assessments",
+                &[
+                    ("enterprise_id", &f.ent_a.to_string()),
+                    ("scheme", "t-cic-capability"),
+                    ("title", &"长".repeat(201)),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        app.cleanup().await;
+    }
+}
 
 #[tokio::test]
 async fn the_profile_box_is_shown_to_body_staff_only() {

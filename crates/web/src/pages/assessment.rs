@@ -279,8 +279,10 @@ fn profile_box(l: Lang, text: &str, error: Option<&str>) -> Markup {
     }
 }
 
+/// Only those who may create an assessment get the form: the others are refused (403).
 pub(super) async fn assessment_new(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
+    u.principal().new_assessment().map_err(Error::from)?;
     let i = AssessmentInput {
         enterprise_id: q
             .enterprise
@@ -301,6 +303,8 @@ pub(super) struct AssessmentForm {
     pub(super) input: AssessmentInput,
 }
 
+/// Who may create is decided before the form is read: a refusal is a 403 whatever was typed,
+/// a 422 means invalid input.
 pub(super) async fn assessment_create(
     State(st): State<App>,
     ctx: Ctx,
@@ -308,6 +312,7 @@ pub(super) async fn assessment_create(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
+    u.principal().new_assessment().map_err(Error::from)?;
     match assessments::create(&st, u, &f.input).await {
         Ok(a) => Ok(redirect(&format!("/assessments/{}", a.id))),
         Err(Error::Invalid(e)) => new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)).await,

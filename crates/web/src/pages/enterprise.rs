@@ -181,8 +181,11 @@ fn enterprise_new_form(
     page_with(status, &ctx.chrome(), title, body)
 }
 
+/// Only an evaluation body's auditors and admins register client enterprises: everyone else
+/// is refused (403) before any form.
 pub(super) async fn enterprise_new(State(st): State<App>, ctx: Ctx) -> Res {
-    ctx.user()?;
+    let u = ctx.user()?;
+    u.principal().register_enterprise().map_err(Error::from)?;
     Ok(enterprise_new_form(
         &st,
         &ctx,
@@ -560,7 +563,8 @@ pub(super) struct EngageForm {
     pub(super) org_id: String,
 }
 
-/// The enterprise engages a body or authorises a platform.
+/// The enterprise engages a body or authorises a platform. Who may is decided before what
+/// was chosen is read: anyone else is refused (403), not shown the form again (422).
 pub(super) async fn engage(
     State(st): State<App>,
     ctx: Ctx,
@@ -569,6 +573,8 @@ pub(super) async fn engage(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
+    let ent = enterprises::get(&st, u, id).await?;
+    u.principal().engage(ent.id).map_err(Error::from)?;
     let refused = |e: &[FieldError]| Shown::refused(errs_map(ctx.lang, e));
     let Ok(org) = f.org_id.parse::<i64>() else {
         let e = FieldError::new(
