@@ -1,87 +1,101 @@
 //! Assessments: the list, the new-assessment form, an assessment's items by table, submit.
 
-use super::*;
+use maud::{html, Markup, PreEscaped};
+use tianping_core::engine::Leaf;
+use tianping_core::{Indicator, Plan, Scheme};
 
-pub(super) fn status_pill(l: Lang, s: AssessmentStatus) -> String {
-    match s {
-        AssessmentStatus::Draft => format!(
-            r#"<span class="pill warn">{}</span>"#,
-            l.t("进行中", "in progress")
-        ),
-        _ => format!(
-            r#"<span class="pill ok">{}</span>"#,
-            l.t("已提交", "submitted")
-        ),
+use super::*;
+use crate::view::{csrf, err, field, page, page_with, pager, select};
+
+pub(super) fn status_pill(l: Lang, s: AssessmentStatus) -> Markup {
+    html! {
+        @if s == AssessmentStatus::Draft {
+            span.pill.warn { (l.t("进行中", "in progress")) }
+        } @else {
+            span.pill.ok { (l.t("已提交", "submitted")) }
+        }
     }
 }
 
+fn mode_text(l: Lang, m: Mode) -> &'static str {
+    match m {
+        Mode::SelfEvaluation => l.t("企业自评", "self-assessment"),
+        Mode::Onsite => l.t("现场评价", "on-site"),
+    }
+}
+
+/// Score, grade and stars in a line of plain text (`—` before any score).
 pub(super) fn result_brief(l: Lang, a: &repo::Assessment) -> String {
     let mut o = match a.score {
         Some(s) => fmt_num((s * 100.0).round() / 100.0),
         None => "—".into(),
     };
     if let Some(g) = &a.grade {
-        let _ = write!(o, " · {}", esc(g));
+        o.push_str(" · ");
+        o.push_str(g);
     }
-    if let Some(s) = a.stars {
-        let _ = write!(
-            o,
-            " · {}",
-            if s == 0 {
-                l.t("无星级", "no stars").to_string()
-            } else {
-                "★".repeat(s as usize)
-            }
-        );
+    match a.stars {
+        Some(0) => {
+            o.push_str(" · ");
+            o.push_str(l.t("无星级", "no stars"));
+        }
+        Some(s) => {
+            o.push_str(" · ");
+            o.push_str(&"★".repeat(s as usize));
+        }
+        None => {}
     }
     o
 }
 
+/// A table of assessments: title and mode, scheme and variant (by name), status, result.
+pub(super) fn assessment_list(l: Lang, st: &App, asses: &[repo::Assessment]) -> Markup {
+    html! {
+        @if asses.is_empty() {
+            p.muted { (l.t("暂无评价。", "No assessments yet.")) }
+        } @else {
+            div.tablewrap {
+                table {
+                    tr {
+                        th { (l.t("评价", "Assessment")) }
+                        th.hide-sm { (l.t("方案", "Scheme")) }
+                        th { (l.t("状态", "Status")) }
+                        th { (l.t("结果", "Result")) }
+                    }
+                    @for a in asses { (assessment_row(l, st, a)) }
+                }
+            }
+        }
+    }
+}
+
+fn assessment_row(l: Lang, st: &App, a: &repo::Assessment) -> Markup {
+    let scheme = st.catalog.get(&a.scheme);
+    let standard = scheme.map_or(a.scheme.as_str(), |s| s.standard.as_str());
+    html! {
+        tr {
+            td {
+                a href={ "/assessments/" (a.id) } { (a.title) }
+                div.muted { (mode_text(l, a.mode)) }
+            }
+            td.hide-sm {
+                (standard)
+                @if let Some(v) = &a.variant { " · " (variant_name(scheme, v)) }
+            }
+            td { (status_pill(l, a.status)) }
+            td { (result_brief(l, a)) }
+        }
+    }
+}
+
+/// [`assessment_list`] as a string, for the home page (home.rs) while it is still built with
+/// `format!`; remove when it takes the markup.
 pub(super) async fn assessment_table(
     l: Lang,
     st: &App,
     asses: &[repo::Assessment],
 ) -> Result<String, Error> {
-    if asses.is_empty() {
-        return Ok(format!(
-            "<p class=muted>{}</p>",
-            l.t("暂无评价。", "No assessments yet.")
-        ));
-    }
-    let mut o = format!(
-        r#"<div class="tablewrap"><table><tr><th>{}</th><th class="hide-sm">{}</th><th>{}</th><th>{}</th></tr>"#,
-        l.t("评价", "Assessment"),
-        l.t("方案", "Scheme"),
-        l.t("状态", "Status"),
-        l.t("结果", "Result")
-    );
-    for a in asses {
-        let scheme = st
-            .catalog
-            .get(&a.scheme)
-            .map(|s| s.standard.as_str())
-            .unwrap_or(&a.scheme);
-        let _ = write!(
-            o,
-            r#"<tr><td><a href="/assessments/{}">{}</a><div class="muted">{}</div></td><td class="hide-sm">{}{}</td><td>{}</td><td>{}</td></tr>"#,
-            a.id,
-            esc(&a.title),
-            if a.mode == Mode::SelfEvaluation {
-                l.t("企业自评", "self-assessment")
-            } else {
-                l.t("现场评价", "on-site")
-            },
-            esc(scheme),
-            a.variant
-                .as_deref()
-                .map(|v| format!(" · {}", esc(v)))
-                .unwrap_or_default(),
-            status_pill(l, a.status),
-            result_brief(l, a)
-        );
-    }
-    o.push_str("</table></div>");
-    Ok(o)
+    Ok(assessment_list(l, st, asses).into_string())
 }
 
 pub(super) async fn assessments(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
@@ -89,29 +103,68 @@ pub(super) async fn assessments(State(st): State<App>, ctx: Ctx, Query(q): Query
     let l = ctx.lang;
     let p = q.page.unwrap_or(1).max(1);
     let (asses, n) = assessments::list(&st, u, None, PER_PAGE, (p - 1) * PER_PAGE).await?;
-    let mut body = String::new();
-    if let (Some(e), Role::Enterprise) = (u.enterprise_id, u.role) {
-        let _ = write!(
-            body,
-            r#"<p><a class="button" href="/assessments/new?enterprise={}">{}</a></p>"#,
-            e,
-            l.t("新建自评", "New self-assessment")
-        );
-    }
-    body.push_str(&assessment_table(l, &st, &asses).await?);
-    body.push_str(&pager(l, "/assessments", p, PER_PAGE, n));
-    Ok(page(&ctx.chrome(), l.t("评价", "Assessments"), &body))
+    let body = html! {
+        @if let (Some(e), Role::Enterprise) = (u.enterprise_id, u.role) {
+            p {
+                a.button href={ "/assessments/new?enterprise=" (e) } {
+                    (l.t("新建自评", "New self-assessment"))
+                }
+            }
+        }
+        (assessment_list(l, &st, &asses))
+        (pager(l, "/assessments", p, PER_PAGE, n))
+    };
+    Ok(page(&ctx.chrome(), l.t("评价", "Assessments"), body))
 }
 
-pub(super) async fn new_form(
-    st: &App,
-    ctx: &Ctx,
-    i: &AssessmentInput,
-    e: &BTreeMap<String, String>,
-) -> Res {
+/// The fields of the new-assessment form, for the messages that belong to none of them.
+const NEW_KEYS: &[&str] = &[
+    "enterprise_id",
+    "scheme",
+    "variant",
+    "title",
+    "current_stars",
+    "first_application",
+];
+
+/// The new-assessment page: step 1 chooses the enterprise and the scheme (GET, no
+/// JavaScript), step 2 the rest. The TOML profile box is for an evaluation body's staff.
+/// 200, or 422 when shown again with errors.
+async fn new_form(st: &App, ctx: &Ctx, i: &AssessmentInput, e: &BTreeMap<String, String>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let (ents, _) = enterprises::list(st, u, 500, 0).await?;
+    let profile = u.role.is_body_editor();
+    let known = if profile {
+        [NEW_KEYS, &["profile"]].concat()
+    } else {
+        NEW_KEYS.to_vec()
+    };
+    let body = html! {
+        (other_errors(e, &known))
+        (choose_form(st, l, &ents, i, e))
+        @if let Some(s) = st.catalog.get(&i.scheme) {
+            (create_form(l, &ctx.csrf, s, i, e, &preselected_variant(s, &ents, i), profile))
+        }
+    };
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = l.t("新建评价", "New assessment");
+    Ok(page_with(status, &ctx.chrome(), title, body))
+}
+
+/// Step 1: the enterprise and the scheme.
+fn choose_form(
+    st: &App,
+    l: Lang,
+    ents: &[repo::Enterprise],
+    i: &AssessmentInput,
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    let g = |k: &str| e.get(k).map(String::as_str);
     let ent_opts: Vec<(String, String)> = ents
         .iter()
         .map(|x| (x.id.to_string(), x.name.clone()))
@@ -122,156 +175,114 @@ pub(super) async fn new_form(
         .iter()
         .map(|s| (s.id.clone(), format!("{} {}", s.standard, s.name)))
         .collect();
-    let g = |k: &str| e.get(k).map(|s| s.as_str());
-    let mut body = String::new();
-    body.push_str(&general_errors(
-        e,
-        &[
-            "enterprise_id",
-            "scheme",
-            "variant",
-            "title",
-            "profile",
-            "current_stars",
-            "first_application",
-        ],
-    ));
-    // Step 1 (GET, no JavaScript): choose the enterprise and the scheme.
-    let _ = write!(
-        body,
-        r#"<div class="card"><form method="get" action="/assessments/new">{}{}<p><button class="secondary">{}</button></p></form></div>"#,
-        select(
-            l.t("企业", "Enterprise"),
-            "enterprise",
-            &ent_opts,
-            &i.enterprise_id,
-            g("enterprise_id")
-        ),
-        select(
-            l.t("评价方案", "Scheme"),
-            "scheme",
-            &scheme_opts,
-            &i.scheme,
-            g("scheme")
-        ),
-        l.t("选择", "Choose")
-    );
-    if let Some(s) = st.catalog.get(&i.scheme) {
-        let ent = ents.iter().find(|x| x.id.to_string() == i.enterprise_id);
-        let mut variant = i.variant.clone();
-        if variant.is_empty() {
-            if let Some(ent) = ent {
-                let pre = match s.method {
-                    Method::Dimensions => ent.enterprise_type.clone(),
-                    Method::WeightedLevels => ent.category.clone(),
-                    _ => None,
-                };
-                variant = pre.unwrap_or_default();
+    html! {
+        div.card {
+            form method="get" action="/assessments/new" {
+                (select(l.t("企业", "Enterprise"), "enterprise", &ent_opts, &i.enterprise_id,
+                    g("enterprise_id")))
+                (select(l.t("评价方案", "Scheme"), "scheme", &scheme_opts, &i.scheme, g("scheme")))
+                p { button.secondary { (l.t("选择", "Choose")) } }
             }
         }
-        let mut fields = String::new();
-        if !s.variants.is_empty() {
-            let opts: Vec<(String, String)> = s
-                .variants
-                .iter()
-                .map(|v| (v.id.clone(), format!("{}（{}）", v.name, v.id)))
-                .collect();
-            fields.push_str(&select(
-                l.t("类别", "Variant"),
-                "variant",
-                &opts,
-                &variant,
-                g("variant"),
-            ));
-        }
-        fields.push_str(&field(
-            l.t("标题（可空）", "Title (optional)"),
-            "title",
-            "text",
-            &i.title,
-            g("title"),
-            "",
-        ));
-        if s.method == Method::Dimensions {
-            let stars: Vec<(String, String)> = (0..=5)
-                .map(|n| {
-                    (
-                        n.to_string(),
-                        if n == 0 {
-                            l.t("无", "none").to_string()
-                        } else {
-                            "★".repeat(n)
-                        },
-                    )
-                })
-                .collect();
-            fields.push_str(&select(
-                l.t("现有综合星级", "Comprehensive stars held now"),
-                "current_stars",
-                &stars,
-                if i.current_stars.is_empty() {
-                    "0"
-                } else {
-                    &i.current_stars
-                },
-                g("current_stars"),
-            ));
-            let fa = vec![
-                ("true".to_string(), l.t("是", "yes").to_string()),
-                ("false".to_string(), l.t("否", "no").to_string()),
-            ];
-            fields.push_str(&select(
-                l.t("首次申请", "First application"),
-                "first_application",
-                &fa,
-                if i.first_application.is_empty() {
-                    "true"
-                } else {
-                    &i.first_application
-                },
-                g("first_application"),
-            ));
-        }
-        let _ = write!(
-            fields,
-            r#"<label for="f-profile">{}</label><textarea id="f-profile" name="profile"{}>{}</textarea>{}"#,
-            l.t(
-                "评价方案配置 profile（TOML，可空：选用与权重）",
-                "Profile (TOML, optional: selection and weights)"
-            ),
-            if g("profile").is_some() {
-                r#" class="invalid""#
-            } else {
-                ""
-            },
-            esc(&i.profile),
-            err_html(g("profile"))
-        );
-        let _ = write!(
-            body,
-            r#"<div class="card"><h2>{} {}</h2><form method="post" action="/assessments">{}<input type="hidden" name="enterprise_id" value="{}"><input type="hidden" name="scheme" value="{}">{}<p><button>{}</button></p></form></div>"#,
-            esc(&s.standard),
-            esc(&s.name),
-            csrf_input(&ctx.csrf),
-            esc(&i.enterprise_id),
-            esc(&s.id),
-            fields,
-            l.t("创建评价", "Create assessment")
-        );
     }
-    let status = if e.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(with_status(
-        status,
-        page(&ctx.chrome(), l.t("新建评价", "New assessment"), &body),
-    ))
 }
 
+/// The variant typed, else the one the enterprise's record names for this scheme (its 000
+/// type or 001 category).
+fn preselected_variant(s: &Scheme, ents: &[repo::Enterprise], i: &AssessmentInput) -> String {
+    if !i.variant.is_empty() {
+        return i.variant.clone();
+    }
+    let Some(ent) = ents.iter().find(|x| x.id.to_string() == i.enterprise_id) else {
+        return String::new();
+    };
+    let named = match s.method {
+        Method::Dimensions => ent.enterprise_type.clone(),
+        Method::WeightedLevels => ent.category.clone(),
+        _ => None,
+    };
+    named.unwrap_or_default()
+}
+
+/// Step 2: the chosen scheme's variant (by name), title, the star rules' facts, and for
+/// staff the profile box.
+fn create_form(
+    l: Lang,
+    token: &str,
+    s: &Scheme,
+    i: &AssessmentInput,
+    e: &BTreeMap<String, String>,
+    variant: &str,
+    profile: bool,
+) -> Markup {
+    let g = |k: &str| e.get(k).map(String::as_str);
+    let variants: Vec<(String, String)> = s
+        .variants
+        .iter()
+        .map(|v| (v.id.clone(), v.name.clone()))
+        .collect();
+    html! {
+        div.card {
+            h2 { (s.standard) " " (s.name) }
+            form method="post" action="/assessments" {
+                (csrf(token))
+                input type="hidden" name="enterprise_id" value=(i.enterprise_id);
+                input type="hidden" name="scheme" value=(s.id);
+                @if !variants.is_empty() {
+                    (select(l.t("类别", "Variant"), "variant", &variants, variant, g("variant")))
+                }
+                (field(l.t("标题（可空）", "Title (optional)"), "title", "text", &i.title,
+                    g("title"), &[]))
+                @if s.method == Method::Dimensions { (star_fields(l, i, e)) }
+                @if profile { (profile_box(l, &i.profile, g("profile"))) }
+                p { button { (l.t("创建评价", "Create assessment")) } }
+            }
+        }
+    }
+}
+
+/// T11/AII 000: the comprehensive stars held now and whether this is a first application.
+fn star_fields(l: Lang, i: &AssessmentInput, e: &BTreeMap<String, String>) -> Markup {
+    let g = |k: &str| e.get(k).map(String::as_str);
+    let stars: Vec<(String, String)> = (0..=5)
+        .map(|n| {
+            let label = match n {
+                0 => l.t("无", "none").to_string(),
+                n => "★".repeat(n),
+            };
+            (n.to_string(), label)
+        })
+        .collect();
+    let yes_no = [("true", l.t("是", "yes")), ("false", l.t("否", "no"))]
+        .map(|(v, t)| (v.to_string(), t.to_string()));
+    let or = |typed: &'_ str, default: &'static str| -> String {
+        if typed.is_empty() { default } else { typed }.to_string()
+    };
+    html! {
+        (select(l.t("现有综合星级", "Comprehensive stars held now"), "current_stars", &stars,
+            &or(&i.current_stars, "0"), g("current_stars")))
+        (select(l.t("首次申请", "First application"), "first_application", &yes_no,
+            &or(&i.first_application, "true"), g("first_application")))
+    }
+}
+
+/// The profile (TOML: selection and weights) as typed, with its error.
+fn profile_box(l: Lang, text: &str, error: Option<&str>) -> Markup {
+    html! {
+        label for="f-profile" {
+            (l.t("评价方案配置 profile（TOML，可空：选用与权重）",
+                "Profile (TOML, optional: selection and weights)"))
+        }
+        textarea id="f-profile" name="profile" class=[error.map(|_| "invalid")]
+            aria-invalid=[error.map(|_| "true")] { (text) }
+        (err(error))
+    }
+}
+
+/// Only those who may create an assessment get the form: the others are refused (403).
 pub(super) async fn assessment_new(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
+    u.principal().new_assessment().map_err(Error::from)?;
     let i = AssessmentInput {
         enterprise_id: q
             .enterprise
@@ -292,6 +303,8 @@ pub(super) struct AssessmentForm {
     pub(super) input: AssessmentInput,
 }
 
+/// Who may create is decided before the form is read: a refusal is a 403 whatever was typed,
+/// a 422 means invalid input.
 pub(super) async fn assessment_create(
     State(st): State<App>,
     ctx: Ctx,
@@ -299,6 +312,7 @@ pub(super) async fn assessment_create(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
+    u.principal().new_assessment().map_err(Error::from)?;
     match assessments::create(&st, u, &f.input).await {
         Ok(a) => Ok(redirect(&format!("/assessments/{}", a.id))),
         Err(Error::Invalid(e)) => new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)).await,
@@ -306,6 +320,8 @@ pub(super) async fn assessment_create(
     }
 }
 
+/// An assessment: what it is, its result (or the expert's notice), submit, the tables the
+/// person sees, and the current table's items with the answer forms they may use.
 pub(super) async fn assessment_page(
     State(st): State<App>,
     ctx: Ctx,
@@ -319,199 +335,267 @@ pub(super) async fn assessment_page(
     let scheme = plan.scheme;
     let ent = assessments::enterprise_of(&st, &a).await?;
     let rows = assessments::answers(&st, &a, &access).await?;
-    let answers: BTreeMap<&str, &repo::AnswerRow> =
-        rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
-    let mut body = String::new();
-    if let Some(s) = &q.saved {
-        let _ = write!(
-            body,
-            r#"<div class="flash">{} {}</div>"#,
-            l.t("已保存：", "Saved:"),
-            esc(s)
-        );
-    }
-    let _ = write!(
-        body,
-        r#"<p class="muted">{} · {} {} {} · {} · {} <a href="/assessments/{}/result">{}</a> · <a href="/assessments/{}/history">{}</a></p>"#,
-        esc(ent.as_ref().map(|e| e.name.as_str()).unwrap_or("")),
-        esc(&scheme.standard),
-        esc(&scheme.name),
-        esc(a.variant.as_deref().unwrap_or("")),
-        if a.mode == Mode::SelfEvaluation {
-            l.t("企业自评", "self-assessment")
-        } else {
-            l.t("现场评价", "on-site")
-        },
-        status_pill(l, a.status),
-        a.id,
-        l.t("结果与解释", "Result and explanation"),
-        a.id,
-        l.t("修改记录", "History")
-    );
-    if access.sees_result() {
-        body.push_str(&result_panel(l, &a, false));
-    } else {
-        let _ = write!(
-            body,
-            r#"<p class="flash">{}</p>"#,
-            l.t(
-                "你是本评价的评价专家：只显示指派给你的指标。",
-                "You are an expert on this assessment: only the items assigned to you are shown."
-            )
-        );
-    }
-    if access == Access::Edit && a.status == AssessmentStatus::Draft {
-        let _ = write!(
-            body,
-            r#"<form method="post" action="/assessments/{}/submit">{}<button class="secondary">{}</button> <span class="muted">{}</span></form>"#,
-            a.id,
-            csrf_input(&ctx.csrf),
-            l.t("提交并锁定", "Submit and lock"),
-            l.t(
-                "提交后不能再修改答案。",
-                "Answers cannot be changed after submission."
-            )
-        );
-    }
-    // tables of the plan
-    let tables: Vec<&str> = {
-        let mut t: Vec<&str> = Vec::new();
-        for lf in &plan.leaves {
-            if access.sees_item(&lf.ind.id) && !t.contains(&lf.ind.table.as_str()) {
-                t.push(&lf.ind.table);
-            }
-        }
-        t
-    };
+    let tables = visible_tables(&plan, &access);
     let current = q
         .table
-        .clone()
-        .filter(|t| tables.contains(&t.as_str()))
-        .or_else(|| tables.first().map(|s| s.to_string()))
+        .as_deref()
+        .filter(|t| tables.contains(t))
+        .or_else(|| tables.first().copied())
         .unwrap_or_default();
-    if tables.len() > 1 {
-        body.push_str(r#"<p class="inline">"#);
-        for t in &tables {
-            let title = scheme
-                .table(t)
-                .map(|x| {
-                    x.dimension
-                        .clone()
-                        .or(x.stage.clone())
-                        .unwrap_or_else(|| x.title.clone())
-                })
-                .unwrap_or_default();
-            if *t == current {
-                let _ = write!(body, r#"<b class="pill ok">{} {}</b>"#, esc(t), esc(&title));
-            } else {
-                let _ = write!(
-                    body,
-                    r#"<a class="pill" href="/assessments/{}?table={}">{} {}</a>"#,
-                    a.id,
-                    url_enc(t),
-                    esc(t),
-                    esc(&title)
-                );
+    let items = Items {
+        l,
+        token: &ctx.csrf,
+        user: u,
+        a: &a,
+        access: &access,
+        plan: &plan,
+        answers: rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect(),
+    };
+    let body = html! {
+        @if let Some(s) = &q.saved {
+            div.flash { (l.t("已保存：", "Saved:")) " " (s) }
+        }
+        (summary_line(l, &a, ent.as_ref(), scheme))
+        (result_or_notice(l, &a, &access))
+        @if access == Access::Edit && a.status == AssessmentStatus::Draft {
+            (submit_form(l, &ctx.csrf, a.id))
+        }
+        (table_tabs(a.id, scheme, &tables, current))
+        @if let Some(t) = scheme.table(current) {
+            h2 { (t.key) " " (t.title) }
+        }
+        (items.of_table(current))
+    };
+    Ok(page(&ctx.chrome(), &a.title, body))
+}
+
+/// Enterprise, scheme, variant (by name), mode, status, and the links to the result and the
+/// history.
+fn summary_line(
+    l: Lang,
+    a: &repo::Assessment,
+    ent: Option<&repo::Enterprise>,
+    scheme: &Scheme,
+) -> Markup {
+    html! {
+        p.muted {
+            (ent.map_or("", |e| e.name.as_str())) " · "
+            (scheme.standard) " " (scheme.name)
+            @if let Some(v) = &a.variant { " " (variant_name(Some(scheme), v)) }
+            " · "
+            (mode_text(l, a.mode)) " · "
+            (status_pill(l, a.status)) " "
+            a href={ "/assessments/" (a.id) "/result" } { (l.t("结果与解释", "Result and explanation")) }
+            " · "
+            a href={ "/assessments/" (a.id) "/history" } { (l.t("修改记录", "History")) }
+        }
+    }
+}
+
+/// The live result, or for an expert the notice that only their items are shown.
+fn result_or_notice(l: Lang, a: &repo::Assessment, access: &Access) -> Markup {
+    html! {
+        @if access.sees_result() {
+            // result.rs still renders the panel as an escaped HTML string (its own esc());
+            // taken as it is until it returns Markup.
+            (PreEscaped(result_panel(l, a, false)))
+        } @else {
+            p.flash {
+                (l.t("你是本评价的评价专家：只显示指派给你的指标。",
+                    "You are an expert on this assessment: only the items assigned to you are shown."))
             }
         }
-        body.push_str("</p>");
     }
-    if let Some(t) = scheme.table(&current) {
-        let _ = write!(body, "<h2>{} {}</h2>", esc(&t.key), esc(&t.title));
-    }
-    let can_answer = a.status == AssessmentStatus::Draft && !matches!(access, Access::Read);
-    let mut last_path: Vec<String> = Vec::new();
-    for lf in plan
-        .leaves
-        .iter()
-        .filter(|lf| lf.ind.table == current && access.sees_item(&lf.ind.id))
-    {
-        let i = lf.ind;
-        let group = &i.path[..i.path.len().saturating_sub(1)];
-        if group != last_path.as_slice() {
-            let _ = write!(body, "<h3 class=path>{}</h3>", esc(&group.join(" › ")));
-            last_path = group.to_vec();
+}
+
+fn submit_form(l: Lang, token: &str, assessment: i64) -> Markup {
+    html! {
+        form method="post" action={ "/assessments/" (assessment) "/submit" } {
+            (csrf(token))
+            button.secondary { (l.t("提交并锁定", "Submit and lock")) }
+            " "
+            span.muted { (l.t("提交后不能再修改答案。", "Answers cannot be changed after submission.")) }
         }
-        let ans = answers.get(i.id.as_str());
-        let cur = ans
+    }
+}
+
+/// The plan's tables that hold an item the person sees, in plan order.
+fn visible_tables<'p>(plan: &'p Plan, access: &Access) -> Vec<&'p str> {
+    let mut t: Vec<&str> = Vec::new();
+    for lf in &plan.leaves {
+        if access.sees_item(&lf.ind.id) && !t.contains(&lf.ind.table.as_str()) {
+            t.push(&lf.ind.table);
+        }
+    }
+    t
+}
+
+/// A table's short name: its dimension or stage, else its title.
+fn table_name(scheme: &Scheme, key: &str) -> String {
+    scheme
+        .table(key)
+        .map(|x| {
+            x.dimension
+                .clone()
+                .or(x.stage.clone())
+                .unwrap_or_else(|| x.title.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// Links to the other tables (when there are several); the current one marked.
+fn table_tabs(assessment: i64, scheme: &Scheme, tables: &[&str], current: &str) -> Markup {
+    html! {
+        @if tables.len() > 1 {
+            p.inline {
+                @for t in tables {
+                    @if *t == current {
+                        b.pill.ok { (t) " " (table_name(scheme, t)) }
+                    } @else {
+                        a.pill href={ "/assessments/" (assessment) "?table=" (url_enc(t)) } {
+                            (t) " " (table_name(scheme, t))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The groups above an item (its path without its own name).
+fn group_of(i: &Indicator) -> &[String] {
+    &i.path[..i.path.len().saturating_sub(1)]
+}
+
+/// How an item's answer is shown in the list.
+enum AnswerCell {
+    /// A number field (points or a percentage), with the answer source under the star rules.
+    Number,
+    /// A level 0–5.
+    Level,
+    /// The answer as text: no form (read only, expert, or answered on the item page).
+    Shown,
+}
+
+/// The items of an assessment as one person sees them.
+struct Items<'a> {
+    l: Lang,
+    token: &'a str,
+    user: &'a User,
+    a: &'a repo::Assessment,
+    access: &'a Access,
+    plan: &'a Plan<'static>,
+    answers: BTreeMap<&'a str, &'a repo::AnswerRow>,
+}
+
+impl Items<'_> {
+    /// The items of `table`, under a heading each time the group changes.
+    fn of_table(&self, table: &str) -> Markup {
+        let leaves: Vec<&Leaf> = self
+            .plan
+            .leaves
+            .iter()
+            .filter(|lf| lf.ind.table == table && self.access.sees_item(&lf.ind.id))
+            .collect();
+        html! {
+            @for (n, lf) in leaves.iter().enumerate() {
+                @let group = group_of(lf.ind);
+                @let before: &[String] = if n == 0 { &[] } else { group_of(leaves[n - 1].ind) };
+                @if group != before {
+                    h3.path { (group.join(" › ")) }
+                }
+                (self.item(lf))
+            }
+        }
+    }
+
+    fn item(&self, lf: &Leaf) -> Markup {
+        let (l, i) = (self.l, lf.ind);
+        let hint = kind_hint(l, self.plan.kind, lf.answer_max);
+        html! {
+            div.ind id={ "ind-" (i.id) } {
+                div {
+                    a href={ "/assessments/" (self.a.id) "/items/" (url_enc(&i.id)) } {
+                        b {
+                            @if let Some(s) = &i.serial { (s) ". " }
+                            (i.path.last().map_or("", String::as_str))
+                        }
+                    }
+                    " "
+                    span.muted { (i.category.map_or("", |c| c.as_str())) " " (hint) }
+                }
+                (self.answer(lf, &hint))
+            }
+        }
+    }
+
+    fn cell(&self, lf: &Leaf) -> AnswerCell {
+        let i = lf.ind;
+        let may = self.a.status == AssessmentStatus::Draft
+            && !matches!(self.access, Access::Read | Access::Expert(_))
+            && self.access.answer(i.category).is_ok();
+        if !may {
+            AnswerCell::Shown
+        } else if self.plan.kind == AnswerKind::Level {
+            AnswerCell::Level
+        } else if !i.likert && !i.expert_panel {
+            AnswerCell::Number
+        } else {
+            AnswerCell::Shown
+        }
+    }
+
+    fn answer(&self, lf: &Leaf, hint: &str) -> Markup {
+        let l = self.l;
+        let row = self.answers.get(lf.ind.id.as_str());
+        let current = row
             .and_then(|r| r.value_json.as_deref())
             .and_then(|v| serde_json::from_str::<Value>(v).ok())
             .map(|v| shown_value(&v))
             .unwrap_or_default();
-        let _ = write!(
-            body,
-            r#"<div class="ind" id="ind-{id}"><div><a href="/assessments/{aid}/items/{idu}"><b>{serial}{name}</b></a> <span class="muted">{cat} {hint}</span></div>"#,
-            id = esc(&i.id),
-            aid = a.id,
-            idu = url_enc(&i.id),
-            serial = i
-                .serial
-                .as_deref()
-                .map(|s| format!("{}. ", esc(s)))
-                .unwrap_or_default(),
-            name = esc(i.path.last().map(|s| s.as_str()).unwrap_or("")),
-            cat = i.category.map(|c| c.as_str()).unwrap_or(""),
-            hint = kind_hint(l, plan.kind, lf.answer_max),
+        let action = format!(
+            "/assessments/{}/items/{}/answer",
+            self.a.id,
+            url_enc(&lf.ind.id)
         );
-        let can_answer = can_answer && access.answer(i.category).is_ok();
-        if can_answer
-            && !i.likert
-            && !i.expert_panel
-            && !matches!(access, Access::Expert(_))
-            && plan.kind != AnswerKind::Level
-        {
-            let src = if scheme.method == Method::Dimensions {
-                source_select(
-                    l,
-                    u,
-                    &access,
-                    ans.and_then(|r| r.source).map(|s| s.as_str()).unwrap_or(""),
-                )
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                body,
-                r#"<form method="post" action="/assessments/{aid}/items/{idu}/answer" class="inline">{csrf}<input type="hidden" name="back" value="list"><input type="number" step="any" name="value" value="{cur}" aria-label="{hint}">{src}<button>{save}</button></form>"#,
-                aid = a.id,
-                idu = url_enc(&i.id),
-                csrf = csrf_input(&ctx.csrf),
-                cur = esc(&cur),
-                hint = kind_hint(l, plan.kind, lf.answer_max),
-                src = src,
-                save = l.t("保存", "Save")
-            );
-        } else if can_answer
-            && plan.kind == AnswerKind::Level
-            && !matches!(access, Access::Expert(_))
-        {
-            let opts: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
-                .chain((0..=5).map(|n| (n.to_string(), n.to_string())))
-                .collect();
-            let _ = write!(
-                body,
-                r#"<form method="post" action="/assessments/{aid}/items/{idu}/answer" class="inline">{csrf}<input type="hidden" name="back" value="list">{sel}<button>{save}</button></form>"#,
-                aid = a.id,
-                idu = url_enc(&i.id),
-                csrf = csrf_input(&ctx.csrf),
-                sel = select(l.t("等级", "Level"), "value", &opts, &cur, None),
-                save = l.t("保存", "Save")
-            );
-        } else {
-            let _ = write!(
-                body,
-                r#"<div>{}: <b>{}</b></div>"#,
-                l.t("答案", "Answer"),
-                if cur.is_empty() {
-                    "—".into()
-                } else {
-                    esc(&cur)
+        match self.cell(lf) {
+            AnswerCell::Number => {
+                let source = row.and_then(|r| r.source).map_or("", |s| s.as_str());
+                html! {
+                    form.inline method="post" action=(action) {
+                        (csrf(self.token))
+                        input type="hidden" name="back" value="list";
+                        input type="number" step="any" name="value" value=(current) aria-label=(hint);
+                        @if self.plan.scheme.method == Method::Dimensions {
+                            // item.rs still renders the source select as an escaped HTML
+                            // string; taken as it is until it returns Markup.
+                            (PreEscaped(source_select(l, self.user, self.access, source)))
+                        }
+                        button { (l.t("保存", "Save")) }
+                    }
                 }
-            );
+            }
+            AnswerCell::Level => {
+                let levels: Vec<(String, String)> = std::iter::once((String::new(), "—".into()))
+                    .chain((0..=5).map(|n| (n.to_string(), n.to_string())))
+                    .collect();
+                html! {
+                    form.inline method="post" action=(action) {
+                        (csrf(self.token))
+                        input type="hidden" name="back" value="list";
+                        (select(l.t("等级", "Level"), "value", &levels, &current, None))
+                        button { (l.t("保存", "Save")) }
+                    }
+                }
+            }
+            AnswerCell::Shown => html! {
+                div {
+                    (l.t("答案", "Answer")) ": "
+                    b { @if current.is_empty() { "—" } @else { (current) } }
+                }
+            },
         }
-        body.push_str("</div>");
     }
-    Ok(page(&ctx.chrome(), &a.title, &body))
 }
 
 pub(super) async fn submit(

@@ -1,117 +1,100 @@
 //! Enterprises: the list, registration by a body, the record with its sites and engagements.
 
-use super::*;
+use maud::{html, Markup, Render};
+use tianping_core::Scheme;
 
-pub(super) fn type_options(st: &App, l: Lang) -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), l.t("（未定）", "(not set)").to_string())];
-    if let Some(s) = st.star_scheme() {
-        v.extend(
-            s.variants
-                .iter()
-                .map(|x| (x.id.clone(), format!("{}（{}）", x.name, x.id))),
-        );
+use super::*;
+use crate::view::{csrf, field, page, page_with, pager, select};
+
+/// A variant as people read it: its name in the scheme (`tech-service` → 技术服务类企业);
+/// the stored id when the scheme does not know it.
+pub(super) fn variant_name<'a>(scheme: Option<&'a Scheme>, id: &'a str) -> &'a str {
+    scheme
+        .and_then(|s| s.variant(id))
+        .map_or(id, |v| v.name.as_str())
+}
+
+/// A scheme's variants as select options: the id is sent, the name is shown.
+fn variant_options(scheme: Option<&Scheme>, none: &str) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), none.to_string())];
+    if let Some(s) = scheme {
+        v.extend(s.variants.iter().map(|x| (x.id.clone(), x.name.clone())));
     }
     v
+}
+
+pub(super) fn type_options(st: &App, l: Lang) -> Vec<(String, String)> {
+    variant_options(st.star_scheme(), l.t("（未定）", "(not set)"))
 }
 
 pub(super) fn category_options(st: &App, l: Lang) -> Vec<(String, String)> {
-    let mut v = vec![(
-        String::new(),
-        l.t("（按行业代码建议）", "(suggest from industry code)")
-            .to_string(),
-    )];
-    if let Some(s) = st.level_scheme() {
-        v.extend(
-            s.variants
-                .iter()
-                .map(|x| (x.id.clone(), format!("{}（{}）", x.name, x.id))),
-        );
-    }
-    v
+    variant_options(
+        st.level_scheme(),
+        l.t("（按行业代码建议）", "(suggest from industry code)"),
+    )
 }
 
+/// The messages of a refused form that belong to none of its fields (`known`), above it.
+pub(super) fn other_errors(e: &BTreeMap<String, String>, known: &[&str]) -> Markup {
+    let other: Vec<&String> = e
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(_, v)| v)
+        .collect();
+    html! {
+        @if !other.is_empty() {
+            div.flash.bad role="alert" {
+                @for (n, m) in other.iter().enumerate() {
+                    @if n > 0 { br; }
+                    (m)
+                }
+            }
+        }
+    }
+}
+
+/// The fields of an enterprise's record (registration, sign-up, the record page), each with
+/// what was typed and its error.
+pub(super) fn enterprise_inputs(
+    st: &App,
+    l: Lang,
+    i: &EnterpriseInput,
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    let g = |k: &str| e.get(k).map(String::as_str);
+    let text = |label: &str, name: &str, value: &str, extra: &[(&str, &str)]| {
+        field(label, name, "text", value, g(name), extra)
+    };
+    html! {
+        (text(l.t("统一社会信用代码", "Unified social credit code"), "uscc", &i.uscc,
+            &[("maxlength", "40"), ("required", "")]))
+        (text(l.t("企业名称", "Name"), "name", &i.name, &[("required", "")]))
+        (text(l.t("注册地址", "Registered address"), "registered_address",
+            &i.registered_address, &[]))
+        (text(l.t("经营地址", "Operating address"), "operating_address",
+            &i.operating_address, &[]))
+        (text(l.t("法定代表人", "Legal representative"), "legal_representative",
+            &i.legal_representative, &[]))
+        (text(l.t("行业代码（GB/T 4754，如 C3511）", "Industry code (GB/T 4754, e.g. C3511)"),
+            "industry_code", &i.industry_code, &[]))
+        (field(l.t("从业人数", "Headcount"), "headcount", "number", &i.headcount,
+            g("headcount"), &[("min", "0")]))
+        (select(l.t("企业类型（履约能力评价）", "Enterprise type (T11/AII 001)"),
+            "enterprise_type", &type_options(st, l), &i.enterprise_type, g("enterprise_type")))
+        (select(l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"), "category",
+            &category_options(st, l), &i.category, g("category")))
+    }
+}
+
+/// [`enterprise_inputs`] as a string, for the sign-up page (account.rs) while it is still
+/// built with `format!`; remove when it takes the markup.
 pub(super) fn enterprise_fields(
     st: &App,
     l: Lang,
     i: &EnterpriseInput,
     e: &BTreeMap<String, String>,
 ) -> String {
-    let g = |k: &str| e.get(k).map(|s| s.as_str());
-    let mut o = String::new();
-    o.push_str(&field(
-        l.t("统一社会信用代码", "Unified social credit code"),
-        "uscc",
-        "text",
-        &i.uscc,
-        g("uscc"),
-        r#"maxlength="40" required"#,
-    ));
-    o.push_str(&field(
-        l.t("企业名称", "Name"),
-        "name",
-        "text",
-        &i.name,
-        g("name"),
-        "required",
-    ));
-    o.push_str(&field(
-        l.t("注册地址", "Registered address"),
-        "registered_address",
-        "text",
-        &i.registered_address,
-        g("registered_address"),
-        "",
-    ));
-    o.push_str(&field(
-        l.t("经营地址", "Operating address"),
-        "operating_address",
-        "text",
-        &i.operating_address,
-        g("operating_address"),
-        "",
-    ));
-    o.push_str(&field(
-        l.t("法定代表人", "Legal representative"),
-        "legal_representative",
-        "text",
-        &i.legal_representative,
-        g("legal_representative"),
-        "",
-    ));
-    o.push_str(&field(
-        l.t(
-            "行业代码（GB/T 4754，如 C3511）",
-            "Industry code (GB/T 4754, e.g. C3511)",
-        ),
-        "industry_code",
-        "text",
-        &i.industry_code,
-        g("industry_code"),
-        "",
-    ));
-    o.push_str(&field(
-        l.t("从业人数", "Headcount"),
-        "headcount",
-        "number",
-        &i.headcount,
-        g("headcount"),
-        r#"min="0""#,
-    ));
-    o.push_str(&select(
-        l.t("企业类型（履约能力评价）", "Enterprise type (T11/AII 001)"),
-        "enterprise_type",
-        &type_options(st, l),
-        &i.enterprise_type,
-        g("enterprise_type"),
-    ));
-    o.push_str(&select(
-        l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"),
-        "category",
-        &category_options(st, l),
-        &i.category,
-        g("category"),
-    ));
-    o
+    enterprise_inputs(st, l, i, e).into_string()
 }
 
 pub(super) const ENTERPRISE_KEYS: &[&str] = &[
@@ -126,27 +109,34 @@ pub(super) const ENTERPRISE_KEYS: &[&str] = &[
     "category",
 ];
 
-pub(super) fn enterprise_table(l: Lang, ents: &[repo::Enterprise]) -> String {
-    let mut o = format!(
-        r#"<div class="tablewrap"><table><tr><th>{}</th><th>{}</th><th class="hide-sm">{}</th><th class="hide-sm">{}</th></tr>"#,
-        l.t("企业", "Enterprise"),
-        l.t("统一社会信用代码", "USCC"),
-        l.t("行业", "Industry"),
-        l.t("人数", "Headcount")
-    );
-    for e in ents {
-        let _ = write!(
-            o,
-            r#"<tr><td><a href="/enterprises/{}">{}</a></td><td>{}</td><td class="hide-sm">{}</td><td class="hide-sm">{}</td></tr>"#,
-            e.id,
-            esc(&e.name),
-            esc(&e.uscc),
-            esc(&e.industry_code),
-            e.headcount
-        );
+/// A table of enterprises, each linked to its record.
+pub(super) fn enterprise_list(l: Lang, ents: &[repo::Enterprise]) -> Markup {
+    html! {
+        div.tablewrap {
+            table {
+                tr {
+                    th { (l.t("企业", "Enterprise")) }
+                    th { (l.t("统一社会信用代码", "USCC")) }
+                    th.hide-sm { (l.t("行业", "Industry")) }
+                    th.hide-sm { (l.t("人数", "Headcount")) }
+                }
+                @for e in ents {
+                    tr {
+                        td { a href={ "/enterprises/" (e.id) } { (e.name) } }
+                        td { (e.uscc) }
+                        td.hide-sm { (e.industry_code) }
+                        td.hide-sm { (e.headcount) }
+                    }
+                }
+            }
+        }
     }
-    o.push_str("</table></div>");
-    o
+}
+
+/// [`enterprise_list`] as a string, for the home page (home.rs) while it is still built with
+/// `format!`; remove when it takes the markup.
+pub(super) fn enterprise_table(l: Lang, ents: &[repo::Enterprise]) -> String {
+    enterprise_list(l, ents).into_string()
 }
 
 pub(super) async fn enterprises(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
@@ -154,55 +144,54 @@ pub(super) async fn enterprises(State(st): State<App>, ctx: Ctx, Query(q): Query
     let l = ctx.lang;
     let p = q.page.unwrap_or(1).max(1);
     let (ents, n) = enterprises::list(&st, u, PER_PAGE, (p - 1) * PER_PAGE).await?;
-    let mut body = String::new();
-    if u.role.is_body_editor() {
-        let _ = write!(
-            body,
-            r#"<p><a class="button" href="/enterprises/new">{}</a></p>"#,
-            l.t("登记客户企业", "Register a client enterprise")
-        );
-    }
-    if ents.is_empty() {
-        let _ = write!(
-            body,
-            "<p class=muted>{}</p>",
-            l.t("没有可见的企业。", "No enterprises visible to you.")
-        );
-    } else {
-        body.push_str(&enterprise_table(l, &ents));
-        body.push_str(&pager(l, "/enterprises", p, PER_PAGE, n));
-    }
-    Ok(page(&ctx.chrome(), l.t("企业", "Enterprises"), &body))
+    let body = html! {
+        @if u.role.is_body_editor() {
+            p { a.button href="/enterprises/new" { (l.t("登记客户企业", "Register a client enterprise")) } }
+        }
+        @if ents.is_empty() {
+            p.muted { (l.t("没有可见的企业。", "No enterprises visible to you.")) }
+        } @else {
+            (enterprise_list(l, &ents))
+            (pager(l, "/enterprises", p, PER_PAGE, n))
+        }
+    };
+    Ok(page(&ctx.chrome(), l.t("企业", "Enterprises"), body))
 }
 
-pub(super) fn enterprise_new_form(
+/// A body's registration form for a client enterprise (`status`: 200, or 422 shown again).
+fn enterprise_new_form(
     st: &App,
     ctx: &Ctx,
     i: &EnterpriseInput,
     e: &BTreeMap<String, String>,
+    status: StatusCode,
 ) -> Response {
     let l = ctx.lang;
-    let body = format!(
-        r#"<div class="card"><form method="post" action="/enterprises/new">{}{}{}<p><button>{}</button></p></form></div>"#,
-        csrf_input(&ctx.csrf),
-        general_errors(e, ENTERPRISE_KEYS),
-        enterprise_fields(st, l, i, e),
-        l.t("登记", "Register")
-    );
-    page(
-        &ctx.chrome(),
-        l.t("登记客户企业", "Register a client enterprise"),
-        &body,
-    )
+    let body = html! {
+        div.card {
+            form method="post" action="/enterprises/new" {
+                (csrf(&ctx.csrf))
+                (other_errors(e, ENTERPRISE_KEYS))
+                (enterprise_inputs(st, l, i, e))
+                p { button { (l.t("登记", "Register")) } }
+            }
+        }
+    };
+    let title = l.t("登记客户企业", "Register a client enterprise");
+    page_with(status, &ctx.chrome(), title, body)
 }
 
+/// Only an evaluation body's auditors and admins register client enterprises: everyone else
+/// is refused (403) before any form.
 pub(super) async fn enterprise_new(State(st): State<App>, ctx: Ctx) -> Res {
-    ctx.user()?;
+    let u = ctx.user()?;
+    u.principal().register_enterprise().map_err(Error::from)?;
     Ok(enterprise_new_form(
         &st,
         &ctx,
         &EnterpriseInput::default(),
         &BTreeMap::new(),
+        StatusCode::OK,
     ))
 }
 
@@ -223,213 +212,269 @@ pub(super) async fn enterprise_create(
     ctx.check_csrf(&f.csrf)?;
     match enterprises::create(&st, u, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
-        Err(Error::Invalid(e)) => Ok(with_status(
+        Err(Error::Invalid(e)) => Ok(enterprise_new_form(
+            &st,
+            &ctx,
+            &f.input,
+            &errs_map(ctx.lang, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
-            enterprise_new_form(&st, &ctx, &f.input, &errs_map(ctx.lang, &e)),
         )),
         Err(e) => Err(e.into()),
     }
 }
 
-pub(super) async fn enterprise_view(
-    st: &App,
-    ctx: &Ctx,
-    id: i64,
-    input: Option<&EnterpriseInput>,
-    e: &BTreeMap<String, String>,
+/// What the record page shows besides the stored record: the welcome after sign-up, or a
+/// refused form again with what was typed (the record or a site) and the errors by field.
+#[derive(Default)]
+struct Shown<'a> {
     welcome: bool,
-    site: Option<&SiteInput>,
-) -> Res {
+    record: Option<&'a EnterpriseInput>,
+    site: Option<&'a SiteInput>,
+    errors: BTreeMap<String, String>,
+}
+
+impl Shown<'_> {
+    fn refused(errors: BTreeMap<String, String>) -> Self {
+        Shown {
+            errors,
+            ..Default::default()
+        }
+    }
+}
+
+/// The record page: the record, its assessments, sites and engagements, and the forms the
+/// person may use. 200, or 422 when a form is shown again with its errors.
+async fn enterprise_view(st: &App, ctx: &Ctx, id: i64, shown: Shown<'_>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let ent = enterprises::get(st, u, id).await?;
-    let mut body = String::new();
-    if welcome {
-        let _ = write!(
-            body,
-            r#"<div class="flash">{}</div>"#,
-            l.t(
-                "注册成功。可以开始自评了。",
-                "Signed up. You can start a self-assessment now."
-            )
-        );
-    }
     let editable = u.principal().can_edit_enterprise(ent.id);
-    let typed;
-    let i = match input {
+    let (asses, _) = assessments::list(st, u, Some(ent.id), 50, 0).await?;
+    let sites = enterprises::sites(st, u, ent.id).await?;
+    let orgs = enterprises::engaged_orgs(st, u, ent.id).await?;
+    let may_engage = u.principal().engage(ent.id).is_ok();
+    let engageable = if may_engage {
+        admin::orgs(st, None)
+            .await?
+            .into_iter()
+            .filter(|o| !orgs.iter().any(|x| x.id == o.id))
+            .map(|o| (o.id.to_string(), o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let stored;
+    let record = match shown.record {
         Some(i) => i,
         None => {
-            typed = enterprises::input_of(&ent);
-            &typed
+            stored = enterprises::input_of(&ent);
+            &stored
         }
     };
-    let suggestion = enterprises::suggest_category(st, &ent.industry_code)
-        .map(|(id, name)| format!("{}（{}）", name, id))
-        .unwrap_or_else(|| {
-            l.t("（无：请填写行业代码）", "(none: enter an industry code)")
-                .to_string()
-        });
-    let _ = write!(
-        body,
-        r#"<div class="card"><div class="grid"><div><div class="muted">{}</div>{}</div><div><div class="muted">{}</div>{}</div><div><div class="muted">{}</div>{}</div><div><div class="muted">{}</div>{}</div></div><p class="muted">{}：{}</p></div>"#,
-        l.t("统一社会信用代码", "USCC"),
-        esc(&ent.uscc),
-        l.t("行业代码", "Industry code"),
-        esc(&ent.industry_code),
-        l.t("从业人数", "Headcount"),
-        ent.headcount,
-        l.t("法定代表人", "Legal representative"),
-        esc(&ent.legal_representative),
-        l.t(
-            "按行业代码建议的数字化评价类别（I-7）",
-            "Category suggested from the industry code (I-7)"
-        ),
-        esc(&suggestion)
-    );
-    if u.role == Role::Enterprise || u.role.is_body_editor() {
-        let _ = write!(
-            body,
-            r#"<p><a class="button" href="/assessments/new?enterprise={}">{}</a></p>"#,
-            ent.id,
-            if u.role == Role::Enterprise {
-                l.t("新建自评", "New self-assessment")
-            } else {
-                l.t("新建现场评价", "New on-site assessment")
-            }
-        );
-    }
-    let (asses, _) = assessments::list(st, u, Some(ent.id), 50, 0).await?;
-    let _ = write!(body, "<h2>{}</h2>", l.t("评价", "Assessments"));
-    body.push_str(&assessment_table(l, st, &asses).await?);
-    // sites
-    let sites = enterprises::sites(st, u, ent.id).await?;
-    let _ = write!(body, "<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>", l.t("场所", "Sites"), l.t("名称", "Name"), l.t("地址", "Address"), l.t("人数", "Headcount"));
-    for s in &sites {
-        let del = if editable {
-            format!(
-                r#"<form method="post" action="/enterprises/{}/sites/{}/delete">{}<button class="danger">{}</button></form>"#,
-                ent.id,
-                s.id,
-                csrf_input(&ctx.csrf),
-                l.t("删除", "Delete")
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.name),
-            esc(&s.address),
-            s.headcount,
-            del
-        );
-    }
-    body.push_str("</table></div>");
-    if editable {
-        let _ = write!(
-            body,
-            r#"<details{}><summary>{}</summary><form method="post" action="/enterprises/{}/sites">{}{}{}{}<p><button>{}</button></p></form></details>"#,
-            if site.is_some() { " open" } else { "" },
-            l.t("添加场所", "Add a site"),
-            ent.id,
-            csrf_input(&ctx.csrf),
-            field(
-                l.t("名称", "Name"),
-                "name",
-                "text",
-                site.map(|s| s.name.as_str()).unwrap_or(""),
-                e.get("site_name").map(|s| s.as_str()),
-                "required"
-            ),
-            field(
-                l.t("地址", "Address"),
-                "address",
-                "text",
-                site.map(|s| s.address.as_str()).unwrap_or(""),
-                e.get("site_address").map(|s| s.as_str()),
-                ""
-            ),
-            field(
-                l.t("人数", "Headcount"),
-                "headcount",
-                "number",
-                site.map(|s| s.headcount.as_str()).unwrap_or("0"),
-                e.get("site_headcount").map(|s| s.as_str()),
-                r#"min="0""#
-            ),
-            l.t("添加", "Add")
-        );
-    }
-    // engagements
-    let orgs = enterprises::engaged_orgs(st, u, ent.id).await?;
-    let _ = write!(
-        body,
-        "<h2>{}</h2><ul>",
-        l.t("委托的评价机构与授权的平台", "Engaged bodies and platforms")
-    );
-    for o in &orgs {
-        let _ = write!(
-            body,
-            "<li>{} <span class=pill>{}</span></li>",
-            esc(&o.name),
-            if o.kind == OrgKind::Body {
-                l.t("评价机构", "body")
-            } else {
-                l.t("平台", "platform")
-            }
-        );
-    }
-    body.push_str("</ul>");
-    if u.role == Role::Enterprise && u.enterprise_id == Some(ent.id) {
-        let all = admin::orgs(st, None).await?;
-        let opts: Vec<(String, String)> = all
-            .iter()
-            .filter(|o| !orgs.iter().any(|x| x.id == o.id))
-            .map(|o| (o.id.to_string(), o.name.clone()))
-            .collect();
-        if !opts.is_empty() {
-            let _ = write!(
-                body,
-                r#"<form method="post" action="/enterprises/{}/engage" class="inline">{}{}<button>{}</button></form>"#,
-                ent.id,
-                csrf_input(&ctx.csrf),
-                select(
-                    l.t("委托/授权", "Engage"),
-                    "org_id",
-                    &opts,
-                    "",
-                    e.get("org_id").map(|s| s.as_str())
-                ),
-                l.t("确认", "Confirm")
-            );
-        }
-    }
-    if editable {
-        let _ = write!(
-            body,
-            r#"<h2>{}</h2><div class="card"><form method="post" action="/enterprises/{}">{}{}{}<p><button>{}</button></p></form></div>"#,
-            l.t("登记信息", "Registration details"),
-            ent.id,
-            csrf_input(&ctx.csrf),
-            general_errors(
-                e,
-                &[
-                    ENTERPRISE_KEYS,
-                    &["org_id", "site_name", "site_address", "site_headcount"]
-                ]
-                .concat()
-            ),
-            enterprise_fields(st, l, i, e),
-            l.t("保存", "Save")
-        );
-    }
+    let e = &shown.errors;
+    let token = ctx.csrf.as_str();
+    let body = html! {
+        @if shown.welcome { (welcome_flash(l)) }
+        (record_card(st, l, &ent))
+        (new_assessment_link(l, u.role, ent.id))
+        h2 { (l.t("评价", "Assessments")) }
+        (assessment_list(l, st, &asses))
+        (sites_table(l, token, ent.id, &sites, editable))
+        @if editable { (site_form(l, token, ent.id, shown.site, e)) }
+        (engagements(l, &orgs))
+        @if !engageable.is_empty() { (engage_form(l, token, ent.id, &engageable, e)) }
+        @if editable { (record_form(st, l, token, ent.id, record, e)) }
+    };
     let status = if e.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(with_status(status, page(&ctx.chrome(), &ent.name, &body)))
+    Ok(page_with(status, &ctx.chrome(), &ent.name, body))
+}
+
+fn welcome_flash(l: Lang) -> Markup {
+    html! {
+        div.flash {
+            (l.t("注册成功。可以开始自评了。", "Signed up. You can start a self-assessment now."))
+        }
+    }
+}
+
+/// One labelled figure of the record card.
+fn fact(label: &str, value: impl Render) -> Markup {
+    html! { div { div.muted { (label) } (value) } }
+}
+
+/// The record at a glance; the type and category by their names in the schemes.
+fn record_card(st: &App, l: Lang, ent: &repo::Enterprise) -> Markup {
+    let not_set = l.t("（未定）", "(not set)");
+    let kind = ent
+        .enterprise_type
+        .as_deref()
+        .map_or(not_set, |t| variant_name(st.star_scheme(), t));
+    let category = ent
+        .category
+        .as_deref()
+        .map_or(not_set, |c| variant_name(st.level_scheme(), c));
+    let suggestion = enterprises::suggest_category(st, &ent.industry_code).map(|(_, name)| name);
+    html! {
+        div.card {
+            div.grid {
+                (fact(l.t("统一社会信用代码", "USCC"), &ent.uscc))
+                (fact(l.t("行业代码", "Industry code"), &ent.industry_code))
+                (fact(l.t("从业人数", "Headcount"), ent.headcount))
+                (fact(l.t("法定代表人", "Legal representative"), &ent.legal_representative))
+                (fact(l.t("企业类型（履约能力评价）", "Enterprise type (T11/AII 001)"), kind))
+                (fact(l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"), category))
+            }
+            p.muted {
+                (l.t("按行业代码建议的数字化评价类别（I-7）", "Category suggested from the industry code (I-7)"))
+                "："
+                @match &suggestion {
+                    Some(name) => { (name) }
+                    None => { (l.t("（无：请填写行业代码）", "(none: enter an industry code)")) }
+                }
+            }
+        }
+    }
+}
+
+/// The enterprise starts a self-assessment; a body's staff an on-site one.
+fn new_assessment_link(l: Lang, role: Role, enterprise: i64) -> Markup {
+    let text = match role {
+        Role::Enterprise => l.t("新建自评", "New self-assessment"),
+        r if r.is_body_editor() => l.t("新建现场评价", "New on-site assessment"),
+        _ => return html! {},
+    };
+    html! {
+        p { a.button href={ "/assessments/new?enterprise=" (enterprise) } { (text) } }
+    }
+}
+
+fn sites_table(
+    l: Lang,
+    token: &str,
+    enterprise: i64,
+    sites: &[repo::Site],
+    editable: bool,
+) -> Markup {
+    html! {
+        h2 { (l.t("场所", "Sites")) }
+        div.tablewrap {
+            table {
+                tr {
+                    th { (l.t("名称", "Name")) }
+                    th { (l.t("地址", "Address")) }
+                    th { (l.t("人数", "Headcount")) }
+                    th {}
+                }
+                @for s in sites {
+                    tr {
+                        td { (s.name) }
+                        td { (s.address) }
+                        td { (s.headcount) }
+                        td {
+                            @if editable {
+                                form method="post" action={ "/enterprises/" (enterprise) "/sites/" (s.id) "/delete" } {
+                                    (csrf(token))
+                                    button.danger { (l.t("删除", "Delete")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adding a site, folded away unless it comes back with errors (`site`: what was typed).
+fn site_form(
+    l: Lang,
+    token: &str,
+    enterprise: i64,
+    site: Option<&SiteInput>,
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    let g = |k: &str| e.get(k).map(String::as_str);
+    let name = site.map_or("", |s| s.name.as_str());
+    let address = site.map_or("", |s| s.address.as_str());
+    let headcount = site.map_or("0", |s| s.headcount.as_str());
+    html! {
+        details open[site.is_some()] {
+            summary { (l.t("添加场所", "Add a site")) }
+            form method="post" action={ "/enterprises/" (enterprise) "/sites" } {
+                (csrf(token))
+                (field(l.t("名称", "Name"), "name", "text", name,
+                    g("site_name"), &[("required", "")]))
+                (field(l.t("地址", "Address"), "address", "text", address,
+                    g("site_address"), &[]))
+                (field(l.t("人数", "Headcount"), "headcount", "number",
+                    headcount, g("site_headcount"), &[("min", "0")]))
+                p { button { (l.t("添加", "Add")) } }
+            }
+        }
+    }
+}
+
+fn engagements(l: Lang, orgs: &[repo::Org]) -> Markup {
+    html! {
+        h2 { (l.t("委托的评价机构与授权的平台", "Engaged bodies and platforms")) }
+        ul {
+            @for o in orgs {
+                li {
+                    (o.name) " "
+                    span.pill {
+                        @if o.kind == OrgKind::Body { (l.t("评价机构", "body")) }
+                        @else { (l.t("平台", "platform")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The enterprise engages another body or platform (`choices`: those not engaged yet).
+fn engage_form(
+    l: Lang,
+    token: &str,
+    enterprise: i64,
+    choices: &[(String, String)],
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    html! {
+        form.inline method="post" action={ "/enterprises/" (enterprise) "/engage" } {
+            (csrf(token))
+            (select(l.t("委托/授权", "Engage"), "org_id", choices, "",
+                e.get("org_id").map(String::as_str)))
+            button { (l.t("确认", "Confirm")) }
+        }
+    }
+}
+
+/// The record's form, with what was typed and the errors that belong to no field above it.
+fn record_form(
+    st: &App,
+    l: Lang,
+    token: &str,
+    enterprise: i64,
+    i: &EnterpriseInput,
+    e: &BTreeMap<String, String>,
+) -> Markup {
+    let other_forms = ["org_id", "site_name", "site_address", "site_headcount"];
+    let known = [ENTERPRISE_KEYS, &other_forms].concat();
+    html! {
+        h2 { (l.t("登记信息", "Registration details")) }
+        div.card {
+            form method="post" action={ "/enterprises/" (enterprise) } {
+                (csrf(token))
+                (other_errors(e, &known))
+                (enterprise_inputs(st, l, i, e))
+                p { button { (l.t("保存", "Save")) } }
+            }
+        }
+    }
 }
 
 pub(super) async fn enterprise_page(
@@ -438,16 +483,11 @@ pub(super) async fn enterprise_page(
     Ids(id): Ids<i64>,
     Query(q): Query<PageQ>,
 ) -> Res {
-    enterprise_view(
-        &st,
-        &ctx,
-        id,
-        None,
-        &BTreeMap::new(),
-        q.welcome.is_some(),
-        None,
-    )
-    .await
+    let shown = Shown {
+        welcome: q.welcome.is_some(),
+        ..Default::default()
+    };
+    enterprise_view(&st, &ctx, id, shown).await
 }
 
 pub(super) async fn enterprise_update(
@@ -461,16 +501,11 @@ pub(super) async fn enterprise_update(
     match enterprises::update(&st, u, id, &f.input).await {
         Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
         Err(Error::Invalid(e)) => {
-            enterprise_view(
-                &st,
-                &ctx,
-                id,
-                Some(&f.input),
-                &errs_map(ctx.lang, &e),
-                false,
-                None,
-            )
-            .await
+            let shown = Shown {
+                record: Some(&f.input),
+                ..Shown::refused(errs_map(ctx.lang, &e))
+            };
+            enterprise_view(&st, &ctx, id, shown).await
         }
         Err(e) => Err(e.into()),
     }
@@ -499,16 +534,11 @@ pub(super) async fn site_add(
                 .into_iter()
                 .map(|x| FieldError::msg(&format!("site_{}", x.field), x.message))
                 .collect();
-            enterprise_view(
-                &st,
-                &ctx,
-                id,
-                None,
-                &errs_map(ctx.lang, &e),
-                false,
-                Some(&f.input),
-            )
-            .await
+            let shown = Shown {
+                site: Some(&f.input),
+                ..Shown::refused(errs_map(ctx.lang, &e))
+            };
+            enterprise_view(&st, &ctx, id, shown).await
         }
         Err(e) => Err(e.into()),
     }
@@ -533,6 +563,8 @@ pub(super) struct EngageForm {
     pub(super) org_id: String,
 }
 
+/// The enterprise engages a body or authorises a platform. Who may is decided before what
+/// was chosen is read: anyone else is refused (403), not shown the form again (422).
 pub(super) async fn engage(
     State(st): State<App>,
     ctx: Ctx,
@@ -541,27 +573,20 @@ pub(super) async fn engage(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    let org: i64 = match f.org_id.parse() {
-        Ok(o) => o,
-        Err(_) => {
-            let mut e = BTreeMap::new();
-            e.insert(
-                "org_id".into(),
-                ctx.lang
-                    .t(
-                        "请选择评价机构或平台",
-                        "Choose an evaluation body or a platform",
-                    )
-                    .into(),
-            );
-            return enterprise_view(&st, &ctx, id, None, &e, false, None).await;
-        }
+    let ent = enterprises::get(&st, u, id).await?;
+    u.principal().engage(ent.id).map_err(Error::from)?;
+    let refused = |e: &[FieldError]| Shown::refused(errs_map(ctx.lang, e));
+    let Ok(org) = f.org_id.parse::<i64>() else {
+        let e = FieldError::new(
+            "org_id",
+            "请选择评价机构或平台",
+            "Choose an evaluation body or a platform",
+        );
+        return enterprise_view(&st, &ctx, id, refused(&[e])).await;
     };
     match enterprises::engage(&st, u, id, org).await {
         Ok(()) => Ok(redirect(&format!("/enterprises/{}", id))),
-        Err(Error::Invalid(e)) => {
-            enterprise_view(&st, &ctx, id, None, &errs_map(ctx.lang, &e), false, None).await
-        }
+        Err(Error::Invalid(e)) => enterprise_view(&st, &ctx, id, refused(&e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -28,7 +28,7 @@ use tianping_core::{fmt_num, AnswerKind, Method};
 use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{Error, FieldError, Msg, PageError};
 use crate::html::{
-    csrf_input, err_html, esc, field, page, pager, role_label, select, url_enc, when, Lang,
+    csrf_input, err_html, esc, field, page, role_label, select, url_enc, when, Lang,
 };
 use crate::view;
 use maud::{html, Markup, PreEscaped};
