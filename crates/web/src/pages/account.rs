@@ -141,7 +141,7 @@ pub(super) fn signup_form(
                     "password", "password", "", g("password"),
                     &[("autocomplete", "new-password"), ("required", "")]))
                 h2 { (l.t("企业", "Enterprise")) }
-                (PreEscaped(enterprise_fields(st, l, &i.enterprise, e)))
+                (enterprise_inputs(st, l, &i.enterprise, e))
                 p { button { (l.t("注册", "Sign up")) } }
             }
         }

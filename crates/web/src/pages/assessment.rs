@@ -88,16 +88,6 @@ fn assessment_row(l: Lang, st: &App, a: &repo::Assessment) -> Markup {
     }
 }
 
-/// [`assessment_list`] as a string, for the home page (home.rs) while it is still built with
-/// `format!`; remove when it takes the markup.
-pub(super) async fn assessment_table(
-    l: Lang,
-    st: &App,
-    asses: &[repo::Assessment],
-) -> Result<String, Error> {
-    Ok(assessment_list(l, st, asses).into_string())
-}
-
 pub(super) async fn assessments(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
@@ -141,7 +131,7 @@ async fn new_form(st: &App, ctx: &Ctx, i: &AssessmentInput, e: &BTreeMap<String,
         NEW_KEYS.to_vec()
     };
     let body = html! {
-        (other_errors(e, &known))
+        (form_errors(e, &known))
         (choose_form(st, l, &ents, i, e))
         @if let Some(s) = st.catalog.get(&i.scheme) {
             (create_form(l, &ctx.csrf, s, i, e, &preselected_variant(s, &ents, i), profile))

@@ -34,25 +34,6 @@ pub(super) fn category_options(st: &App, l: Lang) -> Vec<(String, String)> {
     )
 }
 
-/// The messages of a refused form that belong to none of its fields (`known`), above it.
-pub(super) fn other_errors(e: &BTreeMap<String, String>, known: &[&str]) -> Markup {
-    let other: Vec<&String> = e
-        .iter()
-        .filter(|(k, _)| !known.contains(&k.as_str()))
-        .map(|(_, v)| v)
-        .collect();
-    html! {
-        @if !other.is_empty() {
-            div.flash.bad role="alert" {
-                @for (n, m) in other.iter().enumerate() {
-                    @if n > 0 { br; }
-                    (m)
-                }
-            }
-        }
-    }
-}
-
 /// The fields of an enterprise's record (registration, sign-up, the record page), each with
 /// what was typed and its error.
 pub(super) fn enterprise_inputs(
@@ -84,17 +65,6 @@ pub(super) fn enterprise_inputs(
         (select(l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"), "category",
             &category_options(st, l), &i.category, g("category")))
     }
-}
-
-/// [`enterprise_inputs`] as a string, for the sign-up page (account.rs) while it is still
-/// built with `format!`; remove when it takes the markup.
-pub(super) fn enterprise_fields(
-    st: &App,
-    l: Lang,
-    i: &EnterpriseInput,
-    e: &BTreeMap<String, String>,
-) -> String {
-    enterprise_inputs(st, l, i, e).into_string()
 }
 
 pub(super) const ENTERPRISE_KEYS: &[&str] = &[
@@ -133,12 +103,6 @@ pub(super) fn enterprise_list(l: Lang, ents: &[repo::Enterprise]) -> Markup {
     }
 }
 
-/// [`enterprise_list`] as a string, for the home page (home.rs) while it is still built with
-/// `format!`; remove when it takes the markup.
-pub(super) fn enterprise_table(l: Lang, ents: &[repo::Enterprise]) -> String {
-    enterprise_list(l, ents).into_string()
-}
-
 pub(super) async fn enterprises(State(st): State<App>, ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
@@ -171,7 +135,7 @@ fn enterprise_new_form(
         div.card {
             form method="post" action="/enterprises/new" {
                 (csrf(&ctx.csrf))
-                (other_errors(e, ENTERPRISE_KEYS))
+                (form_errors(e, ENTERPRISE_KEYS))
                 (enterprise_inputs(st, l, i, e))
                 p { button { (l.t("登记", "Register")) } }
             }
@@ -469,7 +433,7 @@ fn record_form(
         div.card {
             form method="post" action={ "/enterprises/" (enterprise) } {
                 (csrf(token))
-                (other_errors(e, &known))
+                (form_errors(e, &known))
                 (enterprise_inputs(st, l, i, e))
                 p { button { (l.t("保存", "Save")) } }
             }

@@ -31,7 +31,7 @@ use crate::html::{
     csrf_input, err_html, esc, field, page, role_label, select, url_enc, when, Lang,
 };
 use crate::view;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 mod account;
 mod administration;
