@@ -35,6 +35,13 @@ pub(super) fn shown_value(v: &Value) -> String {
     }
 }
 
+/// The shown value of a stored answer's JSON text, "—" when there is none.
+pub(super) fn shown_stored(json: Option<&str>) -> String {
+    json.and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .map(|v| shown_value(&v))
+        .unwrap_or_else(|| "—".into())
+}
+
 pub(super) fn source_select(l: Lang, u: &User, access: &Access, current: &str) -> String {
     let opts: Vec<(&str, &str)> = match (access, u.role) {
         (Access::Platform, _) => vec![("platform", l.t("平台数据", "platform data"))],
