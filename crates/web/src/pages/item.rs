@@ -179,15 +179,16 @@ impl<'a> Again<'a> {
         }
     }
 
-    /// A refused answer: invalid input, or refused by a rule (the reason shown at the
-    /// answer); any other error as an error page.
+    /// A refused answer, shown again with its reason at the answer: invalid input (422),
+    /// refused by a permission rule (403) or a locked assessment (409), the statuses of
+    /// [`crate::error::status`]; any other error as an error page.
     fn refused(l: Lang, e: Error, typed: &'a AnswerForm) -> Result<Again<'a>, Error> {
         match &e {
             Error::Invalid(v) => Ok(Again::invalid(l, v, Some(typed))),
             Error::Forbidden(m) | Error::Locked(m) => Ok(Again {
                 typed: Some(typed),
                 errors: BTreeMap::from([("value".to_string(), m.text(l).to_string())]),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
+                status: crate::error::status(&e),
             }),
             _ => Err(e),
         }
