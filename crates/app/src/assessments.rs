@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use tianping_core::stars::{apply_rules, Application};
-use tianping_core::{Method, Plan, Profile};
+use tianping_core::stars::{apply_rules, Application, Granted};
+use tianping_core::{Evaluation, Method, Plan, Profile};
 use tianping_domain::access::AssessmentFacts;
-use tianping_domain::{Access, FieldError, Msg, Role};
+use tianping_domain::{Access, FieldError, Mode, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Assessment, User};
 
@@ -296,18 +296,63 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
             &ev.dimensions,
         )
     });
-    let result = json!({
-        "evaluation": ev,
-        "granted": granted,
-        "mode": a.mode,
-    });
+    let view = ResultView {
+        evaluation: ev,
+        granted,
+        mode: a.mode,
+    };
+    let result = serde_json::to_value(&view)
+        .map_err(|e| Error::Internal(format!("result not serialisable: {}", e)))?;
     Ok(Scored {
         result_json: result.to_string(),
-        score: ev.total.score,
-        grade: ev.grade.as_ref().map(|g| g.code.clone()),
-        stars: granted.as_ref().map(|g| g.stars as i64),
+        score: view.evaluation.total.score,
+        grade: view.evaluation.grade.as_ref().map(|g| g.code.clone()),
+        stars: view.granted.as_ref().map(|g| g.stars as i64),
         scheme_version: plan.scheme.version.clone(),
         result,
+    })
+}
+
+/// The stored result of an assessment, typed: what [`score`] writes as `result_json` and what
+/// pages (and later PDF and Excel) read. Field names are the stored keys, so a renamed field
+/// in the core fails to parse (and a test) instead of leaving a figure out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    /// The core's evaluation: totals, grade, trace, nodes, dimensions, stars supported.
+    pub evaluation: Evaluation,
+    /// The star scheme only: the stars granted under the application rules (I-6).
+    pub granted: Option<Granted>,
+    pub mode: Mode,
+}
+
+impl ResultView {
+    /// Parse a stored result.
+    pub fn parse(text: &str) -> Result<ResultView, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// How many indicators have an answer, and how many there are.
+    pub fn answered(&self) -> (usize, usize) {
+        let e = &self.evaluation;
+        let total = e.indicators.len();
+        (total - e.unanswered.len().min(total), total)
+    }
+}
+
+/// The stored result of an assessment as a typed view (`None` before it was ever scored). A
+/// stored result this engine cannot read is an internal error naming the assessment, never
+/// an empty page.
+pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
+    let Some(text) = a.result_json.as_deref() else {
+        return Ok(None);
+    };
+    ResultView::parse(text).map(Some).map_err(|e| {
+        Error::Internal(format!(
+            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping rescore` recomputes it",
+            a.id,
+            tianping_core::ENGINE_VERSION,
+            e
+        ))
     })
 }
 
@@ -359,4 +404,131 @@ pub async fn answers(
 /// it is).
 pub async fn enterprise_of(app: &App, a: &Assessment) -> Result<Option<repo::Enterprise>, Error> {
     Ok(repo::get_enterprise(&app.store, a.enterprise_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tianping_core::AnswerKind;
+
+    /// Answers for two leaves in three (the rest unanswered), or full marks for all. On the
+    /// star scheme every other partial answer is self-declared, so some are given but not
+    /// counted.
+    fn answers(plan: &Plan, full: bool) -> BTreeMap<String, Value> {
+        let dims = plan.scheme.method == Method::Dimensions;
+        plan.leaves
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| full || n % 3 != 0)
+            .map(|(n, l)| {
+                let v = match plan.kind {
+                    AnswerKind::Points if full || n % 2 == 0 => json!(l.answer_max),
+                    AnswerKind::Points => json!(0),
+                    AnswerKind::Level if full => json!(5),
+                    AnswerKind::Level => json!(n % 6),
+                    AnswerKind::Coefficient if dims && full => {
+                        json!({"value": 100, "source": "onsite"})
+                    }
+                    AnswerKind::Coefficient if dims => {
+                        let source = if n % 2 == 0 { "self" } else { "onsite" };
+                        json!({"value": (n * 7) % 101, "source": source})
+                    }
+                    AnswerKind::Coefficient if full => json!(100),
+                    AnswerKind::Coefficient => json!((n * 7) % 101),
+                };
+                (l.ind.id.clone(), v)
+            })
+            .collect()
+    }
+
+    /// Every shipped scheme and variant, evaluated on a mix of answers, with the stars
+    /// granted where the scheme has stars.
+    fn shipped_results() -> Vec<(String, ResultView)> {
+        let catalog = tianping_catalog::Catalog::load(None).unwrap();
+        let mut out = Vec::new();
+        for s in &catalog.schemes {
+            let variants: Vec<Option<&str>> = if s.variants.is_empty() {
+                vec![None]
+            } else {
+                s.variants.iter().map(|v| Some(v.id.as_str())).collect()
+            };
+            for (v, full) in variants.into_iter().flat_map(|v| [(v, false), (v, true)]) {
+                let name = format!("{} {} full={}", s.id, v.unwrap_or(""), full);
+                let plan = Plan::new(s, v, None).unwrap();
+                let ev = plan.evaluate(&answers(&plan, full), false).unwrap();
+                let granted = (s.method == Method::Dimensions).then(|| {
+                    apply_rules(
+                        Application {
+                            current_stars: 3,
+                            first_application: false,
+                            mode: Mode::Onsite.core(),
+                        },
+                        ev.stars.unwrap_or(0),
+                        &ev.dimensions,
+                    )
+                });
+                let view = ResultView {
+                    evaluation: ev,
+                    granted,
+                    mode: Mode::Onsite,
+                };
+                out.push((name, view));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_stored_result_reads_back_as_the_same_value() {
+        let results = shipped_results();
+        assert!(results
+            .iter()
+            .any(|(_, r)| r.granted.is_some() && !r.evaluation.dimensions.is_empty()));
+        assert!(results.iter().any(|(_, r)| r.evaluation.grade.is_some()));
+        assert!(results
+            .iter()
+            .any(|(_, r)| !r.evaluation.not_counted.is_empty()));
+        for (name, view) in results {
+            // through JSON values: exactly the same typed value
+            let value = serde_json::to_value(&view).unwrap();
+            let back: ResultView = serde_json::from_value(value.clone()).unwrap();
+            assert_eq!(back, view, "{name}");
+            let ev: Evaluation =
+                serde_json::from_value(serde_json::to_value(&view.evaluation).unwrap()).unwrap();
+            assert_eq!(ev, view.evaluation, "{name}");
+            // through the stored text: every key read back (floats are compared as parsed
+            // from the same text, since re-parsing may move one by a unit in the last place)
+            let text = value.to_string();
+            let read = ResultView::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let as_stored: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_value(&read).unwrap(), as_stored, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_typed_result_is_stored_with_the_bytes_of_the_former_json() {
+        for (name, view) in shipped_results() {
+            let former = json!({
+                "evaluation": view.evaluation,
+                "granted": view.granted,
+                "mode": view.mode,
+            });
+            assert_eq!(
+                serde_json::to_value(&view).unwrap().to_string(),
+                former.to_string(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_renamed_field_fails_to_read_instead_of_blanking_a_page() {
+        let (_, view) = shipped_results().remove(0);
+        let mut v = serde_json::to_value(&view).unwrap();
+        let ev = v["evaluation"].as_object_mut().unwrap();
+        let trace = ev.remove("grade_trace").unwrap();
+        ev.insert("grading_trace".into(), trace);
+        let e = ResultView::parse(&v.to_string()).unwrap_err();
+        assert!(e.to_string().contains("grade_trace"), "{e}");
+    }
 }

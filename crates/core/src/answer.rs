@@ -1,12 +1,12 @@
 //! Answers as users give them, parsed and checked against an indicator.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{fmt_num, AnswerKind, Indicator};
 
 /// Where a 000 answer comes from (DESIGN I-6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     #[serde(rename = "self")]
@@ -29,7 +29,7 @@ impl Source {
 }
 
 /// The value part of an answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Given {
     Number(f64),
@@ -39,7 +39,7 @@ pub enum Given {
 
 /// One checked answer: what was given, and the value it stands for on the indicator's
 /// answer scale (points, level or coefficient %).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
     pub given: Given,
     pub value: f64,

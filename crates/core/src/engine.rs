@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::answer::{parse_answer, Answer, AnswerError, Source};
@@ -1091,7 +1091,7 @@ fn check_profile(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parts {
     /// Basic score on the standard's scale (I-2 applied).
     pub basic: f64,
@@ -1104,13 +1104,13 @@ pub struct Parts {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileRef {
     pub name: String,
     pub hash: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Total {
     /// On the standard's scale (I-2).
     pub score: f64,
@@ -1122,21 +1122,21 @@ pub struct Total {
     pub scale: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeResult {
     pub code: String,
     pub label: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeStep {
     pub code: String,
     pub met: bool,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeResult {
     pub id: String,
     pub table: String,
@@ -1146,7 +1146,7 @@ pub struct NodeResult {
     pub percent: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorResult {
     pub id: String,
     pub table: String,
@@ -1157,12 +1157,12 @@ pub struct IndicatorResult {
     /// Contribution to the raw total.
     pub earned: f64,
     pub max: f64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interpretations: Vec<String>,
 }
 
 /// The full result of an evaluation: every figure with where it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub scheme: String,
     pub scheme_name: String,
@@ -1184,7 +1184,7 @@ pub struct Evaluation {
     pub warnings: Vec<String>,
     pub interpretations: Vec<Interpretation>,
     // 000 only.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<DimensionResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub composite: Option<f64>,
@@ -1197,7 +1197,7 @@ pub struct Evaluation {
     /// Why: every star level checked from 5★ down.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stars_explained: Option<StarOutcome>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<StageResult>,
 }
 

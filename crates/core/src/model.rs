@@ -1,10 +1,10 @@
 //! The scheme model: a standard's indicators, tables, variants, grades and interpretations,
 //! as loaded and validated from the scheme files (see `docs/scheme-format.md`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a scheme turns answers into scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Points per item, scaled to the printed total (004, 003).
@@ -99,7 +99,7 @@ impl Category {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interpretation {
     pub id: String,
     pub decision: String,
@@ -107,7 +107,7 @@ pub struct Interpretation {
     pub text: String,
     pub action: String,
     pub reason: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<String>,
     /// File the entry was written in.
     pub file: String,

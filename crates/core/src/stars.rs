@@ -1,12 +1,12 @@
 //! T11/AII 001-2020 stars (DESIGN I-4, I-5) and application rules (I-6). Pure.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::answer::Answer;
 use crate::engine::{out, settle, Evaluation, Plan};
 use crate::model::{fmt_num, Category, GuidanceBand};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DimensionResult {
     pub name: String,
     pub table: String,
@@ -23,7 +23,7 @@ pub struct DimensionResult {
     pub stars_reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageResult {
     pub stage: String,
     pub table: String,
@@ -35,14 +35,14 @@ pub struct StageResult {
     pub indicators: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StarLevelCheck {
     pub stars: u8,
     pub met: bool,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StarOutcome {
     /// Comprehensive stars the result supports (表3), before application rules.
     pub comprehensive: u8,
@@ -341,7 +341,7 @@ pub struct Application {
     pub mode: Mode,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Granted {
     /// Comprehensive stars granted after the application rules.
     pub stars: u8,

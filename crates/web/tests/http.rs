@@ -655,14 +655,15 @@ async fn forbidden_objects_are_not_found_in_pages_and_api() {
             StatusCode::NOT_FOUND,
             "{b}"
         );
-        // …and can read but not answer the client's own self-assessment
+        // …and can read but not answer the client's own self-assessment: a permission
+        // refusal (403, with its reason on the item page), not invalid input (422)
         let r = aud
             .post(
                 &format!("/assessments/{}/items/{}/answer", f.self_a, item),
                 &[("value", "1")],
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
         assert!(r.body.contains("不能作答"), "{b}");
         let mut aud2 = app.browser();
         aud2.login("auditor@b2.test", PW).await;

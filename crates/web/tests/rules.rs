@@ -143,3 +143,49 @@ async fn the_databases_refuse_text_outside_the_enums() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_refused_answer_is_shown_with_its_reason_and_the_status_of_the_refusal() {
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let answer = |aid: i64| format!("/assessments/{}/items/{}/answer", aid, enc(&f.item));
+        // invalid input: 422, the form again with what was typed (escaped) and the message
+        let mut a = app.browser();
+        a.login("a@a.test", PW).await;
+        let r = a
+            .post(&answer(f.self_a), &[("value", "abc"), ("note", "<typed>")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.body.contains(r#"value="abc""#)
+                && r.body.contains("&lt;typed&gt;")
+                && r.body.contains("不是数字"),
+            "{b}: {}",
+            r.body
+        );
+        // refused by a permission rule: 403, the item page with the reason and no form
+        let mut d = app.browser();
+        d.login("decider@b1.test", PW).await;
+        let r = d.post(&answer(f.onsite_a), &[("value", "1")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
+        assert!(
+            r.body.contains("不能作答")
+                && r.body.contains(r#"class="path""#)
+                && !r
+                    .body
+                    .contains(&format!(r#"action="{}""#, answer(f.onsite_a))),
+            "{b}: {}",
+            r.body
+        );
+        // a submitted assessment: 409, locked
+        let r = a
+            .post(&format!("/assessments/{}/submit", f.self_a), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
+        let r = a.post(&answer(f.self_a), &[("value", "1")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{b}");
+        assert!(r.body.contains("锁定"), "{b}");
+        app.cleanup().await;
+    }
+}

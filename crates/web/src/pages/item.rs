@@ -1,6 +1,15 @@
 //! One item of an assessment: guidance, the answer form, experts, evidence, versions.
+//!
+//! The page is loaded once ([`item_view`]) and drawn by one function per section, each
+//! returning [`Markup`]: [`heading`], [`guidance`], [`answer_card`], [`experts_card`],
+//! [`evidence_card`], [`versions_card`].
+
+use maud::{html, Markup};
+use tianping_core::engine::Leaf;
+use tianping_core::{Indicator, Plan, Scheme};
 
 use super::*;
+use crate::view::{csrf, err, field, page_with, select};
 
 pub(super) fn kind_hint(l: Lang, kind: AnswerKind, max: f64) -> String {
     match kind {
@@ -35,8 +44,16 @@ pub(super) fn shown_value(v: &Value) -> String {
     }
 }
 
-pub(super) fn source_select(l: Lang, u: &User, access: &Access, current: &str) -> String {
-    let opts: Vec<(&str, &str)> = match (access, u.role) {
+/// The shown value of a stored answer's JSON text, "—" when there is none.
+pub(super) fn shown_stored(json: Option<&str>) -> String {
+    json.and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .map(|v| shown_value(&v))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The answer sources this person may choose, as (value, label).
+fn sources(l: Lang, u: &User, access: &Access) -> Vec<(&'static str, &'static str)> {
+    match (access, u.role) {
         (Access::Platform, _) => vec![("platform", l.t("平台数据", "platform data"))],
         (Access::Edit, Role::Enterprise) => vec![
             (
@@ -63,22 +80,24 @@ pub(super) fn source_select(l: Lang, u: &User, access: &Access, current: &str) -
                 l.t("企业自报（未核验）", "self-declared (unverified)"),
             ),
         ],
-    };
-    let mut o = format!(
-        r#"<select name="source" aria-label="{}">"#,
-        l.t("来源", "Source")
-    );
-    for (v, t) in opts {
-        let _ = write!(
-            o,
-            r#"<option value="{}"{}>{}</option>"#,
-            v,
-            if v == current { " selected" } else { "" },
-            esc(t)
-        );
     }
-    o.push_str("</select>");
-    o
+}
+
+/// The answer source select (named by `aria-label`: the assessment list has one per row).
+pub(super) fn source_choice(l: Lang, u: &User, access: &Access, current: &str) -> Markup {
+    html! {
+        select name="source" aria-label=(l.t("来源", "Source")) {
+            @for (v, t) in sources(l, u, access) {
+                option value=(v) selected[v == current] { (t) }
+            }
+        }
+    }
+}
+
+/// [`source_choice`] as text, for the assessment list until it is drawn with maud (then
+/// this goes).
+pub(super) fn source_select(l: Lang, u: &User, access: &Access, current: &str) -> String {
+    source_choice(l, u, access, current).into_string()
 }
 
 /// What was typed into an answer form.
@@ -141,6 +160,76 @@ pub(super) fn answer_from_form(f: &AnswerForm) -> Result<AnswerInput, Error> {
     })
 }
 
+/// What the item page shows again after a refused form: what was typed, the messages by
+/// field, and the status.
+#[derive(Default)]
+pub(super) struct Again<'a> {
+    typed: Option<&'a AnswerForm>,
+    errors: BTreeMap<String, String>,
+    status: StatusCode,
+}
+
+impl<'a> Again<'a> {
+    /// Invalid input: 422 with the messages next to their fields.
+    fn invalid(l: Lang, e: &[FieldError], typed: Option<&'a AnswerForm>) -> Again<'a> {
+        Again {
+            typed,
+            errors: errs_map(l, e),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// A refused answer, shown again with its reason at the answer: invalid input (422),
+    /// refused by a permission rule (403) or a locked assessment (409), the statuses of
+    /// [`crate::error::status`]; any other error as an error page.
+    fn refused(l: Lang, e: Error, typed: &'a AnswerForm) -> Result<Again<'a>, Error> {
+        match &e {
+            Error::Invalid(v) => Ok(Again::invalid(l, v, Some(typed))),
+            Error::Forbidden(m) | Error::Locked(m) => Ok(Again {
+                typed: Some(typed),
+                errors: BTreeMap::from([("value".to_string(), m.text(l).to_string())]),
+                status: crate::error::status(&e),
+            }),
+            _ => Err(e),
+        }
+    }
+
+    fn get(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(|s| s.as_str())
+    }
+}
+
+/// The fields of the item page's forms: their errors are shown next to them, any other
+/// in a general message.
+const ITEM_FIELDS: [&str; 7] = [
+    "value",
+    "likert",
+    "experts",
+    "source",
+    "note",
+    "file",
+    "expert_id",
+];
+
+/// Messages for no field of the form, in one alert.
+fn other_errors(m: &BTreeMap<String, String>, known: &[&str]) -> Markup {
+    let other: Vec<&String> = m
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(_, v)| v)
+        .collect();
+    html! {
+        @if !other.is_empty() {
+            div.flash.bad role="alert" {
+                @for (n, s) in other.iter().enumerate() {
+                    @if n > 0 { br; }
+                    (s)
+                }
+            }
+        }
+    }
+}
+
 pub(super) async fn answer_post(
     State(st): State<App>,
     ctx: Ctx,
@@ -153,54 +242,48 @@ pub(super) async fn answer_post(
         Ok(input) => answers::save(&st, u, id, &ind, &input).await,
         Err(e) => Err(e),
     };
-    match res {
-        Ok(saved) => {
-            let what = match (saved.score, &saved.grade, saved.stars) {
-                (Some(s), g, st) => format!(
-                    "{} · {} {}{}{}",
-                    ind,
-                    ctx.lang.t("总分", "total"),
-                    fmt_num((s * 100.0).round() / 100.0),
-                    g.as_deref()
-                        .map(|g| format!(" · {}", g))
-                        .unwrap_or_default(),
-                    st.map(|n| format!(" · {}★", n)).unwrap_or_default()
-                ),
-                _ => ind.clone(),
-            };
-            if f.back == "list" {
-                let (a, _) = assessments::get(&st, u, id).await?;
-                let table = st
-                    .catalog
-                    .get(&a.scheme)
-                    .and_then(|s| s.indicator(&ind))
-                    .map(|i| i.table.clone())
-                    .unwrap_or_default();
-                Ok(redirect(&format!(
-                    "/assessments/{}?table={}&saved={}#ind-{}",
-                    id,
-                    url_enc(&table),
-                    url_enc(&what),
-                    url_enc(&ind)
-                )))
-            } else {
-                Ok(redirect(&format!(
-                    "/assessments/{}/items/{}?saved={}",
-                    id,
-                    url_enc(&ind),
-                    url_enc(&what)
-                )))
-            }
+    let saved = match res {
+        Ok(saved) => saved,
+        Err(e) => {
+            let again = Again::refused(ctx.lang, e, &f)?;
+            return item_view(&st, &ctx, id, &ind, again, None).await;
         }
-        Err(Error::Invalid(e)) => {
-            item_view(&st, &ctx, id, &ind, Some(&f), &errs_map(ctx.lang, &e), None).await
+    };
+    let mut what = ind.clone();
+    if let Some(s) = saved.score {
+        what.push_str(&format!(
+            " · {} {}",
+            ctx.lang.t("总分", "total"),
+            fmt_num((s * 100.0).round() / 100.0)
+        ));
+        if let Some(g) = &saved.grade {
+            what.push_str(&format!(" · {}", g));
         }
-        Err(Error::Forbidden(m)) | Err(Error::Locked(m)) => {
-            let mut e = BTreeMap::new();
-            e.insert("value".to_string(), m.text(ctx.lang).to_string());
-            item_view(&st, &ctx, id, &ind, Some(&f), &e, None).await
+        if let Some(n) = saved.stars {
+            what.push_str(&format!(" · {}★", n));
         }
-        Err(e) => Err(e.into()),
+    }
+    if f.back == "list" {
+        let (a, _) = assessments::get(&st, u, id).await?;
+        let table = st
+            .catalog
+            .get(&a.scheme)
+            .and_then(|s| s.indicator(&ind))
+            .map(|i| i.table.clone())
+            .unwrap_or_default();
+        Ok(redirect(&format!(
+            "/assessments/{}?table={}&saved={}#ind-{}",
+            id,
+            url_enc(&table),
+            url_enc(&what),
+            url_enc(&ind)
+        )))
+    } else {
+        Ok(redirect(&format!(
+            "{}?saved={}",
+            item_url(id, &ind),
+            url_enc(&what)
+        )))
     }
 }
 
@@ -210,16 +293,45 @@ pub(super) async fn item_page(
     Ids((id, ind)): Ids<(i64, String)>,
     Query(q): Query<PageQ>,
 ) -> Res {
-    item_view(
-        &st,
-        &ctx,
-        id,
-        &ind,
-        None,
-        &BTreeMap::new(),
-        q.saved.as_deref(),
-    )
-    .await
+    item_view(&st, &ctx, id, &ind, Again::default(), q.saved.as_deref()).await
+}
+
+/// The path of an item's page; its forms post to sub-paths.
+fn item_url(id: i64, ind: &str) -> String {
+    format!("/assessments/{}/items/{}", id, url_enc(ind))
+}
+
+/// What the sections of an item page share.
+struct Item<'a> {
+    l: Lang,
+    csrf: &'a str,
+    u: &'a User,
+    a: &'a repo::Assessment,
+    access: &'a Access,
+    scheme: &'a Scheme,
+    plan: &'a Plan<'a>,
+    leaf: &'a Leaf<'a>,
+    /// The item's page, the base of its forms' actions.
+    url: String,
+    /// Answers can still change.
+    draft: bool,
+    /// An expert scoring a points item: the answer form is their own score.
+    expert_points: bool,
+}
+
+impl Item<'_> {
+    fn ind(&self) -> &Indicator {
+        self.leaf.ind
+    }
+}
+
+/// The assigned experts of an item, with their scores, and the body's experts that can
+/// still be assigned.
+struct Experts {
+    /// (expert id, name, score)
+    assigned: Vec<(i64, String, Option<f64>)>,
+    /// (expert id, name) for the select.
+    offer: Vec<(String, String)>,
 }
 
 pub(super) async fn item_view(
@@ -227,139 +339,42 @@ pub(super) async fn item_view(
     ctx: &Ctx,
     id: i64,
     ind: &str,
-    typed: Option<&AnswerForm>,
-    e: &BTreeMap<String, String>,
+    again: Again<'_>,
     saved: Option<&str>,
 ) -> Res {
     let u = ctx.user()?;
-    let l = ctx.lang;
     let (a, access) = assessments::get(st, u, id).await?;
     if !access.sees_item(ind) {
         return Err(Error::NotFound.into());
     }
     let plan = assessments::plan(st, &a)?;
-    let scheme = plan.scheme;
-    let lf = plan
+    let leaf = plan
         .leaves
         .iter()
         .find(|x| x.ind.id == ind)
         .ok_or(Error::NotFound)?;
-    let i = lf.ind;
+    let result = if access.sees_result() {
+        assessments::result_view(&a)?
+    } else {
+        None
+    };
+    let expert = matches!(access, Access::Expert(_));
+    let it = Item {
+        l: ctx.lang,
+        csrf: &ctx.csrf,
+        u,
+        a: &a,
+        access: &access,
+        scheme: plan.scheme,
+        plan: &plan,
+        leaf,
+        url: item_url(a.id, ind),
+        draft: a.status == AssessmentStatus::Draft,
+        expert_points: expert && plan.scheme.method == Method::Points,
+    };
     let rows = assessments::answers(st, &a, &access).await?;
-    let ans = rows.iter().find(|r| r.indicator_id == ind);
-    let mut body = String::new();
-    if let Some(s) = saved {
-        let _ = write!(
-            body,
-            r#"<div class="flash">{} {}</div>"#,
-            l.t("已保存：", "Saved:"),
-            esc(s)
-        );
-    }
-    let _ = write!(
-        body,
-        r#"<p><a href="/assessments/{}?table={}#ind-{}">← {}</a></p><p class="path">{} · {}</p>"#,
-        a.id,
-        url_enc(&i.table),
-        esc(&i.id),
-        esc(&a.title),
-        esc(&i.source()),
-        esc(&i.path.join(" › "))
-    );
-    if access.sees_result() {
-        body.push_str(&result_panel(l, &a, false));
-    }
-    // guidance
-    let mut g = String::new();
-    for (label, v) in [
-        (l.t("评价内容", "Content"), &i.content),
-        (l.t("评价要求", "Requirement"), &i.requirement),
-        (l.t("评价方法", "Method"), &i.method),
-        (l.t("评审依据及来源", "Evidence basis"), &i.evidence),
-        (l.t("说明", "Note"), &i.note),
-    ] {
-        if let Some(v) = v {
-            let _ = write!(g, "<p><b>{}</b>：{}</p>", label, esc(v));
-        }
-    }
-    if let Some(c) = i.category {
-        let _ = write!(
-            g,
-            "<p><b>{}</b>：{}</p>",
-            l.t("指标类别", "Category"),
-            c.as_str()
-        );
-    }
-    if let Some(p) = i.points {
-        let _ = write!(
-            g,
-            "<p><b>{}</b>：{}{}</p>",
-            l.t("分值", "Points"),
-            fmt_num(p),
-            if i.half_points {
-                l.t("（可给 0.5 分）", " (half points allowed)")
-            } else {
-                ""
-            }
-        );
-    }
-    if !i.levels.is_empty() {
-        g.push_str(&format!(
-            "<p><b>{}</b></p><ol>",
-            l.t(
-                "等级描述（0 = 未达第一级）",
-                "Level descriptors (0 = below level 1)"
-            )
-        ));
-        for lv in &i.levels {
-            let _ = write!(g, "<li>{}</li>", esc(lv));
-        }
-        g.push_str("</ol>");
-    }
-    if scheme.method == Method::Dimensions && !scheme.guidance.is_empty() {
-        let _ = write!(
-            g,
-            "<details><summary>{}</summary><table><tr><th>{}</th><th>{}</th></tr>",
-            l.t("表4 评分系数参考", "表4 coefficient bands"),
-            l.t("系数", "Coefficient"),
-            l.t("参考要点", "Guidance")
-        );
-        for b in &scheme.guidance {
-            let _ = write!(
-                g,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                esc(&b.label),
-                b.points
-                    .iter()
-                    .map(|p| esc(p))
-                    .collect::<Vec<_>>()
-                    .join("<br>")
-            );
-        }
-        g.push_str("</table></details>");
-    }
-    for iid in &i.interpretations {
-        if let Some(x) = scheme.interpretation(iid) {
-            let _ = write!(
-                g,
-                "<p class=muted>{} {}：{} → {}</p>",
-                esc(&x.id),
-                esc(&x.clause),
-                esc(&x.text),
-                esc(&x.action)
-            );
-        }
-    }
-    let _ = write!(body, r#"<div class="card">{}</div>"#, g);
-    // answer
-    let cur_value: Option<Value> = ans
-        .and_then(|r| r.value_json.as_deref())
-        .and_then(|v| serde_json::from_str(v).ok());
-    let draft = a.status == AssessmentStatus::Draft;
-    let can_answer = draft && access.answer(i.category).is_ok();
-    let can_upload = draft && access.upload_evidence(i.category).is_ok();
-    let expert_points = matches!(access, Access::Expert(_)) && scheme.method == Method::Points;
-    let mine: Option<repo::ExpertScore> = if expert_points {
+    let answer = rows.iter().find(|r| r.indicator_id == ind);
+    let mine = if it.expert_points {
         answers::expert_scores(st, u, &a, &access)
             .await?
             .into_iter()
@@ -367,315 +382,35 @@ pub(super) async fn item_view(
     } else {
         None
     };
-    let ge = |k: &str| e.get(k).map(|s| s.as_str());
-    let mut f = String::new();
-    let _ = write!(
-        f,
-        "<h2>{}</h2>",
-        if expert_points {
-            l.t("我的评分", "My score")
-        } else {
-            l.t("答案", "Answer")
-        }
-    );
-    if !expert_points {
-        let _ = write!(
-            f,
-            "<p>{}: <b>{}</b></p>",
-            l.t("当前答案", "Current answer"),
-            cur_value
-                .as_ref()
-                .map(|v| esc(&shown_value(v)))
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "—".into())
-        );
-        if let Some(r) = ans {
-            if let Some(s) = &r.source {
-                let _ = write!(
-                    f,
-                    "<p class=muted>{}: {}</p>",
-                    l.t("来源", "Source"),
-                    esc(s.as_str())
-                );
-            }
-            if !r.note.is_empty() {
-                let _ = write!(
-                    f,
-                    "<p class=muted>{}: {}</p>",
-                    l.t("备注", "Note"),
-                    esc(&r.note)
-                );
-            }
-        }
-    }
-    if can_answer {
-        let value_typed =
-            typed
-                .map(|t| t.value.clone())
-                .unwrap_or_else(|| match (&mine, &cur_value) {
-                    (Some(m), _) => fmt_num(m.value),
-                    (None, Some(Value::Number(n))) => n.to_string(),
-                    (None, Some(Value::Object(m))) if m.contains_key("value") => {
-                        m["value"].to_string()
-                    }
-                    _ => String::new(),
-                });
-        let note_typed = typed.map(|t| t.note.clone()).unwrap_or_else(|| {
-            mine.as_ref()
-                .map(|m| m.note.clone())
-                .or(ans.map(|r| r.note.clone()))
-                .unwrap_or_default()
-        });
-        let _ = write!(
-            f,
-            r#"<form method="post" action="/assessments/{}/items/{}/answer">{}"#,
-            a.id,
-            url_enc(ind),
-            csrf_input(&ctx.csrf)
-        );
-        if plan.kind == AnswerKind::Level && !expert_points {
-            let mut opts = vec![(String::new(), l.t("（未答）", "(unanswered)").to_string())];
-            opts.push((
-                "0".into(),
-                l.t("0 · 未达第一级", "0 · below level 1").to_string(),
-            ));
-            for (n, d) in i.levels.iter().enumerate() {
-                let short: String = d.chars().take(40).collect();
-                opts.push(((n + 1).to_string(), format!("{} · {}", n + 1, short)));
-            }
-            f.push_str(&select(
-                l.t("等级", "Level"),
-                "value",
-                &opts,
-                &value_typed,
-                ge("value"),
-            ));
-        } else if i.likert && !expert_points {
-            let cur_l = match (&typed, &cur_value) {
-                (Some(t), _) => t.likert.clone(),
-                (None, Some(v)) if v.get("likert").is_some() => shown_value(v),
-                _ => String::new(),
-            };
-            f.push_str(&field(
-                l.t(
-                    "问卷回答（1–5，逗号分隔）",
-                    "Questionnaire responses (1–5, comma separated)",
-                ),
-                "likert",
-                "text",
-                &cur_l,
-                ge("likert").or(ge("value")),
-                "",
-            ));
-        } else if i.expert_panel && !expert_points {
-            let cur_x = match (&typed, &cur_value) {
-                (Some(t), _) => t.experts.clone(),
-                (None, Some(v)) if v.get("experts").is_some() => shown_value(v),
-                _ => String::new(),
-            };
-            f.push_str(&field(
-                l.t(
-                    "专家评分（至少 3 位，逗号分隔；或由指派的专家各自评分）",
-                    "Expert scores (3 or more, comma separated; or each assigned expert scores)",
-                ),
-                "experts",
-                "text",
-                &cur_x,
-                ge("experts").or(ge("value")),
-                "",
-            ));
-        } else {
-            f.push_str(&field(
-                &kind_hint(l, plan.kind, lf.answer_max),
-                "value",
-                "number",
-                &value_typed,
-                ge("value"),
-                r#"step="any""#,
-            ));
-        }
-        if scheme.method == Method::Dimensions && !expert_points {
-            let cur_s = typed
-                .map(|t| t.source.clone())
-                .or(ans.and_then(|r| r.source.map(|s| s.as_str().to_string())))
-                .unwrap_or_default();
-            let _ = write!(
-                f,
-                "<label>{}</label>{}{}",
-                l.t("来源", "Source"),
-                source_select(l, u, &access, &cur_s),
-                err_html(ge("source"))
-            );
-        }
-        let _ = write!(
-            f,
-            r#"<label for="f-note">{}</label><textarea id="f-note" name="note">{}</textarea>{}{}<p><button>{}</button></p></form>"#,
-            l.t("备注", "Note"),
-            esc(&note_typed),
-            err_html(ge("note")),
-            general_errors(
-                e,
-                &[
-                    "value",
-                    "likert",
-                    "experts",
-                    "source",
-                    "note",
-                    "file",
-                    "expert_id"
-                ]
-            ),
-            l.t("保存", "Save")
-        );
+    let experts = if expert {
+        None
     } else {
-        if a.status != AssessmentStatus::Draft {
-            let _ = write!(
-                f,
-                "<p class=muted>{}</p>",
-                l.t(
-                    "评价已提交并锁定。",
-                    "The assessment is submitted and locked."
-                )
-            );
-        }
-        f.push_str(&err_html(ge("value")));
-    }
-    let _ = write!(body, r#"<div class="card">{}</div>"#, f);
-    // expert scores and assignment
-    let assigned: Vec<repo::Assignment> = answers::assignments(st, &a)
-        .await?
-        .into_iter()
-        .filter(|x| x.indicator_id == ind)
-        .collect();
-    if !matches!(access, Access::Expert(_)) && (a.org_id.is_some() || !assigned.is_empty()) {
-        let scores: Vec<repo::ExpertScore> = answers::expert_scores(st, u, &a, &access)
-            .await?
-            .into_iter()
-            .filter(|x| x.indicator_id == ind)
-            .collect();
-        let mut x = format!("<h2>{}</h2><ul>", l.t("指派的专家", "Assigned experts"));
-        for asg in &assigned {
-            let ex = admin::user_name(st, asg.expert_id).await?;
-            let sc = scores
-                .iter()
-                .find(|s| s.expert_id == asg.expert_id)
-                .map(|s| fmt_num(s.value))
-                .unwrap_or_else(|| "—".into());
-            let _ = write!(
-                x,
-                "<li>{} · {} {}",
-                esc(ex.as_deref().unwrap_or("?")),
-                l.t("评分", "score"),
-                sc
-            );
-            if access == Access::Edit && a.status == AssessmentStatus::Draft {
-                let _ = write!(
-                    x,
-                    r#" <form method="post" action="/assessments/{}/items/{}/experts" style="display:inline">{}<input type="hidden" name="expert_id" value="{}"><input type="hidden" name="remove" value="1"><button class="danger">{}</button></form>"#,
-                    a.id,
-                    url_enc(ind),
-                    csrf_input(&ctx.csrf),
-                    asg.expert_id,
-                    l.t("移除", "Remove")
-                );
-            }
-            x.push_str("</li>");
-        }
-        x.push_str("</ul>");
-        if access == Access::Edit && a.status == AssessmentStatus::Draft && a.org_id.is_some() {
-            let experts: Vec<(String, String)> = admin::staff(st, u, a.org_id.unwrap_or(0))
-                .await?
-                .into_iter()
-                .filter(|x| x.role == Role::Expert && !assigned.iter().any(|a| a.expert_id == x.id))
-                .map(|x| (x.id.to_string(), x.name))
-                .collect();
-            if !experts.is_empty() {
-                let _ = write!(
-                    x,
-                    r#"<form method="post" action="/assessments/{}/items/{}/experts" class="inline">{}{}<button>{}</button></form>"#,
-                    a.id,
-                    url_enc(ind),
-                    csrf_input(&ctx.csrf),
-                    select(
-                        l.t("指派专家", "Assign expert"),
-                        "expert_id",
-                        &experts,
-                        "",
-                        ge("expert_id")
-                    ),
-                    l.t("指派", "Assign")
-                );
-            }
-        }
-        let _ = write!(body, r#"<div class="card">{}</div>"#, x);
-    }
-    // evidence
-    let ev: Vec<repo::Evidence> = evidence::of(st, &a, &access)
-        .await?
-        .into_iter()
-        .filter(|x| x.indicator_id == ind)
-        .collect();
-    let mut x = format!("<h2>{}</h2><ul>", l.t("证据文件", "Evidence"));
-    for v in &ev {
-        let _ = write!(
-            x,
-            r#"<li><a href="/evidence/{}">{}</a> <span class=muted>{} KB · {}</span></li>"#,
-            v.id,
-            esc(&v.file_name),
-            (v.size + 1023) / 1024,
-            when(&v.uploaded_at)
-        );
-    }
-    x.push_str("</ul>");
-    if can_upload {
-        let _ = write!(
-            x,
-            r#"<form method="post" action="/assessments/{}/items/{}/evidence" enctype="multipart/form-data">{}<input type="file" name="file">{}<p class=muted>{} {} MB · {}</p><button>{}</button></form>"#,
-            a.id,
-            url_enc(ind),
-            csrf_input(&ctx.csrf),
-            err_html(ge("file")),
-            l.t("上限", "Limit"),
-            st.config.max_upload_bytes / 1024 / 1024,
-            evidence_rules::TYPES
-                .iter()
-                .map(|(e, _)| *e)
-                .collect::<Vec<_>>()
-                .join(", "),
-            l.t("上传", "Upload")
-        );
-    }
-    let _ = write!(body, r#"<div class="card">{}</div>"#, x);
-    // versions
-    if !matches!(access, Access::Expert(_)) {
-        let vs = answers::versions(st, &a, &access, Some(ind)).await?;
-        if !vs.is_empty() {
-            let mut x = format!("<h2>{}</h2><div class=tablewrap><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", l.t("修改记录", "Versions"), l.t("版本", "Revision"), l.t("答案", "Answer"), l.t("时间", "When"), l.t("备注", "Note"));
-            for v in vs.iter().take(50) {
-                let val = v
-                    .value_json
-                    .as_deref()
-                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
-                    .map(|v| shown_value(&v))
-                    .unwrap_or_else(|| "—".into());
-                let _ = write!(
-                    x,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    v.revision,
-                    esc(&val),
-                    when(&v.changed_at),
-                    esc(&v.note)
-                );
-            }
-            x.push_str("</table></div>");
-            let _ = write!(body, r#"<div class="card">{}</div>"#, x);
-        }
-    }
-    let status = if e.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+        experts_of(st, &it).await?
     };
+    let files: Vec<repo::Evidence> = evidence::of(st, &a, &access)
+        .await?
+        .into_iter()
+        .filter(|x| x.indicator_id == ind)
+        .collect();
+    let versions = if expert {
+        Vec::new()
+    } else {
+        answers::versions(st, &a, &access, Some(ind)).await?
+    };
+    let body = html! {
+        (heading(&it, saved))
+        @if let Some(r) = &result {
+            (result_card(it.l, r, false))
+        }
+        (guidance(it.l, it.scheme, it.ind()))
+        (answer_card(&it, answer, mine.as_ref(), &again))
+        @if let Some(x) = &experts {
+            (experts_card(&it, x, &again))
+        }
+        (evidence_card(&it, &files, st.config.max_upload_bytes, &again))
+        (versions_card(it.l, &versions))
+    };
+    let i = it.ind();
     let title = format!(
         "{}{}",
         i.serial
@@ -684,7 +419,392 @@ pub(super) async fn item_view(
             .unwrap_or_default(),
         i.path.last().cloned().unwrap_or_default()
     );
-    Ok(with_status(status, page(&ctx.chrome(), &title, &body)))
+    Ok(page_with(again.status, &ctx.chrome(), &title, body))
+}
+
+/// The experts section's data: shown to everyone but experts, on an assessment of a body
+/// or with experts assigned.
+async fn experts_of(st: &App, it: &Item<'_>) -> Result<Option<Experts>, Error> {
+    let ind = it.ind().id.as_str();
+    let assigned: Vec<repo::Assignment> = answers::assignments(st, it.a)
+        .await?
+        .into_iter()
+        .filter(|x| x.indicator_id == ind)
+        .collect();
+    if it.a.org_id.is_none() && assigned.is_empty() {
+        return Ok(None);
+    }
+    let scores: Vec<repo::ExpertScore> = answers::expert_scores(st, it.u, it.a, it.access)
+        .await?
+        .into_iter()
+        .filter(|x| x.indicator_id == ind)
+        .collect();
+    let mut rows = Vec::with_capacity(assigned.len());
+    for asg in &assigned {
+        let name = admin::user_name(st, asg.expert_id)
+            .await?
+            .unwrap_or_else(|| "?".into());
+        let score = scores
+            .iter()
+            .find(|s| s.expert_id == asg.expert_id)
+            .map(|s| s.value);
+        rows.push((asg.expert_id, name, score));
+    }
+    let offer = match it.a.org_id {
+        Some(org) if *it.access == Access::Edit && it.draft => admin::staff(st, it.u, org)
+            .await?
+            .into_iter()
+            .filter(|x| x.role == Role::Expert && !assigned.iter().any(|a| a.expert_id == x.id))
+            .map(|x| (x.id.to_string(), x.name))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Some(Experts {
+        assigned: rows,
+        offer,
+    }))
+}
+
+/// The saved message, the way back to the item in the list, where the item is printed.
+fn heading(it: &Item, saved: Option<&str>) -> Markup {
+    let (l, i) = (it.l, it.ind());
+    html! {
+        @if let Some(s) = saved {
+            div.flash { (l.t("已保存：", "Saved:")) " " (s) }
+        }
+        p {
+            a href={ "/assessments/" (it.a.id) "?table=" (url_enc(&i.table)) "#ind-" (i.id) } {
+                "← " (it.a.title)
+            }
+        }
+        p.path { (i.source()) " · " (i.path.join(" › ")) }
+    }
+}
+
+/// What the standard says about the item: content, requirement, method, levels, the 表4
+/// bands of the star scheme, and the interpretations that apply.
+fn guidance(l: Lang, scheme: &Scheme, i: &Indicator) -> Markup {
+    let texts = [
+        (l.t("评价内容", "Content"), &i.content),
+        (l.t("评价要求", "Requirement"), &i.requirement),
+        (l.t("评价方法", "Method"), &i.method),
+        (l.t("评审依据及来源", "Evidence basis"), &i.evidence),
+        (l.t("说明", "Note"), &i.note),
+    ];
+    html! {
+        div.card {
+            @for (label, text) in texts {
+                @if let Some(t) = text {
+                    p { b { (label) } "：" (t) }
+                }
+            }
+            @if let Some(c) = i.category {
+                p { b { (l.t("指标类别", "Category")) } "：" (c.as_str()) }
+            }
+            @if let Some(points) = i.points {
+                p {
+                    b { (l.t("分值", "Points")) } "：" (fmt_num(points))
+                    @if i.half_points {
+                        (l.t("（可给 0.5 分）", " (half points allowed)"))
+                    }
+                }
+            }
+            @if !i.levels.is_empty() {
+                p { b { (l.t("等级描述（0 = 未达第一级）", "Level descriptors (0 = below level 1)")) } }
+                ol {
+                    @for level in &i.levels {
+                        li { (level) }
+                    }
+                }
+            }
+            @if scheme.method == Method::Dimensions && !scheme.guidance.is_empty() {
+                details {
+                    summary { (l.t("表4 评分系数参考", "表4 coefficient bands")) }
+                    table {
+                        tr {
+                            th { (l.t("系数", "Coefficient")) }
+                            th { (l.t("参考要点", "Guidance")) }
+                        }
+                        @for band in &scheme.guidance {
+                            tr {
+                                td { (band.label) }
+                                td {
+                                    @for (n, point) in band.points.iter().enumerate() {
+                                        @if n > 0 { br; }
+                                        (point)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @for x in i.interpretations.iter().filter_map(|id| scheme.interpretation(id)) {
+                p.muted { (x.id) " " (x.clause) "：" (x.text) " → " (x.action) }
+            }
+        }
+    }
+}
+
+/// The current answer and, where the rules allow, the form to change it (for an expert on
+/// a points item: their own score).
+fn answer_card(
+    it: &Item,
+    answer: Option<&repo::AnswerRow>,
+    mine: Option<&repo::ExpertScore>,
+    again: &Again,
+) -> Markup {
+    let l = it.l;
+    let current: Option<Value> = answer
+        .and_then(|r| r.value_json.as_deref())
+        .and_then(|v| serde_json::from_str(v).ok());
+    let can_answer = it.draft && it.access.answer(it.ind().category).is_ok();
+    html! {
+        div.card {
+            h2 {
+                @if it.expert_points { (l.t("我的评分", "My score")) } @else { (l.t("答案", "Answer")) }
+            }
+            @if !it.expert_points {
+                p {
+                    (l.t("当前答案", "Current answer")) ": "
+                    b {
+                        (current.as_ref().map(shown_value).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into()))
+                    }
+                }
+                @if let Some(r) = answer {
+                    @if let Some(s) = r.source {
+                        p.muted { (l.t("来源", "Source")) ": " (s.as_str()) }
+                    }
+                    @if !r.note.is_empty() {
+                        p.muted { (l.t("备注", "Note")) ": " (r.note) }
+                    }
+                }
+            }
+            @if can_answer {
+                (answer_form(it, current.as_ref(), answer, mine, again))
+            } @else {
+                @if !it.draft {
+                    p.muted { (l.t("评价已提交并锁定。", "The assessment is submitted and locked.")) }
+                }
+                (err(again.get("value")))
+            }
+        }
+    }
+}
+
+/// The answer form, showing again what was typed (or the stored answer).
+fn answer_form(
+    it: &Item,
+    current: Option<&Value>,
+    answer: Option<&repo::AnswerRow>,
+    mine: Option<&repo::ExpertScore>,
+    again: &Again,
+) -> Markup {
+    let l = it.l;
+    let typed = again.typed;
+    let note = typed.map(|t| t.note.clone()).unwrap_or_else(|| {
+        mine.map(|m| m.note.clone())
+            .or(answer.map(|r| r.note.clone()))
+            .unwrap_or_default()
+    });
+    let source = typed
+        .map(|t| t.source.clone())
+        .or(answer.and_then(|r| r.source.map(|s| s.as_str().to_string())))
+        .unwrap_or_default();
+    html! {
+        form method="post" action={ (it.url) "/answer" } {
+            (csrf(it.csrf))
+            (answer_input(it, current, mine, again))
+            @if it.scheme.method == Method::Dimensions && !it.expert_points {
+                label { (l.t("来源", "Source")) }
+                (source_choice(l, it.u, it.access, &source))
+                (err(again.get("source")))
+            }
+            label for="f-note" { (l.t("备注", "Note")) }
+            textarea #f-note name="note" { (note) }
+            (err(again.get("note")))
+            (other_errors(&again.errors, &ITEM_FIELDS))
+            p { button { (l.t("保存", "Save")) } }
+        }
+    }
+}
+
+/// The answer's input by the kind of item: a level select, questionnaire responses, expert
+/// scores, or a number.
+fn answer_input(
+    it: &Item,
+    current: Option<&Value>,
+    mine: Option<&repo::ExpertScore>,
+    again: &Again,
+) -> Markup {
+    let (l, i) = (it.l, it.ind());
+    let typed = again.typed;
+    // what was typed, else the stored list of a questionnaire or expert-panel answer
+    let typed_or_stored = |typed: Option<&String>, key: &str| match (typed, current) {
+        (Some(t), _) => t.clone(),
+        (None, Some(v)) if v.get(key).is_some() => shown_value(v),
+        _ => String::new(),
+    };
+    let value = typed
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| match (mine, current) {
+            (Some(m), _) => fmt_num(m.value),
+            (None, Some(Value::Number(n))) => n.to_string(),
+            (None, Some(Value::Object(m))) if m.contains_key("value") => m["value"].to_string(),
+            _ => String::new(),
+        });
+    if it.plan.kind == AnswerKind::Level && !it.expert_points {
+        let mut options = vec![
+            (String::new(), l.t("（未答）", "(unanswered)").to_string()),
+            (
+                "0".into(),
+                l.t("0 · 未达第一级", "0 · below level 1").to_string(),
+            ),
+        ];
+        for (n, d) in i.levels.iter().enumerate() {
+            let short: String = d.chars().take(40).collect();
+            options.push(((n + 1).to_string(), format!("{} · {}", n + 1, short)));
+        }
+        select(
+            l.t("等级", "Level"),
+            "value",
+            &options,
+            &value,
+            again.get("value"),
+        )
+    } else if i.likert && !it.expert_points {
+        field(
+            l.t(
+                "问卷回答（1–5，逗号分隔）",
+                "Questionnaire responses (1–5, comma separated)",
+            ),
+            "likert",
+            "text",
+            &typed_or_stored(typed.map(|t| &t.likert), "likert"),
+            again.get("likert").or(again.get("value")),
+            &[],
+        )
+    } else if i.expert_panel && !it.expert_points {
+        field(
+            l.t(
+                "专家评分（至少 3 位，逗号分隔；或由指派的专家各自评分）",
+                "Expert scores (3 or more, comma separated; or each assigned expert scores)",
+            ),
+            "experts",
+            "text",
+            &typed_or_stored(typed.map(|t| &t.experts), "experts"),
+            again.get("experts").or(again.get("value")),
+            &[],
+        )
+    } else {
+        field(
+            &kind_hint(l, it.plan.kind, it.leaf.answer_max),
+            "value",
+            "number",
+            &value,
+            again.get("value"),
+            &[("step", "any")],
+        )
+    }
+}
+
+/// The experts assigned to the item with their scores; the responsible party assigns and
+/// removes them while the assessment is a draft.
+fn experts_card(it: &Item, x: &Experts, again: &Again) -> Markup {
+    let l = it.l;
+    let edit = *it.access == Access::Edit && it.draft;
+    html! {
+        div.card {
+            h2 { (l.t("指派的专家", "Assigned experts")) }
+            ul {
+                @for (expert_id, name, score) in &x.assigned {
+                    li {
+                        (name) " · " (l.t("评分", "score")) " "
+                        (score.map(fmt_num).unwrap_or_else(|| "—".into()))
+                        @if edit {
+                            " "
+                            form method="post" action={ (it.url) "/experts" } style="display:inline" {
+                                (csrf(it.csrf))
+                                input type="hidden" name="expert_id" value=(expert_id);
+                                input type="hidden" name="remove" value="1";
+                                button.danger { (l.t("移除", "Remove")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if edit && !x.offer.is_empty() {
+                form.inline method="post" action={ (it.url) "/experts" } {
+                    (csrf(it.csrf))
+                    (select(l.t("指派专家", "Assign expert"), "expert_id", &x.offer, "", again.get("expert_id")))
+                    button { (l.t("指派", "Assign")) }
+                }
+            }
+        }
+    }
+}
+
+/// The item's evidence files and, where the rules allow, the upload form.
+fn evidence_card(it: &Item, files: &[repo::Evidence], max_bytes: usize, again: &Again) -> Markup {
+    let l = it.l;
+    let can_upload = it.draft && it.access.upload_evidence(it.ind().category).is_ok();
+    let types = evidence_rules::TYPES
+        .iter()
+        .map(|(e, _)| *e)
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        div.card {
+            h2 { (l.t("证据文件", "Evidence")) }
+            ul {
+                @for v in files {
+                    li {
+                        a href={ "/evidence/" (v.id) } { (v.file_name) }
+                        " "
+                        span.muted { ((v.size + 1023) / 1024) " KB · " (when(&v.uploaded_at)) }
+                    }
+                }
+            }
+            @if can_upload {
+                form method="post" action={ (it.url) "/evidence" } enctype="multipart/form-data" {
+                    (csrf(it.csrf))
+                    input type="file" name="file";
+                    (err(again.get("file")))
+                    p.muted { (l.t("上限", "Limit")) " " (max_bytes / 1024 / 1024) " MB · " (types) }
+                    button { (l.t("上传", "Upload")) }
+                }
+            }
+        }
+    }
+}
+
+/// The item's last 50 answer versions (nothing when it was never answered).
+fn versions_card(l: Lang, versions: &[repo::AnswerVersion]) -> Markup {
+    html! {
+        @if !versions.is_empty() {
+            div.card {
+                h2 { (l.t("修改记录", "Versions")) }
+                div.tablewrap {
+                    table {
+                        tr {
+                            th { (l.t("版本", "Revision")) }
+                            th { (l.t("答案", "Answer")) }
+                            th { (l.t("时间", "When")) }
+                            th { (l.t("备注", "Note")) }
+                        }
+                        @for v in versions.iter().take(50) {
+                            tr {
+                                td { (v.revision) }
+                                td { (shown_stored(v.value_json.as_deref())) }
+                                td { (when(&v.changed_at)) }
+                                td { (v.note) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(super) async fn evidence_post(
@@ -731,13 +851,13 @@ pub(super) async fn evidence_post(
     let (name, data) = file.unwrap_or_default();
     match evidence::add(&st, u, id, &ind, &name, &data).await {
         Ok(ev) => Ok(redirect(&format!(
-            "/assessments/{}/items/{}?saved={}",
-            id,
-            url_enc(&ind),
+            "{}?saved={}",
+            item_url(id, &ind),
             url_enc(&ev.file_name)
         ))),
         Err(Error::Invalid(e)) => {
-            item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
+            let again = Again::invalid(ctx.lang, &e, None);
+            item_view(&st, &ctx, id, &ind, again, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -761,13 +881,10 @@ pub(super) async fn experts_post(
     ctx.check_csrf(&f.csrf)?;
     let eid: i64 = f.expert_id.parse().unwrap_or(0);
     match answers::assign_expert(&st, u, id, &ind, eid, f.remove == "1").await {
-        Ok(()) => Ok(redirect(&format!(
-            "/assessments/{}/items/{}",
-            id,
-            url_enc(&ind)
-        ))),
+        Ok(()) => Ok(redirect(&item_url(id, &ind))),
         Err(Error::Invalid(e)) => {
-            item_view(&st, &ctx, id, &ind, None, &errs_map(ctx.lang, &e), None).await
+            let again = Again::invalid(ctx.lang, &e, None);
+            item_view(&st, &ctx, id, &ind, again, None).await
         }
         Err(e) => Err(e.into()),
     }
