@@ -1,6 +1,6 @@
 //! Assessments: the list, the new-assessment form, an assessment's items by table, submit.
 
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
@@ -386,9 +386,7 @@ fn summary_line(
 fn result_or_notice(l: Lang, a: &repo::Assessment, access: &Access) -> Markup {
     html! {
         @if access.sees_result() {
-            // result.rs still renders the panel as an escaped HTML string (its own esc());
-            // taken as it is until it returns Markup.
-            (PreEscaped(result_panel(l, a, false)))
+            (result_panel(l, a, false))
         } @else {
             p.flash {
                 (l.t("你是本评价的评价专家：只显示指派给你的指标。",
@@ -559,7 +557,7 @@ impl Items<'_> {
                         @if self.plan.scheme.method == Method::Dimensions {
                             // item.rs still renders the source select as an escaped HTML
                             // string; taken as it is until it returns Markup.
-                            (PreEscaped(source_select(l, self.user, self.access, source)))
+                            (source_choice(l, self.user, self.access, source))
                         }
                         button { (l.t("保存", "Save")) }
                     }

@@ -94,12 +94,6 @@ pub(super) fn source_choice(l: Lang, u: &User, access: &Access, current: &str) -
     }
 }
 
-/// [`source_choice`] as text, for the assessment list until it is drawn with maud (then
-/// this goes).
-pub(super) fn source_select(l: Lang, u: &User, access: &Access, current: &str) -> String {
-    source_choice(l, u, access, current).into_string()
-}
-
 /// What was typed into an answer form.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]

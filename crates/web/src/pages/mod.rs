@@ -3,7 +3,6 @@
 //! the message next to the field.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
@@ -27,9 +26,7 @@ use tianping_core::{fmt_num, AnswerKind, Method};
 
 use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{Error, FieldError, Msg, PageError};
-use crate::html::{
-    csrf_input, err_html, esc, field, page, role_label, select, url_enc, when, Lang,
-};
+use crate::html::{role_label, url_enc, when, Lang};
 use crate::view;
 use maud::{html, Markup};
 
@@ -173,11 +170,6 @@ fn form_errors(m: &BTreeMap<String, String>, known: &[&str]) -> Markup {
             }
         }
     }
-}
-
-/// [`form_errors`] as text, for pages not yet written with maud.
-fn general_errors(m: &BTreeMap<String, String>, known: &[&str]) -> String {
-    form_errors(m, known).into_string()
 }
 
 fn with_status(status: StatusCode, mut r: Response) -> Response {

@@ -63,9 +63,9 @@ pub(super) fn result_card(l: Lang, r: &ResultView, full: bool) -> Markup {
     }
 }
 
-/// [`result_card`] of an assessment as text, for the assessment page until it is drawn with
-/// maud (then this goes). A stored result that cannot be read is said, not left out.
-pub(super) fn result_panel(l: Lang, a: &repo::Assessment, full: bool) -> String {
+/// [`result_card`] of an assessment. A stored result that cannot be read is said, not left
+/// out.
+pub(super) fn result_panel(l: Lang, a: &repo::Assessment, full: bool) -> Markup {
     let m = match assessments::result_view(a) {
         Ok(Some(r)) => result_card(l, &r, full),
         Ok(None) => html! {},
@@ -78,7 +78,7 @@ pub(super) fn result_panel(l: Lang, a: &repo::Assessment, full: bool) -> String 
             }
         }
     };
-    m.into_string()
+    m
 }
 
 /// The first 16 characters of a version or hash.
