@@ -4,10 +4,11 @@
 //! `application/problem+json` with an `errors` list naming the field at fault. Lists are
 //! paginated with `page` and `per_page` (at most 100).
 //!
-//! One module per feature, each with its own routes: [`tokens`] (tokens and the caller),
-//! [`schemes`], [`enterprises`], [`assessments`], [`answers`] (answers and results). This
-//! module holds the router and what they share: the [`Caller`] extractor, body parsing,
-//! paging and the list envelope.
+//! One module per feature, each with its own routes, typed views and OpenAPI operations:
+//! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
+//! [`answers`] (answers and results). This module holds the router and what they share: the
+//! [`Caller`] extractor, body parsing, paging, the list envelope and the problem responses.
+//! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
 mod answers;
 mod assessments;
@@ -16,25 +17,36 @@ mod openapi;
 mod schemes;
 mod tokens;
 
+use std::borrow::Cow;
+
 use axum::body::Bytes;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use tianping_app::{repo, App};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{Schema, Type};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoParams, ToResponse, ToSchema};
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Error, FieldError};
 
 pub use openapi::openapi_doc;
 
-type ApiRes = Result<Response, ApiError>;
+/// What a handler answers: its typed view as JSON, or a problem.
+type ApiRes<T> = Result<Json<T>, ApiError>;
+/// What a handler that creates something answers: 201 and its view, or a problem.
+type Created<T> = Result<(axum::http::StatusCode, Json<T>), ApiError>;
+
+fn created<T>(v: T) -> Created<T> {
+    Ok((axum::http::StatusCode::CREATED, Json(v)))
+}
 
 /// The API's router while it is built: every route is registered through [`Routes::route`],
-/// which also records its path.
+/// which also records its path (see [`route_paths`]).
 struct Routes {
     router: Router<App>,
     paths: Vec<&'static str>,
@@ -53,7 +65,7 @@ fn build() -> Routes {
         router: Router::new(),
         paths: Vec::new(),
     }
-    .route("/openapi.json", get(openapi::openapi));
+    .route("/openapi.json", get(openapi::get_openapi));
     let r = tokens::routes(r);
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
@@ -65,6 +77,12 @@ pub fn routes() -> Router<App> {
     build()
         .router
         .fallback(|| async { ApiError(Error::NotFound) })
+}
+
+/// The path of every route of the API router, as registered (axum's syntax: `/:id`), relative
+/// to `/api/v1`. Tests compare them with the OpenAPI document.
+pub fn route_paths() -> Vec<&'static str> {
+    build().paths
 }
 
 /// API routes take a bearer token; a missing or bad one is a 401 problem.
@@ -82,13 +100,19 @@ impl axum::extract::FromRequestParts<App> for Caller {
     }
 }
 
-fn ok<T: serde::Serialize>(status: StatusCode, v: T) -> ApiRes {
-    Ok((status, Json(v)).into_response())
+/// The property names of a request body's schema: the fields the API accepts, in order.
+fn body_fields<T: ToSchema>() -> Vec<String> {
+    match T::schema() {
+        RefOr::T(Schema::Object(o)) => o.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Parse a JSON object body into a form-like input (all fields as text): numbers and booleans
-/// are accepted for text fields; unknown fields and nested values are refused by name.
-fn parse_body<T: DeserializeOwned>(body: &Bytes, allowed: &[&str]) -> Result<T, Error> {
+/// are accepted for text fields; unknown fields (those not in `T`'s schema) and nested values
+/// are refused by name.
+fn parse_body<T: DeserializeOwned + ToSchema>(body: &Bytes) -> Result<T, Error> {
+    let allowed = body_fields::<T>();
     let v: Value = serde_json::from_slice(body).map_err(bad_json)?;
     let Value::Object(m) = v else {
         return Err(Error::invalid(
@@ -100,8 +124,8 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes, allowed: &[&str]) -> Result<T, 
     let mut out = Map::new();
     let mut errs = Vec::new();
     for (k, v) in m {
-        if !allowed.contains(&k.as_str()) {
-            errs.push(unknown_field(&k, allowed));
+        if !allowed.contains(&k) {
+            errs.push(unknown_field(&k, &allowed));
             continue;
         }
         let s = match v {
@@ -135,7 +159,7 @@ fn bad_json(e: serde_json::Error) -> Error {
     )
 }
 
-fn unknown_field(k: &str, allowed: &[&str]) -> FieldError {
+fn unknown_field(k: &str, allowed: &[String]) -> FieldError {
     FieldError::new(
         k,
         format!("未知字段；可用字段：{}", allowed.join("、")),
@@ -143,16 +167,22 @@ fn unknown_field(k: &str, allowed: &[&str]) -> FieldError {
     )
 }
 
-#[derive(Deserialize, Default)]
+/// The paging parameters of a list.
+#[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 struct PageQ {
+    /// The page, from 1.
+    #[param(value_type = Option<i64>, minimum = 1, default = 1)]
     page: Option<String>,
+    /// Items per page.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, default = 20)]
     per_page: Option<String>,
-    enterprise_id: Option<String>,
 }
 
-fn paging(q: &PageQ) -> Result<(i64, i64), Error> {
-    let page = match q.page.as_deref() {
+/// The page and the number of items per page.
+fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<(i64, i64), Error> {
+    let page = match page {
         None | Some("") => 1,
         Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
             Error::invalid(
@@ -162,7 +192,7 @@ fn paging(q: &PageQ) -> Result<(i64, i64), Error> {
             )
         })?,
     };
-    let per = match q.per_page.as_deref() {
+    let per = match per_page {
         None | Some("") => 20,
         Some(p) => p
             .parse::<i64>()
@@ -179,12 +209,165 @@ fn paging(q: &PageQ) -> Result<(i64, i64), Error> {
     Ok((page, per))
 }
 
-fn list<T: serde::Serialize>(items: Vec<T>, page: i64, per: i64, total: i64) -> Value {
-    json!({"items": items, "page": page, "per_page": per, "total": total,
-           "pages": ((total + per - 1) / per).max(1)})
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+struct Page<T> {
+    items: Vec<T>,
+    /// This page, from 1.
+    page: i64,
+    per_page: i64,
+    /// How many items there are in all.
+    total: i64,
+    /// How many pages there are (at least 1).
+    pages: i64,
+}
+
+impl<T> Page<T> {
+    fn new(items: Vec<T>, page: i64, per_page: i64, total: i64) -> Page<T> {
+        Page {
+            items,
+            page,
+            per_page,
+            total,
+            pages: ((total + per_page - 1) / per_page).max(1),
+        }
+    }
 }
 
 /// A path id: one that is not a number is not found, like a missing one.
 fn parse_id(id: &str) -> Result<i64, Error> {
     id.parse().map_err(|_| Error::NotFound)
+}
+
+/// An error (RFC 9457 problem details, `application/problem+json`), in the caller's language
+/// (`Accept-Language`: English when preferred, Chinese otherwise). Rendered by
+/// `crate::error::problem`.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    pub detail: String,
+    /// For invalid input (422): each field, or query parameter, at fault; empty otherwise.
+    pub errors: Vec<ProblemField>,
+}
+
+/// One field at fault.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemField {
+    /// The field of the body, or the query parameter; empty for the body as a whole.
+    pub field: String,
+    pub message: String,
+}
+
+fn problem_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    )
+}
+
+/// The problem responses, each a reusable response in the document.
+macro_rules! problem_responses {
+    ($($name:ident: $description:literal;)+) => {
+        $(
+            #[doc = $description]
+            struct $name;
+
+            impl<'r> ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+                    (stringify!($name), problem_response($description).build().into())
+                }
+            }
+        )+
+    };
+}
+
+problem_responses! {
+    Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
+    NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
+    Conflict: "The assessment is submitted and therefore locked.";
+    Invalid: "Invalid input: `errors` names each field of the body, or query parameter, at fault.";
+    Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
+}
+
+/// Sign-in required: no bearer token, or an unknown or expired one.
+struct Unauthorized;
+
+impl<'r> ToResponse<'r> for Unauthorized {
+    fn response() -> (&'r str, RefOr<utoipa::openapi::Response>) {
+        let r = problem_response(
+            "Sign-in required: no bearer token, or an unknown or expired one \
+             (`WWW-Authenticate: Bearer`).",
+        )
+        .header(
+            "WWW-Authenticate",
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some("`Bearer`"))
+                .build(),
+        );
+        ("Unauthorized", r.build().into())
+    }
+}
+
+/// A schema of a closed set of texts (a domain enum): each value with its labels.
+fn text_enum(
+    what: &str,
+    values: impl IntoIterator<Item = (&'static str, String)>,
+) -> RefOr<Schema> {
+    let mut description = format!("{what}. One of:");
+    let mut texts = Vec::new();
+    for (text, label) in values {
+        description.push_str(&format!("\n- `{text}`: {label}"));
+        texts.push(text);
+    }
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(texts))
+        .description(Some(description))
+        .into()
+}
+
+/// Schemas for the domain's enums (crates/domain stays free of web crates): a marker type
+/// per enum, used as `#[schema(value_type = …)]` beside the enum's own `Serialize`.
+macro_rules! text_schema {
+    ($($marker:ident = $ty:ty, $name:literal, $what:literal;)+) => {
+        $(
+            #[doc = concat!("The schema of `", stringify!($ty), "`.")]
+            struct $marker;
+
+            impl utoipa::PartialSchema for $marker {
+                fn schema() -> RefOr<Schema> {
+                    use tianping_app::Lang;
+                    text_enum(
+                        $what,
+                        <$ty>::ALL
+                            .iter()
+                            .map(|v| (v.as_str(), format!("{} ({})", v.label(Lang::Zh), v.label(Lang::En)))),
+                    )
+                }
+            }
+
+            impl ToSchema for $marker {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed($name)
+                }
+            }
+        )+
+    };
+}
+
+text_schema! {
+    RoleText = tianping_app::domain::Role, "Role", "What a user is (one role per account)";
+    ModeText = tianping_app::domain::Mode, "Mode", "How an assessment is done";
+    StatusText = tianping_app::domain::AssessmentStatus, "AssessmentStatus", "Where an assessment stands";
+    SourceText = tianping_app::domain::Source, "Source", "Where an answer comes from (I-6)";
 }
