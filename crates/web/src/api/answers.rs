@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::Json;
 use serde::Serialize;
@@ -16,7 +16,7 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, ToSchema};
 
 use super::{
-    bad_json, body_fields, parse_id, text_enum, unknown_field, ApiRes, Caller, Conflict, Forbidden,
+    bad_json, body_fields, text_enum, unknown_field, ApiPath, ApiRes, Caller, Conflict, Forbidden,
     Invalid, NotFound, Routes, SourceText, StatusText, Unauthorized,
 };
 use crate::error::Error;
@@ -196,9 +196,9 @@ pub(super) struct AssessmentResult {
 async fn list_answers(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Answers> {
-    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, id).await?;
     let rows = assessments::answers(&st, &a, &access)
         .await?
         .into_iter()
@@ -260,10 +260,9 @@ async fn list_answers(
 async fn put_answer(
     State(st): State<App>,
     Caller(u): Caller,
-    Path((id, ind)): Path<(String, String)>,
+    ApiPath((id, ind)): ApiPath<(i64, String)>,
     body: Bytes,
 ) -> ApiRes<Saved> {
-    let id = parse_id(&id)?;
     // visibility first
     let (_, access) = assessments::get(&st, &u, id).await?;
     if !access.sees_item(&ind) {
@@ -314,9 +313,9 @@ async fn put_answer(
 async fn get_result(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<AssessmentResult> {
-    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }

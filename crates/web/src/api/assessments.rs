@@ -2,7 +2,7 @@
 //! answer template, and submitting it.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::enterprises::whole_number;
 use super::{
-    created, paging, parse_body, parse_id, ApiRes, Caller, Conflict, Created, Forbidden, Invalid,
-    ModeText, NotFound, Page, Routes, StatusText, Unauthorized,
+    created, paging, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Conflict, Created, Forbidden,
+    Invalid, ModeText, NotFound, Page, Routes, StatusText, Unauthorized,
 };
 use crate::error::Error;
 
@@ -257,7 +257,7 @@ impl Template {
 async fn list_assessments(
     State(st): State<App>,
     Caller(u): Caller,
-    Query(q): Query<AssessmentsQ>,
+    ApiQuery(q): ApiQuery<AssessmentsQ>,
 ) -> ApiRes<Page<AssessmentSummary>> {
     let (page, per) = paging(q.page.as_deref(), q.per_page.as_deref())?;
     let ent = match q.enterprise_id.as_deref() {
@@ -317,9 +317,9 @@ async fn create_assessment(
 async fn get_assessment(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Assessment> {
-    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, id).await?;
     Ok(Json(Assessment::new(a, access)))
 }
 
@@ -338,9 +338,9 @@ async fn get_assessment(
 async fn get_template(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Template> {
-    let (a, access) = assessments::get(&st, &u, parse_id(&id)?).await?;
+    let (a, access) = assessments::get(&st, &u, id).await?;
     let plan = assessments::plan(&st, &a)?;
     let mut t = Template::of(tianping_core::template::template(&plan))?;
     if let Access::Expert(_) = &access {
@@ -368,9 +368,9 @@ async fn get_template(
 async fn submit_assessment(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Assessment> {
-    let a = assessments::submit(&st, &u, parse_id(&id)?).await?;
+    let a = assessments::submit(&st, &u, id).await?;
     let (a, access) = assessments::get(&st, &u, a.id).await?;
     Ok(Json(Assessment::new(a, access)))
 }

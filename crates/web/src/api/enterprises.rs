@@ -2,7 +2,7 @@
 //! one enterprise with its sites, and updating its record.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -13,8 +13,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, ToSchema};
 
 use super::{
-    created, paging, parse_body, parse_id, ApiRes, Caller, Created, Forbidden, Invalid, NotFound,
-    Page, PageQ, Routes, Unauthorized,
+    created, paging, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Created, Forbidden, Invalid,
+    NotFound, Page, PageQ, Routes, Unauthorized,
 };
 use crate::error::Error;
 
@@ -180,7 +180,7 @@ async fn enterprise(st: &App, u: &repo::User, e: repo::Enterprise) -> Result<Ent
 async fn list_enterprises(
     State(st): State<App>,
     Caller(u): Caller,
-    Query(q): Query<PageQ>,
+    ApiQuery(q): ApiQuery<PageQ>,
 ) -> ApiRes<Page<EnterpriseSummary>> {
     let (page, per) = paging(q.page.as_deref(), q.per_page.as_deref())?;
     let (items, total) = enterprises::list(&st, &u, per, (page - 1) * per).await?;
@@ -228,9 +228,9 @@ async fn create_enterprise(
 async fn get_enterprise(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Enterprise> {
-    let e = enterprises::get(&st, &u, parse_id(&id)?).await?;
+    let e = enterprises::get(&st, &u, id).await?;
     Ok(Json(enterprise(&st, &u, e).await?))
 }
 
@@ -254,10 +254,9 @@ async fn get_enterprise(
 async fn update_enterprise(
     State(st): State<App>,
     Caller(u): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> ApiRes<Enterprise> {
-    let id = parse_id(&id)?;
     // visibility first, so that a refused object is not found whatever the body says
     enterprises::get(&st, &u, id).await?;
     let i: EnterpriseIn = parse_body(&body)?;

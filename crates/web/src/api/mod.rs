@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tianping_app::{repo, App};
 use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::schema::{Schema, Type};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, ToResponse, ToSchema};
@@ -97,6 +98,79 @@ impl axum::extract::FromRequestParts<App> for Caller {
     ) -> Result<Self, ApiError> {
         let ApiUser(u) = ApiUser::from_request_parts(parts, state).await?;
         Ok(Caller(u))
+    }
+}
+
+/// The query string of an API route, read into `T`: the parameters `T` documents
+/// ([`IntoParams`]), each at most once; other parameters are ignored. A parameter given more
+/// than once is a 422 problem naming it, in the caller's language, like any invalid input
+/// (the values themselves are checked by the handler, e.g. [`paging`]).
+pub struct ApiQuery<T>(pub T);
+
+#[axum::async_trait]
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + IntoParams,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ApiError> {
+        Ok(ApiQuery(query(parts.uri.query().unwrap_or(""))?))
+    }
+}
+
+fn query<T: DeserializeOwned + IntoParams>(q: &str) -> Result<T, Error> {
+    let known: Vec<String> = T::into_params(|| Some(ParameterIn::Query))
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    let mut values = Map::new();
+    let mut errs: Vec<FieldError> = Vec::new();
+    for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+        if !known.iter().any(|n| *n == k) {
+            continue;
+        }
+        if values.contains_key(k.as_ref()) {
+            if !errs.iter().any(|e| e.field == k) {
+                errs.push(FieldError::new(
+                    &k,
+                    format!("查询参数 {} 只能给一次", k),
+                    format!("The query parameter {} may be given only once", k),
+                ));
+            }
+            continue;
+        }
+        values.insert(k.into_owned(), Value::String(v.into_owned()));
+    }
+    if !errs.is_empty() {
+        return Err(Error::Invalid(errs));
+    }
+    serde_json::from_value(Value::Object(values))
+        .map_err(|e| Error::invalid("", e.to_string(), e.to_string()))
+}
+
+/// The path parameters of an API route: one that does not fit (an id that is not a number, a
+/// segment that is not UTF-8) is not found, like a missing object.
+pub struct ApiPath<T>(pub T);
+
+#[axum::async_trait]
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(ApiError(Error::NotFound)),
+        }
     }
 }
 
@@ -234,11 +308,6 @@ impl<T> Page<T> {
     }
 }
 
-/// A path id: one that is not a number is not found, like a missing one.
-fn parse_id(id: &str) -> Result<i64, Error> {
-    id.parse().map_err(|_| Error::NotFound)
-}
-
 /// An error (RFC 9457 problem details, `application/problem+json`), in the caller's language
 /// (`Accept-Language`: English when preferred, Chinese otherwise). Rendered by
 /// `crate::error::problem`.
@@ -294,7 +363,7 @@ problem_responses! {
     Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
     NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
     Conflict: "The assessment is submitted and therefore locked.";
-    Invalid: "Invalid input: `errors` names each field of the body, or query parameter, at fault.";
+    Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
 }
 
