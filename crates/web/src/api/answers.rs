@@ -1,0 +1,340 @@
+//! Answers and results of an assessment: `GET /assessments/{id}/answers`,
+//! `PUT /assessments/{id}/answers/{indicator}` and `GET /assessments/{id}/result`.
+
+use std::borrow::Cow;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::{get, put};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+use tianping_app::answers::{self, AnswerInput};
+use tianping_app::domain::{Access, AssessmentStatus, Source};
+use tianping_app::{assessments, repo, App};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{OpenApi, ToSchema};
+
+use super::{
+    bad_json, body_fields, text_enum, unknown_field, ApiPath, ApiRes, Caller, Conflict, Forbidden,
+    Invalid, NotFound, Routes, SourceText, StatusText, Unauthorized,
+};
+use crate::error::Error;
+
+pub(super) fn routes(r: Routes) -> Routes {
+    r.route("/assessments/:id/answers", get(list_answers))
+        .route("/assessments/:id/answers/:indicator", put(put_answer))
+        .route("/assessments/:id/result", get(get_result))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list_answers, put_answer, get_result))]
+pub(super) struct Doc;
+
+/// One answer as sent.
+#[derive(ToSchema)]
+#[allow(dead_code)] // read field by field in `put_answer`; the type is its schema
+pub(super) struct AnswerIn {
+    /// The answer: a number (level, points, coefficient), `{"experts": [..]}`,
+    /// `{"likert": [..]}`, for T11/AII 001-2020 also `{"value": n, "source": …}`; null (or
+    /// none) clears it.
+    #[schema(required = false)]
+    value: Value,
+    note: Option<String>,
+    /// T11/AII 001-2020 only: where the figure comes from. The server decides from the
+    /// caller's role (I-6): an enterprise member's answer is `self` (counted once verified)
+    /// or `third_party` (needs an evidence file); body staff answer `onsite` by default;
+    /// operators always `platform`.
+    #[schema(value_type = Option<SentSource>)]
+    source: Option<String>,
+}
+
+/// The sources a caller may name (`expert` is the server's own, for experts' scores).
+struct SentSource;
+
+impl utoipa::PartialSchema for SentSource {
+    fn schema() -> RefOr<Schema> {
+        text_enum(
+            "The source an answer is sent with",
+            Source::ALL
+                .iter()
+                .filter(|s| **s != Source::Expert)
+                .map(|s| {
+                    (
+                        s.as_str(),
+                        format!(
+                            "{} ({})",
+                            s.label(tianping_app::Lang::Zh),
+                            s.label(tianping_app::Lang::En)
+                        ),
+                    )
+                }),
+        )
+    }
+}
+
+impl ToSchema for SentSource {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("SentSource")
+    }
+}
+
+/// One stored answer.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Answer {
+    indicator: String,
+    /// The answer as stored (the core's form; for T11/AII 001-2020 with its source and
+    /// whether it is verified).
+    value: Option<Value>,
+    note: String,
+    #[schema(value_type = Option<SourceText>)]
+    source: Option<Source>,
+    /// The assessment's revision when it was saved.
+    revision: i64,
+    updated_at: String,
+}
+
+/// An expert's own score of an item.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ExpertScore {
+    assessment_id: i64,
+    indicator_id: String,
+    expert_id: i64,
+    value: f64,
+    note: String,
+    updated_at: String,
+}
+
+impl From<repo::ExpertScore> for ExpertScore {
+    fn from(x: repo::ExpertScore) -> ExpertScore {
+        ExpertScore {
+            assessment_id: x.assessment_id,
+            indicator_id: x.indicator_id,
+            expert_id: x.expert_id,
+            value: x.value,
+            note: x.note,
+            updated_at: x.updated_at,
+        }
+    }
+}
+
+/// The current answers of an assessment.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Answers {
+    assessment_id: i64,
+    revision: i64,
+    answers: Vec<Answer>,
+    /// Experts only: their own scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    my_scores: Option<Vec<ExpertScore>>,
+}
+
+/// What saving an answer did: the answer as stored and the new total.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Saved {
+    indicator: String,
+    /// The assessment's new revision.
+    revision: i64,
+    /// The answer as stored.
+    value: Option<Value>,
+    /// The new total (null for experts, who see no figures).
+    score: Option<f64>,
+    grade: Option<String>,
+    stars: Option<i64>,
+    /// Experts scoring a points item: how many experts have scored it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    experts_scored: Option<usize>,
+}
+
+impl From<answers::Saved> for Saved {
+    fn from(s: answers::Saved) -> Saved {
+        Saved {
+            indicator: s.indicator,
+            revision: s.revision,
+            value: s.value,
+            score: s.score,
+            grade: s.grade,
+            stars: s.stars,
+            experts_scored: s.experts_scored,
+        }
+    }
+}
+
+/// The stored result of an assessment, with what it was computed with.
+#[derive(Serialize, ToSchema)]
+pub(super) struct AssessmentResult {
+    assessment_id: i64,
+    #[schema(value_type = StatusText)]
+    status: AssessmentStatus,
+    revision: i64,
+    scheme: String,
+    /// SHA-256 over the scheme's files.
+    scheme_version: Option<String>,
+    engine_version: Option<String>,
+    /// SHA-256 of the profile.
+    profile_hash: Option<String>,
+    score: Option<f64>,
+    grade: Option<String>,
+    stars: Option<i64>,
+    /// The engine's full result (totals with their trace, grade, stars, interpretations
+    /// used); null before the first answer.
+    result: Value,
+}
+
+/// Current answers (experts: their items only)
+#[utoipa::path(
+    get,
+    path = "/assessments/{id}/answers",
+    tag = "answers",
+    params(("id" = i64, Path, description = "The assessment's id")),
+    responses(
+        (status = 200, description = "The answers", body = Answers),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn list_answers(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiRes<Answers> {
+    let (a, access) = assessments::get(&st, &u, id).await?;
+    let rows = assessments::answers(&st, &a, &access)
+        .await?
+        .into_iter()
+        .filter(|r| access.sees_item(&r.indicator_id))
+        .map(|r| Answer {
+            value: r
+                .value_json
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<Value>(v).ok()),
+            indicator: r.indicator_id,
+            note: r.note,
+            source: r.source,
+            revision: r.revision,
+            updated_at: r.updated_at,
+        })
+        .collect();
+    let my_scores = match access {
+        Access::Expert(_) => Some(
+            answers::expert_scores(&st, &u, &a, &access)
+                .await?
+                .into_iter()
+                .filter(|x| x.expert_id == u.id)
+                .map(ExpertScore::from)
+                .collect(),
+        ),
+        _ => None,
+    };
+    Ok(Json(Answers {
+        assessment_id: a.id,
+        revision: a.revision,
+        answers: rows,
+        my_scores,
+    }))
+}
+
+/// Save one answer; returns the new total
+///
+/// The answer is checked against the indicator, kept as a version, and the assessment is
+/// scored again. Experts score their assigned items (points schemes: their own score; the
+/// item's answer is the experts' mean).
+#[utoipa::path(
+    put,
+    path = "/assessments/{id}/answers/{indicator}",
+    tag = "answers",
+    params(
+        ("id" = i64, Path, description = "The assessment's id"),
+        ("indicator" = String, Path, description = "The indicator's id (`GET /assessments/{id}/template`)"),
+    ),
+    request_body = AnswerIn,
+    responses(
+        (status = 200, description = "The answer as saved and the new total", body = Saved),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn put_answer(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath((id, ind)): ApiPath<(i64, String)>,
+    body: Bytes,
+) -> ApiRes<Saved> {
+    // visibility first
+    let (_, access) = assessments::get(&st, &u, id).await?;
+    if !access.sees_item(&ind) {
+        return Err(Error::NotFound.into());
+    }
+    let v: Value = serde_json::from_slice(&body).map_err(bad_json)?;
+    let Value::Object(m) = v else {
+        return Err(Error::invalid(
+            "",
+            "请求体应为 JSON 对象：{\"value\": …, \"note\": …, \"source\": …}",
+            "The request body must be a JSON object: {\"value\": …, \"note\": …, \"source\": …}",
+        )
+        .into());
+    };
+    let mut input = AnswerInput::default();
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("value", v) => input.value = v,
+            ("note", Value::String(s)) => input.note = s,
+            ("note", Value::Null) => {}
+            ("source", Value::String(s)) => input.source = Some(s),
+            ("source", Value::Null) => {}
+            ("note" | "source", _) => {
+                return Err(Error::invalid(&k, "应为字符串", "Must be a string").into())
+            }
+            (other, _) => {
+                let e = unknown_field(other, &body_fields::<AnswerIn>());
+                return Err(Error::Invalid(vec![e]).into());
+            }
+        }
+    }
+    let saved = answers::save(&st, &u, id, &ind, &input).await?;
+    Ok(Json(saved.into()))
+}
+
+/// The stored result with scheme version, profile hash and engine version
+#[utoipa::path(
+    get,
+    path = "/assessments/{id}/result",
+    tag = "answers",
+    params(("id" = i64, Path, description = "The assessment's id")),
+    responses(
+        (status = 200, description = "The result (not for experts: 404)", body = AssessmentResult),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn get_result(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiRes<AssessmentResult> {
+    let (a, access) = assessments::get(&st, &u, id).await?;
+    if !access.sees_result() {
+        return Err(Error::NotFound.into());
+    }
+    let result: Value = a
+        .result_json
+        .as_deref()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null);
+    Ok(Json(AssessmentResult {
+        assessment_id: a.id,
+        status: a.status,
+        revision: a.revision,
+        scheme: a.scheme,
+        scheme_version: a.scheme_version,
+        engine_version: a.engine_version,
+        profile_hash: a.profile_hash,
+        score: a.score,
+        grade: a.grade,
+        stars: a.stars,
+        result,
+    }))
+}
