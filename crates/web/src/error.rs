@@ -65,11 +65,12 @@ pub fn problem(e: &Error, l: Lang) -> Response {
 /// The page form: a plain page with the title and the detail.
 pub fn page(e: &Error, l: Lang) -> Response {
     let body = format!(
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{t}</title></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>{t}</h1><p>{d}</p><p><a href="/">{home}</a></p></body></html>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{t}</title><link rel="stylesheet" href="{css}"></head><body><main class="narrow"><h1>{t}</h1><p>{d}</p><p><a href="/">{home}</a></p></main></body></html>"#,
         lang = l.code(),
         t = crate::html::esc(e.title(l)),
         d = crate::html::esc(&e.detail(l)),
         home = l.t("返回首页", "Home"),
+        css = crate::html::stylesheet_href(),
     );
     (status(e), axum::response::Html(body)).into_response()
 }

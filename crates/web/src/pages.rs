@@ -2217,7 +2217,7 @@ async fn item_view(
             if access == Access::Edit && a.status == AssessmentStatus::Draft {
                 let _ = write!(
                     x,
-                    r#" <form method="post" action="/assessments/{}/items/{}/experts" style="display:inline">{}<input type="hidden" name="expert_id" value="{}"><input type="hidden" name="remove" value="1"><button class="danger">{}</button></form>"#,
+                    r#" <form method="post" action="/assessments/{}/items/{}/experts" class="inline-form">{}<input type="hidden" name="expert_id" value="{}"><input type="hidden" name="remove" value="1"><button class="danger">{}</button></form>"#,
                     a.id,
                     url_enc(ind),
                     csrf_input(&ctx.csrf),
