@@ -8,7 +8,7 @@ use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tianping_domain::enterprise::{self, EnterpriseInput};
-use tianping_domain::{FieldError, Msg, Role};
+use tianping_domain::{password, FieldError, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Session, User};
 use tianping_store::{random_token, sha256_hex};
@@ -65,21 +65,15 @@ pub async fn verify_password_async(pw: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
-/// A password acceptable for a new account, or the reason why not.
-pub fn check_new_password(pw: &str) -> Result<(), Msg> {
-    if pw.chars().count() < 10 {
-        return Err(Msg::new(
-            "密码至少 10 个字符",
-            "The password needs at least 10 characters",
-        ));
-    }
-    if pw.chars().count() > 200 {
-        return Err(Msg::new(
-            "密码最多 200 个字符",
-            "The password may have at most 200 characters",
-        ));
-    }
-    Ok(())
+/// A password acceptable for a new account of `email` with the given names (the person's,
+/// and for a sign-up the enterprise's), or the reason why not: the rule is
+/// [`tianping_domain::password::check`]; the strength estimate is zxcvbn's, made here because
+/// it reads the current year from the clock.
+pub fn check_new_password(pw: &str, email: &str, names: &[&str]) -> Result<(), Msg> {
+    let inputs = password::user_inputs(email, names);
+    password::check(pw, &inputs, |p, ui| {
+        password::Estimate::from(&zxcvbn::zxcvbn(p, ui))
+    })
 }
 
 pub(crate) fn uscc_taken() -> FieldError {
@@ -125,7 +119,7 @@ pub async fn signup(app: &App, i: &SignupInput) -> Result<User, Error> {
     if let Err(e) = enterprise::required("user_name", &i.user_name, 100, "姓名", "Your name") {
         errs.push(e);
     }
-    if let Err(m) = check_new_password(&i.password) {
+    if let Err(m) = check_new_password(&i.password, &i.email, &[&i.user_name, &i.enterprise.name]) {
         errs.push(FieldError::msg("password", m));
     }
     let fields = match enterprise::check(app.variant_schemes(), &i.enterprise) {
@@ -300,7 +294,7 @@ pub async fn accept_invite(
     if let Err(e) = enterprise::required("name", name, 100, "姓名", "Your name") {
         errs.push(e);
     }
-    if let Err(m) = check_new_password(password) {
+    if let Err(m) = check_new_password(password, &inv.email, &[name, &inv.name]) {
         errs.push(FieldError::msg("password", m));
     }
     if !errs.is_empty() {

@@ -167,3 +167,102 @@ async fn the_stylesheet_is_a_cached_static_file_linked_with_its_hash() {
         app.cleanup().await;
     }
 }
+
+/// The message next to a form field (the `<p class="err">` after `id="f-…"`).
+fn field_error(body: &str, id: &str) -> String {
+    let at = body
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no field {id}"));
+    let err = at
+        + body[at..]
+            .find(r#"class="err""#)
+            .unwrap_or_else(|| panic!("no error after {id}"));
+    assert!(err - at < 600, "the error is next to {id}");
+    body[err..err + body[err..].find("</p>").unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_at_sign_up_and_invitation_with_the_reason() {
+    for app in apps().await {
+        let b = app.backend;
+        let mut br = app.browser();
+        br.get("/signup").await;
+        let signup = |pw: &'static str| {
+            [
+                ("email", "boss@new.test"),
+                ("user_name", "Wang Dawei"),
+                ("password", pw),
+                ("uscc", "x"),
+                ("name", "Xinghe Cloud Ltd"),
+                ("industry_code", "C3511"),
+                ("headcount", "12"),
+            ]
+        };
+        let guessable = "密码太容易被猜到";
+        let personal = "密码不能只由您的邮箱、姓名或企业名称加上数字和符号组成";
+        for (pw, why) in [
+            ("          ", [guessable, "重复同一个字符"]),
+            ("aaaaaaaaaa", [guessable, "重复同一个字符"]),
+            ("1234567890", [guessable, "最常用的"]),
+            ("xinghelove", [guessable, "不要用您的邮箱或姓名"]),
+            ("boss@new.test1", [personal, ""]),
+            ("xinghecloud-wangdawei", [personal, ""]),
+        ] {
+            let r = br.post("/signup", &signup(pw)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b} {pw:?}");
+            let e = field_error(&r.body, "f-password");
+            for w in why {
+                assert!(e.contains(w), "{b} {pw:?}: {e}");
+            }
+            assert!(e.contains("至少 10 个字符"), "{b} {pw:?}: {e}");
+        }
+        // the same in English
+        br.get("/lang/en?back=/signup").await;
+        br.get("/signup").await;
+        let r = br.post("/signup", &signup("aaaaaaaaaa")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e = field_error(&r.body, "f-password");
+        assert!(
+            e.contains("This password is too easy to guess")
+                && e.contains("Repeats like &quot;aaa&quot; are easy to guess.")
+                && e.contains("at least 10 characters"),
+            "{b}: {e}"
+        );
+        // an invitation: a password made of the invited address is refused, a strong one works
+        let _ = fixture(&app).await;
+        let mut adm = app.browser();
+        adm.login("admin@b1.test", PW).await;
+        let r = adm
+            .post(
+                "/admin/invite",
+                &[
+                    ("email", "liu.fang@b1.test"),
+                    ("name", "Liu Fang"),
+                    ("role", "expert"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let link_at = r.body.find("/invite/").unwrap();
+        let link: String = r.body[link_at..]
+            .chars()
+            .take_while(|c| *c != '<' && *c != '"')
+            .collect();
+        let mut newbie = app.browser();
+        assert_eq!(newbie.get(&link).await.status, StatusCode::OK, "{b}");
+        let r = newbie
+            .post(
+                &link,
+                &[("name", "Liu Fang"), ("password", "liu.fang@b1.test")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let e = field_error(&r.body, "f-password");
+        assert!(e.contains("不能只由您的邮箱、姓名"), "{b}: {e}");
+        let r = newbie
+            .post(&link, &[("name", "Liu Fang"), ("password", PW)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        app.cleanup().await;
+    }
+}
