@@ -165,9 +165,13 @@ struct TokenIn {
     name: String,
 }
 
-async fn token(State(st): State<App>, body: Bytes) -> ApiRes {
+async fn token(
+    State(st): State<App>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
+    body: Bytes,
+) -> ApiRes {
     let t: TokenIn = parse_body(&body, &["email", "password", "name"])?;
-    let u = accounts::authenticate(&st, &t.email, &t.password)
+    let u = accounts::authenticate(&st, &t.email, &t.password, ip)
         .await
         .map_err(|e| match e {
             Error::Invalid(_) => Error::Unauthorized,

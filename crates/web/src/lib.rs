@@ -67,7 +67,9 @@ pub async fn serve(state: App) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("无法监听 {}：{}", bind, e))?;
-    axum::serve(listener, router(state))
+    // the peer address of each connection, for sign-in throttling (auth::ClientIp)
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use common::*;
 use tianping_store::repo;
@@ -263,6 +265,263 @@ async fn weak_passwords_are_refused_at_sign_up_and_invitation_with_the_reason() 
             .post(&link, &[("name", "Liu Fang"), ("password", PW)])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        app.cleanup().await;
+    }
+}
+
+/// The `detail` of a problem+json response.
+fn detail(r: &Resp) -> String {
+    r.json()["detail"].as_str().unwrap_or("").to_string()
+}
+
+async fn token_from(app: &App, ip: &str, email: &str, pw: &str) -> Resp {
+    app.api("")
+        .from(ip)
+        .post(
+            "/tokens",
+            serde_json::json!({"email": email, "password": pw}),
+        )
+        .await
+}
+
+const ATTACKER: &str = "198.51.100.7";
+const OWNER: &str = "203.0.113.5";
+
+#[tokio::test]
+async fn failures_from_elsewhere_do_not_lock_out_the_right_password() {
+    for app in apps().await {
+        let b = app.backend;
+        let _ = fixture(&app).await;
+        for _ in 0..5 {
+            let r = token_from(&app, ATTACKER, "b@b.test", "wrong-password").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        }
+        // the attacker's source is delayed, even with the right password, and told for how long
+        let r = token_from(&app, ATTACKER, "b@b.test", PW).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}: {}", r.body);
+        assert!(detail(&r).contains("请 1 分钟后再试"), "{b}: {}", r.body);
+        let r = app
+            .api("")
+            .from(ATTACKER)
+            .lang("en")
+            .post(
+                "/tokens",
+                serde_json::json!({"email": "b@b.test", "password": PW}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert!(
+            detail(&r).starts_with("Too many failed sign-ins for this account")
+                && detail(&r).contains("try again in 1 minute"),
+            "{b}: {}",
+            r.body
+        );
+        // the owner, elsewhere, signs in at once, in the browser and the API
+        let mut owner = app.browser().from(OWNER);
+        owner.login("b@b.test", PW).await;
+        let r = token_from(&app, OWNER, "b@b.test", PW).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        // the owner's success does not lift the attacker's delay
+        let r = token_from(&app, ATTACKER, "b@b.test", PW).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        // the attacker's other accounts are not delayed by this one
+        let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        // the sign-in page shows the delay next to the password and keeps the address
+        let mut att = app.browser().from(ATTACKER);
+        att.get("/login").await;
+        let r = att
+            .post("/login", &[("email", "b@b.test"), ("password", PW)])
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        let e = field_error(&r.body, "f-password");
+        assert!(e.contains("分钟后再试"), "{b}: {e}");
+        assert!(r.body.contains("b@b.test"), "{b}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn one_source_trying_many_accounts_is_throttled() {
+    for app in apps().await {
+        let b = app.backend;
+        let _ = fixture(&app).await;
+        // one wrong password each for 10 addresses, existing or not
+        let accounts = [
+            "a@a.test",
+            "b@b.test",
+            "admin@b1.test",
+            "auditor@b1.test",
+            "expert1@b1.test",
+            "expert2@b1.test",
+            "decider@b1.test",
+            "nobody1@x.test",
+            "nobody2@x.test",
+        ];
+        for a in accounts {
+            let r = token_from(&app, ATTACKER, a, "Summer-2024-guess").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b} {a}");
+        }
+        // nine: still allowed
+        let r = token_from(&app, ATTACKER, "operator@p.test", PW).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        let r = token_from(&app, ATTACKER, "nobody3@x.test", "Summer-2024-guess").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        // ten: the source is stopped for every account, also one it never tried
+        for a in ["operator@p.test", "auditor@b2.test"] {
+            let r = token_from(&app, ATTACKER, a, PW).await;
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b} {a}");
+            let d = detail(&r);
+            assert!(
+                d.contains("多个账号") && d.contains("分钟后再试"),
+                "{b}: {d}"
+            );
+        }
+        // another source is not
+        let r = token_from(&app, OWNER, "auditor@b2.test", PW).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn delays_grow_end_and_a_success_forgets_the_failures() {
+    use chrono::TimeZone;
+    let clock = Arc::new(tianping_app::FixedClock::new(
+        chrono::Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap(),
+    ));
+    for app in apps_with(clock.clone(), |_| {}).await {
+        let b = app.backend;
+        let _ = fixture(&app).await;
+        let minute = chrono::Duration::seconds(60);
+        for _ in 0..5 {
+            let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        }
+        let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert!(detail(&r).contains("请 1 分钟后再试"), "{b}: {}", r.body);
+        // after the minute: one more try, which fails; now two minutes
+        clock.advance(minute);
+        let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert!(detail(&r).contains("请 2 分钟后再试"), "{b}: {}", r.body);
+        clock.advance(minute);
+        let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        assert!(detail(&r).contains("请 1 分钟后再试"), "{b}: {}", r.body);
+        // then four, eight, and at most fifteen minutes
+        clock.advance(minute);
+        for want in [4, 8, 15, 15] {
+            let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+            let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+            assert!(
+                detail(&r).contains(&format!("请 {want} 分钟后再试")),
+                "{b}: {}",
+                r.body
+            );
+            clock.advance(minute * want);
+        }
+        // the right password once the delay is over: the failures are forgotten
+        let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        for _ in 0..5 {
+            let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "{b}: five free tries again"
+            );
+        }
+        let r = token_from(&app, ATTACKER, "a@a.test", PW).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        // failures are forgotten after a day
+        clock.advance(chrono::Duration::hours(24));
+        let r = token_from(&app, ATTACKER, "a@a.test", "wrong-password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn forwarded_for_counts_only_when_trusted() {
+    // default: the proxy's address is the source, whatever the header says
+    for app in apps().await {
+        let b = app.backend;
+        let _ = fixture(&app).await;
+        let via = |client: &str| {
+            app.api("")
+                .from("127.0.0.1")
+                .header("x-forwarded-for", client)
+        };
+        for _ in 0..5 {
+            let r = via(ATTACKER)
+                .post(
+                    "/tokens",
+                    serde_json::json!({"email": "b@b.test", "password": "wrong-password"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        }
+        let r = via(OWNER)
+            .post(
+                "/tokens",
+                serde_json::json!({"email": "b@b.test", "password": PW}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{b}: X-Forwarded-For is not trusted by default"
+        );
+        app.cleanup().await;
+    }
+    // trusted: the last forwarded address is the source
+    for app in apps_with(Arc::new(tianping_app::SystemClock), |c| {
+        c.trust_forwarded_for = true
+    })
+    .await
+    {
+        let b = app.backend;
+        let _ = fixture(&app).await;
+        let via = |chain: &str| {
+            app.api("")
+                .from("127.0.0.1")
+                .header("x-forwarded-for", chain)
+        };
+        for _ in 0..5 {
+            // a client cannot choose its source by sending its own header: the proxy appends
+            let r = via(&format!("{OWNER}, {ATTACKER}"))
+                .post(
+                    "/tokens",
+                    serde_json::json!({"email": "b@b.test", "password": "wrong-password"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
+        }
+        let r = via(ATTACKER)
+            .post(
+                "/tokens",
+                serde_json::json!({"email": "b@b.test", "password": PW}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{b}");
+        let r = via(OWNER)
+            .post(
+                "/tokens",
+                serde_json::json!({"email": "b@b.test", "password": PW}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
+        let mut br = app
+            .browser()
+            .from("127.0.0.1")
+            .header("x-forwarded-for", OWNER);
+        br.login("b@b.test", PW).await;
         app.cleanup().await;
     }
 }
