@@ -1,6 +1,8 @@
 //! Accounts: sign-up, sign-in with throttling, sessions, API tokens, invitations accepted,
 //! password hashing (argon2id).
 
+use std::net::IpAddr;
+
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
@@ -8,17 +10,13 @@ use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tianping_domain::enterprise::{self, EnterpriseInput};
-use tianping_domain::{FieldError, Msg, Role};
+use tianping_domain::{password, throttle, FieldError, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Session, User};
 use tianping_store::{random_token, sha256_hex};
 
 use crate::error::on_conflict;
 use crate::{actor, App, Error};
-
-/// Failed sign-ins within the window after which an account is throttled.
-pub const THROTTLE_MAX: i64 = 5;
-pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 
 static CHEAP_HASHING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -65,21 +63,15 @@ pub async fn verify_password_async(pw: String, hash: String) -> bool {
         .unwrap_or(false)
 }
 
-/// A password acceptable for a new account, or the reason why not.
-pub fn check_new_password(pw: &str) -> Result<(), Msg> {
-    if pw.chars().count() < 10 {
-        return Err(Msg::new(
-            "密码至少 10 个字符",
-            "The password needs at least 10 characters",
-        ));
-    }
-    if pw.chars().count() > 200 {
-        return Err(Msg::new(
-            "密码最多 200 个字符",
-            "The password may have at most 200 characters",
-        ));
-    }
-    Ok(())
+/// A password acceptable for a new account of `email` with the given names (the person's,
+/// and for a sign-up the enterprise's), or the reason why not: the rule is
+/// [`tianping_domain::password::check`]; the strength estimate is zxcvbn's, made here because
+/// it reads the current year from the clock.
+pub fn check_new_password(pw: &str, email: &str, names: &[&str]) -> Result<(), Msg> {
+    let inputs = password::user_inputs(email, names);
+    password::check(pw, &inputs, |p, ui| {
+        password::Estimate::from(&zxcvbn::zxcvbn(p, ui))
+    })
 }
 
 pub(crate) fn uscc_taken() -> FieldError {
@@ -125,7 +117,7 @@ pub async fn signup(app: &App, i: &SignupInput) -> Result<User, Error> {
     if let Err(e) = enterprise::required("user_name", &i.user_name, 100, "姓名", "Your name") {
         errs.push(e);
     }
-    if let Err(m) = check_new_password(&i.password) {
+    if let Err(m) = check_new_password(&i.password, &i.email, &[&i.user_name, &i.enterprise.name]) {
         errs.push(FieldError::msg("password", m));
     }
     let fields = match enterprise::check(app.variant_schemes(), &i.enterprise) {
@@ -202,7 +194,7 @@ pub async fn start_session(app: &App, user_id: i64) -> Result<String, Error> {
     let token = random_token();
     let csrf = random_token();
     let mut tx = app.begin().await?;
-    repo::purge_expired(&mut tx, &app.stamp_in(-THROTTLE_WINDOW_SECS)).await?;
+    repo::purge_expired(&mut tx, &app.stamp_in(-throttle::POLICY.history_secs())).await?;
     repo::create_session(
         &mut tx,
         &sha256_hex(token.as_bytes()),
@@ -234,21 +226,45 @@ pub async fn token_user(app: &App, token: &str) -> Result<Option<User>, Error> {
     Ok(repo::api_token_user(&app.store, &sha256_hex(token.as_bytes())).await?)
 }
 
-/// Check a password with throttling: after [`THROTTLE_MAX`] failures for an address within
-/// the window, refuse without checking. Failures for unknown addresses count too, and take
-/// as long as real ones, so the answer does not reveal whether an account exists.
-pub async fn authenticate(app: &App, email: &str, password: &str) -> Result<User, Error> {
+/// The throttling source of requests without a client address.
+pub const UNKNOWN_SOURCE: &str = "unknown";
+
+/// The throttling source of a client address ([`throttle::source_key`]); without one (a
+/// request that did not come through a socket, as in tests) the fixed [`UNKNOWN_SOURCE`].
+pub fn source_of(client: Option<IpAddr>) -> String {
+    client
+        .map(throttle::source_key)
+        .unwrap_or_else(|| UNKNOWN_SOURCE.to_string())
+}
+
+/// Check a password with throttling ([`throttle::decide`] on the failed sign-ins from the
+/// client's source): a refused try is not checked. Failures for unknown addresses count too,
+/// and take as long as real ones, so the answer does not reveal whether an account exists.
+/// A success forgets the failures of this address from this source.
+pub async fn authenticate(
+    app: &App,
+    email: &str,
+    password: &str,
+    client: Option<IpAddr>,
+) -> Result<User, Error> {
     let email = email.trim().to_lowercase();
-    let since = app.stamp_in(-THROTTLE_WINDOW_SECS);
-    if repo::login_failures_since(&app.store, &email, &since).await? >= THROTTLE_MAX {
-        let minutes = THROTTLE_WINDOW_SECS / 60;
-        return Err(Error::Throttled(Msg::new(
-            format!("该账号登录失败次数过多，请 {} 分钟后再试", minutes),
-            format!(
-                "Too many failed sign-ins for this account; try again in {} minutes",
-                minutes
-            ),
-        )));
+    let source = source_of(client);
+    let p = &throttle::POLICY;
+    let now = app.now();
+    let rows =
+        repo::login_failures_from(&app.store, &source, &app.stamp_in(-p.history_secs())).await?;
+    let failures: Vec<throttle::Failure> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let at = chrono::DateTime::parse_from_rfc3339(&r.at).ok()?;
+            Some(throttle::Failure {
+                account: r.email,
+                at: at.timestamp(),
+            })
+        })
+        .collect();
+    if let Err(refusal) = throttle::decide(p, &email, &failures, now.timestamp()) {
+        return Err(Error::Throttled(refusal.message(now.timestamp())));
     }
     let user = repo::user_by_email(&app.store, &email).await?;
     let ok = match &user {
@@ -263,11 +279,11 @@ pub async fn authenticate(app: &App, email: &str, password: &str) -> Result<User
     };
     let mut tx = app.begin().await?;
     if ok {
-        repo::clear_login_failures(&mut tx, &email).await?;
+        repo::clear_login_failures(&mut tx, &email, &source).await?;
         tx.commit().await?;
         user.ok_or(Error::Unauthorized)
     } else {
-        repo::record_login_failure(&mut tx, &email).await?;
+        repo::record_login_failure(&mut tx, &email, &source).await?;
         tx.commit().await?;
         Err(Error::invalid(
             "password",
@@ -300,7 +316,7 @@ pub async fn accept_invite(
     if let Err(e) = enterprise::required("name", name, 100, "姓名", "Your name") {
         errs.push(e);
     }
-    if let Err(m) = check_new_password(password) {
+    if let Err(m) = check_new_password(password, &inv.email, &[name, &inv.name]) {
         errs.push(FieldError::msg("password", m));
     }
     if !errs.is_empty() {

@@ -13,6 +13,7 @@
 //! | —                 | `TIANPING_AUDIT_KEY`      | (the key itself, hex)   |
 //! | `audit_checkpoint_file` | `TIANPING_AUDIT_CHECKPOINT_FILE` | key file + `.checkpoints.jsonl` |
 //! | `audit_checkpoint_minutes` | `TIANPING_AUDIT_CHECKPOINT_MINUTES` | `10`       |
+//! | `trust_forwarded_for` | `TIANPING_TRUST_FORWARDED_FOR` | `false`          |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
 //! exists. The audit keys are read here and used by the command line (`crates/cli`): the
@@ -39,6 +40,10 @@ pub struct Config {
     pub audit_checkpoint_file: Option<PathBuf>,
     /// How often the running server signs a checkpoint when the log has grown.
     pub audit_checkpoint_minutes: u64,
+    /// Take the client's address for sign-in throttling from the last `X-Forwarded-For`
+    /// entry (set only behind exactly one reverse proxy that appends it, and when the server
+    /// cannot be reached but through that proxy); otherwise the connection's peer address.
+    pub trust_forwarded_for: bool,
     /// Where the configuration came from (for the start-up message).
     pub sources: Vec<String>,
 }
@@ -56,6 +61,7 @@ impl Default for Config {
             audit_key: None,
             audit_checkpoint_file: None,
             audit_checkpoint_minutes: 10,
+            trust_forwarded_for: false,
             sources: vec!["默认值".into()],
         }
     }
@@ -83,6 +89,7 @@ struct FileConfig {
     audit_key_file: Option<PathBuf>,
     audit_checkpoint_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<u64>,
+    trust_forwarded_for: Option<bool>,
 }
 
 pub fn parse_bind(s: &str, what: &str) -> Result<SocketAddr, String> {
@@ -147,7 +154,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for）",
                     path.display(),
                     e.message()
                 )
@@ -179,6 +186,9 @@ impl Config {
             }
             if let Some(m) = f.audit_checkpoint_minutes {
                 c.audit_checkpoint_minutes = check_minutes(m, &w("audit_checkpoint_minutes"))?;
+            }
+            if let Some(t) = f.trust_forwarded_for {
+                c.trust_forwarded_for = t;
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -237,6 +247,10 @@ impl Config {
             c.audit_checkpoint_minutes =
                 check_minutes(n, "环境变量 TIANPING_AUDIT_CHECKPOINT_MINUTES")?;
             from_env.push("TIANPING_AUDIT_CHECKPOINT_MINUTES");
+        }
+        if let Some(t) = env("TIANPING_TRUST_FORWARDED_FOR") {
+            c.trust_forwarded_for = parse_bool(&t, "环境变量 TIANPING_TRUST_FORWARDED_FOR")?;
+            from_env.push("TIANPING_TRUST_FORWARDED_FOR");
         }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));
@@ -346,5 +360,28 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.contains("1 至 1440"), "{e}");
+    }
+
+    #[test]
+    fn forwarded_for_is_trusted_only_when_switched_on() {
+        assert!(!Config::default().trust_forwarded_for);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.toml");
+        std::fs::write(&p, "trust_forwarded_for = true\n").unwrap();
+        assert!(
+            Config::load_from(Some(&p), &|_| None)
+                .unwrap()
+                .trust_forwarded_for
+        );
+        let c = Config::load_from(Some(&p), &|k| {
+            (k == "TIANPING_TRUST_FORWARDED_FOR").then(|| "false".into())
+        })
+        .unwrap();
+        assert!(!c.trust_forwarded_for, "the environment wins");
+        let e = Config::load_from(None, &|k| {
+            (k == "TIANPING_TRUST_FORWARDED_FOR").then(|| "maybe".into())
+        })
+        .unwrap_err();
+        assert!(e.contains("TIANPING_TRUST_FORWARDED_FOR"), "{e}");
     }
 }

@@ -10,6 +10,10 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
+//!   made by the caller, counting the person's e-mail and names as guessable).
+//! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
+//!   source (per account with growing delays, and across accounts).
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -18,7 +22,9 @@ pub mod answer;
 pub mod enterprise;
 pub mod evidence;
 pub mod msg;
+pub mod password;
 pub mod text;
+pub mod throttle;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};

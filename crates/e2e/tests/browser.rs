@@ -94,7 +94,9 @@ async fn start_app(dir: &Path) -> (SocketAddr, tokio::task::JoinHandle<()>, Sche
     let view = scheme_view(&state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = tianping_web::router(state);
+    // as `tianping_web::serve` does: each connection's peer address, for sign-in throttling
+    let app =
+        tianping_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("server runs");
     });

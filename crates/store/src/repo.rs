@@ -237,29 +237,46 @@ pub async fn api_token_user(s: &Store, token_hash: &str) -> Result<Option<User>>
     .await?)
 }
 
-pub async fn record_login_failure(tx: &mut Tx, email: &str) -> Result<()> {
-    sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+/// Record a failed sign-in for `email` (as typed, normalised) from `source` (the client's
+/// network address as throttling keys it).
+pub async fn record_login_failure(tx: &mut Tx, email: &str, source: &str) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)")
         .bind(email)
+        .bind(source)
         .bind(tx.now().to_string())
         .execute(tx.conn())
         .await?;
     Ok(())
 }
 
-/// Failed logins for `email` since `since` (a stored timestamp).
-pub async fn login_failures_since(s: &Store, email: &str, since: &str) -> Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(&s.pool)
-            .await?;
-    Ok(n)
+/// A failed sign-in as stored: the address tried and when.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoginFailure {
+    pub email: String,
+    pub at: String,
 }
 
-pub async fn clear_login_failures(tx: &mut Tx, email: &str) -> Result<()> {
-    sqlx::query("DELETE FROM login_failures WHERE email = $1")
+/// Failed sign-ins from `source` after `since` (a stored timestamp), of any address, oldest
+/// first.
+pub async fn login_failures_from(
+    s: &Store,
+    source: &str,
+    since: &str,
+) -> Result<Vec<LoginFailure>> {
+    Ok(sqlx::query_as(
+        "SELECT email, at FROM login_failures WHERE source = $1 AND at > $2 ORDER BY at, id",
+    )
+    .bind(source)
+    .bind(since)
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+/// Forget the failed sign-ins of `email` from `source` (after a successful sign-in there).
+pub async fn clear_login_failures(tx: &mut Tx, email: &str, source: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1 AND source = $2")
         .bind(email)
+        .bind(source)
         .execute(tx.conn())
         .await?;
     Ok(())

@@ -676,3 +676,126 @@ async fn truncate_on_postgres_is_refused_and_detected_when_forced() {
     }
     cleanup().await;
 }
+
+/// Migration 0004 on a database with failed sign-ins from before it: the old rows stay, with
+/// the empty source, and count for no real source; an insert without a source (as the code
+/// before 0004 wrote) still works; failures are kept and cleared per address and source.
+#[tokio::test]
+async fn login_failures_gain_a_source_and_old_rows_keep_working() {
+    use std::borrow::Cow;
+    let mut dbs: Vec<(Store, Option<tempfile::TempDir>)> = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    dbs.push((
+        Store::connect(path.to_str().unwrap()).await.unwrap(),
+        Some(dir),
+    ));
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        if !url.is_empty() {
+            let schema = format!("tp_store_{}", &tianping_store::random_token()[..12]);
+            dbs.push((
+                Store::connect_in_schema(&url, Some(&schema)).await.unwrap(),
+                None,
+            ));
+            SCHEMAS
+                .lock()
+                .unwrap()
+                .push((std::thread::current().id(), url.clone(), schema));
+        }
+    }
+    for (s, _dir) in dbs {
+        let b = s.backend;
+        // the schema as it was before 0004
+        let mut m = match b {
+            tianping_store::Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            tianping_store::Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        m.migrations = Cow::Owned(
+            m.migrations
+                .iter()
+                .filter(|x| x.version < 4)
+                .cloned()
+                .collect(),
+        );
+        m.run(&s.pool).await.unwrap();
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+            .bind("old@x.test")
+            .bind("2024-03-01T09:00:00.000Z")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        assert_eq!(s.migrate().await.unwrap(), vec![4], "{b:?}");
+        let since = "2024-01-01T00:00:00.000Z";
+        let old = repo::login_failures_from(&s, "", since).await.unwrap();
+        assert_eq!(old.len(), 1, "{b:?}: the old row is kept");
+        assert_eq!(old[0].email, "old@x.test");
+        assert!(repo::login_failures_from(&s, "203.0.113.5", since)
+            .await
+            .unwrap()
+            .is_empty());
+        // code from before 0004 can still record a failure
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)")
+            .bind("old@x.test")
+            .bind("2024-03-01T09:01:00.000Z")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        // per source: recorded, listed oldest first, cleared only for that address and source
+        let at = chrono::DateTime::parse_from_rfc3339("2024-03-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut tx = s.begin_at(at).await.unwrap();
+        repo::record_login_failure(&mut tx, "a@a.test", "203.0.113.5")
+            .await
+            .unwrap();
+        repo::record_login_failure(&mut tx, "b@b.test", "203.0.113.5")
+            .await
+            .unwrap();
+        repo::record_login_failure(&mut tx, "a@a.test", "198.51.100.7")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let from = repo::login_failures_from(&s, "203.0.113.5", since)
+            .await
+            .unwrap();
+        let emails: Vec<&str> = from.iter().map(|f| f.email.as_str()).collect();
+        assert_eq!(emails, ["a@a.test", "b@b.test"], "{b:?}");
+        assert_eq!(from[0].at, "2024-03-01T10:00:00.000Z");
+        assert!(
+            repo::login_failures_from(&s, "203.0.113.5", "2024-03-01T10:00:00.000Z")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let mut tx = s.begin_at(at).await.unwrap();
+        repo::clear_login_failures(&mut tx, "a@a.test", "203.0.113.5")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let left: Vec<String> = repo::login_failures_from(&s, "203.0.113.5", since)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.email)
+            .collect();
+        assert_eq!(left, ["b@b.test"], "{b:?}");
+        assert_eq!(
+            repo::login_failures_from(&s, "198.51.100.7", since)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{b:?}: another source keeps its failure"
+        );
+        assert_eq!(
+            repo::login_failures_from(&s, "", since)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "{b:?}"
+        );
+        s.close().await;
+    }
+    cleanup().await;
+}

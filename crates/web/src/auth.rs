@@ -1,10 +1,14 @@
 //! Accounts: argon2id password hashes, session cookies (HttpOnly, SameSite=Lax), CSRF tokens,
-//! API bearer tokens, login throttling, and the request context extractors.
+//! API bearer tokens, the client's address for sign-in throttling, and the request context
+//! extractors.
 
-use axum::extract::{FromRequestParts, Request};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use tianping_app::accounts;
@@ -200,5 +204,75 @@ impl FromRequestParts<App> for ApiUser {
             .await?
             .ok_or(Error::Unauthorized)?;
         Ok(ApiUser(user))
+    }
+}
+
+/// The client's network address, for sign-in throttling: the connection's peer address
+/// (`ConnectInfo`, see [`crate::serve`]); with `trust_forwarded_for` configured, the last
+/// address in `X-Forwarded-For` (the one the reverse proxy appended) when there is one.
+/// `None` when neither is known (a router called directly, as in tests): the use case then
+/// counts the request under one fixed source.
+pub struct ClientIp(pub Option<IpAddr>);
+
+#[axum::async_trait]
+impl FromRequestParts<App> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Infallible> {
+        if state.config.trust_forwarded_for {
+            if let Some(ip) = last_forwarded_for(&parts.headers) {
+                return Ok(ClientIp(Some(ip)));
+            }
+        }
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// The last address of the `X-Forwarded-For` headers (all of them, in order), if it is an
+/// IP address (with or without a port); a last entry that is not (or not text) gives `None`,
+/// never an earlier entry, which the client may have written.
+pub fn last_forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last_header = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let last = last_header
+        .to_str()
+        .ok()?
+        .split(',')
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())?;
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_forwarded_address_counts() {
+        let mut h = HeaderMap::new();
+        assert_eq!(last_forwarded_for(&h), None);
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 10.0.0.2"),
+        );
+        assert_eq!(last_forwarded_for(&h), "10.0.0.2".parse().ok());
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9:5123"),
+        );
+        assert_eq!(last_forwarded_for(&h), "203.0.113.9".parse().ok());
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_static("[2001:db8::1]:443"),
+        );
+        assert_eq!(last_forwarded_for(&h), "2001:db8::1".parse().ok());
+        h.append("x-forwarded-for", HeaderValue::from_static("unknown"));
+        assert_eq!(last_forwarded_for(&h), None, "not an address: not trusted");
     }
 }

@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
 /// The page language: Chinese by default, English by switch (cookie `tp_lang`).
 pub use tianping_domain::Lang;
 
@@ -19,50 +22,36 @@ pub fn url_enc(s: &str) -> String {
     o
 }
 
-pub const CSS: &str = r#"
-*{box-sizing:border-box}
-body{margin:0;font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1d2733;background:#f4f6f8;line-height:1.55}
-a{color:#0b5cad}
-header{background:#12355b;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
-header a{color:#fff;text-decoration:none}
-header .brand{font-weight:700;font-size:1.15rem}
-header nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;flex:1}
-header .who{font-size:.9rem;opacity:.9;display:flex;gap:.6rem;align-items:center;flex-wrap:wrap}
-header form{display:inline}
-header button{background:none;border:1px solid #fff8;color:#fff;border-radius:4px;padding:.1rem .5rem;cursor:pointer}
-main{max-width:1100px;margin:1rem auto;padding:0 1rem}
-h1{font-size:1.45rem;margin:.6rem 0}
-h2{font-size:1.15rem;margin:1.2rem 0 .5rem}
-.card{background:#fff;border:1px solid #dde3ea;border-radius:6px;padding:1rem;margin:.8rem 0}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border-bottom:1px solid #e3e8ee;padding:.4rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f6;font-weight:600}
-.tablewrap{overflow-x:auto}
-label{display:block;font-weight:600;margin:.6rem 0 .2rem}
-input[type=text],input[type=email],input[type=password],input[type=number],select,textarea{width:100%;max-width:32rem;padding:.4rem;border:1px solid #b8c2cc;border-radius:4px;font:inherit}
-textarea{min-height:5rem}
-.inline input[type=number],.inline select{width:auto;max-width:10rem}
-button,.button{background:#0b5cad;color:#fff;border:0;border-radius:4px;padding:.45rem 1rem;font:inherit;cursor:pointer;text-decoration:none;display:inline-block}
-button.secondary{background:#5a6b7c}
-button.danger{background:#b3261e}
-.err{color:#b3261e;font-size:.9rem;margin:.15rem 0}
-.invalid{border-color:#b3261e!important;background:#fff6f6}
-.flash{background:#e6f4ea;border:1px solid #9ccfa8;padding:.6rem 1rem;border-radius:6px}
-.flash.bad{background:#fdecea;border-color:#f1a49c}
-.muted{color:#5f6d7a;font-size:.9rem}
-.pill{display:inline-block;border-radius:999px;padding:0 .6rem;font-size:.85rem;background:#e3e8ee}
-.pill.ok{background:#d7f0dd}.pill.warn{background:#fff1c2}
-.big{font-size:2rem;font-weight:700}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.8rem}
-.ind{border-top:1px solid #e3e8ee;padding:.6rem 0}
-.ind:target{background:#fffbe6}
-.path{color:#5f6d7a;font-size:.88rem}
-details summary{cursor:pointer;color:#0b5cad}
-.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
-.inline label{display:inline;margin:0;font-weight:400}
-.pager{display:flex;gap:1rem;margin:.6rem 0}
-@media (max-width:640px){main{padding:0 .5rem}h1{font-size:1.2rem}th,td{padding:.3rem}.hide-sm{display:none}}
-"#;
+/// The stylesheet, served at [`STYLESHEET_PATH`] (no inline styles: the Content-Security-Policy
+/// allows only the application's own files).
+pub const CSS: &str = include_str!("../static/app.css");
+
+/// Where the stylesheet is served.
+pub const STYLESHEET_PATH: &str = "/static/app.css";
+
+/// The stylesheet's address with its content hash as a version (`?v=…`), so that it can be
+/// cached for a year and a changed stylesheet is still fetched at once.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(CSS.as_bytes());
+        let v: String = h[..8].iter().map(|b| format!("{:02x}", b)).collect();
+        format!("{}?v={}", STYLESHEET_PATH, v)
+    })
+}
+
+/// `GET /static/app.css`: the stylesheet, cacheable for a year (its links carry its hash).
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
 
 /// Everything the layout needs about the request.
 pub struct Chrome<'a> {

@@ -5,6 +5,11 @@
 //! carry requests in and responses out and decide nothing themselves.
 //! - [`auth`]: session cookies, CSRF, the request context and API bearer tokens.
 //! - [`error`]: errors as pages and as problem+json, in the caller's language.
+//!
+//! Every response carries the security headers of [`security_headers`]: a
+//! Content-Security-Policy that allows only the application's own files (no inline script or
+//! style; the stylesheet is served at `/static/app.css`) and no framing, `Referrer-Policy:
+//! same-origin` and `X-Content-Type-Options: nosniff`.
 
 pub mod api;
 pub mod auth;
@@ -14,6 +19,12 @@ pub mod pages;
 pub mod view;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::HeaderValue;
+use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 
 pub use tianping_app::{App, Config};
@@ -33,7 +44,25 @@ pub fn router(state: App) -> Router {
             auth::csrf_cookie,
         ))
         .layer(DefaultBodyLimit::max(limit))
+        // after the layers above: the stylesheet sets no cookie and needs no language
+        .route(html::STYLESHEET_PATH, get(html::stylesheet))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The Content-Security-Policy of every response: the application's own files only (no
+/// inline script or style, no plugins), forms post only to the application, no `<base>`, and
+/// no page may frame it.
+pub const CSP: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/// Middleware: the security headers on every response (pages, API, errors, downloads).
+pub async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
 }
 
 /// Serve until Ctrl-C.
@@ -42,7 +71,9 @@ pub async fn serve(state: App) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("无法监听 {}：{}", bind, e))?;
-    axum::serve(listener, router(state))
+    // the peer address of each connection, for sign-in throttling (auth::ClientIp)
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

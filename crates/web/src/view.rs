@@ -5,9 +5,9 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
-use crate::html::{role_label, url_enc, Chrome, Lang, CSS};
+use crate::html::{role_label, stylesheet_href, url_enc, Chrome, Lang};
 
 /// A full page in the layout, status 200.
 pub fn page(c: &Chrome, title: &str, body: Markup) -> Response {
@@ -34,7 +34,7 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
                 title { (title) " · 天平 Tianping" }
-                style { (PreEscaped(CSS)) }
+                link rel="stylesheet" href=(stylesheet_href());
             }
             body {
                 header {

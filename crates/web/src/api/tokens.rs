@@ -93,9 +93,13 @@ pub(super) struct TokenCreated {
         (status = 429, response = Throttled),
     )
 )]
-async fn create_token(State(st): State<App>, body: Bytes) -> Created<TokenCreated> {
+async fn create_token(
+    State(st): State<App>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
+    body: Bytes,
+) -> Created<TokenCreated> {
     let t: TokenIn = parse_body(&body)?;
-    let u = accounts::authenticate(&st, &t.email, &t.password)
+    let u = accounts::authenticate(&st, &t.email, &t.password, ip)
         .await
         .map_err(|e| match e {
             Error::Invalid(_) => Error::Unauthorized,

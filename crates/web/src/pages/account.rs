@@ -56,10 +56,15 @@ pub(super) struct LoginForm {
     pub(super) next: String,
 }
 
-pub(super) async fn login_post(State(st): State<App>, ctx: Ctx, Form(f): Form<LoginForm>) -> Res {
+pub(super) async fn login_post(
+    State(st): State<App>,
+    ctx: Ctx,
+    auth::ClientIp(ip): auth::ClientIp,
+    Form(f): Form<LoginForm>,
+) -> Res {
     ctx.check_csrf(&f.csrf)?;
     let next = safe_next(Some(&f.next));
-    match accounts::authenticate(&st, &f.email, &f.password).await {
+    match accounts::authenticate(&st, &f.email, &f.password, ip).await {
         Ok(u) => signed_in(&st, u.id, &next).await,
         Err(Error::Invalid(e)) => Ok(with_status(
             StatusCode::UNAUTHORIZED,

@@ -717,7 +717,7 @@ fn experts_card(it: &Item, x: &Experts, again: &Again) -> Markup {
                         (score.map(fmt_num).unwrap_or_else(|| "—".into()))
                         @if edit {
                             " "
-                            form method="post" action={ (it.url) "/experts" } style="display:inline" {
+                            form.inline-form method="post" action={ (it.url) "/experts" } {
                                 (csrf(it.csrf))
                                 input type="hidden" name="expert_id" value=(expert_id);
                                 input type="hidden" name="remove" value="1";

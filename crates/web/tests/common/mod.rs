@@ -5,9 +5,11 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
@@ -52,6 +54,8 @@ impl App {
             router: self.router.clone(),
             cookies: BTreeMap::new(),
             csrf: String::new(),
+            peer: None,
+            headers: Vec::new(),
         }
     }
 
@@ -60,6 +64,8 @@ impl App {
             router: self.router.clone(),
             token: token.to_string(),
             accept_language: None,
+            peer: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -72,23 +78,30 @@ fn config(database: &str) -> Config {
     }
 }
 
-async fn state(store: Store, database: &str) -> AppState {
-    AppState::new(
-        store,
-        catalog(),
-        config(database),
-        Arc::new(tianping_app::SystemClock),
-    )
+async fn state(
+    store: Store,
+    database: &str,
+    clock: Arc<dyn tianping_app::Clock>,
+    tweak: fn(&mut Config),
+) -> AppState {
+    let mut c = config(database);
+    tweak(&mut c);
+    AppState::new(store, catalog(), c, clock)
 }
 
 /// The application on every database under test.
 pub async fn apps() -> Vec<App> {
+    apps_with(Arc::new(tianping_app::SystemClock), |_| {}).await
+}
+
+/// The application on every database under test, with this clock and configuration changes.
+pub async fn apps_with(clock: Arc<dyn tianping_app::Clock>, tweak: fn(&mut Config)) -> Vec<App> {
     tianping_app::accounts::use_cheap_hashing_for_tests();
     let mut out = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.db").display().to_string();
     let store = Store::open(&path).await.unwrap();
-    let st = state(store, &path).await;
+    let st = state(store, &path, clock.clone(), tweak).await;
     out.push(App {
         backend: "sqlite",
         router: tianping_web::router(st.clone()),
@@ -101,7 +114,7 @@ pub async fn apps() -> Vec<App> {
             let schema = format!("tp_web_{}", &tianping_store::random_token()[..16]);
             let store = Store::connect_in_schema(&url, Some(&schema)).await.unwrap();
             store.migrate().await.unwrap();
-            let st = state(store, &url).await;
+            let st = state(store, &url, clock.clone(), tweak).await;
             out.push(App {
                 backend: "postgres",
                 router: tianping_web::router(st.clone()),
@@ -148,6 +161,26 @@ impl Resp {
     }
 }
 
+/// Send a request as if from `peer` (the connection's address, as `serve` records it), with
+/// extra headers.
+async fn send_from(
+    router: &Router,
+    mut req: Request<Body>,
+    peer: Option<SocketAddr>,
+    headers: &[(String, String)],
+) -> Resp {
+    if let Some(p) = peer {
+        req.extensions_mut().insert(ConnectInfo(p));
+    }
+    for (k, v) in headers {
+        req.headers_mut().append(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    send(router, req).await
+}
+
 pub async fn send(router: &Router, req: Request<Body>) -> Resp {
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
@@ -166,6 +199,10 @@ pub struct Browser {
     router: Router,
     pub cookies: BTreeMap<String, String>,
     pub csrf: String,
+    /// The connection's address (none: as a router called directly).
+    pub peer: Option<SocketAddr>,
+    /// Headers added to every request.
+    pub headers: Vec<(String, String)>,
 }
 
 pub fn enc(s: &str) -> String {
@@ -181,6 +218,18 @@ pub fn enc(s: &str) -> String {
 }
 
 impl Browser {
+    /// The same browser connecting from `ip`.
+    pub fn from(mut self, ip: &str) -> Browser {
+        self.peer = Some(SocketAddr::new(ip.parse().unwrap(), 40000));
+        self
+    }
+
+    /// The same browser adding a header to every request.
+    pub fn header(mut self, name: &str, value: &str) -> Browser {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -215,7 +264,7 @@ impl Browser {
             .header("cookie", self.cookie_header())
             .body(Body::empty())
             .unwrap();
-        let r = send(&self.router, req).await;
+        let r = send_from(&self.router, req, self.peer, &self.headers).await;
         self.absorb(&r);
         r
     }
@@ -236,7 +285,7 @@ impl Browser {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(body.join("&")))
             .unwrap();
-        let r = send(&self.router, req).await;
+        let r = send_from(&self.router, req, self.peer, &self.headers).await;
         self.absorb(&r);
         r
     }
@@ -263,7 +312,7 @@ impl Browser {
             .header("content-type", format!("multipart/form-data; boundary={b}"))
             .body(Body::from(body))
             .unwrap();
-        let r = send(&self.router, req).await;
+        let r = send_from(&self.router, req, self.peer, &self.headers).await;
         self.absorb(&r);
         r
     }
@@ -295,12 +344,28 @@ pub struct Api {
     router: Router,
     pub token: String,
     pub accept_language: Option<String>,
+    /// The connection's address (none: as a router called directly).
+    pub peer: Option<SocketAddr>,
+    /// Headers added to every request.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Api {
     /// The same client sending `Accept-Language: value`.
     pub fn lang(mut self, value: &str) -> Api {
         self.accept_language = Some(value.to_string());
+        self
+    }
+
+    /// The same client connecting from `ip`.
+    pub fn from(mut self, ip: &str) -> Api {
+        self.peer = Some(SocketAddr::new(ip.parse().unwrap(), 40000));
+        self
+    }
+
+    /// The same client adding a header to every request.
+    pub fn header(mut self, name: &str, value: &str) -> Api {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -321,7 +386,7 @@ impl Api {
                 .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
-        send(&self.router, req).await
+        send_from(&self.router, req, self.peer, &self.headers).await
     }
     pub async fn get(&self, path: &str) -> Resp {
         self.call(Method::GET, path, None).await
