@@ -319,11 +319,11 @@ async fn get_result(
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
-    let result: Value = a
-        .result_json
-        .as_deref()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or(Value::Null);
+    // the typed view: a stored result that no longer reads is an error, not a silent null
+    let result = match assessments::result_view(&a)? {
+        Some(view) => serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?,
+        None => Value::Null,
+    };
     Ok(Json(AssessmentResult {
         assessment_id: a.id,
         status: a.status,
