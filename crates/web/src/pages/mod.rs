@@ -32,6 +32,7 @@ use maud::{html, Markup};
 
 mod account;
 mod administration;
+mod answer;
 mod assessment;
 mod enterprise;
 mod home;
@@ -40,6 +41,7 @@ mod result;
 
 use account::*;
 use administration::*;
+use answer::*;
 use assessment::*;
 use enterprise::*;
 use home::*;
