@@ -8,7 +8,6 @@ use common::*;
 use serde_json::json;
 use tianping_store::repo;
 
-
 #[tokio::test]
 async fn api_flow_problems_pagination_experts_and_platform_data() {
     for app in apps().await {

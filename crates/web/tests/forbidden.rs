@@ -8,7 +8,6 @@ use common::*;
 use serde_json::json;
 use tianping_store::repo;
 
-
 #[tokio::test]
 async fn forbidden_objects_are_not_found_in_pages_and_api() {
     for app in apps().await {

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use common::*;
 use tianping_store::repo;
 
-
 #[tokio::test]
 async fn enterprise_signs_up_self_assesses_and_sees_the_grade() {
     for app in apps().await {

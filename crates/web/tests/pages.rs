@@ -206,3 +206,45 @@ async fn the_pages_name_variants_as_the_scheme_does() {
         app.cleanup().await;
     }
 }
+
+/// A page as a snapshot: one tag per line, with what changes from run to run (CSRF tokens,
+/// the stylesheet's hash, times) replaced by placeholders.
+fn page_snapshot(name: &str, r: &Resp) {
+    assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+    let hex = regex::Regex::new(r"[0-9a-f]{16,}").unwrap();
+    let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}").unwrap();
+    let body = r.body.replace("><", ">\n<");
+    let body = hex.replace_all(&body, "[hex]");
+    let body = time.replace_all(&body, "[time]");
+    insta::assert_snapshot!(name, body);
+}
+
+/// Representative pages, the same on every database (the same snapshots).
+#[tokio::test]
+async fn representative_pages_as_snapshots() {
+    for app in apps().await {
+        let f = fixture(&app).await;
+        let mut anon = app.browser();
+        page_snapshot("page_login", &anon.get("/login").await);
+        let mut a = app.browser();
+        a.login("a@a.test", PW).await;
+        page_snapshot(
+            "page_enterprise",
+            &a.get(&format!("/enterprises/{}", f.ent_a)).await,
+        );
+        let item = format!("/assessments/{}/items/{}", f.self_a, enc(&f.item));
+        let r = a
+            .post(
+                &format!("{item}/answer"),
+                &[("value", "2"), ("note", "snapshot")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        page_snapshot("page_item", &a.get(&item).await);
+        page_snapshot(
+            "page_result",
+            &a.get(&format!("/assessments/{}/result", f.self_a)).await,
+        );
+        app.cleanup().await;
+    }
+}

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use common::*;
 use tianping_store::repo;
 
-
 #[tokio::test]
 async fn every_page_route_answers_for_an_allowed_user() {
     for app in apps().await {
