@@ -9,6 +9,7 @@
 //! | `max_upload_mb`   | `TIANPING_MAX_UPLOAD_MB`  | `10`                    |
 //! | `session_hours`   | `TIANPING_SESSION_HOURS`  | `12`                    |
 //! | `schemes_dir`     | `TIANPING_SCHEMES_DIR`    | (shipped schemes only)  |
+//! | `today`           | `TIANPING_TODAY`          | (the system's date)     |
 //! | `audit_key_file`  | `TIANPING_AUDIT_KEY_FILE` | (no signed checkpoints) |
 //! | —                 | `TIANPING_AUDIT_KEY`      | (the key itself, hex)   |
 //! | `audit_checkpoint_file` | `TIANPING_AUDIT_CHECKPOINT_FILE` | key file + `.checkpoints.jsonl` |
@@ -32,6 +33,9 @@ pub struct Config {
     pub max_upload_bytes: usize,
     pub session_hours: i64,
     pub schemes_dir: Option<PathBuf>,
+    /// Run as if today were this date (the clock keeps moving from there): for trying
+    /// deadlines and for replays. None: the system's date.
+    pub today: Option<chrono::NaiveDate>,
     /// The file holding the audit log's signing key (Ed25519 seed, hex).
     pub audit_key_file: Option<PathBuf>,
     /// The signing key itself, from `TIANPING_AUDIT_KEY` only (never from the file).
@@ -57,6 +61,7 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             session_hours: 12,
             schemes_dir: None,
+            today: None,
             audit_key_file: None,
             audit_key: None,
             audit_checkpoint_file: None,
@@ -86,10 +91,22 @@ struct FileConfig {
     max_upload_mb: Option<u64>,
     session_hours: Option<i64>,
     schemes_dir: Option<PathBuf>,
+    today: Option<String>,
     audit_key_file: Option<PathBuf>,
     audit_checkpoint_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<u64>,
     trust_forwarded_for: Option<bool>,
+}
+
+/// A date as `YYYY-MM-DD` (`--today`, `TIANPING_TODAY`, `today`).
+pub fn parse_today(s: &str, what: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{} = “{}” 不是日期；应写作 YYYY-MM-DD，如 2026-11-25",
+            what,
+            s.trim()
+        )
+    })
 }
 
 pub fn parse_bind(s: &str, what: &str) -> Result<SocketAddr, String> {
@@ -154,7 +171,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for）",
                     path.display(),
                     e.message()
                 )
@@ -174,6 +191,9 @@ impl Config {
             }
             if let Some(h) = f.session_hours {
                 c.session_hours = check_hours(h, &w("session_hours"))?;
+            }
+            if let Some(t) = f.today {
+                c.today = Some(parse_today(&t, &w("today"))?);
             }
             if let Some(d) = f.schemes_dir {
                 c.schemes_dir = Some(d);
@@ -220,6 +240,10 @@ impl Config {
                 .map_err(|_| format!("环境变量 TIANPING_SESSION_HOURS = “{}” 不是整数", h))?;
             c.session_hours = check_hours(n, "环境变量 TIANPING_SESSION_HOURS")?;
             from_env.push("TIANPING_SESSION_HOURS");
+        }
+        if let Some(t) = env("TIANPING_TODAY") {
+            c.today = Some(parse_today(&t, "环境变量 TIANPING_TODAY")?);
+            from_env.push("TIANPING_TODAY");
         }
         if let Some(d) = env("TIANPING_SCHEMES_DIR") {
             c.schemes_dir = Some(PathBuf::from(d));

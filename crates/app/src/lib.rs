@@ -36,7 +36,7 @@ use tianping_store::audit::Actor;
 use tianping_store::repo::User;
 use tianping_store::{Store, WriteTx};
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 pub use config::Config;
 pub use error::Error;
 pub use tianping_domain as domain;
@@ -75,7 +75,11 @@ impl App {
         let store = Store::open(&config.database)
             .await
             .map_err(|e| e.to_string())?;
-        Ok(App::new(store, catalog, config, Arc::new(SystemClock)))
+        let clock: Arc<dyn Clock> = match config.today {
+            Some(day) => Arc::new(ShiftedClock::to_day(day)),
+            None => Arc::new(SystemClock),
+        };
+        Ok(App::new(store, catalog, config, clock))
     }
 
     pub fn new(

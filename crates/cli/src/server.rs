@@ -51,6 +51,9 @@ pub struct DbArgs {
     /// Database: postgres://… or a SQLite file (default sqlite://tianping.db; or DATABASE_URL).
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// Run as if today were this date, YYYY-MM-DD (or TIANPING_TODAY, or `today` in tianping.toml).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 #[derive(Subcommand, Clone)]
@@ -84,7 +87,7 @@ pub enum AuditCmd {
 
 fn config(
     bind: Option<&str>,
-    database: Option<&str>,
+    db: &DbArgs,
     audit: Option<&AuditKeyArgs>,
     demo: bool,
 ) -> Result<Config, String> {
@@ -92,7 +95,10 @@ fn config(
     if let Some(b) = bind {
         c.bind = tianping_app::config::parse_bind(b, "--bind")?;
     }
-    match database {
+    if let Some(t) = &db.today {
+        c.today = Some(tianping_app::config::parse_today(t, "--today")?);
+    }
+    match db.database.as_deref() {
         Some(d) => c.database = d.to_string(),
         None if demo
             && std::env::var("DATABASE_URL")
@@ -370,7 +376,7 @@ async fn connect(c: &Config) -> Result<Store, String> {
 }
 
 async fn store(db: &DbArgs) -> Result<Store, String> {
-    connect(&config(None, db.database.as_deref(), None, false)?).await
+    connect(&config(None, db, None, false)?).await
 }
 
 pub fn run(cli: &Cli) -> Result<ExitCode, String> {
@@ -380,7 +386,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             Command::Serve(a) => {
                 let c = config(
                     a.bind.as_deref(),
-                    a.db.database.as_deref(),
+                    &a.db,
                     Some(&a.audit),
                     false,
                 )?;
@@ -398,7 +404,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             Command::Demo(a) => {
                 let c = config(
                     a.bind.as_deref(),
-                    a.db.database.as_deref(),
+                    &a.db,
                     Some(&a.audit),
                     true,
                 )?;
@@ -437,7 +443,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Rescore { db, verify } => {
-                let c = config(None, db.database.as_deref(), None, false)?;
+                let c = config(None, db, None, false)?;
                 let state = App::open(c).await?;
                 let r = tianping_app::rescore::rescore(&state, *verify).await?;
                 if cli.format == Format::Json {
@@ -470,7 +476,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             Command::Audit {
                 cmd: AuditCmd::Checkpoint { db, audit },
             } => {
-                let c = config(None, db.database.as_deref(), Some(audit), false)?;
+                let c = config(None, db, Some(audit), false)?;
                 let setup = audit_setup(&c)?;
                 let key = setup
                     .key
@@ -515,7 +521,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                         public_keys,
                     },
             } => {
-                let c = config(None, db.database.as_deref(), Some(audit), false)?;
+                let c = config(None, db, Some(audit), false)?;
                 let setup = audit_setup(&c)?;
                 let mut keys: Vec<PublicKey> = setup.key.iter().map(|k| k.public()).collect();
                 for k in public_keys {
