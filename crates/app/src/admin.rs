@@ -21,9 +21,12 @@ pub async fn org(app: &App, id: i64) -> Result<Option<Org>, Error> {
     Ok(repo::get_org(&app.store, id).await?)
 }
 
-/// A person's display name (for the names beside answers, versions and assignments).
-pub async fn user_name(app: &App, id: i64) -> Result<Option<String>, Error> {
-    Ok(repo::get_user(&app.store, id).await?.map(|u| u.name))
+/// People's display names (beside answers, versions and assignments), in one query.
+pub async fn user_names(
+    app: &App,
+    ids: &[i64],
+) -> Result<std::collections::BTreeMap<i64, String>, Error> {
+    Ok(repo::user_names(&app.store, ids).await?)
 }
 
 /// The staff of an organisation: administrators see their own organisation's, the system

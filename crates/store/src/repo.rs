@@ -1157,3 +1157,23 @@ pub async fn count_users(s: &Store) -> Result<i64> {
         .await?;
     Ok(n)
 }
+
+/// The display names of these accounts, in one query (ids that do not exist are left out).
+pub async fn user_names(s: &Store, ids: &[i64]) -> Result<std::collections::BTreeMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", i)).collect();
+    let sql = format!(
+        "SELECT id, name FROM users WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&s.pool).await?.into_iter().collect())
+}

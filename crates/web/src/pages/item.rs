@@ -203,10 +203,13 @@ pub(super) async fn experts_of(st: &App, it: &Item<'_>) -> Result<Option<Experts
         .into_iter()
         .filter(|x| x.indicator_id == ind)
         .collect();
+    let ids: Vec<i64> = assigned.iter().map(|x| x.expert_id).collect();
+    let names = admin::user_names(st, &ids).await?;
     let mut rows = Vec::with_capacity(assigned.len());
     for asg in &assigned {
-        let name = admin::user_name(st, asg.expert_id)
-            .await?
+        let name = names
+            .get(&asg.expert_id)
+            .cloned()
             .unwrap_or_else(|| "?".into());
         let score = scores
             .iter()

@@ -245,13 +245,13 @@ pub(super) async fn history_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i
         return Err(Error::NotFound.into());
     }
     let versions = answers::versions(&st, &a, &access, None).await?;
-    let mut rows = Vec::new();
-    for v in versions.iter().take(500) {
-        let by = admin::user_name(&st, v.changed_by)
-            .await?
-            .unwrap_or_default();
-        rows.push((v, by));
-    }
+    let shown = &versions[..versions.len().min(500)];
+    let ids: Vec<i64> = shown.iter().map(|v| v.changed_by).collect();
+    let names = admin::user_names(&st, &ids).await?;
+    let rows: Vec<_> = shown
+        .iter()
+        .map(|v| (v, names.get(&v.changed_by).cloned().unwrap_or_default()))
+        .collect();
     let body = html! {
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
         div.tablewrap {
