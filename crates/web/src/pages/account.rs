@@ -2,6 +2,18 @@
 
 use super::*;
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/login", get(login_page).post(login_post))
+        .route("/logout", post(logout))
+        .route("/signup", get(signup_page).post(signup_post))
+        .route("/lang/:lang", get(set_lang))
+        .route("/invite/:token", get(invite_page).post(invite_post))
+        .route("/account", get(account_page))
+        .route("/account/tokens", post(account_token))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct NextQ {

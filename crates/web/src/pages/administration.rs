@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/admin", get(admin_page))
+        .route("/admin/invite", post(admin_invite))
+        .route("/admin/orgs", post(admin_org))
+        .route("/audit", get(audit_page))
+}
+
 pub(super) async fn admin_view(
     st: &App,
     ctx: &Ctx,

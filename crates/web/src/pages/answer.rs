@@ -3,6 +3,11 @@
 use super::*;
 use crate::view::{csrf, err, field, select};
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/assessments/:id/items/:ind/answer", post(answer_post))
+}
+
 /// The answer sources this person may choose, as (value, label).
 pub(super) fn sources(l: Lang, u: &User, access: &Access) -> Vec<(&'static str, &'static str)> {
     match (access, u.role) {

@@ -7,6 +7,15 @@ use tianping_core::{Indicator, Plan, Scheme};
 use super::*;
 use crate::view::{csrf, err, field, page, page_with, pager, select};
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/assessments", get(assessments).post(assessment_create))
+        .route("/assessments/new", get(assessment_new))
+        .route("/assessments/:id", get(assessment_page))
+        .route("/assessments/:id/submit", post(submit))
+}
+
 pub(super) fn status_pill(l: Lang, s: AssessmentStatus) -> Markup {
     html! {
         @if s == AssessmentStatus::Draft {

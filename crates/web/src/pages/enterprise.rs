@@ -6,6 +6,23 @@ use tianping_core::Scheme;
 use super::*;
 use crate::view::{csrf, field, page, page_with, pager, select};
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/enterprises", get(enterprises))
+        .route(
+            "/enterprises/new",
+            get(enterprise_new).post(enterprise_create),
+        )
+        .route(
+            "/enterprises/:id",
+            get(enterprise_page).post(enterprise_update),
+        )
+        .route("/enterprises/:id/sites", post(site_add))
+        .route("/enterprises/:id/sites/:sid/delete", post(site_delete))
+        .route("/enterprises/:id/engage", post(engage))
+}
+
 /// A variant as people read it: its name in the scheme (`tech-service` → 技术服务类企业);
 /// the stored id when the scheme does not know it.
 pub(super) fn variant_name<'a>(scheme: Option<&'a Scheme>, id: &'a str) -> &'a str {

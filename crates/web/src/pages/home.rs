@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/", get(home))
+}
+
 pub(super) async fn home(State(st): State<App>, ctx: Ctx) -> Res {
     let l = ctx.lang;
     let Some(u) = &ctx.user else {

@@ -11,6 +11,14 @@ use tianping_core::{Indicator, Plan, Scheme};
 use super::*;
 use crate::view::{csrf, err, page_with, select};
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/assessments/:id/items/:ind", get(item_page))
+        .route("/assessments/:id/items/:ind/evidence", post(evidence_post))
+        .route("/assessments/:id/items/:ind/experts", post(experts_post))
+}
+
 pub(super) fn kind_hint(l: Lang, kind: AnswerKind, max: f64) -> String {
     match kind {
         AnswerKind::Points => format!("{} 0–{}", l.t("分值", "points"), fmt_num(max)),

@@ -40,53 +40,25 @@ mod item;
 mod result;
 
 use account::*;
-use administration::*;
 use answer::*;
 use assessment::*;
 use enterprise::*;
-use home::*;
 use item::*;
 use result::*;
 
 type Res = Result<Response, PageError>;
 
+/// Every page route: each feature module brings its own.
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_page).post(login_post))
-        .route("/logout", post(logout))
-        .route("/signup", get(signup_page).post(signup_post))
-        .route("/lang/:lang", get(set_lang))
-        .route("/invite/:token", get(invite_page).post(invite_post))
-        .route("/enterprises", get(enterprises))
-        .route(
-            "/enterprises/new",
-            get(enterprise_new).post(enterprise_create),
-        )
-        .route(
-            "/enterprises/:id",
-            get(enterprise_page).post(enterprise_update),
-        )
-        .route("/enterprises/:id/sites", post(site_add))
-        .route("/enterprises/:id/sites/:sid/delete", post(site_delete))
-        .route("/enterprises/:id/engage", post(engage))
-        .route("/assessments", get(assessments).post(assessment_create))
-        .route("/assessments/new", get(assessment_new))
-        .route("/assessments/:id", get(assessment_page))
-        .route("/assessments/:id/result", get(result_page))
-        .route("/assessments/:id/history", get(history_page))
-        .route("/assessments/:id/submit", post(submit))
-        .route("/assessments/:id/items/:ind", get(item_page))
-        .route("/assessments/:id/items/:ind/answer", post(answer_post))
-        .route("/assessments/:id/items/:ind/evidence", post(evidence_post))
-        .route("/assessments/:id/items/:ind/experts", post(experts_post))
-        .route("/evidence/:id", get(evidence_get))
-        .route("/admin", get(admin_page))
-        .route("/admin/invite", post(admin_invite))
-        .route("/admin/orgs", post(admin_org))
-        .route("/account", get(account_page))
-        .route("/account/tokens", post(account_token))
-        .route("/audit", get(audit_page))
+        .merge(home::routes())
+        .merge(account::routes())
+        .merge(enterprise::routes())
+        .merge(assessment::routes())
+        .merge(item::routes())
+        .merge(answer::routes())
+        .merge(result::routes())
+        .merge(administration::routes())
 }
 
 fn redirect(to: &str) -> Response {

@@ -10,6 +10,14 @@ use tianping_core::{Evaluation, Interpretation};
 use super::*;
 use crate::view::page;
 
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/assessments/:id/result", get(result_page))
+        .route("/assessments/:id/history", get(history_page))
+        .route("/evidence/:id", get(evidence_get))
+}
+
 /// The live result card: total, grade or stars, how many items are answered, and why.
 /// `full` shows every warning and the reasons of the stars granted.
 pub(super) fn result_card(l: Lang, r: &ResultView, full: bool) -> Markup {
