@@ -196,8 +196,33 @@ async fn type_into(c: &Client, xpath: &str, text: &str) -> Res {
     e.send_keys(text).await.map_err(err(xpath))
 }
 
+/// Click a link or button that loads a new page, and wait until that page has replaced the old
+/// one: a lookup right after the click must not find an element of the page being left.
 async fn click(c: &Client, xpath: &str) -> Res {
-    find(c, xpath).await?.click().await.map_err(err(xpath))
+    let target = find(c, xpath).await?;
+    c.execute("window.__leaving = true;", vec![])
+        .await
+        .map_err(err("mark page"))?;
+    target.click().await.map_err(err(xpath))?;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let loaded = c
+            .execute(
+                "return !window.__leaving && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if loaded {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{xpath}: no new page within {WAIT:?} of the click"));
+        }
+        tokio::time::sleep(POLL).await;
+    }
 }
 
 async fn text_of(c: &Client, xpath: &str) -> Res<String> {
