@@ -6,6 +6,11 @@
 //!   in serialised output.
 //! - [`msg`]: messages for people in Chinese and English, field errors and refusals.
 //! - [`access`]: who sees which rows and what they may do with an object they see.
+//! - [`staff`]: who may deactivate, reactivate or change the role of whom; revoking
+//!   invitations.
+//! - [`identity`]: an enterprise's credit code and name locked after submission or
+//!   engagement; change requests and who decides them.
+//! - [`audit`]: the audit log in words (actions, objects, before/after) and its filters.
 //! - [`answer`]: the answer-source and precedence rules (I-6, I-20) and the expert panel (I-13).
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
@@ -19,10 +24,13 @@
 
 pub mod access;
 pub mod answer;
+pub mod audit;
 pub mod enterprise;
 pub mod evidence;
+pub mod identity;
 pub mod msg;
 pub mod password;
+pub mod staff;
 pub mod text;
 pub mod throttle;
 

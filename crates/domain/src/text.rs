@@ -110,6 +110,9 @@ macro_rules! text_enum {
     };
 }
 
+/// For the closed sets of other modules (`crate::audit`, `crate::identity`).
+pub(crate) use text_enum;
+
 text_enum! {
     /// What a user is. One role per account.
     Role, "角色" {
