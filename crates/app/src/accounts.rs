@@ -268,15 +268,21 @@ pub async fn authenticate(
     }
     let user = repo::user_by_email(&app.store, &email).await?;
     let ok = match &user {
-        Some(u) if u.disabled == 0 => {
-            verify_password_async(password.to_string(), u.password_hash.clone()).await
-        }
-        _ => {
+        Some(u) => verify_password_async(password.to_string(), u.password_hash.clone()).await,
+        None => {
             // same work as a real check
             let _ = verify_password_async(password.to_string(), dummy_hash().to_string()).await;
             false
         }
     };
+    if ok && user.as_ref().is_some_and(|u| u.disabled != 0) {
+        // only someone who knows the password learns that the account is deactivated
+        return Err(Error::invalid(
+            "password",
+            "此账号已被停用，不能登录；如有疑问，请联系本机构的管理员",
+            "This account is deactivated and cannot sign in; ask your organisation's admin",
+        ));
+    }
     let mut tx = app.begin().await?;
     if ok {
         repo::clear_login_failures(&mut tx, &email, &source).await?;

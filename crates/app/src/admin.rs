@@ -1,4 +1,5 @@
-//! Administration: organisations, staff and invitations, the audit log.
+//! Administration: organisations and invitations (staff management: [`crate::staff`]; the
+//! audit log: [`crate::audit_log`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -38,15 +39,6 @@ pub async fn staff(app: &App, u: &User, org_id: i64) -> Result<Vec<User>, Error>
         return Err(Error::NotFound);
     }
     Ok(repo::users_of_org(&app.store, org_id).await?)
-}
-
-/// The invitations of an organisation (its administrators and the system administrator).
-pub async fn invitations(app: &App, u: &User, org_id: i64) -> Result<Vec<Invitation>, Error> {
-    let p = u.principal();
-    if !(p.role == Role::Sysadmin || (p.role == Role::BodyAdmin && p.org_id == Some(org_id))) {
-        return Err(Error::NotFound);
-    }
-    Ok(repo::invitations_of_org(&app.store, org_id).await?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -150,18 +142,4 @@ pub async fn create_org(app: &App, u: &User, kind: &str, name: &str) -> Result<O
     .await?;
     tx.commit().await?;
     Ok(o)
-}
-
-/// The audit log for the system administrator: the chain check and the newest entries.
-pub async fn audit_log(
-    app: &App,
-    u: &User,
-    limit: i64,
-) -> Result<(audit::Report, Vec<audit::Entry>), Error> {
-    if !u.principal().reads_audit_log() {
-        return Err(Error::NotFound);
-    }
-    let report = audit::verify(&app.store).await?;
-    let rows = audit::recent(&app.store, limit).await?;
-    Ok((report, rows))
 }

@@ -15,6 +15,7 @@
 //! | `audit_checkpoint_file` | `TIANPING_AUDIT_CHECKPOINT_FILE` | key file + `.checkpoints.jsonl` |
 //! | `audit_checkpoint_minutes` | `TIANPING_AUDIT_CHECKPOINT_MINUTES` | `10`       |
 //! | `trust_forwarded_for` | `TIANPING_TRUST_FORWARDED_FOR` | `false`          |
+//! | `base_url`        | `TIANPING_BASE_URL`       | (from the request's Host) |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
 //! exists. The audit keys are read here and used by the command line (`crates/cli`): the
@@ -48,6 +49,9 @@ pub struct Config {
     /// entry (set only behind exactly one reverse proxy that appends it, and when the server
     /// cannot be reached but through that proxy); otherwise the connection's peer address.
     pub trust_forwarded_for: bool,
+    /// The address people reach the service at (`https://pingjia.example.cn`), for links
+    /// given to others (invitations). None: taken from the request's `Host` header.
+    pub base_url: Option<String>,
     /// Where the configuration came from (for the start-up message).
     pub sources: Vec<String>,
 }
@@ -67,6 +71,7 @@ impl Default for Config {
             audit_checkpoint_file: None,
             audit_checkpoint_minutes: 10,
             trust_forwarded_for: false,
+            base_url: None,
             sources: vec!["默认值".into()],
         }
     }
@@ -96,6 +101,7 @@ struct FileConfig {
     audit_checkpoint_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<u64>,
     trust_forwarded_for: Option<bool>,
+    base_url: Option<String>,
 }
 
 /// A date as `YYYY-MM-DD` (`--today`, `TIANPING_TODAY`, `today`).
@@ -140,6 +146,22 @@ fn check_minutes(m: u64, what: &str) -> Result<u64, String> {
     Ok(m)
 }
 
+/// An absolute `http://` or `https://` address without a trailing slash.
+pub fn parse_base_url(s: &str, what: &str) -> Result<String, String> {
+    let t = s.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .unwrap_or("");
+    if rest.is_empty() || rest.contains(|c: char| c.is_whitespace() || c == '?' || c == '#') {
+        return Err(format!(
+            "{} = “{}” 无效：应为以 http:// 或 https:// 开头的网址，如 https://pingjia.example.cn",
+            what, s
+        ));
+    }
+    Ok(t.to_string())
+}
+
 fn check_hours(h: i64, what: &str) -> Result<i64, String> {
     if !(1..=24 * 30).contains(&h) {
         return Err(format!("{} = {} 无效：应为 1 至 720（小时）", what, h));
@@ -171,7 +193,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url）",
                     path.display(),
                     e.message()
                 )
@@ -209,6 +231,9 @@ impl Config {
             }
             if let Some(t) = f.trust_forwarded_for {
                 c.trust_forwarded_for = t;
+            }
+            if let Some(b) = f.base_url {
+                c.base_url = Some(parse_base_url(&b, &w("base_url"))?);
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -275,6 +300,10 @@ impl Config {
         if let Some(t) = env("TIANPING_TRUST_FORWARDED_FOR") {
             c.trust_forwarded_for = parse_bool(&t, "环境变量 TIANPING_TRUST_FORWARDED_FOR")?;
             from_env.push("TIANPING_TRUST_FORWARDED_FOR");
+        }
+        if let Some(b) = env("TIANPING_BASE_URL") {
+            c.base_url = Some(parse_base_url(&b, "环境变量 TIANPING_BASE_URL")?);
+            from_env.push("TIANPING_BASE_URL");
         }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));
@@ -384,6 +413,24 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.contains("1 至 1440"), "{e}");
+    }
+
+    #[test]
+    fn the_base_url_is_an_absolute_address() {
+        assert_eq!(Config::default().base_url, None);
+        let c = Config::load_from(None, &|k| {
+            (k == "TIANPING_BASE_URL").then(|| "https://pingjia.example.cn/".into())
+        })
+        .unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://pingjia.example.cn"));
+        for bad in ["pingjia.example.cn", "ftp://x", "https://", "https://a b"] {
+            let e = Config::load_from(None, &|k| (k == "TIANPING_BASE_URL").then(|| bad.into()))
+                .unwrap_err();
+            assert!(
+                e.contains("TIANPING_BASE_URL") && e.contains("https://"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -3,12 +3,14 @@
 use serde_json::json;
 use tianping_domain::access::EnterprisePart;
 use tianping_domain::enterprise::{self, EnterpriseInput, SiteInput};
+use tianping_domain::identity::{self as identity_rules, IdentitySave};
 use tianping_store::audit;
+use tianping_store::identity::IdentityRequest;
 use tianping_store::repo::{self, Enterprise, Org, Site, User};
 
 use crate::accounts::uscc_taken;
 use crate::error::on_conflict;
-use crate::{actor, App, Error};
+use crate::{actor, identity, App, Error};
 
 /// The form's view of a stored record.
 pub fn input_of(e: &Enterprise) -> EnterpriseInput {
@@ -98,18 +100,39 @@ pub async fn create(app: &App, u: &User, i: &EnterpriseInput) -> Result<Enterpri
     Ok(e)
 }
 
-pub async fn update(
-    app: &App,
-    u: &User,
-    id: i64,
-    i: &EnterpriseInput,
-) -> Result<Enterprise, Error> {
+/// What saving a record did: the record as stored, and the request its credit code and name
+/// became when they are locked.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub enterprise: Enterprise,
+    pub request: Option<IdentityRequest>,
+}
+
+/// Save an enterprise's record. Once its identity is locked (an assessment submitted or a
+/// body engaged), a new credit code or name is not applied but filed as a request for an
+/// admin of an engaged body ([`crate::identity`]); the rest of the record is saved.
+pub async fn save(app: &App, u: &User, id: i64, i: &EnterpriseInput) -> Result<Saved, Error> {
     let before = get(app, u, id).await?;
     u.principal()
         .edit_enterprise(before.id, EnterprisePart::Record)?;
-    let f = enterprise::check(app.variant_schemes(), i)?;
-    if f.uscc != before.uscc
-        && repo::enterprise_by_uscc(&app.store, &f.uscc)
+    let mut f = enterprise::check(app.variant_schemes(), i)?;
+    let changed = f.uscc != before.uscc || f.name != before.name;
+    let lock = identity::lock(app, before.id).await?;
+    let pending = changed
+        && lock.locked()
+        && tianping_store::identity::pending_of(&app.store, before.id)
+            .await?
+            .is_some();
+    let requested = match identity_rules::save(&lock, changed, pending)? {
+        IdentitySave::Request => Some((
+            std::mem::replace(&mut f.uscc, before.uscc.clone()),
+            std::mem::replace(&mut f.name, before.name.clone()),
+        )),
+        IdentitySave::Apply | IdentitySave::Unchanged => None,
+    };
+    let new_uscc = requested.as_ref().map_or(&f.uscc, |r| &r.0);
+    if *new_uscc != before.uscc
+        && repo::enterprise_by_uscc(&app.store, new_uscc)
             .await?
             .is_some()
     {
@@ -119,18 +142,41 @@ pub async fn update(
     let after = repo::update_enterprise(&mut tx, id, &f)
         .await
         .map_err(|e| on_conflict(e, uscc_taken))?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "update",
-        "enterprise",
-        &id.to_string(),
-        Some(&json!(before)),
-        Some(&json!(after)),
-    )
-    .await?;
+    let same_record = Enterprise {
+        updated_at: before.updated_at.clone(),
+        ..after.clone()
+    } == before;
+    if requested.is_none() || !same_record {
+        audit::append(
+            &mut tx,
+            &actor(u),
+            "update",
+            "enterprise",
+            &id.to_string(),
+            Some(&json!(before)),
+            Some(&json!(after)),
+        )
+        .await?;
+    }
+    let request = match &requested {
+        Some((uscc, name)) => Some(identity::file(&mut tx, u, &before, uscc, name).await?),
+        None => None,
+    };
     tx.commit().await?;
-    Ok(after)
+    Ok(Saved {
+        enterprise: after,
+        request,
+    })
+}
+
+/// [`save`], for callers that need only the record.
+pub async fn update(
+    app: &App,
+    u: &User,
+    id: i64,
+    i: &EnterpriseInput,
+) -> Result<Enterprise, Error> {
+    Ok(save(app, u, id, i).await?.enterprise)
 }
 
 pub async fn add_site(

@@ -6,11 +6,13 @@
 //! stamped with the injected [`Clock`]. Reads return typed rows and views.
 //!
 //! - [`accounts`]: sign-up, sign-in with throttling, sessions, API tokens, invitations.
-//! - [`enterprises`]: enterprise records, sites, engagements.
+//! - [`enterprises`]: enterprise records, sites, engagements; [`identity`]: the credit code
+//!   and name locked after submission or engagement, and change requests.
 //! - [`assessments`]: creating, scoring, submitting; lists.
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
 //! - [`evidence`]: evidence files.
-//! - [`admin`]: organisations, staff, the audit log.
+//! - [`admin`]: organisations, invitations; [`staff`]: deactivating, reactivating, roles,
+//!   revoking invitations; [`audit_log`]: the audit log filtered and paged.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -18,14 +20,17 @@ pub mod accounts;
 pub mod admin;
 pub mod answers;
 pub mod assessments;
+pub mod audit_log;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;
+pub mod identity;
 pub mod plans;
 pub mod rescore;
+pub mod staff;
 
 use std::sync::Arc;
 

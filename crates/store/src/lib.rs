@@ -12,8 +12,11 @@
 //! emptied or rewritten as a whole.
 
 pub mod audit;
+pub mod audit_search;
 pub mod checkpoint;
+pub mod identity;
 pub mod repo;
+pub mod staff;
 
 use std::path::Path;
 use std::str::FromStr;

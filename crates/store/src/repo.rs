@@ -298,6 +298,8 @@ pub struct Invitation {
     pub created_at: String,
     pub expires_at: String,
     pub used_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoked_by: Option<i64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -329,7 +331,8 @@ pub async fn create_invitation(
 
 pub async fn open_invitation(s: &Store, token_hash: &str, now: &str) -> Result<Option<Invitation>> {
     Ok(sqlx::query_as(
-        "SELECT * FROM invitations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        "SELECT * FROM invitations WHERE token_hash = $1 AND used_at IS NULL \
+         AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(token_hash)
     .bind(now)

@@ -53,6 +53,37 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The one script: copy buttons beside read-only fields (invitation links). Pages work
+/// without it; served at [`COPY_SCRIPT_PATH`] (the CSP allows only the application's own
+/// files).
+pub const COPY_JS: &str = include_str!("../static/copy.js");
+
+/// Where the copy script is served.
+pub const COPY_SCRIPT_PATH: &str = "/static/copy.js";
+
+/// The copy script's address with its content hash as a version, like the stylesheet's.
+pub fn copy_script_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(COPY_JS.as_bytes());
+        let v: String = h[..8].iter().map(|b| format!("{:02x}", b)).collect();
+        format!("{}?v={}", COPY_SCRIPT_PATH, v)
+    })
+}
+
+/// `GET /static/copy.js`: the copy script, cacheable for a year (its links carry its hash).
+pub async fn copy_script() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        COPY_JS,
+    )
+        .into_response()
+}
+
 /// Everything the layout needs about the request.
 pub struct Chrome<'a> {
     pub lang: Lang,

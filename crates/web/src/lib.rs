@@ -46,6 +46,7 @@ pub fn router(state: App) -> Router {
         .layer(DefaultBodyLimit::max(limit))
         // after the layers above: the stylesheet sets no cookie and needs no language
         .route(html::STYLESHEET_PATH, get(html::stylesheet))
+        .route(html::COPY_SCRIPT_PATH, get(html::copy_script))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

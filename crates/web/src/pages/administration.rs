@@ -1,5 +1,13 @@
-//! Administration: people and invitations of a body, organisations, the audit log.
+//! Administration: inviting staff (with the full link to copy), the body's people and
+//! invitations (crate::pages::staff), the change requests a body admin decides, and for the
+//! system administrator the organisations.
 
+use axum::http::header::HOST;
+use axum::http::HeaderMap;
+use tianping_app::staff;
+
+use super::identity::request_card;
+use super::staff::{done_flash, invitation_list, org_section, DoneQ};
 use super::*;
 
 /// The routes of this feature.
@@ -8,16 +16,19 @@ pub(super) fn routes() -> Router<App> {
         .route("/admin", get(admin_page))
         .route("/admin/invite", post(admin_invite))
         .route("/admin/orgs", post(admin_org))
-        .route("/audit", get(audit_page))
 }
 
-pub(super) async fn admin_view(
-    st: &App,
-    ctx: &Ctx,
-    typed: Option<&InviteInput>,
-    e: &BTreeMap<String, String>,
-    link: Option<&str>,
-) -> Res {
+/// What the administration page shows besides its sections: the link of a new invitation,
+/// the outcome of a change, a refused form again.
+#[derive(Default)]
+pub(super) struct AdminShown<'a> {
+    typed: Option<&'a InviteInput>,
+    errors: BTreeMap<String, String>,
+    link: Option<String>,
+    done: Option<&'a str>,
+}
+
+pub(super) async fn admin_view(st: &App, ctx: &Ctx, shown: AdminShown<'_>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     if !u.principal().administers() {
@@ -28,27 +39,35 @@ pub(super) async fn admin_view(
         _ => Vec::new(),
     };
     let own = match u.org_id {
-        Some(o) => Some((
-            admin::staff(st, u, o).await?,
-            admin::invitations(st, u, o).await?,
-        )),
+        Some(o) => Some(staff::of_org(st, u, o).await?),
         None => None,
     };
+    let sys_invitations = match u.role {
+        Role::Sysadmin => staff::sysadmin_invitations(st, u).await?,
+        _ => Vec::new(),
+    };
+    let requests = tianping_app::identity::pending_for(st, u).await?;
+    let requester: Vec<i64> = requests.iter().map(|(r, _)| r.requested_by).collect();
+    let names = admin::user_names(st, &requester).await?;
+    let e = &shown.errors;
     let body = html! {
-        @if let Some(link) = link {
-            div.flash {
-                (l.t(
-                    "邀请已创建，请把这个一次性链接发给对方（7 天内有效）：",
-                    "Invitation created; send this one-time link (valid 7 days):",
-                )) " "
-                code { (link) }
+        @if let Some(link) = &shown.link { (invitation_link(l, link)) }
+        @if let Some(d) = shown.done { (done_flash(l, d)) }
+        @if !requests.is_empty() {
+            h2 { (l.t("待处理的企业信息变更申请", "Change requests to decide")) }
+            @for (r, ent) in &requests {
+                div.card {
+                    p { a href={ "/enterprises/" (ent.id) } { (ent.name) } }
+                    (request_card(l, &ctx.csrf, r, &names, r.requested_by != u.id, false))
+                }
             }
         }
-        (invite_form(ctx, u, &orgs, typed.unwrap_or(&InviteInput::default()), e))
-        @if let Some((staff, invitations)) = &own {
-            (staff_list(l, staff, invitations))
+        (invite_form(ctx, u, &orgs, shown.typed.unwrap_or(&InviteInput::default()), e))
+        @if let Some(o) = &own {
+            (org_section(st, ctx, u, o, "/admin"))
         }
         @if u.role == Role::Sysadmin {
+            (invitation_list(l, &ctx.csrf, &sys_invitations, &st.stamp_in(0), "/admin"))
             (orgs_section(ctx, &orgs, e))
         }
     };
@@ -63,6 +82,53 @@ pub(super) async fn admin_view(
         l.t("机构管理", "Administration"),
         body,
     ))
+}
+
+/// The new invitation's full link in a read-only field, with a copy button (shown by the
+/// copy script; without it the field is selected by hand).
+fn invitation_link(l: Lang, link: &str) -> Markup {
+    html! {
+        div.flash role="status" {
+            p {
+                (l.t(
+                    "邀请已创建。请把这个一次性链接发给对方（7 天内有效）：",
+                    "Invitation created. Send this one-time link (valid 7 days):",
+                ))
+            }
+            div.copy {
+                label.hide-sm for="invite-link" { (l.t("邀请链接", "Invitation link")) }
+                input id="invite-link" type="text" readonly value=(link) data-select-on-focus="";
+                button.secondary type="button" data-copy="invite-link" data-done=(l.t("已复制", "Copied")) hidden { (l.t("复制链接", "Copy link")) }
+            }
+            p.muted { (l.t("链接只显示这一次；如遗失，请撤销后重新邀请。", "The link is shown only now; if it is lost, revoke the invitation and invite again.")) }
+        }
+        script src=(crate::html::copy_script_href()) {}
+    }
+}
+
+/// The address people reach the service at: `base_url` when configured, else the scheme and
+/// the request's `Host` (https when cookies are marked secure); empty when neither is known.
+fn base_url(st: &App, headers: &HeaderMap) -> String {
+    if let Some(b) = &st.config.base_url {
+        return b.clone();
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        });
+    match host {
+        Some(h) => format!(
+            "{}://{}",
+            if st.config.secure_cookies { "https" } else { "http" },
+            h
+        ),
+        None => String::new(),
+    }
 }
 
 /// The invitation form: the roles this person may invite and, for the system administrator,
@@ -114,32 +180,6 @@ fn invite_form(
     }
 }
 
-/// The people of the administrator's organisation and its invitations.
-fn staff_list(l: Lang, staff: &[User], invitations: &[repo::Invitation]) -> Markup {
-    html! {
-        h2 { (l.t("本机构人员", "Staff")) }
-        div.tablewrap {
-            table {
-                tr { th { (l.t("姓名", "Name")) } th { (l.t("邮箱", "Email")) } th { (l.t("角色", "Role")) } }
-                @for s in staff {
-                    tr { td { (s.name) } td { (s.email) } td { (role_label(l, s.role.as_str())) } }
-                }
-            }
-        }
-        @if !invitations.is_empty() {
-            h2 { (l.t("邀请", "Invitations")) }
-            ul {
-                @for i in invitations {
-                    li {
-                        (i.email) " · " (role_label(l, i.role.as_str())) " · "
-                        @if i.used_at.is_some() { (l.t("已接受", "accepted")) } @else { (l.t("待接受", "open")) }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// The bodies and platforms, and the form that creates one (system administrator).
 fn orgs_section(ctx: &Ctx, orgs: &[repo::Org], e: &BTreeMap<String, String>) -> Markup {
     let l = ctx.lang;
@@ -151,7 +191,7 @@ fn orgs_section(ctx: &Ctx, orgs: &[repo::Org], e: &BTreeMap<String, String>) -> 
         h2 { (l.t("评价机构与平台", "Bodies and platforms")) }
         ul {
             @for o in orgs {
-                li { (o.name) " " span.pill { (o.kind.label(l)) } }
+                li { a href={ "/admin/orgs/" (o.id) } { (o.name) } " " span.pill { (o.kind.label(l)) } }
             }
         }
         div.card {
@@ -165,8 +205,12 @@ fn orgs_section(ctx: &Ctx, orgs: &[repo::Org], e: &BTreeMap<String, String>) -> 
     }
 }
 
-pub(super) async fn admin_page(State(st): State<App>, ctx: Ctx) -> Res {
-    admin_view(&st, &ctx, None, &BTreeMap::new(), None).await
+pub(super) async fn admin_page(State(st): State<App>, ctx: Ctx, Query(q): Query<DoneQ>) -> Res {
+    let shown = AdminShown {
+        done: q.done.as_deref(),
+        ..Default::default()
+    };
+    admin_view(&st, &ctx, shown).await
 }
 
 #[derive(Deserialize, Default)]
@@ -180,6 +224,7 @@ pub(super) struct InviteForm {
 pub(super) async fn admin_invite(
     State(st): State<App>,
     ctx: Ctx,
+    headers: HeaderMap,
     Form(f): Form<InviteForm>,
 ) -> Res {
     let u = ctx.user()?;
@@ -189,17 +234,20 @@ pub(super) async fn admin_invite(
     }
     match admin::invite(&st, u, &f.input).await {
         Ok((_, token)) => {
-            admin_view(
-                &st,
-                &ctx,
-                None,
-                &BTreeMap::new(),
-                Some(&format!("/invite/{}", token)),
-            )
-            .await
+            let link = format!("{}/invite/{}", base_url(&st, &headers), token);
+            let shown = AdminShown {
+                link: Some(link),
+                ..Default::default()
+            };
+            admin_view(&st, &ctx, shown).await
         }
         Err(Error::Invalid(e)) => {
-            admin_view(&st, &ctx, Some(&f.input), &errs_map(ctx.lang, &e), None).await
+            let shown = AdminShown {
+                typed: Some(&f.input),
+                errors: errs_map(ctx.lang, &e),
+                ..Default::default()
+            };
+            admin_view(&st, &ctx, shown).await
         }
         Err(e) => Err(e.into()),
     }
@@ -221,47 +269,13 @@ pub(super) async fn admin_org(State(st): State<App>, ctx: Ctx, Form(f): Form<Org
     }
     match admin::create_org(&st, u, &f.kind, &f.name).await {
         Ok(_) => Ok(redirect("/admin")),
-        Err(Error::Invalid(e)) => admin_view(&st, &ctx, None, &errs_map(ctx.lang, &e), None).await,
+        Err(Error::Invalid(e)) => {
+            let shown = AdminShown {
+                errors: errs_map(ctx.lang, &e),
+                ..Default::default()
+            };
+            admin_view(&st, &ctx, shown).await
+        }
         Err(e) => Err(e.into()),
     }
-}
-
-pub(super) async fn audit_page(State(st): State<App>, ctx: Ctx) -> Res {
-    let u = ctx.user()?;
-    let l = ctx.lang;
-    let (report, rows) = admin::audit_log(&st, u, 100).await?;
-    let body = html! {
-        div.card {
-            p {
-                (report.entries) " " (l.t("条记录", "entries")) " · "
-                @if report.ok() {
-                    (l.t("哈希链完整", "hash chain intact"))
-                } @else {
-                    (report.problems.len()) " " (l.t("处问题", "problems"))
-                }
-            }
-            @for p in &report.problems {
-                p.err { "#" (p.seq) ": " (p.message) }
-            }
-        }
-        div.tablewrap {
-            table {
-                tr {
-                    th { "#" } th { (l.t("时间", "When")) } th { (l.t("操作人", "Who")) }
-                    th { (l.t("操作", "Action")) } th { (l.t("对象", "Object")) }
-                }
-                @for r in &rows {
-                    tr {
-                        td { (r.seq) } td { (when(&r.at)) } td { (r.actor) } td { (r.action) }
-                        td { (r.object_type) " " (r.object_id) }
-                    }
-                }
-            }
-        }
-    };
-    Ok(view::page(
-        &ctx.chrome(),
-        l.t("审计日志", "Audit log"),
-        body,
-    ))
 }

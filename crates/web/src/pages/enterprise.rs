@@ -209,6 +209,8 @@ pub(super) async fn enterprise_create(
 #[derive(Default)]
 struct Shown<'a> {
     welcome: bool,
+    /// The outcome of a save or of a decision on a change request (`?saved=`).
+    saved: Option<&'a str>,
     record: Option<&'a EnterpriseInput>,
     site: Option<&'a SiteInput>,
     errors: BTreeMap<String, String>,
@@ -234,6 +236,9 @@ async fn enterprise_view(st: &App, ctx: &Ctx, id: i64, shown: Shown<'_>) -> Res 
     let sites = enterprises::sites(st, u, ent.id).await?;
     let orgs = enterprises::engaged_orgs(st, u, ent.id).await?;
     let may_engage = u.principal().engage(ent.id).is_ok();
+    let ident = tianping_app::identity::state(st, u, &ent).await?;
+    let requester: Vec<i64> = ident.pending.iter().map(|r| r.requested_by).collect();
+    let names = admin::user_names(st, &requester).await?;
     let engageable = if may_engage {
         admin::orgs(st, None)
             .await?
@@ -256,7 +261,9 @@ async fn enterprise_view(st: &App, ctx: &Ctx, id: i64, shown: Shown<'_>) -> Res 
     let token = ctx.csrf.as_str();
     let body = html! {
         @if shown.welcome { (welcome_flash(l)) }
+        @if let Some(s) = shown.saved { (super::identity::saved_flash(l, s)) }
         (record_card(st, l, &ent))
+        (super::identity::identity_section(l, token, &ident, &names))
         (new_assessment_link(l, u.role, ent.id))
         h2 { (l.t("评价", "Assessments")) }
         (assessment_list(l, st, &asses))
@@ -466,6 +473,7 @@ pub(super) async fn enterprise_page(
 ) -> Res {
     let shown = Shown {
         welcome: q.welcome.is_some(),
+        saved: q.saved.as_deref(),
         ..Default::default()
     };
     enterprise_view(&st, &ctx, id, shown).await
@@ -479,8 +487,14 @@ pub(super) async fn enterprise_update(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    match enterprises::update(&st, u, id, &f.input).await {
-        Ok(e) => Ok(redirect(&format!("/enterprises/{}", e.id))),
+    match enterprises::save(&st, u, id, &f.input).await {
+        Ok(s) => {
+            let saved = if s.request.is_some() { "request" } else { "1" };
+            Ok(redirect(&format!(
+                "/enterprises/{}?saved={}",
+                s.enterprise.id, saved
+            )))
+        }
         Err(Error::Invalid(e)) => {
             let shown = Shown {
                 record: Some(&f.input),

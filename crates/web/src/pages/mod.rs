@@ -34,10 +34,13 @@ mod account;
 mod administration;
 mod answer;
 mod assessment;
+mod audit;
 mod enterprise;
 mod home;
+mod identity;
 mod item;
 mod result;
+mod staff;
 
 use account::*;
 use answer::*;
@@ -59,6 +62,9 @@ pub fn routes() -> Router<App> {
         .merge(answer::routes())
         .merge(result::routes())
         .merge(administration::routes())
+        .merge(staff::routes())
+        .merge(identity::routes())
+        .merge(audit::routes())
 }
 
 fn redirect(to: &str) -> Response {
