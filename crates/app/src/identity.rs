@@ -6,8 +6,8 @@ use serde_json::json;
 use tianping_domain::identity::{self as rules, IdentityLock, RequestStatus};
 use tianping_domain::Role;
 use tianping_store::audit;
-use tianping_store::identity::{self as store, NewRequest};
 pub use tianping_store::identity::IdentityRequest;
+use tianping_store::identity::{self as store, NewRequest};
 use tianping_store::repo::{self, Enterprise, Tx, User};
 
 use crate::accounts::uscc_taken;

@@ -213,7 +213,7 @@ async fn every_page_route_answers_for_an_allowed_user() {
         let link_at = r.body.find("/invite/").unwrap();
         let link: String = r.body[link_at..]
             .chars()
-            .take_while(|c| *c != '<')
+            .take_while(|c| *c != '<' && *c != '"')
             .collect();
         let mut newbie = app.browser();
         assert_eq!(newbie.get(&link).await.status, StatusCode::OK, "{b}");
@@ -326,7 +326,8 @@ async fn every_page_route_answers_for_an_allowed_user() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
-        let r = sys.get("/audit").await;
+        assert_eq!(sys.get("/audit").await.status, StatusCode::OK, "{b}");
+        let r = sys.get("/audit/verify").await;
         assert_eq!(r.status, StatusCode::OK, "{b}");
         assert!(r.body.contains("哈希链完整"), "{b}");
         app.cleanup().await;

@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tianping_app::domain::enterprise::EnterpriseInput;
+use tianping_app::domain::identity::LockReason;
 use tianping_app::{enterprises, repo, App};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -131,6 +132,32 @@ pub(super) struct Enterprise {
     record: EnterpriseSummary,
     sites: Vec<Site>,
     suggested_category: Option<String>,
+    identity: Identity,
+}
+
+/// Whether the credit code and name are locked, and the pending request to change them.
+/// Once locked (an assessment submitted or an evaluation body engaged), a new credit code or
+/// name sent with `PUT /enterprises/{id}` is not applied but filed as `pending_request`, for
+/// an admin of an engaged body to approve.
+#[derive(Serialize, ToSchema)]
+pub(super) struct Identity {
+    locked: bool,
+    /// Why: `submitted` (an assessment is submitted), `engaged` (an evaluation body is engaged).
+    reasons: Vec<String>,
+    pending_request: Option<IdentityRequest>,
+}
+
+/// A pending request to change the credit code and name.
+#[derive(Serialize, ToSchema)]
+pub(super) struct IdentityRequest {
+    id: i64,
+    old_uscc: String,
+    old_name: String,
+    new_uscc: String,
+    new_name: String,
+    /// The requesting account.
+    requested_by: i64,
+    requested_at: String,
 }
 
 /// A site of an enterprise.
@@ -158,10 +185,33 @@ impl From<repo::Site> for Site {
 async fn enterprise(st: &App, u: &repo::User, e: repo::Enterprise) -> Result<Enterprise, Error> {
     let sites = enterprises::sites(st, u, e.id).await?;
     let suggested_category = enterprises::suggest_category(st, &e.industry_code).map(|c| c.0);
+    let s = tianping_app::identity::state(st, u, &e).await?;
+    let identity = Identity {
+        locked: s.lock.locked(),
+        reasons: s
+            .lock
+            .reasons
+            .iter()
+            .map(|r| match r {
+                LockReason::Submitted => "submitted".to_string(),
+                LockReason::Engaged => "engaged".to_string(),
+            })
+            .collect(),
+        pending_request: s.pending.map(|r| IdentityRequest {
+            id: r.id,
+            old_uscc: r.old_uscc,
+            old_name: r.old_name,
+            new_uscc: r.new_uscc,
+            new_name: r.new_name,
+            requested_by: r.requested_by,
+            requested_at: r.requested_at,
+        }),
+    };
     Ok(Enterprise {
         record: e.into(),
         sites: sites.into_iter().map(Site::from).collect(),
         suggested_category,
+        identity,
     })
 }
 
@@ -236,7 +286,9 @@ async fn get_enterprise(
 
 /// Update an enterprise's record
 ///
-/// The whole record is sent; a field left out is empty.
+/// The whole record is sent; a field left out is empty. Once the credit code and name are
+/// locked (`identity.locked`), new ones are filed as `identity.pending_request` instead of
+/// applied (422 while another request is pending); the rest of the record is saved.
 #[utoipa::path(
     put,
     path = "/enterprises/{id}",

@@ -6,12 +6,13 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results). This module holds the router and what they share: the
+//! [`answers`] (answers and results), [`audit`] (the audit log). This module holds the router and what they share: the
 //! [`Caller`] extractor, body parsing, paging, the list envelope and the problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
 mod answers;
 mod assessments;
+mod audit;
 mod enterprises;
 mod openapi;
 mod schemes;
@@ -71,7 +72,8 @@ fn build() -> Routes {
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
-    answers::routes(r)
+    let r = answers::routes(r);
+    audit::routes(r)
 }
 
 pub fn routes() -> Router<App> {

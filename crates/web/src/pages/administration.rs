@@ -124,7 +124,11 @@ fn base_url(st: &App, headers: &HeaderMap) -> String {
     match host {
         Some(h) => format!(
             "{}://{}",
-            if st.config.secure_cookies { "https" } else { "http" },
+            if st.config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            },
             h
         ),
         None => String::new(),

@@ -181,7 +181,10 @@ fn actor_cell(l: Lang, r: &Entry, p: &AuditPage) -> Markup {
 /// The object in words, linked to its page where it has one, and to its entries.
 fn object_cell(l: Lang, r: &Entry) -> Markup {
     let label = words::object_label(&r.object_type, l);
-    let page = match (r.object_type.parse::<AuditObject>(), r.object_id.parse::<i64>()) {
+    let page = match (
+        r.object_type.parse::<AuditObject>(),
+        r.object_id.parse::<i64>(),
+    ) {
         (Ok(AuditObject::Assessment), Ok(id)) => Some(format!("/assessments/{id}")),
         (Ok(AuditObject::Enterprise), Ok(id)) => Some(format!("/enterprises/{id}")),
         (Ok(AuditObject::Org), Ok(id)) => Some(format!("/admin/orgs/{id}")),
@@ -204,7 +207,10 @@ fn object_cell(l: Lang, r: &Entry) -> Markup {
 
 /// The fields that changed, in words: “数值：88 → 100”.
 fn changes_cell(l: Lang, r: &Entry) -> Markup {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
+    let parse = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+    };
     let (before, after) = (parse(&r.before_json), parse(&r.after_json));
     let c = words::changes(before.as_ref(), after.as_ref(), l);
     let sep = l.t("：", ": ");

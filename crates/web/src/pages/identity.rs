@@ -135,7 +135,10 @@ pub(super) async fn approve(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    decided(identity::decide(&st, u, id, true, &f.note).await, "approved")
+    decided(
+        identity::decide(&st, u, id, true, &f.note).await,
+        "approved",
+    )
 }
 
 pub(super) async fn reject(
@@ -146,7 +149,10 @@ pub(super) async fn reject(
 ) -> Res {
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
-    decided(identity::decide(&st, u, id, false, &f.note).await, "rejected")
+    decided(
+        identity::decide(&st, u, id, false, &f.note).await,
+        "rejected",
+    )
 }
 
 pub(super) async fn withdraw(

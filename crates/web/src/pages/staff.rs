@@ -38,7 +38,12 @@ pub(super) fn org_section(st: &App, ctx: &Ctx, me: &User, o: &OrgStaff, back: &s
     let token = ctx.csrf.as_str();
     let roles: Vec<(String, String)> = roles_for(o.org.kind)
         .iter()
-        .map(|r| (r.as_str().to_string(), role_label(l, r.as_str()).to_string()))
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                role_label(l, r.as_str()).to_string(),
+            )
+        })
         .collect();
     let now = st.stamp_in(0);
     html! {
