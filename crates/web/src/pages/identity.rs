@@ -2,6 +2,7 @@
 //! record page, the requests a body admin decides on the administration page, and the
 //! routes that approve, reject and withdraw a request.
 
+use tianping_app::domain::identity::LockReason;
 use tianping_app::identity::{self, IdentityRequest, IdentityState};
 
 use super::*;
@@ -46,6 +47,14 @@ pub(super) fn identity_section(
                         "统一社会信用代码和企业名称不能直接修改：保存新的代码或名称会提交一项变更申请，由受托评价机构的管理员批准后生效。其他登记信息照常保存。",
                         "The credit code and name cannot be changed directly: saving a new code or name files a change request that takes effect once an admin of the engaged evaluation body approves it. The rest of the record is saved as usual.",
                     ))
+                }
+                @if !s.lock.reasons.contains(&LockReason::Engaged) {
+                    p.muted {
+                        (l.t(
+                            "尚未委托评价机构：变更申请将在委托后由该机构的管理员处理。",
+                            "No evaluation body is engaged yet: a change request is decided by the body's admin once one is engaged.",
+                        ))
+                    }
                 }
                 @if let Some(r) = &s.pending {
                     (request_card(l, token, r, names, s.may_decide, s.may_withdraw))
