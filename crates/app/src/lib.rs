@@ -11,6 +11,8 @@
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, staff, the audit log.
+//! - [`notify`]: the inbox and the notification of each event; [`mail`]: the e-mail outbox
+//!   and its delivery task; [`reset`]: password reset by e-mail.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -24,8 +26,11 @@ pub mod demo;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;
+pub mod mail;
+pub mod notify;
 pub mod plans;
 pub mod rescore;
+pub mod reset;
 
 use std::sync::Arc;
 

@@ -110,6 +110,9 @@ macro_rules! text_enum {
     };
 }
 
+/// The enums of other modules (`notify`) are declared the same way.
+pub(crate) use text_enum;
+
 text_enum! {
     /// What a user is. One role per account.
     Role, "角色" {

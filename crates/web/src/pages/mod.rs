@@ -36,7 +36,9 @@ mod answer;
 mod assessment;
 mod enterprise;
 mod home;
+mod inbox;
 mod item;
+mod password;
 mod result;
 
 use account::*;
@@ -59,6 +61,8 @@ pub fn routes() -> Router<App> {
         .merge(answer::routes())
         .merge(result::routes())
         .merge(administration::routes())
+        .merge(inbox::routes())
+        .merge(password::routes())
 }
 
 fn redirect(to: &str) -> Response {
