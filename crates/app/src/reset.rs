@@ -85,7 +85,12 @@ pub async fn reset(app: &App, token: &str, password: &str) -> Result<User, Error
         .await?
         .filter(|u| u.disabled == 0)
         .ok_or(Error::NotFound)?;
-    check_new_password(password, &user.email, &[&user.name])
+    let enterprise = match user.enterprise_id {
+        Some(e) => repo::get_enterprise(&app.store, e).await?.map(|e| e.name),
+        None => None,
+    };
+    let names = [user.name.as_str(), enterprise.as_deref().unwrap_or("")];
+    check_new_password(password, &user.email, &names)
         .map_err(|m| Error::Invalid(vec![FieldError::msg("password", m)]))?;
     let hash = hash_password_async(password.to_string()).await?;
     let mut tx = app.begin().await?;

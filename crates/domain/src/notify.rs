@@ -541,4 +541,28 @@ mod tests {
             AfterFailure::RetryAt(_)
         ));
     }
+
+    proptest::proptest! {
+        /// A retry is always later, never sooner than the one before, never further than the
+        /// longest delay; exactly `max_attempts` attempts are made.
+        #[test]
+        fn retries_move_forward_and_end(
+            first in 1i64..10_000,
+            max in 1i64..100_000,
+            attempts in 1u32..50,
+            now in 0i64..4_000_000_000,
+        ) {
+            let p = RetryPolicy { first_delay_secs: first, max_delay_secs: max, max_attempts: attempts };
+            let mut last = 0;
+            for a in 1..attempts {
+                let AfterFailure::RetryAt(t) = p.after_failure(a, false, now) else {
+                    return Err(proptest::test_runner::TestCaseError::fail("gave up early"));
+                };
+                proptest::prop_assert!(t > now && t - now >= last);
+                proptest::prop_assert!(t - now <= max.max(first));
+                last = t - now;
+            }
+            proptest::prop_assert_eq!(p.after_failure(attempts, false, now), AfterFailure::GiveUp);
+        }
+    }
 }

@@ -63,4 +63,25 @@ mod tests {
         assert_eq!(p.valid_minutes(), 60);
         assert!(p.history_secs() >= p.valid_secs);
     }
+
+    proptest::proptest! {
+        /// Whatever the requests, the e-mails the rule lets through keep both limits.
+        #[test]
+        fn what_is_sent_keeps_both_limits(mut asks in proptest::collection::vec(0i64..20_000, 0..60)) {
+            asks.sort_unstable();
+            let mut sent: Vec<i64> = Vec::new();
+            for t in asks {
+                if may_send(&RESET, &sent, T0 + t) {
+                    sent.push(T0 + t);
+                }
+            }
+            for (i, t) in sent.iter().enumerate() {
+                let within = sent[..=i].iter().filter(|s| **s > t - RESET.window_secs).count();
+                proptest::prop_assert!(within <= RESET.max_in_window);
+                if i > 0 {
+                    proptest::prop_assert!(t - sent[i - 1] >= RESET.min_gap_secs);
+                }
+            }
+        }
+    }
 }

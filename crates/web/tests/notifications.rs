@@ -536,3 +536,32 @@ async fn the_databases_refuse_unknown_kinds_and_states() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_inbox_speaks_the_readers_language() {
+    for app in apps().await {
+        let b = app.backend;
+        let _f = fixture(&app).await;
+        let mut ex = app.browser();
+        ex.get("/lang/en?back=/").await;
+        ex.login("expert1@b1.test", PW).await;
+        let r = ex.get("/inbox").await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        for en in [
+            "You are assigned as an expert",
+            "Mark read",
+            "Mark all read",
+            ">Inbox",
+        ] {
+            assert!(r.body.contains(en), "{b}: {en}");
+        }
+        for zh in ["你被指派", "标为已读", "未读"] {
+            assert!(!r.body.contains(zh), "{b}: {zh}");
+        }
+        let mut anon = app.browser();
+        anon.get("/lang/en?back=/").await;
+        let r = anon.get("/password/forgot").await;
+        assert!(r.body.contains("This installation sends no e-mail"), "{b}");
+        app.cleanup().await;
+    }
+}
