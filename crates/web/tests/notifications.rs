@@ -183,6 +183,10 @@ async fn each_event_reaches_the_people_concerned_and_nobody_else() {
         );
         assert_eq!(n["data"]["mode"], json!("onsite"), "{b}");
         assert_eq!(n["read_at"], Value::Null, "{b}");
+        let mut ea = app.browser();
+        ea.login("a@a.test", PW).await;
+        let r = ea.get(n["link"].as_str().unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: the link opens for its reader");
         // the same people get the e-mails, and only they
         let d = deliver(&app).await;
         assert!(d.errors.is_empty(), "{b}: {d:?}");
