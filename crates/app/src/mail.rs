@@ -176,7 +176,8 @@ pub struct MailWorker {
 }
 
 /// Start the delivery task (none when e-mail is not configured). `report` receives a line
-/// for each failed attempt and for a round that could not read the outbox.
+/// for each failed attempt (the first three of a round, then their count) and for a round
+/// that could not read the outbox.
 pub fn start(
     app: &App,
     every: Duration,
@@ -191,7 +192,18 @@ pub fn start(
         tokio::spawn(async move {
             loop {
                 match deliver_due(&app).await {
-                    Ok(d) => d.errors.iter().for_each(|e| report(e)),
+                    Ok(d) => {
+                        // a server that is down fails every mail of the round: a few lines
+                        d.errors.iter().take(3).for_each(|e| report(e));
+                        if d.errors.len() > 3 {
+                            report(&format!(
+                                "……本轮共 {} 封邮件发送失败（{} 封将重试，{} 封已放弃）",
+                                d.errors.len(),
+                                d.retrying,
+                                d.given_up
+                            ));
+                        }
+                    }
                     Err(e) => report(&format!("邮件发送：读取发件箱失败：{e}")),
                 }
                 tokio::select! {

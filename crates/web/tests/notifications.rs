@@ -186,7 +186,11 @@ async fn each_event_reaches_the_people_concerned_and_nobody_else() {
         let mut ea = app.browser();
         ea.login("a@a.test", PW).await;
         let r = ea.get(n["link"].as_str().unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{b}: the link opens for its reader");
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "{b}: the link opens for its reader"
+        );
         // the same people get the e-mails, and only they
         let d = deliver(&app).await;
         assert!(d.errors.is_empty(), "{b}: {d:?}");
