@@ -103,6 +103,7 @@ pub async fn invite(app: &App, u: &User, i: &InviteInput) -> Result<(Invitation,
         Some(&json!(inv)),
     )
     .await?;
+    crate::notify::invited(app, &mut tx, u, &inv, &token).await?;
     tx.commit().await?;
     Ok((inv, token))
 }

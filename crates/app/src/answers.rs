@@ -350,6 +350,9 @@ pub async fn assign_expert(
         )
         .await?;
     }
+    if changed && !remove {
+        crate::notify::expert_assigned(app, &mut tx, &a, &expert).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -383,6 +383,7 @@ pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
         Some(&json!({"status": after.status, "score": after.score, "grade": after.grade, "stars": after.stars})),
     )
     .await?;
+    crate::notify::submitted(app, &mut tx, &after).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -15,7 +15,9 @@
 //! | `audit_checkpoint_file` | `TIANPING_AUDIT_CHECKPOINT_FILE` | key file + `.checkpoints.jsonl` |
 //! | `audit_checkpoint_minutes` | `TIANPING_AUDIT_CHECKPOINT_MINUTES` | `10`       |
 //! | `trust_forwarded_for` | `TIANPING_TRUST_FORWARDED_FOR` | `false`          |
-//! | `base_url`        | `TIANPING_BASE_URL`       | (from the request's Host) |
+//! | `base_url`        | `TIANPING_BASE_URL`       | pages: the request's Host; e-mails: `http://` + bind (0.0.0.0 as 127.0.0.1) |
+//! | `smtp_url`        | `TIANPING_SMTP_URL`       | (no e-mail)             |
+//! | `mail_from`       | `TIANPING_MAIL_FROM`      | (required with `smtp_url`) |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
 //! exists. The audit keys are read here and used by the command line (`crates/cli`): the
@@ -49,9 +51,18 @@ pub struct Config {
     /// entry (set only behind exactly one reverse proxy that appends it, and when the server
     /// cannot be reached but through that proxy); otherwise the connection's peer address.
     pub trust_forwarded_for: bool,
-    /// The address people reach the service at (`https://pingjia.example.cn`), for links
-    /// given to others (invitations). None: taken from the request's `Host` header.
+    /// The address people reach the site at (`https://pingjia.example.cn`, no trailing
+    /// slash), for links given to others (invitations, e-mails). None: pages take it from the
+    /// request's `Host` header, e-mails from `bind` ([`Config::base_url`]).
     pub base_url: Option<String>,
+    /// The SMTP server e-mail is sent through (`smtp://host:port`, `smtps://user:pass@host`,
+    /// `smtp://user:pass@host:587?tls=required`); none: no e-mail is sent or queued.
+    pub smtp_url: Option<Secret>,
+    /// The sender of e-mails (`天平 <noreply@example.cn>`); required with `smtp_url`.
+    pub mail_from: Option<String>,
+    /// When an undelivered e-mail is tried again, and when it is given up (not a file or
+    /// environment option; tests shorten it).
+    pub mail_retry: tianping_domain::notify::RetryPolicy,
     /// Where the configuration came from (for the start-up message).
     pub sources: Vec<String>,
 }
@@ -72,6 +83,9 @@ impl Default for Config {
             audit_checkpoint_minutes: 10,
             trust_forwarded_for: false,
             base_url: None,
+            smtp_url: None,
+            mail_from: None,
+            mail_retry: tianping_domain::notify::RETRY,
             sources: vec!["默认值".into()],
         }
     }
@@ -102,6 +116,8 @@ struct FileConfig {
     audit_checkpoint_minutes: Option<u64>,
     trust_forwarded_for: Option<bool>,
     base_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 /// A date as `YYYY-MM-DD` (`--today`, `TIANPING_TODAY`, `today`).
@@ -124,6 +140,25 @@ pub fn parse_bind(s: &str, what: &str) -> Result<SocketAddr, String> {
     })
 }
 
+/// The site's address for links: `http://` or `https://` and a host, without a trailing
+/// slash, query or fragment.
+pub fn parse_base_url(s: &str, what: &str) -> Result<String, String> {
+    let t = s.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.contains(['?', '#', ' ']) && !r.starts_with('/') => {
+            Ok(t.to_string())
+        }
+        _ => Err(format!(
+            "{} = “{}” 无效：应为网站的访问地址，以 http:// 或 https:// 开头，如 https://tianping.example.cn",
+            what,
+            s.trim()
+        )),
+    }
+}
+
 fn parse_bool(s: &str, what: &str) -> Result<bool, String> {
     match s.trim() {
         "1" | "true" | "yes" | "on" => Ok(true),
@@ -144,22 +179,6 @@ fn check_minutes(m: u64, what: &str) -> Result<u64, String> {
         return Err(format!("{} = {} 无效：应为 1 至 1440（分钟）", what, m));
     }
     Ok(m)
-}
-
-/// An absolute `http://` or `https://` address without a trailing slash.
-pub fn parse_base_url(s: &str, what: &str) -> Result<String, String> {
-    let t = s.trim().trim_end_matches('/');
-    let rest = t
-        .strip_prefix("https://")
-        .or_else(|| t.strip_prefix("http://"))
-        .unwrap_or("");
-    if rest.is_empty() || rest.contains(|c: char| c.is_whitespace() || c == '?' || c == '#') {
-        return Err(format!(
-            "{} = “{}” 无效：应为以 http:// 或 https:// 开头的网址，如 https://pingjia.example.cn",
-            what, s
-        ));
-    }
-    Ok(t.to_string())
 }
 
 fn check_hours(h: i64, what: &str) -> Result<i64, String> {
@@ -193,7 +212,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url、smtp_url、mail_from）",
                     path.display(),
                     e.message()
                 )
@@ -232,8 +251,14 @@ impl Config {
             if let Some(t) = f.trust_forwarded_for {
                 c.trust_forwarded_for = t;
             }
-            if let Some(b) = f.base_url {
-                c.base_url = Some(parse_base_url(&b, &w("base_url"))?);
+            if let Some(u) = f.base_url {
+                c.base_url = Some(parse_base_url(&u, &w("base_url"))?);
+            }
+            if let Some(u) = f.smtp_url.filter(|u| !u.trim().is_empty()) {
+                c.smtp_url = Some(Secret(u.trim().to_string()));
+            }
+            if let Some(m) = f.mail_from.filter(|m| !m.trim().is_empty()) {
+                c.mail_from = Some(m.trim().to_string());
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -301,9 +326,17 @@ impl Config {
             c.trust_forwarded_for = parse_bool(&t, "环境变量 TIANPING_TRUST_FORWARDED_FOR")?;
             from_env.push("TIANPING_TRUST_FORWARDED_FOR");
         }
-        if let Some(b) = env("TIANPING_BASE_URL") {
-            c.base_url = Some(parse_base_url(&b, "环境变量 TIANPING_BASE_URL")?);
+        if let Some(u) = env("TIANPING_BASE_URL") {
+            c.base_url = Some(parse_base_url(&u, "环境变量 TIANPING_BASE_URL")?);
             from_env.push("TIANPING_BASE_URL");
+        }
+        if let Some(u) = env("TIANPING_SMTP_URL") {
+            c.smtp_url = Some(Secret(u.trim().to_string()));
+            from_env.push("TIANPING_SMTP_URL");
+        }
+        if let Some(m) = env("TIANPING_MAIL_FROM") {
+            c.mail_from = Some(m.trim().to_string());
+            from_env.push("TIANPING_MAIL_FROM");
         }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));
@@ -326,7 +359,27 @@ impl Config {
                 f.display()
             ));
         }
+        if let Some(u) = &self.smtp_url {
+            crate::mail::check_smtp_url(&u.0)?;
+            let Some(from) = &self.mail_from else {
+                return Err("设置了 smtp_url（TIANPING_SMTP_URL），但没有发件人：请设置 mail_from（或 TIANPING_MAIL_FROM），如 mail_from = \"天平 <noreply@example.cn>\"".into());
+            };
+            crate::mail::check_mailbox(from)?;
+        }
         Ok(())
+    }
+
+    /// The address people reach the site at, for links in e-mails: `base_url`, or
+    /// `http://` and the bind address (an unspecified address as 127.0.0.1).
+    pub fn base_url(&self) -> String {
+        if let Some(u) = &self.base_url {
+            return u.clone();
+        }
+        let mut b = self.bind;
+        if b.ip().is_unspecified() {
+            b.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{}", b)
     }
 
     /// The external checkpoint file: `audit_checkpoint_file` if set, else beside the key
@@ -430,6 +483,81 @@ mod tests {
                 e.contains("TIANPING_BASE_URL") && e.contains("https://"),
                 "{e}"
             );
+        }
+    }
+
+    #[test]
+    fn mail_needs_a_valid_server_and_sender_and_links_use_the_base_url() {
+        let c = Config::default();
+        assert_eq!(
+            (c.smtp_url.is_none(), c.base_url()),
+            (true, "http://127.0.0.1:8080".into())
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.toml");
+        std::fs::write(
+            &p,
+            "bind = \"0.0.0.0:9000\"\nsmtp_url = \"smtps://tp:s3cret@smtp.example.cn\"\nmail_from = \"天平 <noreply@example.cn>\"\n",
+        )
+        .unwrap();
+        let c = Config::load_from(Some(&p), &|_| None).unwrap();
+        assert_eq!(
+            c.base_url(),
+            "http://127.0.0.1:9000",
+            "0.0.0.0 is not an address to visit"
+        );
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "the SMTP password stays out of Debug"
+        );
+        let c = Config::load_from(Some(&p), &|k| {
+            (k == "TIANPING_BASE_URL").then(|| "https://tp.example.cn/".into())
+        })
+        .unwrap();
+        assert_eq!(c.base_url(), "https://tp.example.cn");
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("TIANPING_SMTP_URL", "smtp://127.0.0.1:2525"),
+                ("TIANPING_MAIL_FROM", "tp@example.cn"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.smtp_url.unwrap().0, "smtp://127.0.0.1:2525");
+        for (pairs, says) in [
+            (
+                &[("TIANPING_SMTP_URL", "smtp://127.0.0.1:2525")][..],
+                "mail_from",
+            ),
+            (
+                &[
+                    ("TIANPING_SMTP_URL", "http://x"),
+                    ("TIANPING_MAIL_FROM", "a@b.cn"),
+                ][..],
+                "smtp://",
+            ),
+            (
+                &[
+                    ("TIANPING_SMTP_URL", "smtps://u:pw@h"),
+                    ("TIANPING_MAIL_FROM", "not an address"),
+                ][..],
+                "mail_from",
+            ),
+            (
+                &[("TIANPING_BASE_URL", "tianping.example.cn")][..],
+                "TIANPING_BASE_URL",
+            ),
+        ] {
+            let e = Config::load_from(None, &env(pairs)).unwrap_err();
+            assert!(e.contains(says) && !e.contains(":pw@"), "{e}");
         }
     }
 

@@ -253,6 +253,7 @@ pub async fn engage(app: &App, u: &User, enterprise_id: i64, org_id: i64) -> Res
             Some(&json!({"org_id": org.id, "org": org.name})),
         )
         .await?;
+        crate::notify::engaged(app, &mut tx, &org, &e).await?;
     }
     tx.commit().await?;
     Ok(())

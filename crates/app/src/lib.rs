@@ -13,6 +13,8 @@
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, invitations; [`staff`]: deactivating, reactivating, roles,
 //!   revoking invitations; [`audit_log`]: the audit log filtered and paged.
+//! - [`notify`]: the inbox and the notification of each event; [`mail`]: the e-mail outbox
+//!   and its delivery task; [`reset`]: password reset by e-mail.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -28,8 +30,11 @@ pub mod enterprises;
 pub mod error;
 pub mod evidence;
 pub mod identity;
+pub mod mail;
+pub mod notify;
 pub mod plans;
 pub mod rescore;
+pub mod reset;
 pub mod staff;
 
 use std::sync::Arc;

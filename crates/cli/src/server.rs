@@ -1,6 +1,7 @@
 //! `serve`, `demo`, `migrate`, `rescore` and `audit keygen|checkpoint|verify`: the commands
 //! that need the database and the web service (crates/store, crates/web). `serve` and `demo`
-//! also sign checkpoints of the audit log at intervals when a key is configured.
+//! also sign checkpoints of the audit log at intervals when a key is configured, and send the
+//! e-mail outbox when SMTP is configured (both stop with the server).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -357,11 +358,32 @@ impl Checkpointer {
 
 async fn serve_with_checkpoints(state: App, setup: AuditSetup) -> Result<(), String> {
     let cp = start_checkpoints(&state.store, setup, state.config.audit_checkpoint_minutes);
+    let mail = start_mail(&state);
     let r = tianping_web::serve(state).await;
+    if let Some(m) = mail {
+        m.stop().await;
+    }
     if let Some(cp) = cp {
         cp.finish().await;
     }
     r
+}
+
+/// The e-mail delivery task (every 5 seconds), when `smtp_url` is configured; says which.
+fn start_mail(state: &App) -> Option<tianping_app::mail::MailWorker> {
+    let c = &state.config;
+    match (&c.smtp_url, &c.mail_from) {
+        (Some(url), Some(from)) => out::stderrln(&format!(
+            "邮件：经 {} 发送，发件人 {}，邮件中的链接以 {} 开头",
+            tianping_store::redact(&url.0),
+            from,
+            c.base_url()
+        )),
+        _ => out::stderrln(
+            "邮件：未配置 smtp_url（TIANPING_SMTP_URL），不发送邮件，也不能通过邮件重设密码；站内消息照常",
+        ),
+    }
+    tianping_app::mail::start(state, Duration::from_secs(5), out::stderrln)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {

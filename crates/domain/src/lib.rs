@@ -19,6 +19,9 @@
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
 //!   source (per account with growing delays, and across accounts).
+//! - [`notify`]: notifications as typed notices in both languages, who of a staff hears of
+//!   them, the e-mails' texts, and the retry rule of the e-mail outbox.
+//! - [`reset`]: password reset links (how long they work, how often an address gets one).
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -29,7 +32,9 @@ pub mod enterprise;
 pub mod evidence;
 pub mod identity;
 pub mod msg;
+pub mod notify;
 pub mod password;
+pub mod reset;
 pub mod staff;
 pub mod text;
 pub mod throttle;

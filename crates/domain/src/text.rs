@@ -110,7 +110,7 @@ macro_rules! text_enum {
     };
 }
 
-/// For the closed sets of other modules (`crate::audit`, `crate::identity`).
+/// For the closed sets of other modules (`crate::audit`, `crate::identity`, `crate::notify`).
 pub(crate) use text_enum;
 
 text_enum! {

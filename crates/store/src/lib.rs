@@ -10,11 +10,16 @@
 //! deleted entry. [`audit::checkpoint`] signs the head with a key kept outside the database
 //! ([`checkpoint`]), so that [`audit::verify_with`] also detects a log that was shortened,
 //! emptied or rewritten as a whole.
+//!
+//! [`notify`] holds the inbox and who hears of an event; [`mail`] the e-mail outbox and the
+//! password-reset links.
 
 pub mod audit;
 pub mod audit_search;
 pub mod checkpoint;
 pub mod identity;
+pub mod mail;
+pub mod notify;
 pub mod repo;
 pub mod staff;
 

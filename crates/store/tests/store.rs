@@ -724,6 +724,7 @@ async fn login_failures_gain_a_source_and_old_rows_keep_working() {
             .execute(&s.pool)
             .await
             .unwrap();
+        // 0004 and every later migration
         let applied = s.migrate().await.unwrap();
         assert_eq!(applied.first(), Some(&4), "{b:?}: {applied:?}");
         let since = "2024-01-01T00:00:00.000Z";

@@ -111,6 +111,8 @@ pub struct Ctx {
     pub csrf: String,
     pub lang: Lang,
     pub path: String,
+    /// The signed-in user's unread notifications (0 when signed out).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -123,6 +125,7 @@ impl Ctx {
                 .map(|u| (u.name.as_str(), u.role.as_str())),
             csrf: &self.csrf,
             path: &self.path,
+            unread: self.unread,
         }
     }
 
@@ -166,7 +169,9 @@ impl FromRequestParts<App> for Ctx {
             .unwrap_or_default();
         if let Some(tok) = cookie(&all, SESSION_COOKIE) {
             if let Some((sess, user)) = accounts::session(state, tok).await? {
+                let unread = tianping_app::notify::unread(state, &user).await?;
                 return Ok(Ctx {
+                    unread,
                     user: Some(user),
                     session: Some(sess.token_hash),
                     csrf: sess.csrf,
@@ -181,6 +186,7 @@ impl FromRequestParts<App> for Ctx {
             csrf: anon,
             lang,
             path,
+            unread: 0,
         })
     }
 }

@@ -80,6 +80,7 @@ fn page_at(e: &Error, l: Lang, status: StatusCode) -> Response {
         user: None,
         csrf: "",
         path: "/",
+        unread: 0,
     };
     let body = maud::html! {
         div.card {

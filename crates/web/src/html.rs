@@ -90,6 +90,8 @@ pub struct Chrome<'a> {
     pub user: Option<(&'a str, &'a str)>,
     pub csrf: &'a str,
     pub path: &'a str,
+    /// The signed-in user's unread notifications (shown beside the inbox link).
+    pub unread: i64,
 }
 
 pub fn role_label(lang: Lang, role: &str) -> &'static str {

@@ -51,6 +51,12 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                                 a href="/audit" { (l.t("审计日志", "Audit log")) }
                             }
                             a href="/account" { (l.t("账号", "Account")) }
+                            a href="/inbox" {
+                                (l.t("消息", "Inbox"))
+                                @if c.unread > 0 {
+                                    " " span.badge title=(l.t("未读", "unread")) { (c.unread) }
+                                }
+                            }
                         }
                     }
                     div.who {

@@ -6,14 +6,16 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results), [`audit`] (the audit log). This module holds the router and what they share: the
-//! [`Caller`] extractor, body parsing, paging, the list envelope and the problem responses.
+//! [`answers`] (answers and results), [`audit`] (the audit log), [`notifications`] (the
+//! caller's inbox). This module holds the router and what they share: the [`Caller`]
+//! extractor, body parsing, paging, the list envelope and the problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
 mod answers;
 mod assessments;
 mod audit;
 mod enterprises;
+mod notifications;
 mod openapi;
 mod schemes;
 mod tokens;
@@ -73,6 +75,7 @@ fn build() -> Routes {
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
     let r = answers::routes(r);
+    let r = notifications::routes(r);
     audit::routes(r)
 }
 
@@ -441,4 +444,5 @@ text_schema! {
     ModeText = tianping_app::domain::Mode, "Mode", "How an assessment is done";
     StatusText = tianping_app::domain::AssessmentStatus, "AssessmentStatus", "Where an assessment stands";
     SourceText = tianping_app::domain::Source, "Source", "Where an answer comes from (I-6)";
+    NoticeKindText = tianping_app::domain::notify::NoticeKind, "NoticeKind", "What a notification is about";
 }

@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, enterprises, schemes, tokens, Conflict, Forbidden, Invalid,
-    NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, enterprises, notifications, schemes, tokens, Conflict, Forbidden,
+    Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,7 @@ use super::{
         (name = "assessments", description = "Assessments: create, read, template, submit"),
         (name = "answers", description = "Answers and results of an assessment"),
         (name = "audit", description = "The audit log (system administrators)"),
+        (name = "notifications", description = "The caller's notifications (inbox)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -64,6 +65,7 @@ pub fn openapi_doc() -> Document {
         assessments::Doc::openapi(),
         answers::Doc::openapi(),
         audit::Doc::openapi(),
+        notifications::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -41,6 +41,7 @@ pub(super) fn login_form(
                     &[("autocomplete", "current-password"), ("required", "")]))
                 p { button { (l.t("登录", "Sign in")) } }
             }
+            p.muted { a href="/password/forgot" { (l.t("忘记密码？", "Forgot your password?")) } }
             p.muted {
                 (l.t("企业还没有账号？", "No account for your enterprise yet?")) " "
                 a href="/signup" { (l.t("注册", "Sign up")) }

@@ -38,7 +38,9 @@ mod audit;
 mod enterprise;
 mod home;
 mod identity;
+mod inbox;
 mod item;
+mod password;
 mod result;
 mod staff;
 
@@ -65,6 +67,8 @@ pub fn routes() -> Router<App> {
         .merge(staff::routes())
         .merge(identity::routes())
         .merge(audit::routes())
+        .merge(inbox::routes())
+        .merge(password::routes())
 }
 
 fn redirect(to: &str) -> Response {
