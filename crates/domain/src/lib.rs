@@ -14,6 +14,8 @@
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
 //!   source (per account with growing delays, and across accounts).
+//! - [`words`]: figures and words for people (two decimals, levels and stars in words, the
+//!   distance to what a result did not reach, interpretations without internal notes).
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -25,6 +27,7 @@ pub mod msg;
 pub mod password;
 pub mod text;
 pub mod throttle;
+pub mod words;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};
