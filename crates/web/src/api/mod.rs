@@ -12,6 +12,7 @@
 
 mod answers;
 mod assessments;
+mod distance;
 mod enterprises;
 mod openapi;
 mod schemes;

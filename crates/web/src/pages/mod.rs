@@ -35,6 +35,7 @@ mod administration;
 mod answer;
 mod assessment;
 mod enterprise;
+mod explain;
 mod home;
 mod item;
 mod result;
