@@ -10,6 +10,7 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`interpretation`]: the standard's interpretations for people (a title, no internal notes).
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
@@ -23,6 +24,7 @@ pub mod access;
 pub mod answer;
 pub mod enterprise;
 pub mod evidence;
+pub mod interpretation;
 pub mod msg;
 pub mod password;
 pub mod text;

@@ -6,7 +6,7 @@
 
 use maud::{html, Markup};
 use tianping_app::assessments::ResultView;
-use tianping_app::domain::words;
+use tianping_app::domain::{interpretation, words};
 use tianping_app::Lang;
 use tianping_core::distance::{Distance, Target};
 use tianping_core::engine::NodeResult;
@@ -30,13 +30,13 @@ pub(super) fn explanation(l: Lang, r: &ResultView, scheme: &Scheme) -> Markup {
 }
 
 /// A condition line: met (✔) or not (✘), said in words.
-fn check(met: bool, what: &str, body: Markup) -> Markup {
+fn check(l: Lang, met: bool, what: &str, body: Markup) -> Markup {
     html! {
         li class=(if met { "met" } else { "unmet" }) {
             span.mark aria-hidden="true" { (if met { "✔" } else { "✘" }) }
             " " b { (what) }
             // a label such as 第四级：集成级 has its own colon
-            (if what.contains('：') { " — " } else { "：" })
+            (if what.contains('：') { " — " } else { l.t("：", ": ") })
             (body)
         }
     }
@@ -76,7 +76,7 @@ fn grades(l: Lang, r: &ResultView, scheme: &Scheme, distances: &[Distance]) -> M
                     .filter(|d| matches!(&d.target, Target::Grade { code, .. } if *code == g.code))
                     .collect();
                 @if own.is_empty() {
-                    (check(true, &g.label, html! {
+                    (check(l, true, &g.label, html! {
                         (l.t("达到", "reached"))
                         @if levels {
                             (l.t("（总分在本级区间或已由更高等级降级，低于本级的指标不超过允许项数）",
@@ -87,12 +87,12 @@ fn grades(l: Lang, r: &ResultView, scheme: &Scheme, distances: &[Distance]) -> M
                         " · " (l.t("条款 ", "clause ")) (g.clause)
                     }))
                 } @else {
-                    (check(false, &g.label, conditions(l, &own, false)))
+                    (check(l, false, &g.label, conditions(l, &own, false)))
                 }
             }
         }
         @if reached.is_none() {
-            p.muted { (l.t("未达最低等级，不评定等级。", "Below the lowest grade: no grade is given.")) }
+            p.muted { (super::result::no_grade(l, scheme)) }
         }
     }
 }
@@ -120,7 +120,7 @@ fn star_levels(l: Lang, r: &ResultView, scheme: &Scheme, distances: &[Distance])
                     .filter(|d| d.target == Target::Stars { stars: c.stars })
                     .collect();
                 @if c.met {
-                    (check(true, &what, html! {
+                    (check(l, true, &what, html! {
                         @if c.stars >= 4 {
                             @let t = rules.composite.get(usize::from(c.stars - 4)).copied().unwrap_or(0.0);
                             @match l {
@@ -142,12 +142,12 @@ fn star_levels(l: Lang, r: &ResultView, scheme: &Scheme, distances: &[Distance])
                         }
                     }))
                 } @else if own.is_empty() {
-                    (check(false, &what, html! {
+                    (check(l, false, &what, html! {
                         (l.t("条件未满足；更高星级的条件已满足，结果按更高星级",
                             "not met; a higher level's conditions are met, and the higher level counts"))
                     }))
                 } @else {
-                    (check(false, &what, conditions(l, &own, true)))
+                    (check(l, false, &what, conditions(l, &own, true)))
                 }
             }
         }
@@ -266,13 +266,13 @@ pub(super) fn interpretations(l: Lang, list: &[Interpretation]) -> Markup {
 /// One interpretation for people (also on the item page).
 pub(super) fn interpretation(l: Lang, x: &Interpretation) -> Markup {
     html! {
-        b { (words::interpretation_title(x)) }
+        b { (interpretation::title(x)) }
         " " span.tag title=(l.t("解释编号", "Interpretation code")) { (x.id) }
         div.muted { (l.t("条款", "Clause")) (l.t("：", ": ")) (x.clause) }
         details {
             summary { (l.t("详情", "Details")) }
-            p { b { (l.t("标准原文", "The standard says")) } (l.t("：", ": ")) (words::for_people(&x.text)) }
-            p { b { (l.t("本系统的处理", "What is done")) } (l.t("：", ": ")) (words::for_people(&x.action)) }
+            p { b { (l.t("标准原文", "The standard says")) } (l.t("：", ": ")) (interpretation::for_people(&x.text)) }
+            p { b { (l.t("本系统的处理", "What is done")) } (l.t("：", ": ")) (interpretation::for_people(&x.action)) }
         }
     }
 }

@@ -44,7 +44,7 @@ pub(super) fn result_card(l: Lang, r: &ResultView, scheme: &Scheme, full: bool) 
                     div {
                         div.muted { (l.t("等级", "Grade")) }
                         div.big data-testid="grade" { "—" }
-                        div.muted { (l.t("未达最低等级，不评定等级", "Below the lowest grade: no grade")) }
+                        div.muted { (no_grade(l, scheme)) }
                         @if let Some(n) = &next { div.muted data-testid="next" { (n) } }
                     }
                 }
@@ -74,6 +74,19 @@ pub(super) fn result_card(l: Lang, r: &ResultView, scheme: &Scheme, full: bool) 
                 }
             }
         }
+    }
+}
+
+/// What a result below every grade or level is called: 未达基础级 for T/SDDITAI 5121 (5.3,
+/// I-7), no grade for the others.
+pub(super) fn no_grade(l: Lang, scheme: &Scheme) -> &'static str {
+    if scheme.method == Method::WeightedLevels {
+        l.t("未达基础级", "Below the basic level")
+    } else {
+        l.t(
+            "未达最低等级，不评定等级",
+            "Below the lowest grade: no grade",
+        )
     }
 }
 
