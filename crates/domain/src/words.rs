@@ -254,7 +254,7 @@ pub fn answer_problem(p: Problem, expected: &Msg) -> Msg {
     let (zh, en) = (&expected.zh, &expected.en);
     match p {
         Problem::Value { given: Some(x) } => Msg::new(
-            format!("{} 不在范围内：请填写 {zh}", fmt_num(x)),
+            format!("{} 超出范围：请填写 {zh}", fmt_num(x)),
             format!("{} is out of range: enter {en}", fmt_num(x)),
         ),
         Problem::Value { given: None } | Problem::Shape => {
@@ -433,7 +433,7 @@ mod tests {
         assert_eq!(m.zh, "专家评审项需要至少 3 位专家的评分，现有 1 位");
         let coefficient = expected(AnswerKind::Coefficient, 100.0, false);
         let m = answer_problem(Problem::Value { given: Some(120.0) }, &coefficient);
-        assert_eq!(m.zh, "120 不在范围内：请填写 0 至 100 之间的评分系数（%）");
+        assert_eq!(m.zh, "120 超出范围：请填写 0 至 100 之间的评分系数（%）");
         for p in [
             Problem::Value { given: None },
             Problem::Shape,

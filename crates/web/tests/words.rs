@@ -229,7 +229,7 @@ async fn validation_messages_say_what_to_enter_in_words() {
             ("0.3", "0.3 不是 0.5 分的整数倍：请填写 0 至 ".to_string()),
             (
                 "99",
-                format!("99 不在范围内：请填写 0 至 {max} 之间的分值（以 0.5 分为步长）"),
+                format!("99 超出范围：请填写 0 至 {max} 之间的分值（以 0.5 分为步长）"),
             ),
         ] {
             let r = br.post(&path, &[("value", typed)]).await;
