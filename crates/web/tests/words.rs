@@ -180,6 +180,33 @@ async fn demo_pages_speak_in_words_with_two_decimals_and_distances() {
         assert!(t.contains("低于本级的指标 "), "{b}: {t}");
         assert!(t.contains("最多允许 "), "{b}");
 
+        // a level answer in words, and selected as such in the form
+        let a = demo_assessment(&app, "数字化水平自评（进行中）").await;
+        let answered = repo::answers(&app.state.store, a.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.value_json.is_some())
+            .unwrap();
+        let level: f64 = serde_json::from_str(answered.value_json.as_deref().unwrap()).unwrap();
+        let mut owner = app.browser();
+        owner.login("hefeng@ent.demo", DEMO_PW).await;
+        let path = format!(
+            "/assessments/{}/items/{}",
+            a.id,
+            enc(&answered.indicator_id)
+        );
+        let r = owner.get(&path).await;
+        let words = tianping_app::domain::words::level(tianping_app::Lang::Zh, level as u32);
+        assert!(
+            r.body
+                .contains(&format!(r#"<option value="{level}" selected>{words}"#)),
+            "{b}: {}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("当前答案: <b>{words}")), "{b}");
+        check_words(b, &path, &r.body);
+
         // interpretations by title and clause, the code as a small tag
         let a = demo_assessment(&app, "企业能力体系建设评价（现场）").await;
         let r = admin.get(&format!("/assessments/{}/result", a.id)).await;

@@ -322,8 +322,9 @@ pub(super) fn answer_input(
         .map(|t| t.value.clone())
         .unwrap_or_else(|| match (mine, current) {
             (Some(m), _) => fmt_num(m.value),
-            (None, Some(Value::Number(n))) => n.to_string(),
-            (None, Some(Value::Object(m))) if m.contains_key("value") => m["value"].to_string(),
+            // as people write it (3, not 3.0): a level must match its option
+            (None, Some(v @ Value::Number(_))) => shown_value(v),
+            (None, Some(Value::Object(m))) if m.contains_key("value") => shown_value(&m["value"]),
             _ => String::new(),
         });
     if it.plan.kind == AnswerKind::Level && !it.expert_points {
