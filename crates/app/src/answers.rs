@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tianping_core::{Category, Method};
 use tianping_domain::access::draft;
 use tianping_domain::answer::{self as rules, SourceDecision};
-use tianping_domain::{Access, FieldError, Msg, Role, Source};
+use tianping_domain::{words, Access, FieldError, Msg, Role, Source};
 use tianping_store::audit;
 use tianping_store::repo::{self, User};
 
@@ -41,11 +41,12 @@ pub struct Saved {
     pub experts_scored: Option<usize>,
 }
 
-/// The core's (Chinese) objections to an answer, on the value field.
-fn answer_errors(errs: Vec<tianping_core::AnswerError>) -> Error {
+/// The core's objections to an answer, on the value field, in words that say what to enter
+/// (the core's own text, with its JSON forms, is for answer files).
+fn answer_errors(errs: Vec<tianping_core::AnswerError>, expected: &Msg) -> Error {
     Error::Invalid(
         errs.into_iter()
-            .map(|e| FieldError::msg("value", Msg::wrap("The answer is invalid", e.message)))
+            .map(|e| FieldError::msg("value", words::answer_problem(e.problem, expected)))
             .collect(),
     )
 }
@@ -147,7 +148,13 @@ async fn prepare(
     if !value.is_null() {
         // the value against the item, by the core's own rules
         let one = BTreeMap::from([(indicator.to_string(), value.clone())]);
-        plan.parse_answers(&one).map_err(answer_errors)?;
+        let half = plan
+            .scheme
+            .indicator(indicator)
+            .is_some_and(|i| i.half_points);
+        let expected = words::expected(plan.kind, item.answer_max, half);
+        plan.parse_answers(&one)
+            .map_err(|e| answer_errors(e, &expected))?;
     }
     Ok(Prepared {
         indicator: indicator.to_string(),

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tianping_core::distance::Distance;
 use tianping_core::stars::{apply_rules, Application, Granted};
-use tianping_core::{Evaluation, Method, Plan, Profile};
+use tianping_core::{Evaluation, Method, Plan, Profile, Scheme};
 use tianping_domain::access::AssessmentFacts;
 use tianping_domain::{Access, FieldError, Mode, Msg, Role};
 use tianping_store::audit;
@@ -329,6 +330,13 @@ impl ResultView {
     /// Parse a stored result.
     pub fn parse(text: &str) -> Result<ResultView, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// How far the result is from each grade, level or star it did not reach (see
+    /// [`tianping_core::distance`]). Computed when read, never stored, so a stored result of
+    /// any age is measured by the scheme's rules.
+    pub fn distances(&self, scheme: &Scheme) -> Vec<Distance> {
+        tianping_core::distance::distances(scheme, &self.evaluation)
     }
 
     /// How many indicators have an answer, and how many there are.

@@ -53,7 +53,39 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnswerError {
     pub indicator: String,
+    /// For the command line and answer files: the problem and the accepted forms, JSON
+    /// syntax included.
     pub message: String,
+    /// The problem as data, for callers that say it in words to people.
+    #[serde(skip)]
+    pub problem: Problem,
+}
+
+/// What is wrong with an answer, as data (people read it through
+/// `tianping_domain::words::answer_problem`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Problem {
+    /// Not a number, or a number off the indicator's scale.
+    Value { given: Option<f64> },
+    /// A points value between the half-point steps.
+    HalfStep { given: f64 },
+    /// One expert's score (`position` from 1) off the scale or between the half-point steps.
+    ExpertScore { position: usize, given: f64 },
+    /// Fewer experts' scores than the item needs.
+    TooFewExperts { need: usize, got: usize },
+    /// One questionnaire response (`position` from 1) that is not a whole number from 1 to 5.
+    Likert { position: usize, given: Option<f64> },
+    /// No questionnaire response.
+    NoLikert,
+    /// An answer source that is none of the four.
+    Source,
+    /// The answer's form does not fit the item (experts' scores or questionnaire responses on
+    /// an item that takes neither, unknown fields, a value of the wrong type).
+    Shape,
+    /// Not an indicator of the plan (unknown, of another variant, or left out by the profile).
+    NotInPlan,
+    /// Unanswered where every indicator needs an answer (`--strict`).
+    Missing,
 }
 
 impl std::fmt::Display for AnswerError {
@@ -73,9 +105,17 @@ pub fn parse_answer(
     max: f64,
     v: &Value,
 ) -> Result<Answer, AnswerError> {
-    let err = |m: String| AnswerError {
+    let err = |problem: Problem, m: String| AnswerError {
         indicator: ind.id.clone(),
         message: m,
+        problem,
+    };
+    let bad_value = |given: f64| {
+        if kind == AnswerKind::Points && ind.half_points && (0.0..=max).contains(&given) {
+            Problem::HalfStep { given }
+        } else {
+            Problem::Value { given: Some(given) }
+        }
     };
     let accepted = match kind {
         AnswerKind::Points => format!(
@@ -88,9 +128,14 @@ pub fn parse_answer(
     };
     match v {
         Value::Number(_) => {
-            let x = num(v).ok_or_else(|| err(format!("不是有效数字；可接受：{}", accepted)))?;
+            let x = num(v).ok_or_else(|| {
+                err(
+                    Problem::Value { given: None },
+                    format!("不是有效数字；可接受：{}", accepted),
+                )
+            })?;
             let value = check_scalar(ind, kind, max, x)
-                .map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
+                .map_err(|m| err(bad_value(x), format!("{}；可接受：{}", m, accepted)))?;
             Ok(Answer {
                 given: Given::Number(x),
                 value,
@@ -101,23 +146,40 @@ pub fn parse_answer(
         Value::Object(m) => {
             if let Some(e) = m.get("experts") {
                 if kind != AnswerKind::Points || m.len() != 1 {
-                    return Err(err(format!(
-                        "experts 只用于分值项，且不能带其他字段；可接受：{}",
-                        accepted
-                    )));
+                    return Err(err(
+                        Problem::Shape,
+                        format!(
+                            "experts 只用于分值项，且不能带其他字段；可接受：{}",
+                            accepted
+                        ),
+                    ));
                 }
-                let xs = num_list(e).ok_or_else(|| err("experts 须为数字数组".into()))?;
+                let xs = num_list(e)
+                    .ok_or_else(|| err(Problem::Shape, "experts 须为数字数组".into()))?;
                 let need = if ind.expert_panel { 3 } else { 1 };
                 if xs.len() < need {
-                    return Err(err(format!(
-                        "专家评审项至少需要 {} 位专家的评分，实为 {} 位",
-                        need,
-                        xs.len()
-                    )));
+                    return Err(err(
+                        Problem::TooFewExperts {
+                            need,
+                            got: xs.len(),
+                        },
+                        format!(
+                            "专家评审项至少需要 {} 位专家的评分，实为 {} 位",
+                            need,
+                            xs.len()
+                        ),
+                    ));
                 }
                 for (i, x) in xs.iter().enumerate() {
-                    check_scalar(ind, kind, max, *x)
-                        .map_err(|m| err(format!("第 {} 位专家的评分{}", i + 1, m)))?;
+                    check_scalar(ind, kind, max, *x).map_err(|m| {
+                        err(
+                            Problem::ExpertScore {
+                                position: i + 1,
+                                given: *x,
+                            },
+                            format!("第 {} 位专家的评分{}", i + 1, m),
+                        )
+                    })?;
                 }
                 let mean = xs.iter().sum::<f64>() / xs.len() as f64;
                 return Ok(Answer {
@@ -129,22 +191,39 @@ pub fn parse_answer(
             }
             if let Some(l) = m.get("likert") {
                 if kind != AnswerKind::Points || m.len() != 1 {
-                    return Err(err(format!(
-                        "likert 只用于分值项，且不能带其他字段；可接受：{}",
-                        accepted
-                    )));
+                    return Err(err(
+                        Problem::Shape,
+                        format!(
+                            "likert 只用于分值项，且不能带其他字段；可接受：{}",
+                            accepted
+                        ),
+                    ));
                 }
-                let xs = num_list(l).ok_or_else(|| err("likert 须为 1 至 5 的整数数组".into()))?;
+                let xs = num_list(l).ok_or_else(|| {
+                    err(
+                        Problem::Likert {
+                            position: 1,
+                            given: None,
+                        },
+                        "likert 须为 1 至 5 的整数数组".into(),
+                    )
+                })?;
                 if xs.is_empty() {
-                    return Err(err("likert 至少需要一份问卷回答".into()));
+                    return Err(err(Problem::NoLikert, "likert 至少需要一份问卷回答".into()));
                 }
                 for (i, x) in xs.iter().enumerate() {
                     if x.fract() != 0.0 || !(1.0..=5.0).contains(x) {
-                        return Err(err(format!(
-                            "第 {} 份问卷回答 {} 无效；量表取 1 至 5 的整数",
-                            i + 1,
-                            fmt_num(*x)
-                        )));
+                        return Err(err(
+                            Problem::Likert {
+                                position: i + 1,
+                                given: Some(*x),
+                            },
+                            format!(
+                                "第 {} 份问卷回答 {} 无效；量表取 1 至 5 的整数",
+                                i + 1,
+                                fmt_num(*x)
+                            ),
+                        ));
                     }
                 }
                 let mean = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -158,26 +237,37 @@ pub fn parse_answer(
             if let Some(val) = m.get("value") {
                 for k in m.keys() {
                     if !matches!(k.as_str(), "value" | "source" | "verified") {
-                        return Err(err(format!(
-                            "未知字段 “{}”；答案对象可用字段：value、source、verified",
-                            k
-                        )));
+                        return Err(err(
+                            Problem::Shape,
+                            format!(
+                                "未知字段 “{}”；答案对象可用字段：value、source、verified",
+                                k
+                            ),
+                        ));
                     }
                 }
-                let x =
-                    num(val).ok_or_else(|| err(format!("value 不是数字；可接受：{}", accepted)))?;
+                let x = num(val).ok_or_else(|| {
+                    err(
+                        Problem::Value { given: None },
+                        format!("value 不是数字；可接受：{}", accepted),
+                    )
+                })?;
                 let value = check_scalar(ind, kind, max, x)
-                    .map_err(|m| err(format!("{}；可接受：{}", m, accepted)))?;
+                    .map_err(|m| err(bad_value(x), format!("{}；可接受：{}", m, accepted)))?;
                 let source = match m.get("source") {
                     None => None,
                     Some(Value::String(s)) => Some(Source::parse(s).ok_or_else(|| {
-                        err(format!(
-                            "source “{}” 无效；可用：self、platform、third_party、onsite",
-                            s
-                        ))
+                        err(
+                            Problem::Source,
+                            format!(
+                                "source “{}” 无效；可用：self、platform、third_party、onsite",
+                                s
+                            ),
+                        )
                     })?),
                     Some(_) => {
                         return Err(err(
+                            Problem::Source,
                             "source 须为字符串：self、platform、third_party、onsite".into(),
                         ))
                     }
@@ -185,7 +275,9 @@ pub fn parse_answer(
                 let verified = match m.get("verified") {
                     None => source != Some(Source::SelfDeclared),
                     Some(Value::Bool(b)) => *b,
-                    Some(_) => return Err(err("verified 须为 true 或 false".into())),
+                    Some(_) => {
+                        return Err(err(Problem::Shape, "verified 须为 true 或 false".into()))
+                    }
                 };
                 return Ok(Answer {
                     given: Given::Number(x),
@@ -194,9 +286,15 @@ pub fn parse_answer(
                     verified,
                 });
             }
-            Err(err(format!("无法识别的答案对象；可接受：{}", accepted)))
+            Err(err(
+                Problem::Shape,
+                format!("无法识别的答案对象；可接受：{}", accepted),
+            ))
         }
-        _ => Err(err(format!("答案类型不对；可接受：{}", accepted))),
+        _ => Err(err(
+            Problem::Shape,
+            format!("答案类型不对；可接受：{}", accepted),
+        )),
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::answer::{parse_answer, Answer, AnswerError, Source};
+use crate::answer::{parse_answer, Answer, AnswerError, Problem, Source};
 use crate::model::*;
 use crate::profile::Profile;
 use crate::stars::{self, DimensionResult, StageResult, StarOutcome};
@@ -434,6 +434,7 @@ impl<'s> Plan<'s> {
                 errors.push(AnswerError {
                     indicator: k.clone(),
                     message: why,
+                    problem: Problem::NotInPlan,
                 });
             }
         }
@@ -612,6 +613,7 @@ impl<'s> Plan<'s> {
                 .map(|(l, _)| AnswerError {
                     indicator: l.ind.id.clone(),
                     message: "未作答（--strict 要求每个指标都有答案）".into(),
+                    problem: Problem::Missing,
                 })
                 .collect();
             if !missing.is_empty() {

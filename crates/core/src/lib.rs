@@ -3,6 +3,7 @@
 //! every figure. No IO, no async, no database: callers hand in file contents and answers.
 
 pub mod answer;
+pub mod distance;
 pub mod engine;
 pub mod load;
 pub mod model;
@@ -10,7 +11,7 @@ pub mod profile;
 pub mod stars;
 pub mod template;
 
-pub use answer::{Answer, AnswerError, Given, Source};
+pub use answer::{Answer, AnswerError, Given, Problem, Source};
 pub use engine::{Evaluation, Plan, PlanError, Quick, ENGINE_VERSION};
 pub use load::{load_scheme, SchemeError, SchemeFiles};
 pub use model::*;

@@ -397,7 +397,11 @@ pub fn apply_rules(app: Application, supported: u8, dims: &[DimensionResult]) ->
             star_word(stars)
         ));
     } else {
-        reasons.push(format!("按结果授予{}星级", star_word(stars)));
+        reasons.push(if stars == 0 {
+            "结果不支持任何星级，不授予星级".to_string()
+        } else {
+            format!("按结果授予{}星级", star_word(stars))
+        });
     }
     if !first && stars < app.current_stars {
         reasons.push(format!(

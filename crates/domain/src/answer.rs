@@ -53,8 +53,8 @@ pub fn star_source(
             other => {
                 return Err(Denied::invalid(
                     "source",
-                    format!("企业自评的答案来源只能是 self（企业自报，经核验后计分）或 third_party（第三方数据，须上传证据），不能是 “{}”", other),
-                    format!("In a self-assessment the answer source can only be self (the enterprise's own figure, counted once verified) or third_party (third-party data, evidence required), not “{}”", other),
+                    format!("企业自评的答案来源只能是“企业自报”（经核验后计分）或“第三方数据”（须上传证据），不能是 “{}”", other),
+                    format!("In a self-assessment the answer source can only be the enterprise's own figure (counted once verified) or third-party data (evidence required), not “{}”", other),
                 ))
             }
         },
@@ -66,8 +66,8 @@ pub fn star_source(
             other => {
                 return Err(Denied::invalid(
                     "source",
-                    format!("答案来源 “{}” 无效；可用：self、platform、third_party、onsite", other),
-                    format!("Answer source “{}” is invalid; use self, platform, third_party or onsite", other),
+                    format!("答案来源 “{}” 无效；请选择：现场核验、平台数据、第三方数据或企业自报", other),
+                    format!("Answer source “{}” is invalid; choose: verified on site, platform data, third-party data or the enterprise's own figure", other),
                 ))
             }
         },

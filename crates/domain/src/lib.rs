@@ -15,6 +15,7 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`interpretation`]: the standard's interpretations for people (a title, no internal notes).
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
@@ -22,6 +23,8 @@
 //! - [`notify`]: notifications as typed notices in both languages, who of a staff hears of
 //!   them, the e-mails' texts, and the retry rule of the e-mail outbox.
 //! - [`reset`]: password reset links (how long they work, how often an address gets one).
+//! - [`words`]: figures and words for people (two decimals, levels and stars in words, the
+//!   distance to what a result did not reach, interpretations without internal notes).
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -31,6 +34,7 @@ pub mod audit;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;
+pub mod interpretation;
 pub mod msg;
 pub mod notify;
 pub mod password;
@@ -38,6 +42,7 @@ pub mod reset;
 pub mod staff;
 pub mod text;
 pub mod throttle;
+pub mod words;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};

@@ -144,7 +144,7 @@ async fn api_problems_follow_accept_language() {
         let tok = token(&app, "a@a.test").await;
         let ind = enc(&f.item);
         let path = format!("/assessments/{}/answers/{}", f.self_a, ind);
-        // English: title, detail and the field's message; the core's Chinese detail is kept
+        // English: title, detail and the field's message, in words that say what to enter
         let r = app
             .api(&tok)
             .lang("en-US,en;q=0.9,zh;q=0.5")
@@ -156,12 +156,13 @@ async fn api_problems_follow_accept_language() {
         assert_eq!(p["title"], "Invalid input", "{b}");
         assert_eq!(p["errors"][0]["field"], "value");
         let m = p["errors"][0]["message"].as_str().unwrap();
-        assert!(m.starts_with("The answer is invalid: "), "{b}: {m}");
+        assert!(m.starts_with("Enter a "), "{b}: {m}");
         assert!(
-            p["detail"]
-                .as_str()
-                .unwrap()
-                .starts_with("value: The answer is invalid: "),
+            !m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{b}: {m}"
+        );
+        assert!(
+            p["detail"].as_str().unwrap().starts_with("value: Enter a "),
             "{b}: {p}"
         );
         // Chinese when Chinese is preferred, or nothing is said
@@ -172,10 +173,10 @@ async fn api_problems_follow_accept_language() {
             };
             let p = api.put(&path, json!({"value": "x"})).await.json();
             assert_eq!(p["title"], "输入有误", "{b} {lang:?}");
-            assert!(!p["errors"][0]["message"]
+            assert!(p["errors"][0]["message"]
                 .as_str()
                 .unwrap()
-                .starts_with("The answer"));
+                .starts_with("请填写 "));
         }
         // a message of the web service itself
         let p = app

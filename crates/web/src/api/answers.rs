@@ -15,6 +15,7 @@ use tianping_app::{assessments, repo, App};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, ToSchema};
 
+use super::distance::DistanceView;
 use super::{
     bad_json, body_fields, text_enum, unknown_field, ApiPath, ApiRes, Caller, Conflict, Forbidden,
     Invalid, NotFound, Routes, SourceText, StatusText, Unauthorized,
@@ -179,6 +180,11 @@ pub(super) struct AssessmentResult {
     /// The engine's full result (totals with their trace, grade, stars, interpretations
     /// used); null before the first answer.
     result: Value,
+    /// How far the result is from each grade or level above the one reached, each star level
+    /// above the one the result supports and each dimension's next single star: every
+    /// condition not met with the result's figure, the figure required and the gap, at full
+    /// precision, nearest target first; empty before the first answer.
+    distances: Vec<DistanceView>,
 }
 
 /// Current answers (experts: their items only)
@@ -320,9 +326,14 @@ async fn get_result(
         return Err(Error::NotFound.into());
     }
     // the typed view: a stored result that no longer reads is an error, not a silent null
-    let result = match assessments::result_view(&a)? {
-        Some(view) => serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?,
-        None => Value::Null,
+    let (result, distances) = match assessments::result_view(&a)? {
+        Some(view) => {
+            let scheme = assessments::plan(&st, &a)?.scheme;
+            let distances = view.distances(scheme).into_iter().map(Into::into).collect();
+            let value = serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?;
+            (value, distances)
+        }
+        None => (Value::Null, Vec::new()),
     };
     Ok(Json(AssessmentResult {
         assessment_id: a.id,
@@ -336,5 +347,6 @@ async fn get_result(
         grade: a.grade,
         stars: a.stars,
         result,
+        distances,
     }))
 }

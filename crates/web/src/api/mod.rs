@@ -14,6 +14,7 @@
 mod answers;
 mod assessments;
 mod audit;
+mod distance;
 mod enterprises;
 mod notifications;
 mod openapi;

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::view::{csrf, err, field, select};
+use tianping_app::domain::words;
 
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
@@ -181,25 +182,24 @@ pub(super) async fn answer_post(
             return item_view(&st, &ctx, id, &ind, again, None).await;
         }
     };
+    let (a, _) = assessments::get(&st, u, id).await?;
+    let scheme = st.catalog.get(&a.scheme);
     let mut what = ind.clone();
-    if let Some(s) = saved.score {
+    if saved.score.is_some() {
         what.push_str(&format!(
             " · {} {}",
             ctx.lang.t("总分", "total"),
-            fmt_num((s * 100.0).round() / 100.0)
+            result_brief(
+                ctx.lang,
+                scheme,
+                saved.score,
+                saved.grade.as_deref(),
+                saved.stars
+            )
         ));
-        if let Some(g) = &saved.grade {
-            what.push_str(&format!(" · {}", g));
-        }
-        if let Some(n) = saved.stars {
-            what.push_str(&format!(" · {}★", n));
-        }
     }
     if f.back == "list" {
-        let (a, _) = assessments::get(&st, u, id).await?;
-        let table = st
-            .catalog
-            .get(&a.scheme)
+        let table = scheme
             .and_then(|s| s.indicator(&ind))
             .map(|i| i.table.clone())
             .unwrap_or_default();
@@ -241,12 +241,12 @@ pub(super) fn answer_card(
                 p {
                     (l.t("当前答案", "Current answer")) ": "
                     b {
-                        (current.as_ref().map(shown_value).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into()))
+                        (current.as_ref().map(|v| shown_answer(l, it.plan.kind, it.ind(), v)).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into()))
                     }
                 }
                 @if let Some(r) = answer {
                     @if let Some(s) = r.source {
-                        p.muted { (l.t("来源", "Source")) ": " (s.as_str()) }
+                        p.muted { (l.t("来源", "Source")) ": " (s.label(l)) }
                     }
                     @if !r.note.is_empty() {
                         p.muted { (l.t("备注", "Note")) ": " (r.note) }
@@ -322,21 +322,20 @@ pub(super) fn answer_input(
         .map(|t| t.value.clone())
         .unwrap_or_else(|| match (mine, current) {
             (Some(m), _) => fmt_num(m.value),
-            (None, Some(Value::Number(n))) => n.to_string(),
-            (None, Some(Value::Object(m))) if m.contains_key("value") => m["value"].to_string(),
+            // as people write it (3, not 3.0): a level must match its option
+            (None, Some(v @ Value::Number(_))) => shown_value(v),
+            (None, Some(Value::Object(m))) if m.contains_key("value") => shown_value(&m["value"]),
             _ => String::new(),
         });
     if it.plan.kind == AnswerKind::Level && !it.expert_points {
         let mut options = vec![
             (String::new(), l.t("（未答）", "(unanswered)").to_string()),
-            (
-                "0".into(),
-                l.t("0 · 未达第一级", "0 · below level 1").to_string(),
-            ),
+            ("0".into(), words::level(l, 0)),
         ];
         for (n, d) in i.levels.iter().enumerate() {
             let short: String = d.chars().take(40).collect();
-            options.push(((n + 1).to_string(), format!("{} · {}", n + 1, short)));
+            let level = words::level(l, n as u32 + 1);
+            options.push(((n + 1).to_string(), format!("{level}：{short}")));
         }
         select(
             l.t("等级", "Level"),

@@ -1,6 +1,7 @@
 //! Assessments: the list, the new-assessment form, an assessment's items by table, submit.
 
 use maud::{html, Markup};
+use tianping_app::domain::words;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
@@ -31,30 +32,6 @@ fn mode_text(l: Lang, m: Mode) -> &'static str {
         Mode::SelfEvaluation => l.t("企业自评", "self-assessment"),
         Mode::Onsite => l.t("现场评价", "on-site"),
     }
-}
-
-/// Score, grade and stars in a line of plain text (`—` before any score).
-pub(super) fn result_brief(l: Lang, a: &repo::Assessment) -> String {
-    let mut o = match a.score {
-        Some(s) => fmt_num((s * 100.0).round() / 100.0),
-        None => "—".into(),
-    };
-    if let Some(g) = &a.grade {
-        o.push_str(" · ");
-        o.push_str(g);
-    }
-    match a.stars {
-        Some(0) => {
-            o.push_str(" · ");
-            o.push_str(l.t("无星级", "no stars"));
-        }
-        Some(s) => {
-            o.push_str(" · ");
-            o.push_str(&"★".repeat(s as usize));
-        }
-        None => {}
-    }
-    o
 }
 
 /// A table of assessments: title and mode, scheme and variant (by name), status, result.
@@ -92,7 +69,7 @@ fn assessment_row(l: Lang, st: &App, a: &repo::Assessment) -> Markup {
                 @if let Some(v) = &a.variant { " · " (variant_name(scheme, v)) }
             }
             td { (status_pill(l, a.status)) }
-            td { (result_brief(l, a)) }
+            td { (result_brief(l, scheme, a.score, a.grade.as_deref(), a.stars)) }
         }
     }
 }
@@ -265,16 +242,20 @@ fn star_fields(l: Lang, i: &AssessmentInput, e: &BTreeMap<String, String>) -> Ma
     }
 }
 
-/// The profile (TOML: selection and weights) as typed, with its error.
+/// The profile (TOML: selection and weights) as typed, with its error: an evaluation body's
+/// "advanced" option, folded away unless it holds something.
 fn profile_box(l: Lang, text: &str, error: Option<&str>) -> Markup {
     html! {
-        label for="f-profile" {
-            (l.t("评价方案配置 profile（TOML，可空：选用与权重）",
-                "Profile (TOML, optional: selection and weights)"))
+        details.advanced open[!text.trim().is_empty() || error.is_some()] {
+            summary { (l.t("高级", "Advanced")) }
+            label for="f-profile" {
+                (l.t("评价方案配置（可空：选用指标与权重，TOML 格式）",
+                    "Evaluation profile (optional: selected indicators and weights, in TOML)"))
+            }
+            textarea id="f-profile" name="profile" class=[error.map(|_| "invalid")]
+                aria-invalid=[error.map(|_| "true")] { (text) }
+            (err(error))
         }
-        textarea id="f-profile" name="profile" class=[error.map(|_| "invalid")]
-            aria-invalid=[error.map(|_| "true")] { (text) }
-        (err(error))
     }
 }
 
@@ -355,7 +336,7 @@ pub(super) async fn assessment_page(
             div.flash { (l.t("已保存：", "Saved:")) " " (s) }
         }
         (summary_line(l, &a, ent.as_ref(), scheme))
-        (result_or_notice(l, &a, &access))
+        (result_or_notice(l, &a, scheme, &access))
         @if access == Access::Edit && a.status == AssessmentStatus::Draft {
             (submit_form(l, &ctx.csrf, a.id))
         }
@@ -392,10 +373,10 @@ fn summary_line(
 }
 
 /// The live result, or for an expert the notice that only their items are shown.
-fn result_or_notice(l: Lang, a: &repo::Assessment, access: &Access) -> Markup {
+fn result_or_notice(l: Lang, a: &repo::Assessment, scheme: &Scheme, access: &Access) -> Markup {
     html! {
         @if access.sees_result() {
-            (result_panel(l, a, false))
+            (result_panel(l, a, scheme, false))
         } @else {
             p.flash {
                 (l.t("你是本评价的评价专家：只显示指派给你的指标。",
@@ -574,7 +555,7 @@ impl Items<'_> {
             }
             AnswerCell::Level => {
                 let levels: Vec<(String, String)> = std::iter::once((String::new(), "—".into()))
-                    .chain((0..=5).map(|n| (n.to_string(), n.to_string())))
+                    .chain((0..=5).map(|n| (n.to_string(), words::level(l, n))))
                     .collect();
                 html! {
                     form.inline method="post" action=(action) {
@@ -588,7 +569,12 @@ impl Items<'_> {
             AnswerCell::Shown => html! {
                 div {
                     (l.t("答案", "Answer")) ": "
-                    b { @if current.is_empty() { "—" } @else { (current) } }
+                    b {
+                        @match row.and_then(|r| r.value_json.as_deref()).and_then(|v| serde_json::from_str::<Value>(v).ok()) {
+                            Some(v) => { (shown_answer(l, self.plan.kind, lf.ind, &v)) }
+                            None => { "—" }
+                        }
+                    }
                 }
             },
         }

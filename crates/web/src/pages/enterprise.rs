@@ -317,7 +317,7 @@ fn record_card(st: &App, l: Lang, ent: &repo::Enterprise) -> Markup {
                 (fact(l.t("企业类别（数字化评价）", "Category (T/SDDITAI 5121)"), category))
             }
             p.muted {
-                (l.t("按行业代码建议的数字化评价类别（I-7）", "Category suggested from the industry code (I-7)"))
+                (l.t("按行业代码建议的数字化评价类别", "Category suggested from the industry code"))
                 "："
                 @match &suggestion {
                     Some(name) => { (name) }

@@ -5,6 +5,7 @@
 //! [`evidence_card`], [`versions_card`].
 
 use maud::{html, Markup};
+use tianping_app::domain::words;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
@@ -30,25 +31,35 @@ pub(super) fn kind_hint(l: Lang, kind: AnswerKind, max: f64) -> String {
 /// The shown value of a stored answer.
 pub(super) fn shown_value(v: &Value) -> String {
     match v {
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_f64().map(fmt_num).unwrap_or_default(),
         Value::Object(m) => {
             if let Some(x) = m.get("value") {
-                return x.to_string();
+                return shown_value(x);
             }
             if let Some(x) = m.get("experts").or_else(|| m.get("likert")) {
                 return x
                     .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|n| n.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
+                    .map(|a| a.iter().map(shown_value).collect::<Vec<_>>().join(", "))
                     .unwrap_or_default();
             }
             v.to_string()
         }
         _ => String::new(),
+    }
+}
+
+/// An answer as a person reads it: a T/SDDITAI 5121 level in words with its descriptor
+/// (第四级：覆盖绝大部分业务环节), any other answer as [`shown_value`].
+pub(super) fn shown_answer(l: Lang, kind: AnswerKind, i: &Indicator, v: &Value) -> String {
+    match (kind, v.as_f64()) {
+        (AnswerKind::Level, Some(n)) if n.fract() == 0.0 && (0.0..=5.0).contains(&n) => {
+            let n = n as u32;
+            match i.levels.get((n as usize).wrapping_sub(1)) {
+                Some(d) if n > 0 => format!("{}{}{}", words::level(l, n), l.t("：", ": "), d),
+                _ => words::level(l, n),
+            }
+        }
+        _ => shown_value(v),
     }
 }
 
@@ -172,7 +183,7 @@ pub(super) async fn item_view(
     let body = html! {
         (heading(&it, saved))
         @if let Some(r) = &result {
-            (result_card(it.l, r, false))
+            (result_card(it.l, r, it.scheme, false))
         }
         (guidance(it.l, it.scheme, it.ind()))
         (answer_card(&it, answer, mine.as_ref(), &again))
@@ -285,10 +296,10 @@ pub(super) fn guidance(l: Lang, scheme: &Scheme, i: &Indicator) -> Markup {
                 }
             }
             @if !i.levels.is_empty() {
-                p { b { (l.t("等级描述（0 = 未达第一级）", "Level descriptors (0 = below level 1)")) } }
-                ol {
-                    @for level in &i.levels {
-                        li { (level) }
+                p { b { (l.t("等级描述", "Level descriptors")) } }
+                ul.levels {
+                    @for (n, level) in i.levels.iter().enumerate() {
+                        li { b { (words::level(l, n as u32 + 1)) } (l.t("：", ": ")) (level) }
                     }
                 }
             }
@@ -315,7 +326,7 @@ pub(super) fn guidance(l: Lang, scheme: &Scheme, i: &Indicator) -> Markup {
                 }
             }
             @for x in i.interpretations.iter().filter_map(|id| scheme.interpretation(id)) {
-                p.muted { (x.id) " " (x.clause) "：" (x.text) " → " (x.action) }
+                div.interpretation { (super::explain::interpretation(l, x)) }
             }
         }
     }
@@ -396,26 +407,28 @@ pub(super) fn evidence_card(
     }
 }
 
-/// The item's last 50 answer versions (nothing when it was never answered).
+/// The item's last 50 answer versions (nothing when it was never answered); stacked as cards
+/// on a phone.
 pub(super) fn versions_card(l: Lang, versions: &[repo::AnswerVersion]) -> Markup {
+    let h = [
+        l.t("版本", "Revision"),
+        l.t("答案", "Answer"),
+        l.t("时间", "When"),
+        l.t("备注", "Note"),
+    ];
     html! {
         @if !versions.is_empty() {
             div.card {
                 h2 { (l.t("修改记录", "Versions")) }
-                div.tablewrap {
-                    table {
-                        tr {
-                            th { (l.t("版本", "Revision")) }
-                            th { (l.t("答案", "Answer")) }
-                            th { (l.t("时间", "When")) }
-                            th { (l.t("备注", "Note")) }
-                        }
+                table.cards {
+                    thead { tr { @for x in h { th { (x) } } } }
+                    tbody {
                         @for v in versions.iter().take(50) {
                             tr {
-                                td { (v.revision) }
-                                td { (shown_stored(v.value_json.as_deref())) }
-                                td { (when(&v.changed_at)) }
-                                td { (v.note) }
+                                td data-label=(h[0]) { (v.revision) }
+                                td data-label=(h[1]) { (shown_stored(v.value_json.as_deref())) }
+                                td data-label=(h[2]) { (when(&v.changed_at)) }
+                                td data-label=(h[3]) { (v.note) }
                             }
                         }
                     }

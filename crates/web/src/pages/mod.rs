@@ -36,6 +36,7 @@ mod answer;
 mod assessment;
 mod audit;
 mod enterprise;
+mod explain;
 mod home;
 mod identity;
 mod inbox;

@@ -3,9 +3,8 @@
 
 use maud::{html, Markup};
 use tianping_app::assessments::ResultView;
-use tianping_core::engine::{GradeStep, NodeResult};
-use tianping_core::stars::{DimensionResult, StarOutcome};
-use tianping_core::{Evaluation, Interpretation};
+use tianping_app::domain::words;
+use tianping_core::{Given, Scheme};
 
 use super::*;
 use crate::view::page;
@@ -18,38 +17,47 @@ pub(super) fn routes() -> Router<App> {
         .route("/evidence/:id", get(evidence_get))
 }
 
-/// The live result card: total, grade or stars, how many items are answered, and why.
-/// `full` shows every warning and the reasons of the stars granted.
-pub(super) fn result_card(l: Lang, r: &ResultView, full: bool) -> Markup {
+/// The live result card: total, grade or stars in words, how far the next grade or star
+/// is, how many items are answered, and what keeps answers from counting. `full` adds the
+/// reasons of the stars granted.
+pub(super) fn result_card(l: Lang, r: &ResultView, scheme: &Scheme, full: bool) -> Markup {
     let ev = &r.evaluation;
     let (answered, total) = r.answered();
+    let distances = r.distances(scheme);
+    let stars = r.granted.is_some();
+    let next = words::next(l, &distances, stars, 3);
     html! {
         div.card #result {
             div.grid {
                 div {
                     div.muted { (l.t("总分", "Total")) }
-                    div.big data-testid="score" { (fmt_num((ev.total.score * 100.0).round() / 100.0)) }
-                    div.muted { "/ " (fmt_num(ev.total.scale)) }
+                    div.big data-testid="score" { (words::fig(ev.total.score)) }
+                    div.muted { "/ " (words::fig(ev.total.scale)) }
                 }
                 @if let Some(g) = &ev.grade {
                     div {
                         div.muted { (l.t("等级", "Grade")) }
                         div.big data-testid="grade" { (g.label) }
-                        div.muted { (g.reason) }
+                        @if let Some(n) = &next { div.muted data-testid="next" { (n) } }
                     }
-                } @else if r.granted.is_none() && !ev.grade_trace.is_empty() {
+                } @else if r.granted.is_none() && !scheme.grades.is_empty() {
                     div {
                         div.muted { (l.t("等级", "Grade")) }
                         div.big data-testid="grade" { "—" }
+                        div.muted { (no_grade(l, scheme)) }
+                        @if let Some(n) = &next { div.muted data-testid="next" { (n) } }
                     }
                 }
                 @if let Some(g) = &r.granted {
                     div {
                         div.muted { (l.t("授予综合星级", "Stars granted")) }
                         div.big data-testid="stars" {
-                            @if g.stars == 0 { (l.t("无", "none")) } @else { ("★".repeat(g.stars.into())) }
+                            @if g.stars == 0 { (words::stars(l, 0)) } @else {
+                                span.marks aria-hidden="true" { (words::star_marks(g.stars)) } " "
+                                span.words { (words::stars(l, g.stars)) }
+                            }
                         }
-                        div.muted { (ev.stars_explained.as_ref().map(|s| s.reason.as_str()).unwrap_or("")) }
+                        @if let Some(n) = &next { div.muted data-testid="next" { (n) } }
                     }
                 }
                 div {
@@ -57,9 +65,7 @@ pub(super) fn result_card(l: Lang, r: &ResultView, full: bool) -> Markup {
                     div.big { (answered) "/" (total) }
                 }
             }
-            @for w in ev.warnings.iter().take(if full { 50 } else { 3 }) {
-                p.muted { "⚠ " (w) }
-            }
+            (notices(l, r, scheme))
             @if let (true, Some(g)) = (full, &r.granted) {
                 ul {
                     @for x in &g.reasons {
@@ -71,11 +77,60 @@ pub(super) fn result_card(l: Lang, r: &ResultView, full: bool) -> Markup {
     }
 }
 
+/// What a result below every grade or level is called: 未达基础级 for T/SDDITAI 5121 (5.3,
+/// I-7), no grade for the others.
+pub(super) fn no_grade(l: Lang, scheme: &Scheme) -> &'static str {
+    if scheme.method == Method::WeightedLevels {
+        l.t("未达基础级", "Below the basic level")
+    } else {
+        l.t(
+            "未达最低等级，不评定等级",
+            "Below the lowest grade: no grade",
+        )
+    }
+}
+
+/// What keeps answers from counting, said from the result's figures (the engine's warnings
+/// list item codes and exact numbers; the explanation below shows those in words).
+fn notices(l: Lang, r: &ResultView, scheme: &Scheme) -> Markup {
+    let ev = &r.evaluation;
+    let unverified = ev.not_counted.len();
+    let single_valued = ev
+        .indicators
+        .iter()
+        .filter(|i| {
+            i.counted
+                && matches!(i.answer.as_ref().map(|a| &a.given), Some(Given::Number(_)))
+                && scheme.indicator(&i.id).is_some_and(|x| x.expert_panel)
+        })
+        .count();
+    html! {
+        @if unverified > 0 {
+            p.notice data-testid="unverified" {
+                "⚠ "
+                @match l {
+                    Lang::Zh => { (unverified) " 个企业自报的答案尚未核验：核验后才计分。" }
+                    Lang::En => { (unverified) " self-declared answers are not verified yet: they count once verified." }
+                }
+            }
+        }
+        @if single_valued > 0 {
+            p.notice {
+                "⚠ "
+                @match l {
+                    Lang::Zh => { (single_valued) " 个专家评审项只有一个分值，没有各位专家的评分（至少 3 位专家取平均）。" }
+                    Lang::En => { (single_valued) " expert-panel items have a single score instead of each expert's (the mean of at least 3 experts)." }
+                }
+            }
+        }
+    }
+}
+
 /// [`result_card`] of an assessment. A stored result that cannot be read is said, not left
 /// out.
-pub(super) fn result_panel(l: Lang, a: &repo::Assessment, full: bool) -> Markup {
+pub(super) fn result_panel(l: Lang, a: &repo::Assessment, scheme: &Scheme, full: bool) -> Markup {
     let m = match assessments::result_view(a) {
-        Ok(Some(r)) => result_card(l, &r, full),
+        Ok(Some(r)) => result_card(l, &r, scheme, full),
         Ok(None) => html! {},
         Err(e) => {
             eprintln!("internal error: {}", e);
@@ -87,6 +142,35 @@ pub(super) fn result_panel(l: Lang, a: &repo::Assessment, full: bool) -> Markup 
         }
     };
     m
+}
+
+/// Score, grade (by its label) and stars (in words) in a line of plain text, `—` before any
+/// score: for lists and the saved message.
+pub(super) fn result_brief(
+    l: Lang,
+    scheme: Option<&Scheme>,
+    score: Option<f64>,
+    grade: Option<&str>,
+    stars: Option<i64>,
+) -> String {
+    let mut o = score.map_or_else(|| "—".into(), words::fig);
+    if let Some(g) = grade {
+        let label = scheme
+            .and_then(|s| s.grades.iter().find(|x| x.code == g))
+            .map_or(g, |x| x.label.as_str());
+        o.push_str(" · ");
+        o.push_str(label);
+    }
+    if let Some(n) = stars {
+        let n = n.clamp(0, 5) as u8;
+        o.push_str(" · ");
+        if n > 0 {
+            o.push_str(&words::star_marks(n));
+            o.push(' ');
+        }
+        o.push_str(&words::stars(l, n));
+    }
+    o
 }
 
 /// The first 16 characters of a version or hash.
@@ -101,19 +185,20 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
+    let plan = assessments::plan(&st, &a)?;
+    let scheme = plan.scheme;
     let result = assessments::result_view(&a)?;
     let body = html! {
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
         @if let Some(r) = &result {
-            (result_card(l, r, true))
+            (result_card(l, r, scheme, true))
+            (explain::explanation(l, r, scheme))
         }
-        p.muted {
+        details.muted.versions {
+            summary { (l.t("复核信息", "For re-checking")) }
             (l.t("方案版本", "Scheme version")) ": " (short(a.scheme_version.as_deref().unwrap_or("")))
             " · " (l.t("引擎", "Engine")) ": " (a.engine_version.as_deref().unwrap_or(""))
             " · " (l.t("配置", "Profile")) ": " (a.profile_hash.as_deref().map_or("—", short))
-        }
-        @if let Some(r) = &result {
-            (explanation(l, &r.evaluation))
         }
     };
     Ok(page(
@@ -121,128 +206,6 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
         l.t("结果与解释", "Result and explanation"),
         body,
     ))
-}
-
-/// Why the result is what it is: the grade determination, the dimensions and stars, the
-/// scores by group, the interpretations that affected it.
-fn explanation(l: Lang, ev: &Evaluation) -> Markup {
-    html! {
-        (grade_trace(l, &ev.grade_trace))
-        (dimensions(l, &ev.dimensions, ev.stars_explained.as_ref()))
-        (node_scores(l, &ev.nodes))
-        (interpretations(l, &ev.interpretations))
-    }
-}
-
-fn met(yes: bool) -> &'static str {
-    if yes {
-        "✔"
-    } else {
-        "✘"
-    }
-}
-
-/// Every grade tried, best first, and why it was or was not met.
-fn grade_trace(l: Lang, steps: &[GradeStep]) -> Markup {
-    html! {
-        @if !steps.is_empty() {
-            h2 { (l.t("等级判定", "Grade determination")) }
-            ul {
-                @for s in steps {
-                    li { (met(s.met)) " " (s.code) ": " (s.reason) }
-                }
-            }
-        }
-    }
-}
-
-/// The star scheme's dimensions (表1 single stars) and the comprehensive star levels checked
-/// (表3).
-fn dimensions(l: Lang, dims: &[DimensionResult], stars: Option<&StarOutcome>) -> Markup {
-    html! {
-        @if !dims.is_empty() {
-            h2 { (l.t("单项能力", "Dimensions")) }
-            div.tablewrap {
-                table {
-                    tr {
-                        th { (l.t("维度", "Dimension")) }
-                        th { (l.t("权重", "Weight")) }
-                        th { (l.t("得分", "Score")) }
-                        th { (l.t("线上得分率", "Online ratio")) }
-                        th { (l.t("单项星级", "Single stars")) }
-                    }
-                    @for d in dims {
-                        tr {
-                            td { (d.name) }
-                            td { (fmt_num(d.weight)) "%" }
-                            td { (fmt_num(d.score)) }
-                            td {
-                                @match d.online_ratio {
-                                    Some(x) => { (fmt_num(x)) "%" }
-                                    None => { (l.t("无线上指标", "no online items")) }
-                                }
-                            }
-                            td { (d.stars) div.muted { (d.stars_reason) } }
-                        }
-                    }
-                }
-            }
-            @if let Some(s) = stars {
-                h2 { (l.t("综合星级判定（表3）", "Comprehensive stars (表3)")) }
-                ul {
-                    @for c in &s.checks {
-                        li { (met(c.met)) " " (c.stars) "★: " (c.reason) }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// What every group of indicators earned (the first 400).
-fn node_scores(l: Lang, nodes: &[NodeResult]) -> Markup {
-    html! {
-        @if !nodes.is_empty() {
-            details {
-                summary { (l.t("各级指标得分", "Scores by group")) }
-                div.tablewrap {
-                    table {
-                        tr {
-                            th { (l.t("指标", "Group")) }
-                            th { (l.t("得分", "Earned")) }
-                            th { (l.t("满分", "Max")) }
-                        }
-                        @for n in nodes.iter().take(400) {
-                            tr {
-                                td { (n.table) " " (n.path.join(" › ")) }
-                                td { (fmt_num(n.earned)) }
-                                td { (fmt_num(n.max)) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The standard's interpretations that affected the result.
-fn interpretations(l: Lang, list: &[Interpretation]) -> Markup {
-    html! {
-        @if !list.is_empty() {
-            details {
-                summary {
-                    (l.t("影响本结果的标准解释", "Interpretations that affected this result"))
-                    " (" (list.len()) ")"
-                }
-                ul {
-                    @for x in list {
-                        li { b { (x.id) } " " (x.clause) "：" (x.text) " → " (x.action) }
-                    }
-                }
-            }
-        }
-    }
 }
 
 pub(super) async fn history_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
@@ -260,24 +223,25 @@ pub(super) async fn history_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i
         .iter()
         .map(|v| (v, names.get(&v.changed_by).cloned().unwrap_or_default()))
         .collect();
+    let h = [
+        l.t("指标", "Indicator"),
+        l.t("版本", "Revision"),
+        l.t("答案", "Answer"),
+        l.t("时间", "When"),
+        l.t("修改人", "By"),
+    ];
     let body = html! {
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
-        div.tablewrap {
-            table {
-                tr {
-                    th { (l.t("版本", "Revision")) }
-                    th { (l.t("指标", "Indicator")) }
-                    th { (l.t("答案", "Answer")) }
-                    th { (l.t("时间", "When")) }
-                    th { (l.t("修改人", "By")) }
-                }
+        table.cards {
+            thead { tr { @for x in h { th { (x) } } } }
+            tbody {
                 @for (v, by) in &rows {
                     tr {
-                        td { (v.revision) }
-                        td { (v.indicator_id) }
-                        td { (shown_stored(v.value_json.as_deref())) }
-                        td { (when(&v.changed_at)) }
-                        td { (by) }
+                        td.name data-label=(h[0]) { (v.indicator_id) }
+                        td data-label=(h[1]) { (v.revision) }
+                        td data-label=(h[2]) { (shown_stored(v.value_json.as_deref())) }
+                        td data-label=(h[3]) { (when(&v.changed_at)) }
+                        td data-label=(h[4]) { (by) }
                     }
                 }
             }
@@ -322,11 +286,18 @@ mod tests {
     use tianping_core::stars::{apply_rules, Application};
     use tianping_core::Plan;
 
+    fn scheme(id: &str) -> &'static Scheme {
+        static CATALOG: std::sync::OnceLock<tianping_catalog::Catalog> = std::sync::OnceLock::new();
+        CATALOG
+            .get_or_init(|| tianping_catalog::Catalog::load(None).unwrap())
+            .get(id)
+            .unwrap()
+    }
+
     /// A shipped scheme's result with every item answered at `x` of full marks (the star
     /// scheme: coefficient `x` × 100 %, verified on site), and the stars granted.
-    fn view(scheme: &str, variant: Option<&str>, x: f64) -> ResultView {
-        let catalog = tianping_catalog::Catalog::load(None).unwrap();
-        let s = catalog.get(scheme).unwrap();
+    fn view(id: &str, variant: Option<&str>, x: f64) -> ResultView {
+        let s = scheme(id);
         let plan = Plan::new(s, variant, None).unwrap();
         let dims = s.method == Method::Dimensions;
         let answers = plan
@@ -334,7 +305,7 @@ mod tests {
             .iter()
             .map(|l| {
                 let v = match plan.kind {
-                    AnswerKind::Points => json!(l.answer_max * x),
+                    AnswerKind::Points => json!(((l.answer_max * x) * 2.0).round() / 2.0),
                     AnswerKind::Level => json!((5.0 * x).round()),
                     AnswerKind::Coefficient if dims => {
                         json!({"value": 100.0 * x, "source": "onsite"})
@@ -365,63 +336,135 @@ mod tests {
 
     #[test]
     fn the_card_shows_total_grade_and_answered_items() {
+        let s = scheme("t-cic-capability");
         let r = view("t-cic-capability", None, 1.0);
         let n = r.evaluation.indicators.len();
-        let s = result_card(Lang::Zh, &r, false).into_string();
+        let html = result_card(Lang::Zh, &r, s, false).into_string();
         assert!(
-            s.contains(r#"<div class="big" data-testid="score">100</div>"#),
-            "{s}"
+            html.contains(r#"<div class="big" data-testid="score">100</div>"#),
+            "{html}"
         );
-        assert!(s.contains(r#"data-testid="grade">一级</div>"#), "{s}");
+        assert!(html.contains(r#"data-testid="grade">一级</div>"#), "{html}");
         assert!(
-            s.contains(&format!(r#"<div class="big">{n}/{n}</div>"#)),
-            "{s}"
+            html.contains(&format!(r#"<div class="big">{n}/{n}</div>"#)),
+            "{html}"
         );
-        assert!(!s.contains("data-testid=\"stars\""), "{s}");
-        // nothing answered: no grade reached, said with a dash
+        assert!(!html.contains("data-testid=\"stars\""), "{html}");
+        assert!(
+            !html.contains("data-testid=\"next\""),
+            "nothing above 一级: {html}"
+        );
+        // nothing answered: no grade reached, said with a dash and how far the lowest is
         let r = view("t-cic-capability", None, 0.0);
-        let s = result_card(Lang::Zh, &r, false).into_string();
-        assert!(s.contains(r#"data-testid="grade">—</div>"#), "{s}");
+        let html = result_card(Lang::Zh, &r, s, false).into_string();
+        assert!(html.contains(r#"data-testid="grade">—</div>"#), "{html}");
+        assert!(html.contains("距三级，总分差 60 分"), "{html}");
     }
 
     #[test]
-    fn the_star_scheme_shows_the_stars_granted_and_why_on_the_full_card() {
-        let r = view("t11-aii-001-2020", Some("tech-service"), 1.0);
-        let g = r.granted.as_ref().unwrap();
-        let short = result_card(Lang::En, &r, false).into_string();
-        let stars = "★".repeat(g.stars.into());
+    fn figures_have_two_decimals_and_the_next_grade_is_measured() {
+        let s = scheme("t-cic-capability");
+        // about two thirds of full marks, in half points: a total with many decimals
+        let r = view("t-cic-capability", None, 0.7);
+        let total = r.evaluation.total.score;
         assert!(
-            short.contains(&format!(r#"data-testid="stars">{stars}</div>"#)),
+            total.fract() != 0.0 && (60.0..70.0).contains(&total),
+            "{total}"
+        );
+        let html = result_card(Lang::Zh, &r, s, true).into_string();
+        assert!(
+            html.contains(&format!(
+                r#"data-testid="score">{}</div>"#,
+                words::fig(total)
+            )),
+            "{html}"
+        );
+        assert!(html.contains("距二级，总分差 "), "{html}");
+        let page = super::super::explain::explanation(Lang::Zh, &r, s).into_string();
+        assert!(
+            page.contains("二级</b>：<span data-testid=\"distance\">总分需达到 70，现为"),
+            "{page}"
+        );
+        for text in [&html, &page] {
+            let long = text
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .find(|w| w.split_once('.').is_some_and(|(_, d)| d.len() > 2));
+            assert_eq!(long, None, "no figure with more than two decimals");
+        }
+    }
+
+    #[test]
+    fn the_star_scheme_shows_the_stars_in_words_and_the_distance_to_the_next() {
+        let s = scheme("t11-aii-001-2020");
+        let r = view("t11-aii-001-2020", Some("tech-service"), 0.85);
+        let g = r.granted.as_ref().unwrap();
+        assert_eq!(g.stars, 4);
+        let short = result_card(Lang::Zh, &r, s, false).into_string();
+        assert!(
+            short.contains("★★★★</span> <span class=\"words\">四星级</span>"),
             "{short}"
         );
+        assert!(short.contains("距五星级，综合得分差 50 分；"), "{short}");
         assert!(!short.contains("<ul>"), "{short}");
-        let full = result_card(Lang::En, &r, true).into_string();
+        let full = result_card(Lang::En, &r, s, true).into_string();
         assert!(
             full.contains(&format!("<li>{}</li>", g.reasons[0])),
             "{full}"
         );
-        let page = explanation(Lang::En, &r.evaluation).into_string();
-        assert!(page.contains("Dimensions") && page.contains("Comprehensive stars"));
+        let page = super::super::explain::explanation(Lang::Zh, &r, s).into_string();
+        assert!(
+            page.contains("单项能力") && page.contains("综合星级判定"),
+            "{page}"
+        );
         let d = &r.evaluation.dimensions[0];
-        assert!(page.contains(&format!("<td>{}</td>", d.name)), "{page}");
+        assert!(
+            page.contains(&format!(
+                r#"<td class="name" data-label="维度">{}</td>"#,
+                d.name
+            )),
+            "{page}"
+        );
+        assert!(
+            page.contains("五星级：差 50 分"),
+            "the next single star: {page}"
+        );
+        assert!(
+            page.contains("综合得分需达到 900，现为 850，差 50 分"),
+            "{page}"
+        );
     }
 
     #[test]
     fn text_from_the_result_is_escaped() {
+        let s = scheme("t-cic-capability");
         let mut r = view("t-cic-capability", None, 1.0);
-        r.evaluation
-            .warnings
-            .push("<script>alert(1)</script>".into());
         if let Some(g) = r.evaluation.grade.as_mut() {
             g.label = "<b>A</b>".into();
         }
-        r.evaluation.grade_trace[0].reason = "x < y & z".into();
-        let s = result_card(Lang::Zh, &r, true).into_string();
-        assert!(!s.contains("<script>") && !s.contains("<b>A"), "{s}");
-        assert!(s.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{s}");
-        assert!(s.contains("&lt;b&gt;A&lt;/b&gt;"), "{s}");
-        let e = explanation(Lang::Zh, &r.evaluation).into_string();
-        assert!(e.contains("x &lt; y &amp; z"), "{e}");
+        r.evaluation.interpretations[0].text = "甲 < 乙 & 丙".into();
+        let html = result_card(Lang::Zh, &r, s, true).into_string();
+        assert!(!html.contains("<b>A"), "{html}");
+        assert!(html.contains("&lt;b&gt;A&lt;/b&gt;"), "{html}");
+        let e = super::super::explain::explanation(Lang::Zh, &r, s).into_string();
+        assert!(e.contains("甲 &lt; 乙 &amp; 丙"), "{e}");
+    }
+
+    #[test]
+    fn the_brief_result_names_the_grade_and_the_stars_in_words() {
+        let s = scheme("t-sdditai-5121-2023");
+        assert_eq!(
+            result_brief(Lang::Zh, Some(s), Some(92.892), Some("3"), None),
+            "92.89 · 第三级：提升级"
+        );
+        assert_eq!(
+            result_brief(Lang::Zh, None, Some(871.009255), None, Some(4)),
+            "871.01 · ★★★★ 四星级"
+        );
+        assert_eq!(
+            result_brief(Lang::En, None, Some(0.0), None, Some(0)),
+            "0 · no stars"
+        );
+        assert_eq!(result_brief(Lang::Zh, None, None, None, None), "—");
     }
 
     #[test]
