@@ -9,6 +9,9 @@
 //! - [`enterprises`]: enterprise records, sites, engagements.
 //! - [`assessments`]: creating, scoring, submitting; lists.
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
+//! - [`precedence`]: which save replaces which answer (I-20): proposals, refusals.
+//! - [`review`]: the body's review: verifying self-declared answers (an item or a whole
+//!   table), resolving the enterprise's proposals.
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, staff, the audit log.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
@@ -25,7 +28,9 @@ pub mod enterprises;
 pub mod error;
 pub mod evidence;
 pub mod plans;
+pub mod precedence;
 pub mod rescore;
+pub mod review;
 
 use std::sync::Arc;
 

@@ -6,7 +6,11 @@
 //!   in serialised output.
 //! - [`msg`]: messages for people in Chinese and English, field errors and refusals.
 //! - [`access`]: who sees which rows and what they may do with an object they see.
-//! - [`answer`]: the answer-source and precedence rules (I-6, I-20) and the expert panel (I-13).
+//! - [`answer`]: the answer-source rules (I-6, I-20) and the expert panel (I-13): items
+//!   scored only by experts, and when an expert sees the others' scores.
+//! - [`precedence`]: which answer a save may replace (I-20): standings, proposals, refusals.
+//! - [`review`]: the body's review (I-6, I-20): who verifies self-declared answers and
+//!   resolves proposals, which answers can be verified, confirming or correcting a value.
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
@@ -23,9 +27,11 @@ pub mod enterprise;
 pub mod evidence;
 pub mod msg;
 pub mod password;
+pub mod precedence;
+pub mod review;
 pub mod text;
 pub mod throttle;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};
-pub use text::{AssessmentStatus, Mode, OrgKind, Role, Source, UnknownText};
+pub use text::{AssessmentStatus, Mode, OrgKind, ProposalStatus, Role, Source, UnknownText};

@@ -6,7 +6,7 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results). This module holds the router and what they share: the
+//! [`answers`] (answers and results), [`review`] (verification and proposals). This module holds the router and what they share: the
 //! [`Caller`] extractor, body parsing, paging, the list envelope and the problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
@@ -14,6 +14,7 @@ mod answers;
 mod assessments;
 mod enterprises;
 mod openapi;
+mod review;
 mod schemes;
 mod tokens;
 
@@ -71,7 +72,8 @@ fn build() -> Routes {
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
-    answers::routes(r)
+    let r = answers::routes(r);
+    review::routes(r)
 }
 
 pub fn routes() -> Router<App> {
@@ -362,7 +364,7 @@ macro_rules! problem_responses {
 problem_responses! {
     Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
     NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
-    Conflict: "The assessment is submitted and therefore locked.";
+    Conflict: "Conflicts with the current state: the assessment is submitted and therefore locked, or (I-20) the answer is protected by a higher source, already verified, not self-declared, or the proposal was already dealt with; `detail` says which, naming who gave the current answer.";
     Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
 }
@@ -439,4 +441,5 @@ text_schema! {
     ModeText = tianping_app::domain::Mode, "Mode", "How an assessment is done";
     StatusText = tianping_app::domain::AssessmentStatus, "AssessmentStatus", "Where an assessment stands";
     SourceText = tianping_app::domain::Source, "Source", "Where an answer comes from (I-6)";
+    ProposalStatusText = tianping_app::domain::ProposalStatus, "ProposalStatus", "Where a disputed proposal stands (I-20)";
 }

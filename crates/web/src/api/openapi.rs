@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, enterprises, schemes, tokens, Conflict, Forbidden, Invalid, NotFound,
-    Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, enterprises, review, schemes, tokens, Conflict, Forbidden, Invalid,
+    NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -35,6 +35,7 @@ use super::{
         (name = "enterprises", description = "Enterprise records"),
         (name = "assessments", description = "Assessments: create, read, template, submit"),
         (name = "answers", description = "Answers and results of an assessment"),
+        (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -62,6 +63,7 @@ pub fn openapi_doc() -> Document {
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
         answers::Doc::openapi(),
+        review::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -38,6 +38,7 @@ mod enterprise;
 mod home;
 mod item;
 mod result;
+mod review;
 
 use account::*;
 use answer::*;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<App> {
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
+        .merge(review::routes())
         .merge(administration::routes())
 }
 
