@@ -34,7 +34,11 @@ pub const LOGINS: &[(&str, &str, &str)] = &[
         "body_admin",
         "评价机构管理员：邀请人员、现场评价",
     ),
-    ("auditor@body.demo", "auditor", "审核员：现场评价、指派专家"),
+    (
+        "auditor@body.demo",
+        "auditor",
+        "审核员：现场评价、指派专家、核验企业自报答案",
+    ),
     ("auditor2@body.demo", "auditor", "审核员"),
     (
         "expert1@body.demo",

@@ -112,12 +112,16 @@ pub struct HeldAnswer<'a> {
 }
 
 impl HeldAnswer<'_> {
-    /// "88（平台数据，由 张三 给出）"
+    /// "88（平台数据，由 张三 给出）", or for a self-declared figure the body verified
+    /// "90（企业自报，由 李四 核验）".
     fn described(&self, l: Lang) -> String {
         let source = self.source.map(|s| s.label(l)).unwrap_or("");
-        match l {
-            Lang::Zh => format!("{}（{}，由 {} 给出）", self.value, source, self.giver),
-            Lang::En => format!("{} ({}, given by {})", self.value, source, self.giver),
+        let verified = self.source == Some(Source::SelfDeclared) && self.standing == Standing::Body;
+        match (l, verified) {
+            (Lang::Zh, false) => format!("{}（{}，由 {} 给出）", self.value, source, self.giver),
+            (Lang::Zh, true) => format!("{}（{}，由 {} 核验）", self.value, source, self.giver),
+            (Lang::En, false) => format!("{} ({}, given by {})", self.value, source, self.giver),
+            (Lang::En, true) => format!("{} ({}, verified by {})", self.value, source, self.giver),
         }
     }
 }
@@ -133,7 +137,7 @@ pub fn refusal(held: &HeldAnswer, by: Standing, clears: bool) -> Denied {
     };
     Denied::Conflict(Msg::new(
         format!(
-            "当前答案 {} 是{}，优先于{}，不能被{}；答案未改变。如有异议，请联系评价机构",
+            "当前答案 {}属于{}，优先于{}，不能被{}；答案未改变。如有异议，请联系评价机构",
             held.described(Lang::Zh),
             held.standing.label(Lang::Zh),
             by.label(Lang::Zh),
@@ -153,13 +157,13 @@ pub fn refusal(held: &HeldAnswer, by: Standing, clears: bool) -> Denied {
 pub fn proposed(held: &HeldAnswer, value: &str) -> Msg {
     Msg::new(
         format!(
-            "当前答案 {} 是{}，不会被直接覆盖：你填写的 {} 已作为待裁决的提议保存在它旁边，由评价机构审核后决定是否采纳",
+            "当前答案 {}受保护（{}），不会被直接覆盖：你填写的 {} 已作为待裁决的提议保存在它旁边，由评价机构审核后决定是否采纳",
             held.described(Lang::Zh),
             held.standing.label(Lang::Zh),
             value
         ),
         format!(
-            "The current answer {} is {} and is not overwritten: your value {} is kept beside it as a disputed proposal for the evaluation body to accept or reject",
+            "The current answer {} is protected ({}) and is not overwritten: your value {} is kept beside it as a disputed proposal for the evaluation body to accept or reject",
             held.described(Lang::En),
             held.standing.label(Lang::En),
             value

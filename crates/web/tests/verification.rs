@@ -205,6 +205,7 @@ async fn reviewers_verify_on_the_pages() {
     let verified =
         regex::Regex::new(r"由 <b>auditor@b1\.test</b> 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 核验")
             .unwrap();
+    let total = regex::Regex::new(r#"data-testid="score">([0-9.]+)<"#).unwrap();
     for app in apps().await {
         let b = app.backend;
         let f = fixture(&app).await;
@@ -293,7 +294,6 @@ async fn reviewers_verify_on_the_pages() {
         let page = aud.get(&table_page).await;
         assert!(page.body.contains("本表没有待核验的自报答案"), "{b}");
         let page = ent.get(&format!("/assessments/{aid}")).await;
-        let total = regex::Regex::new(r#"data-testid="score">([0-9.]+)<"#).unwrap();
         let shown: f64 = total.captures(&page.body).unwrap()[1].parse().unwrap();
         assert!(shown > 0.0, "{b}: the enterprise sees a total above zero");
         app.cleanup().await;

@@ -75,6 +75,12 @@ pub(super) fn review_card(
     let stored = Stored::read(value.as_ref(), answer.and_then(|a| a.source));
     let awaits = stored.awaits_verification();
     let v = r.item.verification.as_ref();
+    let said = ["kept", "verify", "proposal"]
+        .iter()
+        .any(|k| again.get(k).is_some());
+    if stored.value.is_none() && r.item.proposals.is_empty() && !said {
+        return html! {};
+    }
     html! {
         div.card #review {
             h2 { (l.t("核验", "Verification")) }
@@ -108,8 +114,6 @@ pub(super) fn review_card(
                     (l.t("该答案无需核验（不是企业自报）。",
                         "This answer needs no verification (it is not self-declared)."))
                 }
-            } @else {
-                p.muted { (l.t("尚未作答。", "Not answered yet.")) }
             }
             (err(again.get("verify")))
             @if r.reviewer && awaits {
@@ -156,11 +160,12 @@ fn proposal(it: &Item, r: &Review, p: &Proposal, again: &Again) -> Markup {
                 @if open { span.pill.warn { (p.status.label(l)) } } @else { span.pill { (p.status.label(l)) } }
                 " "
                 (l.t("企业提议：", "Proposed by the enterprise: ")) b { (figure(Some(&p.value_json))) }
-                " (" (p.source.label(l)) ") · " (name(&r.item, Some(p.proposed_by))) " · " (when(&p.proposed_at))
+                (l.t("（", " (")) (p.source.label(l)) (l.t("）", ")"))
+                " · " (name(&r.item, Some(p.proposed_by))) " · " (when(&p.proposed_at))
             }
             p.muted {
                 (l.t("当时的答案：", "Answer at the time: ")) (figure(p.held_json.as_deref()))
-                @if let Some(s) = p.held_source { " (" (s.label(l)) ")" }
+                @if let Some(s) = p.held_source { (l.t("（", " (")) (s.label(l)) (l.t("）", ")")) }
                 @if p.held_by.is_some() { " · " (name(&r.item, p.held_by)) }
             }
             @if !p.note.is_empty() {
