@@ -105,6 +105,8 @@ async fn prepare(
             answer_max: l.answer_max,
         })
         .ok_or(Error::NotFound)?;
+    // platform operators: 线上 items only, clearing one too
+    access.answer(item.category)?;
     if input.note.chars().count() > 4000 {
         return Err(Error::invalid(
             "note",
@@ -331,7 +333,7 @@ pub async fn save(
     let w = match write(&mut tx, u, &a, &p, rev).await {
         Ok(w) => w,
         Err(e) => {
-            drop(tx);
+            tx.rollback().await?;
             return Err(audited(app, u, &a, &p, e).await);
         }
     };
@@ -388,7 +390,7 @@ pub async fn save_many(
         match write(&mut tx, u, &a, p, rev).await {
             Ok(w) => kept.extend(w.kept.map(|k| (p.indicator.clone(), k))),
             Err(e) => {
-                drop(tx);
+                tx.rollback().await?;
                 return Err(match audited(app, u, &a, p, e).await {
                     Error::Conflict(m) => Error::Conflict(Msg::new(
                         format!("{}：{}", p.indicator, m.zh),

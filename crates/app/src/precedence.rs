@@ -140,6 +140,7 @@ pub(crate) async fn guard(
                 })),
             )
             .await?;
+            // notify: a disputed proposal awaits the engaged body's reviewers (item `indicator`)
             Ok(Guarded::Kept(Kept {
                 proposal_id: Some(p.id),
                 message,

@@ -361,7 +361,7 @@ pub async fn verify_table(
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let items = awaiting(&plan, &rows, table);
     if items.is_empty() {
-        drop(tx);
+        tx.rollback().await?;
         let a = repo::get_assessment(&app.store, a.id)
             .await?
             .ok_or(Error::NotFound)?;
@@ -476,6 +476,7 @@ pub async fn resolve(
         .await?
         .ok_or(Error::NotFound)?;
     tx.commit().await?;
+    // notify: the enterprise's proposal was accepted or rejected (for its proposer)
     Ok((p, outcome))
 }
 

@@ -116,6 +116,13 @@ impl WriteTx {
         self.tx.commit().await?;
         Ok(())
     }
+
+    /// Roll back now (dropping a transaction rolls it back only when its connection is next
+    /// used), then release the write lock: for a caller that writes again right after.
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
 }
 
 impl std::ops::Deref for WriteTx {

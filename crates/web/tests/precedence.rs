@@ -197,6 +197,26 @@ async fn the_operator_cannot_overwrite_an_answer_the_body_verified() {
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
         assert!(r.json().get("kept").is_none(), "{b}");
         assert_eq!(stored(&app, aid, &z).await["source"], "platform", "{b}");
+        // nor clear an offline (线下) item's answer
+        let s = catalog().get("t11-aii-001-2020").unwrap();
+        let plan = Plan::new(s, Some("tech-service"), None).unwrap();
+        let offline = plan
+            .leaves
+            .iter()
+            .find(|l| l.ind.category == Some(Category::Offline))
+            .unwrap()
+            .ind
+            .id
+            .clone();
+        let r = ent.put(&path(&offline), json!({"value": 40})).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        let r = op.put(&path(&offline), json!({"value": null})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
+        assert_eq!(
+            stored(&app, aid, &offline).await["value"].as_f64(),
+            Some(40.0),
+            "{b}"
+        );
         // which the enterprise cannot replace in turn (a proposal)
         let r = ent.put(&path(&z), json!({"value": 95})).await;
         assert!(r.json()["kept"]["proposal"].is_i64(), "{b}: {}", r.body);
@@ -329,6 +349,18 @@ async fn the_body_resolves_proposals() {
             "answer_refused",
         ] {
             assert!(acts.iter().any(|a| a == act), "{b}: {act} in {acts:?}");
+        }
+        // the databases refuse text outside the enums in the new tables too
+        for sql in [
+            "UPDATE answer_proposals SET status = 'maybe'",
+            "UPDATE answer_proposals SET source = 'rumour'",
+            "UPDATE answer_verifications SET corrected = 2",
+        ] {
+            let r = tianping_store::sqlx::query(sql)
+                .execute(&app.state.store.pool)
+                .await;
+            let e = r.expect_err(sql).to_string();
+            assert!(e.to_lowercase().contains("check"), "{b}: {sql}: {e}");
         }
         app.cleanup().await;
     }
