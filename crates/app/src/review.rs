@@ -17,8 +17,8 @@ use tianping_store::review::{self as store, NewVerification};
 use tianping_store::WriteTx;
 
 use crate::assessments::{self, Scored};
-
 use crate::{actor, App, Error};
+
 pub use tianping_store::review::{Proposal, Verification};
 
 /// A verification as sent: a corrected value (none: confirm), and a note.
@@ -185,21 +185,26 @@ async fn write_verified(
     Ok(v)
 }
 
-/// Verify the stored answer of one item (it must await verification).
-#[allow(clippy::too_many_arguments)]
-async fn verify_one(
+/// One verification checked by the rules, ready to write.
+struct Checked {
+    indicator: String,
+    row: Option<AnswerRow>,
+    value: Value,
+    corrected: bool,
+}
+
+/// Check the verification of one item's stored answer (it must await verification; a
+/// correction needs a note and must fit the item). Reads only.
+async fn check_one(
     tx: &mut WriteTx,
-    u: &User,
-    a: &repo::Assessment,
     plan: &Plan<'_>,
-    row: Option<&AnswerRow>,
+    row: Option<AnswerRow>,
     indicator: &str,
     input: &VerifyInput,
-    rev: i64,
-) -> Result<Verified, Error> {
-    let value = row.map(parse).transpose()?.flatten();
-    let stored = Stored::read(value.as_ref(), row.and_then(|r| r.source));
-    let by = match row {
+) -> Result<Checked, Error> {
+    let value = row.as_ref().map(parse).transpose()?.flatten();
+    let stored = Stored::read(value.as_ref(), row.as_ref().and_then(|r| r.source));
+    let by = match &row {
         Some(r) if stored.verified => verified_by(tx, r).await?,
         _ => None,
     };
@@ -213,27 +218,48 @@ async fn verify_one(
     let corrected = rule::correction(current, input.value, &input.note)?;
     let new = rule::verified_value(corrected.unwrap_or(current), Source::SelfDeclared);
     check_value(plan, indicator, &new)?;
-    let answer_note = row.map(|r| r.note.as_str()).unwrap_or("");
-    write_verified(
-        tx,
-        u,
-        a,
-        row,
-        indicator,
-        &new,
-        Source::SelfDeclared,
-        answer_note,
-        &input.note,
-        corrected.is_some(),
-        None,
-        rev,
-    )
-    .await?;
-    Ok(Verified {
+    Ok(Checked {
         indicator: indicator.to_string(),
+        row,
         value: new,
         corrected: corrected.is_some(),
     })
+}
+
+/// Write checked verifications at revision `rev`.
+async fn write_checked(
+    tx: &mut WriteTx,
+    u: &User,
+    a: &repo::Assessment,
+    checked: Vec<Checked>,
+    note: &str,
+    rev: i64,
+) -> Result<Vec<Verified>, Error> {
+    let mut out = Vec::with_capacity(checked.len());
+    for c in checked {
+        let answer_note = c.row.as_ref().map(|r| r.note.as_str()).unwrap_or("");
+        write_verified(
+            tx,
+            u,
+            a,
+            c.row.as_ref(),
+            &c.indicator,
+            &c.value,
+            Source::SelfDeclared,
+            answer_note,
+            note,
+            c.corrected,
+            None,
+            rev,
+        )
+        .await?;
+        out.push(Verified {
+            indicator: c.indicator,
+            value: c.value,
+            corrected: c.corrected,
+        });
+    }
+    Ok(out)
 }
 
 /// A stored time as people read it in a message (Beijing time, to the minute).
@@ -293,12 +319,19 @@ pub async fn verify_item(
     };
     let mut tx = app.begin().await?;
     let row = repo::answer_tx(&mut tx, a.id, indicator).await?;
+    let checked = match check_one(&mut tx, &plan, row, indicator, &input).await {
+        Ok(c) => c,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(e);
+        }
+    };
     let rev = repo::bump_revision(&mut tx, a.id).await?;
-    let v = verify_one(&mut tx, u, &a, &plan, row.as_ref(), indicator, &input, rev).await?;
+    let done = write_checked(&mut tx, u, &a, vec![checked], &input.note, rev).await?;
     let scored = rescore(app, &mut tx, &a).await?;
     tx.commit().await?;
     // notify: verification finished (item `indicator` of assessment `a`, for the enterprise)
-    Ok(outcome(rev, vec![v], scored))
+    Ok(outcome(rev, done, scored))
 }
 
 /// The tables of an assessment's plan, in plan order.
@@ -373,12 +406,19 @@ pub async fn verify_table(
             stars: a.stars,
         });
     }
-    let rev = repo::bump_revision(&mut tx, a.id).await?;
-    let mut done = Vec::with_capacity(items.len());
+    let mut checked = Vec::with_capacity(items.len());
     for ind in &items {
-        let row = rows.iter().find(|r| &r.indicator_id == ind);
-        done.push(verify_one(&mut tx, u, &a, &plan, row, ind, &input, rev).await?);
+        let row = rows.iter().find(|r| &r.indicator_id == ind).cloned();
+        match check_one(&mut tx, &plan, row, ind, &input).await {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        }
     }
+    let rev = repo::bump_revision(&mut tx, a.id).await?;
+    let done = write_checked(&mut tx, u, &a, checked, &input.note, rev).await?;
     let scored = rescore(app, &mut tx, &a).await?;
     tx.commit().await?;
     // notify: verification finished (table `table` of assessment `a`, for the enterprise)
@@ -419,6 +459,16 @@ pub async fn resolve(
         )
         .into());
     }
+    // the proposed figure, verified (checked before anything is written)
+    let proposed: Value = serde_json::from_str(&p.value_json)
+        .map_err(|e| Error::Internal(format!("proposal {} is not JSON: {}", p.id, e)))?;
+    let x = Stored::read(Some(&proposed), Some(p.source))
+        .value
+        .ok_or_else(|| Error::Internal(format!("proposal {} has no value", p.id)))?;
+    let new = rule::verified_value(x, p.source);
+    if accept {
+        check_value(&plan, &p.indicator_id, &new)?;
+    }
     let status = if accept {
         ProposalStatus::Accepted
     } else {
@@ -426,13 +476,6 @@ pub async fn resolve(
     };
     store::resolve_proposal(&mut tx, p.id, status, u.id, &note).await?;
     let outcome = if accept {
-        let proposed: Value = serde_json::from_str(&p.value_json)
-            .map_err(|e| Error::Internal(format!("proposal {} is not JSON: {}", p.id, e)))?;
-        let x = Stored::read(Some(&proposed), Some(p.source))
-            .value
-            .ok_or_else(|| Error::Internal(format!("proposal {} has no value", p.id)))?;
-        let new = rule::verified_value(x, p.source);
-        check_value(&plan, &p.indicator_id, &new)?;
         let row = repo::answer_tx(&mut tx, a.id, &p.indicator_id).await?;
         let held = row.as_ref().map(parse).transpose()?.flatten();
         let held = Stored::read(held.as_ref(), row.as_ref().and_then(|r| r.source));
