@@ -11,8 +11,10 @@ use tianping_domain::answer::{self as rules, SourceDecision};
 use tianping_domain::{words, Access, FieldError, Msg, Role, Source};
 use tianping_store::audit;
 use tianping_store::repo::{self, User};
+use tianping_store::review as review_store;
 
 use crate::assessments;
+use crate::precedence::{self, Guarded, Kept};
 use crate::{actor, App, Error};
 
 /// One answer as sent by a form or the API.
@@ -39,6 +41,10 @@ pub struct Saved {
     /// For an expert's own score on a points item: how many experts have scored it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experts_scored: Option<usize>,
+    /// The save did not replace a protected answer (I-20): kept as the enterprise's
+    /// disputed proposal, or the value was the answer's already.
+    #[serde(skip)]
+    pub kept: Option<Kept>,
 }
 
 /// The core's objections to an answer, on the value field, in words that say what to enter
@@ -66,8 +72,11 @@ struct Prepared {
     value: Value,
     source: Option<Source>,
     note: String,
-    /// An expert's own score on a points item (the item's answer derives from all experts').
+    /// An expert's own score on a points item (the item's answer derives from all experts');
+    /// a null value withdraws it.
     expert_points: bool,
+    /// The star scheme: the answer has a source and precedence applies (I-20).
+    stars_scheme: bool,
 }
 
 /// Apply every rule to one answer: who may answer the item, its source (I-6), its value.
@@ -97,6 +106,8 @@ async fn prepare(
             answer_max: l.answer_max,
         })
         .ok_or(Error::NotFound)?;
+    // platform operators: 线上 items only, clearing one too
+    access.answer(item.category)?;
     if input.note.chars().count() > 4000 {
         return Err(Error::invalid(
             "note",
@@ -134,7 +145,19 @@ async fn prepare(
     } else if !stars_scheme && input.source.as_deref().is_some_and(|s| !s.is_empty()) {
         return Err(rules::source_not_applicable().into());
     }
-    if expert_points {
+    if !expert_points {
+        // I-13: an item scored by experts takes no direct answer (it would erase theirs)
+        let assigned = repo::assignments(&app.store, a.id)
+            .await?
+            .iter()
+            .filter(|x| x.indicator_id == indicator)
+            .count();
+        let points = scheme.method == Method::Points;
+        if rules::scored_by_experts(points, a.org_id.is_some(), item.expert_panel, assigned) {
+            return Err(rules::direct_save_refused(indicator, item.expert_panel).into());
+        }
+    }
+    if expert_points && !value.is_null() {
         let x = value.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
             let max = tianping_core::fmt_num(item.answer_max);
             Error::invalid(
@@ -163,23 +186,64 @@ async fn prepare(
         source,
         note: input.note.trim().to_string(),
         expert_points,
+        stars_scheme,
     })
 }
 
+/// What writing one prepared answer did.
+struct Written {
+    /// The stored value (for an expert who withdrew their score: none, the others' stay
+    /// hidden from them).
+    value: Option<Value>,
+    experts_scored: Option<usize>,
+    kept: Option<Kept>,
+}
+
 /// Write one prepared answer at revision `rev`, with its version and audit entry: the stored
-/// value and, for an expert's score, how many experts have scored the item.
+/// value and, for an expert's score, how many experts have scored the item. On the star
+/// scheme the precedence rule decides first (I-20): a refusal is an error (the caller audits
+/// it), a proposal or an unchanged value writes no answer.
 async fn write(
     tx: &mut tianping_store::WriteTx,
     u: &User,
     a: &repo::Assessment,
     p: &Prepared,
     rev: i64,
-) -> Result<(Option<Value>, Option<usize>), Error> {
+) -> Result<Written, Error> {
     let before = repo::answer_tx(tx, a.id, &p.indicator).await?;
+    if p.stars_scheme && !p.expert_points {
+        let guarded = precedence::guard(
+            tx,
+            u,
+            a,
+            &p.indicator,
+            &p.value,
+            p.source,
+            &p.note,
+            before.as_ref(),
+        )
+        .await?;
+        if let Guarded::Kept(kept) = guarded {
+            let value = match before.as_ref().and_then(|b| b.value_json.as_deref()) {
+                Some(v) => serde_json::from_str(v).ok(),
+                None => None,
+            };
+            return Ok(Written {
+                value,
+                experts_scored: None,
+                kept: Some(kept),
+            });
+        }
+    }
     let mut experts_scored = None;
     let (stored_value, expert_id) = if p.expert_points {
-        let x = p.value.as_f64().unwrap_or(0.0);
-        repo::put_expert_score(tx, a.id, &p.indicator, u.id, x, &p.note).await?;
+        // I-13: an expert changes only their own score; the answer derives from all scores
+        match p.value.as_f64() {
+            Some(x) => repo::put_expert_score(tx, a.id, &p.indicator, u.id, x, &p.note).await?,
+            None => {
+                review_store::delete_expert_score(tx, a.id, &p.indicator, u.id).await?;
+            }
+        }
         let scores = repo::expert_scores_tx(tx, a.id, &p.indicator).await?;
         experts_scored = Some(scores.len());
         let values: Vec<f64> = scores.iter().map(|s| s.value).collect();
@@ -229,7 +293,23 @@ async fn write(
         Some(&after),
     )
     .await?;
-    Ok((stored_value, experts_scored))
+    let withdrawn = p.expert_points && p.value.is_null();
+    Ok(Written {
+        value: if withdrawn { None } else { stored_value },
+        experts_scored,
+        kept: None,
+    })
+}
+
+/// A precedence refusal (409) of the save of `p`, audited in its own transaction; any other
+/// error as it is.
+async fn audited(app: &App, u: &User, a: &repo::Assessment, p: &Prepared, e: Error) -> Error {
+    if let Error::Conflict(m) = &e {
+        if let Err(x) = precedence::audit_refusal(app, u, a, &p.indicator, &p.value, m).await {
+            return x;
+        }
+    }
+    e
 }
 
 fn locked() -> Error {
@@ -240,6 +320,8 @@ fn locked() -> Error {
 }
 
 /// Save one answer (or one expert's score), keep the change as a version, re-score, audit.
+/// On the star scheme a save over a protected answer is the enterprise's proposal (see
+/// `kept`) or refused (409, audited), I-20.
 pub async fn save(
     app: &App,
     u: &User,
@@ -255,7 +337,13 @@ pub async fn save(
         .ok_or(Error::NotFound)?;
     draft(cur.status).map_err(|_| locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
-    let (stored_value, experts_scored) = write(&mut tx, u, &a, &p, rev).await?;
+    let w = match write(&mut tx, u, &a, &p, rev).await {
+        Ok(w) => w,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(audited(app, u, &a, &p, e).await);
+        }
+    };
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let scored = assessments::score(app, &cur, &rows)?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
@@ -264,22 +352,25 @@ pub async fn save(
     Ok(Saved {
         indicator: indicator.to_string(),
         revision: rev,
-        value: stored_value,
+        value: w.value,
         score: show.then_some(scored.score),
         grade: if show { scored.grade } else { None },
         stars: if show { scored.stars } else { None },
-        experts_scored,
+        experts_scored: w.experts_scored,
+        kept: w.kept,
     })
 }
 
 /// Save several answers at once under the same rules as [`save`], all or none, in one
-/// revision with one re-score. An error names the item at fault.
+/// revision with one re-score. An error names the item at fault (a precedence refusal is
+/// audited and refuses the whole batch); the items kept as proposals or unchanged are
+/// returned with why.
 pub async fn save_many(
     app: &App,
     u: &User,
     assessment_id: i64,
     items: &[(String, AnswerInput)],
-) -> Result<i64, Error> {
+) -> Result<(i64, Vec<(String, Kept)>), Error> {
     let (a, access) = assessments::get(app, u, assessment_id).await?;
     let mut prepared = Vec::with_capacity(items.len());
     for (indicator, input) in items {
@@ -301,14 +392,27 @@ pub async fn save_many(
         .ok_or(Error::NotFound)?;
     draft(cur.status).map_err(|_| locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
+    let mut kept = Vec::new();
     for p in &prepared {
-        write(&mut tx, u, &a, p, rev).await?;
+        match write(&mut tx, u, &a, p, rev).await {
+            Ok(w) => kept.extend(w.kept.map(|k| (p.indicator.clone(), k))),
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(match audited(app, u, &a, p, e).await {
+                    Error::Conflict(m) => Error::Conflict(Msg::new(
+                        format!("{}：{}", p.indicator, m.zh),
+                        format!("{}: {}", p.indicator, m.en),
+                    )),
+                    e => e,
+                });
+            }
+        }
     }
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let scored = assessments::score(app, &cur, &rows)?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
     tx.commit().await?;
-    Ok(rev)
+    Ok((rev, kept))
 }
 
 /// Assign (or remove) an expert of the body on an item (several per item).
@@ -365,7 +469,8 @@ pub async fn assign_expert(
 }
 
 /// The experts' own scores on an assessment obtained with [`assessments::get`]: an expert
-/// sees only their own.
+/// sees their own, and the others' of an item only once they have scored it themselves
+/// (I-13).
 pub async fn expert_scores(
     app: &App,
     u: &User,
@@ -373,10 +478,18 @@ pub async fn expert_scores(
     access: &Access,
 ) -> Result<Vec<repo::ExpertScore>, Error> {
     let all = repo::expert_scores(&app.store, a.id).await?;
-    Ok(match access {
-        Access::Expert(_) => all.into_iter().filter(|s| s.expert_id == u.id).collect(),
-        _ => all,
-    })
+    let scored: Vec<String> = all
+        .iter()
+        .filter(|s| s.expert_id == u.id)
+        .map(|s| s.indicator_id.clone())
+        .collect();
+    Ok(all
+        .into_iter()
+        .filter(|s| {
+            access.sees_item(&s.indicator_id)
+                && rules::sees_panel_scores(access, scored.contains(&s.indicator_id))
+        })
+        .collect())
 }
 
 /// The experts assigned on an assessment obtained with [`assessments::get`].

@@ -9,6 +9,7 @@ use tianping_core::distance::Distance;
 use tianping_core::stars::{apply_rules, Application, Granted};
 use tianping_core::{Evaluation, Method, Plan, Profile, Scheme};
 use tianping_domain::access::AssessmentFacts;
+use tianping_domain::answer::sees_panel_scores;
 use tianping_domain::{Access, FieldError, Mode, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Assessment, User};
@@ -396,16 +397,34 @@ pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
     Ok(after)
 }
 
-/// The stored answers of an assessment obtained with [`get`] (the items the user sees).
+/// The stored answers of an assessment obtained with [`get`] (the items the user sees). An
+/// expert on a points scheme sees an item's answer (derived from every expert's score) only
+/// once they have scored it themselves (I-13).
 pub async fn answers(
     app: &App,
+    u: &User,
     a: &Assessment,
     access: &Access,
 ) -> Result<Vec<repo::AnswerRow>, Error> {
+    let panel = matches!(access, Access::Expert(_))
+        && app
+            .scheme(&a.scheme)
+            .is_ok_and(|s| s.method == Method::Points);
+    let scored: Vec<String> = if panel {
+        repo::expert_scores(&app.store, a.id)
+            .await?
+            .into_iter()
+            .filter(|s| s.expert_id == u.id)
+            .map(|s| s.indicator_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(repo::answers(&app.store, a.id)
         .await?
         .into_iter()
         .filter(|r| access.sees_item(&r.indicator_id))
+        .filter(|r| !panel || sees_panel_scores(access, scored.contains(&r.indicator_id)))
         .collect())
 }
 

@@ -34,7 +34,11 @@ pub const LOGINS: &[(&str, &str, &str)] = &[
         "body_admin",
         "评价机构管理员：邀请人员、现场评价",
     ),
-    ("auditor@body.demo", "auditor", "审核员：现场评价、指派专家"),
+    (
+        "auditor@body.demo",
+        "auditor",
+        "审核员：现场评价、指派专家、核验企业自报答案",
+    ),
     ("auditor2@body.demo", "auditor", "审核员"),
     (
         "expert1@body.demo",
@@ -159,7 +163,10 @@ async fn fill(
     let plan = Plan::new(scheme, a.variant.as_deref(), None).map_err(|e| e.0)?;
     let mut rng = Lcg(seed);
     let n = ((plan.leaves.len() as f64) * share).round() as usize;
+    // on a body's assessment, expert-panel items are scored by the experts themselves (I-13)
+    let by_experts = |i: &usize| a.org_id.is_some() && plan.leaves[*i].ind.expert_panel;
     let items: Vec<(String, AnswerInput)> = (0..n.min(plan.leaves.len()))
+        .filter(|i| !by_experts(i))
         .map(|i| {
             let v = answer_for(&plan, i, &mut rng, quality, source);
             (
@@ -607,11 +614,20 @@ pub async fn seed(app: &App) -> Result<bool, String> {
     assessments::submit(app, auditor, ids[3])
         .await
         .map_err(zh)?;
-    // 004 on site: every expert on four expert-panel items
+    // 004 on site: every expert on four expert-panel items, each scoring them on their own
     let scheme = app.scheme("t-cic-capability").map_err(zh)?;
     for ind in scheme.indicators.iter().filter(|i| i.expert_panel).take(4) {
-        for ex in &experts {
+        for (k, ex) in experts.iter().enumerate() {
             answers::assign_expert(app, auditor, ids[4], &ind.id, ex.id, false)
+                .await
+                .map_err(zh)?;
+            let max = ind.points.unwrap_or(0.0);
+            let score = ((max * (0.7 + 0.1 * k as f64)) * 2.0).floor() / 2.0;
+            let input = AnswerInput {
+                value: json!(score),
+                ..Default::default()
+            };
+            answers::save(app, ex, ids[4], &ind.id, &input)
                 .await
                 .map_err(zh)?;
         }

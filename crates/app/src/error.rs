@@ -20,6 +20,8 @@ pub enum Error {
     Invalid(Vec<FieldError>),
     /// Submitted assessments are locked.
     Locked(Msg),
+    /// Conflicts with what is there now (a protected or already verified answer, I-20).
+    Conflict(Msg),
     Throttled(Msg),
     Internal(String),
 }
@@ -46,6 +48,7 @@ impl From<Denied> for Error {
             Denied::Forbidden(m) => Error::Forbidden(m),
             Denied::Invalid(v) => Error::Invalid(v),
             Denied::Locked(m) => Error::Locked(m),
+            Denied::Conflict(m) => Error::Conflict(m),
         }
     }
 }
@@ -84,6 +87,10 @@ impl Error {
             Error::Forbidden(_) => l.t("无权执行此操作", "Not allowed"),
             Error::Invalid(_) => l.t("输入有误", "Invalid input"),
             Error::Locked(_) => l.t("已提交锁定，不能修改", "Submitted and locked; no changes"),
+            Error::Conflict(_) => l.t(
+                "与当前答案冲突，未作修改",
+                "Conflicts with the current answer; nothing was changed",
+            ),
             Error::Throttled(_) => l.t("尝试次数过多", "Too many attempts"),
             Error::Internal(_) => l.t("服务器内部错误", "Internal server error"),
         }
@@ -104,7 +111,9 @@ impl Error {
                 })
                 .collect::<Vec<_>>()
                 .join(l.t("；", "; ")),
-            Error::Forbidden(m) | Error::Locked(m) | Error::Throttled(m) => m.text(l).to_string(),
+            Error::Forbidden(m) | Error::Locked(m) | Error::Conflict(m) | Error::Throttled(m) => {
+                m.text(l).to_string()
+            }
             Error::Internal(_) => l
                 .t(
                     "请稍后再试；问题已记录",

@@ -10,6 +10,9 @@
 //!   and name locked after submission or engagement, and change requests.
 //! - [`assessments`]: creating, scoring, submitting; lists.
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
+//! - [`precedence`]: which save replaces which answer (I-20): proposals, refusals.
+//! - [`review`]: the body's review: verifying self-declared answers (an item or a whole
+//!   table), resolving the enterprise's proposals.
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, invitations; [`staff`]: deactivating, reactivating, roles,
 //!   revoking invitations; [`audit_log`]: the audit log filtered and paged.
@@ -33,8 +36,10 @@ pub mod identity;
 pub mod mail;
 pub mod notify;
 pub mod plans;
+pub mod precedence;
 pub mod rescore;
 pub mod reset;
+pub mod review;
 pub mod staff;
 
 use std::sync::Arc;

@@ -105,6 +105,54 @@ pub fn panel_answer(scores: &[f64], expert_panel: bool) -> Option<Value> {
     (scores.len() >= need).then(|| json!({ "experts": scores }))
 }
 
+/// Whether an item's answer derives only from the experts' own scores (I-13): on a body's
+/// assessment of a points scheme, an expert-panel item always, and any other item once
+/// experts are assigned to it. (An enterprise's self-assessment has no experts: there the
+/// enterprise enters its own estimate.)
+pub fn scored_by_experts(
+    points_scheme: bool,
+    body_assessment: bool,
+    expert_panel: bool,
+    experts_assigned: usize,
+) -> bool {
+    points_scheme && body_assessment && (expert_panel || experts_assigned > 0)
+}
+
+/// The refusal of a direct save on an item scored by experts: no one's save may erase the
+/// experts' own scores.
+pub fn direct_save_refused(indicator: &str, expert_panel: bool) -> Denied {
+    if expert_panel {
+        Denied::forbidden(
+            format!(
+                "指标 {} 是专家小组评分项：答案只来自指派专家各自的评分（至少 {} 位，取平均），不能直接填写",
+                indicator, PANEL_MIN
+            ),
+            format!(
+                "Item {} is scored by an expert panel: its answer comes only from the assigned experts' own scores (at least {}, averaged) and cannot be entered directly",
+                indicator, PANEL_MIN
+            ),
+        )
+    } else {
+        Denied::forbidden(
+            format!(
+                "指标 {} 已指派专家评分：答案来自专家各自的评分，不能直接填写；如需由你作答，请先移除指派的专家",
+                indicator
+            ),
+            format!(
+                "Item {} is scored by its assigned experts: its answer comes from their own scores and cannot be entered directly; to answer it yourself, remove the assigned experts first",
+                indicator
+            ),
+        )
+    }
+}
+
+/// Whether this person sees the experts' scores of an item (and the answer derived from
+/// them): experts score independently and see the others' only once they have saved their
+/// own (I-13); everyone else who sees the item sees them.
+pub fn sees_panel_scores(access: &Access, scored_own: bool) -> bool {
+    !matches!(access, Access::Expert(_)) || scored_own
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +217,29 @@ mod tests {
             ),
             Err(Denied::Forbidden(_))
         ));
+    }
+
+    #[test]
+    fn items_scored_by_experts_refuse_direct_saves_and_hide_scores_until_ones_own() {
+        assert!(scored_by_experts(true, true, true, 0));
+        assert!(scored_by_experts(true, true, false, 1));
+        assert!(!scored_by_experts(true, true, false, 0));
+        // the enterprise's self-assessment: its own estimate
+        assert!(!scored_by_experts(true, false, true, 0));
+        // schemes whose experts answer directly
+        assert!(!scored_by_experts(false, true, true, 2));
+        let Denied::Forbidden(m) = direct_save_refused("A.1-3", true) else {
+            panic!()
+        };
+        assert!(
+            m.zh.contains("A.1-3") && m.zh.contains("至少 3 位"),
+            "{}",
+            m.zh
+        );
+        let ex = Access::Expert(vec!["x".into()]);
+        assert!(!sees_panel_scores(&ex, false) && sees_panel_scores(&ex, true));
+        assert!(sees_panel_scores(&Access::Edit, false));
+        assert!(sees_panel_scores(&Access::Read, false));
     }
 
     #[test]

@@ -11,7 +11,11 @@
 //! - [`identity`]: an enterprise's credit code and name locked after submission or
 //!   engagement; change requests and who decides them.
 //! - [`audit`]: the audit log in words (actions, objects, before/after) and its filters.
-//! - [`answer`]: the answer-source and precedence rules (I-6, I-20) and the expert panel (I-13).
+//! - [`answer`]: the answer-source rules (I-6, I-20) and the expert panel (I-13): items
+//!   scored only by experts, and when an expert sees the others' scores.
+//! - [`precedence`]: which answer a save may replace (I-20): standings, proposals, refusals.
+//! - [`review`]: the body's review (I-6, I-20): who verifies self-declared answers and
+//!   resolves proposals, which answers can be verified, confirming or correcting a value.
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
@@ -38,7 +42,9 @@ pub mod interpretation;
 pub mod msg;
 pub mod notify;
 pub mod password;
+pub mod precedence;
 pub mod reset;
+pub mod review;
 pub mod staff;
 pub mod text;
 pub mod throttle;
@@ -46,4 +52,4 @@ pub mod words;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};
-pub use text::{AssessmentStatus, Mode, OrgKind, Role, Source, UnknownText};
+pub use text::{AssessmentStatus, Mode, OrgKind, ProposalStatus, Role, Source, UnknownText};

@@ -87,6 +87,9 @@ pub enum Denied {
     Invalid(Vec<FieldError>),
     /// The object's state does not allow it any more (a submitted assessment).
     Locked(Msg),
+    /// The change conflicts with what is there now (an answer protected by a higher source,
+    /// an answer already verified, I-20); nothing was changed.
+    Conflict(Msg),
 }
 
 impl Denied {
@@ -100,6 +103,10 @@ impl Denied {
 
     pub fn locked(zh: impl Into<String>, en: impl Into<String>) -> Denied {
         Denied::Locked(Msg::new(zh, en))
+    }
+
+    pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Denied {
+        Denied::Conflict(Msg::new(zh, en))
     }
 }
 

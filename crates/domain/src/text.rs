@@ -200,6 +200,16 @@ impl Source {
     }
 }
 
+text_enum! {
+    /// Where an enterprise's disputed proposal beside a protected answer stands (I-20).
+    ProposalStatus, "提议状态" {
+        Open = "open", "待裁决", "Awaiting the body's decision";
+        Accepted = "accepted", "已采纳", "Accepted";
+        Rejected = "rejected", "已驳回", "Rejected";
+        Superseded = "superseded", "已被新提议取代", "Replaced by a newer proposal";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

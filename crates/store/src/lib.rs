@@ -21,6 +21,7 @@ pub mod identity;
 pub mod mail;
 pub mod notify;
 pub mod repo;
+pub mod review;
 pub mod staff;
 
 use std::path::Path;
@@ -121,6 +122,13 @@ impl WriteTx {
 
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Roll back now (dropping a transaction rolls it back only when its connection is next
+    /// used), then release the write lock: for a caller that writes again right after.
+    pub async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
         Ok(())
     }
 }

@@ -26,7 +26,7 @@ pub fn status(e: &Error) -> StatusCode {
         Error::Unauthorized | Error::Login(_) => StatusCode::UNAUTHORIZED,
         Error::Csrf | Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        Error::Locked(_) => StatusCode::CONFLICT,
+        Error::Locked(_) | Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tianping_app::answers::{self, AnswerInput};
 use tianping_app::domain::{Access, AssessmentStatus, Source};
-use tianping_app::{assessments, repo, App};
+use tianping_app::{assessments, repo, review, App};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, ToSchema};
 
@@ -93,6 +93,11 @@ pub(super) struct Answer {
     /// The assessment's revision when it was saved.
     revision: i64,
     updated_at: String,
+    /// Who verified this answer (a reviewer of the engaged body), if it was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified_by: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified_at: Option<String>,
 }
 
 /// An expert's own score of an item.
@@ -145,10 +150,24 @@ pub(super) struct Saved {
     /// Experts scoring a points item: how many experts have scored it.
     #[serde(skip_serializing_if = "Option::is_none")]
     experts_scored: Option<usize>,
+    /// T11/AII 001-2020: the save did not replace the current answer, which a higher source
+    /// protects (I-20); `value` is that answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kept: Option<KeptOut>,
 }
 
-impl From<answers::Saved> for Saved {
-    fn from(s: answers::Saved) -> Saved {
+/// Why a save was kept beside a protected answer instead of replacing it.
+#[derive(Serialize, ToSchema)]
+pub(super) struct KeptOut {
+    /// The enterprise's disputed proposal (`GET /assessments/{id}/proposals`) that the body
+    /// resolves; null when the value was the answer's already (nothing changed).
+    proposal: Option<i64>,
+    /// Who gave the current answer, from which source, and what happened to the save.
+    message: String,
+}
+
+impl Saved {
+    fn new(s: answers::Saved, l: crate::html::Lang) -> Saved {
         Saved {
             indicator: s.indicator,
             revision: s.revision,
@@ -157,6 +176,10 @@ impl From<answers::Saved> for Saved {
             grade: s.grade,
             stars: s.stars,
             experts_scored: s.experts_scored,
+            kept: s.kept.map(|k| KeptOut {
+                proposal: k.proposal_id,
+                message: k.message.text(l).to_string(),
+            }),
         }
     }
 }
@@ -205,11 +228,14 @@ async fn list_answers(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiRes<Answers> {
     let (a, access) = assessments::get(&st, &u, id).await?;
-    let rows = assessments::answers(&st, &a, &access)
-        .await?
+    let rows = assessments::answers(&st, &u, &a, &access).await?;
+    let verified = review::current_verifications(&st, &a, &rows).await?;
+    let rows = rows
         .into_iter()
         .filter(|r| access.sees_item(&r.indicator_id))
         .map(|r| Answer {
+            verified_by: verified.get(&r.indicator_id).map(|v| v.verified_by),
+            verified_at: verified.get(&r.indicator_id).map(|v| v.verified_at.clone()),
             value: r
                 .value_json
                 .as_deref()
@@ -243,8 +269,12 @@ async fn list_answers(
 /// Save one answer; returns the new total
 ///
 /// The answer is checked against the indicator, kept as a version, and the assessment is
-/// scored again. Experts score their assigned items (points schemes: their own score; the
-/// item's answer is the experts' mean).
+/// scored again. Experts score their assigned items (points schemes: their own score, null
+/// withdraws it; the item's answer is the experts' mean); on a body's assessment an item
+/// scored by experts takes no direct answer (403). T11/AII 001-2020 (I-20): a verified,
+/// platform or on-site answer is never overwritten by a lower source — the enterprise's
+/// save is kept beside it as a disputed proposal (`kept` in the response), the platform
+/// operator's is refused (409, naming who gave the current answer).
 #[utoipa::path(
     put,
     path = "/assessments/{id}/answers/{indicator}",
@@ -267,6 +297,7 @@ async fn put_answer(
     State(st): State<App>,
     Caller(u): Caller,
     ApiPath((id, ind)): ApiPath<(i64, String)>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> ApiRes<Saved> {
     // visibility first
@@ -301,7 +332,12 @@ async fn put_answer(
         }
     }
     let saved = answers::save(&st, &u, id, &ind, &input).await?;
-    Ok(Json(saved.into()))
+    let l = crate::error::accept_language(
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    Ok(Json(Saved::new(saved, l)))
 }
 
 /// The stored result with scheme version, profile hash and engine version

@@ -7,8 +7,9 @@
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
 //! [`answers`] (answers and results), [`audit`] (the audit log), [`notifications`] (the
-//! caller's inbox). This module holds the router and what they share: the [`Caller`]
-//! extractor, body parsing, paging, the list envelope and the problem responses.
+//! caller's inbox), [`review`] (verification and proposals). This module holds the router and
+//! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
+//! problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
 mod answers;
@@ -18,6 +19,7 @@ mod distance;
 mod enterprises;
 mod notifications;
 mod openapi;
+mod review;
 mod schemes;
 mod tokens;
 
@@ -77,6 +79,7 @@ fn build() -> Routes {
     let r = assessments::routes(r);
     let r = answers::routes(r);
     let r = notifications::routes(r);
+    let r = review::routes(r);
     audit::routes(r)
 }
 
@@ -368,7 +371,7 @@ macro_rules! problem_responses {
 problem_responses! {
     Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
     NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
-    Conflict: "The assessment is submitted and therefore locked.";
+    Conflict: "Conflicts with the current state: the assessment is submitted and therefore locked, or (I-20) the answer is protected by a higher source, already verified, not self-declared, or the proposal was already dealt with; `detail` says which, naming who gave the current answer.";
     Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
 }
@@ -446,4 +449,5 @@ text_schema! {
     StatusText = tianping_app::domain::AssessmentStatus, "AssessmentStatus", "Where an assessment stands";
     SourceText = tianping_app::domain::Source, "Source", "Where an answer comes from (I-6)";
     NoticeKindText = tianping_app::domain::notify::NoticeKind, "NoticeKind", "What a notification is about";
+    ProposalStatusText = tianping_app::domain::ProposalStatus, "ProposalStatus", "Where a disputed proposal stands (I-20)";
 }

@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, enterprises, notifications, schemes, tokens, Conflict, Forbidden,
-    Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, enterprises, notifications, review, schemes, tokens, Conflict,
+    Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +37,7 @@ use super::{
         (name = "answers", description = "Answers and results of an assessment"),
         (name = "audit", description = "The audit log (system administrators)"),
         (name = "notifications", description = "The caller's notifications (inbox)"),
+        (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -66,6 +67,7 @@ pub fn openapi_doc() -> Document {
         answers::Doc::openapi(),
         audit::Doc::openapi(),
         notifications::Doc::openapi(),
+        review::Doc::openapi(),
     ] {
         doc.merge(part);
     }

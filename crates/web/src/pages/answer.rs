@@ -132,12 +132,13 @@ impl<'a> Again<'a> {
     }
 
     /// A refused answer, shown again with its reason at the answer: invalid input (422),
-    /// refused by a permission rule (403) or a locked assessment (409), the statuses of
+    /// refused by a permission rule (403), a locked assessment or a protected answer (409),
+    /// the statuses of
     /// [`crate::error::status`]; any other error as an error page.
     pub(super) fn refused(l: Lang, e: Error, typed: &'a AnswerForm) -> Result<Again<'a>, Error> {
         match &e {
             Error::Invalid(v) => Ok(Again::invalid(l, v, Some(typed))),
-            Error::Forbidden(m) | Error::Locked(m) => Ok(Again {
+            Error::Forbidden(m) | Error::Locked(m) | Error::Conflict(m) => Ok(Again {
                 typed: Some(typed),
                 errors: BTreeMap::from([("value".to_string(), m.text(l).to_string())]),
                 status: crate::error::status(&e),
@@ -153,7 +154,7 @@ impl<'a> Again<'a> {
 
 /// The fields of the item page's forms: their errors are shown next to them, any other
 /// in a general message.
-const ITEM_FIELDS: [&str; 7] = [
+const ITEM_FIELDS: [&str; 14] = [
     "value",
     "likert",
     "experts",
@@ -161,6 +162,14 @@ const ITEM_FIELDS: [&str; 7] = [
     "note",
     "file",
     "expert_id",
+    // shown by the review card (pages/review.rs)
+    "kept",
+    "verify",
+    "verify_value",
+    "verify_note",
+    "proposal",
+    "proposal_note",
+    "decision",
 ];
 
 pub(super) async fn answer_post(
@@ -182,6 +191,15 @@ pub(super) async fn answer_post(
             return item_view(&st, &ctx, id, &ind, again, None).await;
         }
     };
+    if let Some(k) = &saved.kept {
+        // not written over a protected answer (I-20): the item with why, beside the answer
+        let again = Again {
+            typed: None,
+            errors: BTreeMap::from([("kept".to_string(), k.message.text(ctx.lang).to_string())]),
+            status: StatusCode::OK,
+        };
+        return item_view(&st, &ctx, id, &ind, again, None).await;
+    }
     let (a, _) = assessments::get(&st, u, id).await?;
     let scheme = st.catalog.get(&a.scheme);
     let mut what = ind.clone();

@@ -314,7 +314,7 @@ pub(super) async fn assessment_page(
     let plan = assessments::plan(&st, &a)?;
     let scheme = plan.scheme;
     let ent = assessments::enterprise_of(&st, &a).await?;
-    let rows = assessments::answers(&st, &a, &access).await?;
+    let rows = assessments::answers(&st, u, &a, &access).await?;
     let tables = visible_tables(&plan, &access);
     let current = q
         .table
@@ -322,6 +322,8 @@ pub(super) async fn assessment_page(
         .filter(|t| tables.contains(t))
         .or_else(|| tables.first().copied())
         .unwrap_or_default();
+    let reviewer = scheme.method == Method::Dimensions
+        && tianping_app::review::is_reviewer(&st, u, &a).await?;
     let items = Items {
         l,
         token: &ctx.csrf,
@@ -335,7 +337,7 @@ pub(super) async fn assessment_page(
         @if let Some(s) = &q.saved {
             div.flash { (l.t("已保存：", "Saved:")) " " (s) }
         }
-        (summary_line(l, &a, ent.as_ref(), scheme))
+        (summary_line(l, &a, ent.as_ref(), scheme, &access))
         (result_or_notice(l, &a, scheme, &access))
         @if access == Access::Edit && a.status == AssessmentStatus::Draft {
             (submit_form(l, &ctx.csrf, a.id))
@@ -344,18 +346,22 @@ pub(super) async fn assessment_page(
         @if let Some(t) = scheme.table(current) {
             h2 { (t.key) " " (t.title) }
         }
+        @if reviewer {
+            (review::table_form(l, &ctx.csrf, a.id, current, review::awaiting_in(&plan, &rows, current)))
+        }
         (items.of_table(current))
     };
     Ok(page(&ctx.chrome(), &a.title, body))
 }
 
 /// Enterprise, scheme, variant (by name), mode, status, and the links to the result and the
-/// history.
+/// history (not for experts, who see neither: I-13).
 fn summary_line(
     l: Lang,
     a: &repo::Assessment,
     ent: Option<&repo::Enterprise>,
     scheme: &Scheme,
+    access: &Access,
 ) -> Markup {
     html! {
         p.muted {
@@ -364,10 +370,13 @@ fn summary_line(
             @if let Some(v) = &a.variant { " " (variant_name(Some(scheme), v)) }
             " · "
             (mode_text(l, a.mode)) " · "
-            (status_pill(l, a.status)) " "
-            a href={ "/assessments/" (a.id) "/result" } { (l.t("结果与解释", "Result and explanation")) }
-            " · "
-            a href={ "/assessments/" (a.id) "/history" } { (l.t("修改记录", "History")) }
+            (status_pill(l, a.status))
+            @if access.sees_result() {
+                " "
+                a href={ "/assessments/" (a.id) "/result" } { (l.t("结果与解释", "Result and explanation")) }
+                " · "
+                a href={ "/assessments/" (a.id) "/history" } { (l.t("修改记录", "History")) }
+            }
         }
     }
 }

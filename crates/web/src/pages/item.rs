@@ -155,7 +155,7 @@ pub(super) async fn item_view(
         draft: a.status == AssessmentStatus::Draft,
         expert_points: expert && plan.scheme.method == Method::Points,
     };
-    let rows = assessments::answers(st, &a, &access).await?;
+    let rows = assessments::answers(st, u, &a, &access).await?;
     let answer = rows.iter().find(|r| r.indicator_id == ind);
     let mine = if it.expert_points {
         answers::expert_scores(st, u, &a, &access)
@@ -165,11 +165,13 @@ pub(super) async fn item_view(
     } else {
         None
     };
-    let experts = if expert {
+    // an expert sees the other experts' scores once they have saved their own (I-13)
+    let experts = if expert && mine.is_none() {
         None
     } else {
         experts_of(st, &it).await?
     };
+    let review = review::of_item(st, &it, answer).await?;
     let files: Vec<repo::Evidence> = evidence::of(st, &a, &access)
         .await?
         .into_iter()
@@ -187,6 +189,9 @@ pub(super) async fn item_view(
         }
         (guidance(it.l, it.scheme, it.ind()))
         (answer_card(&it, answer, mine.as_ref(), &again))
+        @if let Some(r) = &review {
+            (review::review_card(&it, answer, r, &again))
+        }
         @if let Some(x) = &experts {
             (experts_card(&it, x, &again))
         }
@@ -205,8 +210,8 @@ pub(super) async fn item_view(
     Ok(page_with(again.status, &ctx.chrome(), &title, body))
 }
 
-/// The experts section's data: shown to everyone but experts, on an assessment of a body
-/// or with experts assigned.
+/// The experts section's data: on an assessment of a body or with experts assigned (to an
+/// expert once they have scored the item).
 pub(super) async fn experts_of(st: &App, it: &Item<'_>) -> Result<Option<Experts>, Error> {
     let ind = it.ind().id.as_str();
     let assigned: Vec<repo::Assignment> = answers::assignments(st, it.a)

@@ -43,6 +43,7 @@ mod inbox;
 mod item;
 mod password;
 mod result;
+mod review;
 mod staff;
 
 use account::*;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<App> {
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
+        .merge(review::routes())
         .merge(administration::routes())
         .merge(staff::routes())
         .merge(identity::routes())
