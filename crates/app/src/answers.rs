@@ -58,7 +58,7 @@ struct Item {
 }
 
 /// An answer checked by every rule, ready to write.
-struct Prepared {
+pub(crate) struct Prepared {
     indicator: String,
     item: Item,
     /// The answer given (or, for an expert, their own score).
@@ -70,7 +70,7 @@ struct Prepared {
 }
 
 /// Apply every rule to one answer: who may answer the item, its source (I-6), its value.
-async fn prepare(
+pub(crate) async fn prepare(
     app: &App,
     u: &User,
     a: &repo::Assessment,
@@ -161,7 +161,7 @@ async fn prepare(
 
 /// Write one prepared answer at revision `rev`, with its version and audit entry: the stored
 /// value and, for an expert's score, how many experts have scored the item.
-async fn write(
+pub(crate) async fn write(
     tx: &mut tianping_store::WriteTx,
     u: &User,
     a: &repo::Assessment,
@@ -225,7 +225,7 @@ async fn write(
     Ok((stored_value, experts_scored))
 }
 
-fn locked() -> Error {
+pub(crate) fn locked() -> Error {
     Error::locked(
         "评价已提交并锁定，不能再修改答案",
         "The assessment is submitted and locked; answers can no longer change",
@@ -266,7 +266,8 @@ pub async fn save(
 }
 
 /// Save several answers at once under the same rules as [`save`], all or none, in one
-/// revision with one re-score. An error names the item at fault.
+/// revision with one re-score. Every item at fault is reported, each error on the field
+/// `<indicator>.<field>` (a refusal by a permission rule on `<indicator>.value`).
 pub async fn save_many(
     app: &App,
     u: &User,
@@ -274,19 +275,24 @@ pub async fn save_many(
     items: &[(String, AnswerInput)],
 ) -> Result<i64, Error> {
     let (a, access) = assessments::get(app, u, assessment_id).await?;
+    draft(a.status).map_err(|_| locked())?;
     let mut prepared = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
     for (indicator, input) in items {
         match prepare(app, u, &a, &access, indicator, input).await {
             Ok(p) => prepared.push(p),
-            Err(Error::Invalid(v)) => {
-                return Err(Error::Invalid(
-                    v.into_iter()
-                        .map(|e| FieldError::msg(&format!("{}.{}", indicator, e.field), e.message))
-                        .collect(),
-                ))
+            Err(Error::Invalid(v)) => errors.extend(
+                v.into_iter()
+                    .map(|e| FieldError::msg(&format!("{}.{}", indicator, e.field), e.message)),
+            ),
+            Err(Error::Forbidden(m)) => {
+                errors.push(FieldError::msg(&format!("{}.value", indicator), m))
             }
             Err(e) => return Err(e),
         }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
     }
     let mut tx = app.begin().await?;
     let cur = repo::get_assessment_tx(&mut tx, a.id)

@@ -7,8 +7,10 @@
 //!
 //! - [`accounts`]: sign-up, sign-in with throttling, sessions, API tokens, invitations.
 //! - [`enterprises`]: enterprise records, sites, engagements.
-//! - [`assessments`]: creating, scoring, submitting; lists.
+//! - [`assessments`]: creating, scoring; lists.
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
+//! - [`bulk`]: answers in bulk with a result per row (API batches, CSV and Excel files).
+//! - [`submission`]: the review before submitting, submitting, withdrawing.
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, staff, the audit log.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
@@ -18,6 +20,7 @@ pub mod accounts;
 pub mod admin;
 pub mod answers;
 pub mod assessments;
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -26,6 +29,7 @@ pub mod error;
 pub mod evidence;
 pub mod plans;
 pub mod rescore;
+pub mod submission;
 
 use std::sync::Arc;
 

@@ -10,10 +10,16 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`import`]: answers in bulk from a spreadsheet (CSV reading, columns by header, an
+//!   indicator by id or printed number, numbers as people type them).
+//! - [`listing`]: search by number or name, the unanswered filter, previous/next, names
+//!   shared by several rows, answered counts.
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
 //!   source (per account with growing delays, and across accounts).
+//! - [`submission`]: what a submission must acknowledge, unverified self-declared answers,
+//!   when the body has acted, withdrawing until then.
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -21,8 +27,11 @@ pub mod access;
 pub mod answer;
 pub mod enterprise;
 pub mod evidence;
+pub mod import;
+pub mod listing;
 pub mod msg;
 pub mod password;
+pub mod submission;
 pub mod text;
 pub mod throttle;
 

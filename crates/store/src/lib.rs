@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod checkpoint;
 pub mod repo;
+pub mod submission;
 
 use std::path::Path;
 use std::str::FromStr;

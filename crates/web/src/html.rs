@@ -53,6 +53,36 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The table form's script, served at [`TABLE_JS_PATH`]: flags unsaved changes and saves a
+/// table in the background. The pages work fully without it.
+pub const TABLE_JS: &str = include_str!("../static/table.js");
+
+/// Where the table form's script is served.
+pub const TABLE_JS_PATH: &str = "/static/table.js";
+
+/// The script's address with its content hash as a version, as [`stylesheet_href`].
+pub fn table_js_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(TABLE_JS.as_bytes());
+        let v: String = h[..8].iter().map(|b| format!("{:02x}", b)).collect();
+        format!("{}?v={}", TABLE_JS_PATH, v)
+    })
+}
+
+/// `GET /static/table.js`: the table form's script, cacheable for a year.
+pub async fn table_js() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        TABLE_JS,
+    )
+        .into_response()
+}
+
 /// Everything the layout needs about the request.
 pub struct Chrome<'a> {
     pub lang: Lang,

@@ -6,15 +6,18 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results). This module holds the router and what they share: the
+//! [`submission`] (submit, withdraw), [`answers`] (answers and results), [`batch`] (answers
+//! in bulk, a result per row). This module holds the router and what they share: the
 //! [`Caller`] extractor, body parsing, paging, the list envelope and the problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
 
 mod answers;
 mod assessments;
+mod batch;
 mod enterprises;
 mod openapi;
 mod schemes;
+mod submission;
 mod tokens;
 
 use std::borrow::Cow;
@@ -71,6 +74,8 @@ fn build() -> Routes {
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
+    let r = submission::routes(r);
+    let r = batch::routes(r);
     answers::routes(r)
 }
 
@@ -362,7 +367,7 @@ macro_rules! problem_responses {
 problem_responses! {
     Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
     NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
-    Conflict: "The assessment is submitted and therefore locked.";
+    Conflict: "The assessment's state does not allow it: it is submitted and therefore locked (or, to withdraw, not submitted or already acted on by the body); `detail` says which.";
     Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
 }

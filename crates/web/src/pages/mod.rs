@@ -36,8 +36,11 @@ mod answer;
 mod assessment;
 mod enterprise;
 mod home;
+mod import;
 mod item;
 mod result;
+mod submit;
+mod table;
 
 use account::*;
 use answer::*;
@@ -55,6 +58,9 @@ pub fn routes() -> Router<App> {
         .merge(account::routes())
         .merge(enterprise::routes())
         .merge(assessment::routes())
+        .merge(table::routes())
+        .merge(submit::routes())
+        .merge(import::routes())
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
