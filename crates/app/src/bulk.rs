@@ -117,6 +117,7 @@ pub async fn save_table(
     assessment_id: i64,
     rows: Vec<(String, Value, Option<String>)>,
 ) -> Result<i64, Error> {
+    assessments::get(app, u, assessment_id).await?;
     let notes = notes(app, assessment_id).await?;
     let items: Vec<(String, AnswerInput)> = rows
         .into_iter()

@@ -149,7 +149,7 @@ async fn assessment_view(st: &App, ctx: &Ctx, id: i64, q: &TableQ, typed: &Typed
     let shown: Vec<&Leaf> = leaves
         .iter()
         .copied()
-        .filter(|lf| filter.q.is_empty() == (lf.ind.table == current))
+        .filter(|lf| !filter.q.is_empty() || lf.ind.table == current)
         .filter(|lf| filter.keeps(lf.ind, answered(lf.ind)))
         .collect();
     let rows_view = Rows {
