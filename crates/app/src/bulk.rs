@@ -123,7 +123,14 @@ pub async fn save_table(
         .into_iter()
         .map(|(indicator, value, source)| {
             let note = notes.get(&indicator).cloned().unwrap_or_default();
-            (indicator, AnswerInput { value, note, source })
+            (
+                indicator,
+                AnswerInput {
+                    value,
+                    note,
+                    source,
+                },
+            )
         })
         .collect();
     answers::save_many(app, u, assessment_id, &items).await
@@ -165,7 +172,10 @@ pub async fn save_rows(
         return Err(Error::invalid(
             "answers",
             format!("一次最多 {} 行：请分批提交", MAX_ROWS),
-            format!("At most {} rows at a time: send them in several batches", MAX_ROWS),
+            format!(
+                "At most {} rows at a time: send them in several batches",
+                MAX_ROWS
+            ),
         ));
     }
     let notes = notes(app, a.id).await?;
@@ -184,7 +194,10 @@ pub async fn save_rows(
         let error = if let Some(first) = seen.get(&indicator) {
             Some(Msg::new(
                 format!("与第 {} 行是同一指标：每个指标只能出现一次", first),
-                format!("The same indicator as row {}: each indicator may appear only once", first),
+                format!(
+                    "The same indicator as row {}: each indicator may appear only once",
+                    first
+                ),
             ))
         } else {
             seen.insert(indicator.clone(), row);
@@ -255,8 +268,14 @@ fn sheet(file_name: &str, data: &[u8]) -> Result<Vec<import::Line>, Error> {
             "Choose a .csv or .xlsx file to upload",
         ))),
         _ => Err(bad(Msg::new(
-            format!("只能上传 .csv（UTF-8）或 .xlsx 文件，不能是 “{}”", file_name),
-            format!("Only .csv (UTF-8) or .xlsx files can be uploaded, not “{}”", file_name),
+            format!(
+                "只能上传 .csv（UTF-8）或 .xlsx 文件，不能是 “{}”",
+                file_name
+            ),
+            format!(
+                "Only .csv (UTF-8) or .xlsx files can be uploaded, not “{}”",
+                file_name
+            ),
         ))),
     }
 }
@@ -268,7 +287,10 @@ fn xlsx(data: &[u8]) -> Result<Vec<import::Line>, Msg> {
     let unreadable = |e: &dyn std::fmt::Display| {
         Msg::new(
             format!("无法读取这个 Excel 文件（{}）：请确认它是 .xlsx 格式", e),
-            format!("This Excel file cannot be read ({}): make sure it is an .xlsx file", e),
+            format!(
+                "This Excel file cannot be read ({}): make sure it is an .xlsx file",
+                e
+            ),
         )
     };
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(data)).map_err(|e| unreadable(&e))?;

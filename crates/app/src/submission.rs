@@ -152,8 +152,7 @@ pub async fn may_withdraw(app: &App, a: &Assessment, access: &Access) -> Result<
 async fn body_acted(tx: &mut tianping_store::WriteTx, id: i64) -> Result<bool, Error> {
     let record = tianping_store::submission::get_tx(tx, id).await?;
     let mark = record.last_version.unwrap_or(0);
-    let after: Vec<VersionBy> =
-        tianping_store::submission::versions_after_tx(tx, id, mark).await?;
+    let after: Vec<VersionBy> = tianping_store::submission::versions_after_tx(tx, id, mark).await?;
     Ok(rules::body_has_acted(mark, &after))
 }
 

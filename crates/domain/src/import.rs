@@ -201,9 +201,10 @@ pub fn resolve<'a>(items: &[&'a Indicator], text: &str) -> Result<&'a Indicator,
         return Ok(i);
     }
     if let Some((table, serial)) = table_serial(t) {
-        if let Some(i) = items.iter().find(|i| {
-            i.table.eq_ignore_ascii_case(table) && i.serial.as_deref() == Some(serial)
-        }) {
+        if let Some(i) = items
+            .iter()
+            .find(|i| i.table.eq_ignore_ascii_case(table) && i.serial.as_deref() == Some(serial))
+        {
             return Ok(i);
         }
     }
@@ -331,7 +332,10 @@ mod tests {
         assert_eq!(source("企业自报"), "self");
         assert_eq!(source("别的"), "别的");
         let e = rows(vec![(1, cells(&["a", "数值"]))]).unwrap_err();
-        assert!(e.zh.contains("第 1 行应为表头") && e.zh.contains("现有：a、数值"), "{e:?}");
+        assert!(
+            e.zh.contains("第 1 行应为表头") && e.zh.contains("现有：a、数值"),
+            "{e:?}"
+        );
         assert!(rows(vec![]).is_err());
     }
 
@@ -353,16 +357,26 @@ mod tests {
         let items: Vec<&Indicator> = plan.leaves.iter().map(|l| l.ind).collect();
         let first = items[0];
         let serial = first.serial.as_deref().unwrap();
-        assert_eq!(resolve(&items, &first.id.to_lowercase()).unwrap().id, first.id);
+        assert_eq!(
+            resolve(&items, &first.id.to_lowercase()).unwrap().id,
+            first.id
+        );
         let printed = format!("{} 序号{}", first.table, serial);
         assert_eq!(resolve(&items, &printed).unwrap().id, first.id);
         // a serial alone is ambiguous across the tables of a variant
         let e = resolve(&items, serial).unwrap_err();
         assert!(e.zh.contains("几张表") && e.zh.contains(&first.id), "{e:?}");
-        assert!(resolve(&items, "Z.9-99").unwrap_err().zh.contains("没有指标“Z.9-99”"));
+        assert!(resolve(&items, "Z.9-99")
+            .unwrap_err()
+            .zh
+            .contains("没有指标“Z.9-99”"));
         assert!(resolve(&items, " ").is_err());
         // one table only: the serial alone is enough
-        let one: Vec<&Indicator> = items.iter().copied().filter(|i| i.table == first.table).collect();
+        let one: Vec<&Indicator> = items
+            .iter()
+            .copied()
+            .filter(|i| i.table == first.table)
+            .collect();
         assert_eq!(resolve(&one, serial).unwrap().id, first.id);
     }
 

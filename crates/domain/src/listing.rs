@@ -48,14 +48,14 @@ pub fn matches(i: &Indicator, q: &str) -> bool {
         return true;
     }
     if let Some(s) = &i.serial {
-        if *s == q || table_serial(q).is_some_and(|(t, n)| t.eq_ignore_ascii_case(&i.table) && n == s)
+        if *s == q
+            || table_serial(q).is_some_and(|(t, n)| t.eq_ignore_ascii_case(&i.table) && n == s)
         {
             return true;
         }
     }
     i.path.iter().any(|p| p.to_lowercase().contains(&lower))
-        || i
-            .content
+        || i.content
             .as_deref()
             .is_some_and(|c| c.to_lowercase().contains(&lower))
 }
@@ -124,7 +124,9 @@ impl Count {
 
 /// Answered counts per table (by table key, in first-seen order) and overall, from the
 /// items and whether each one is answered.
-pub fn counts<'a>(items: impl IntoIterator<Item = (&'a Indicator, bool)>) -> (Vec<(&'a str, Count)>, Count) {
+pub fn counts<'a>(
+    items: impl IntoIterator<Item = (&'a Indicator, bool)>,
+) -> (Vec<(&'a str, Count)>, Count) {
     let mut tables: Vec<(&str, Count)> = Vec::new();
     let mut all = Count::default();
     for (i, answered) in items {
@@ -174,10 +176,34 @@ mod tests {
 
     fn items() -> Vec<Indicator> {
         vec![
-            ind("B1.1-28", "B1.1", Some("28"), &["公共信用信息记录", "企业信用记录", "资质信用情况"], "企业是否经国家行政管理部门批准依法设立"),
-            ind("B1.1-29", "B1.1", Some("29"), &["公共信用信息记录", "企业信用记录", "资质信用情况"], "企业是否依法拥有经营场所的产权证明"),
-            ind("B1.1-3", "B1.1", Some("3"), &["经营状况", "经营基础", "经营规模"], "Scale"),
-            ind("C1.1-28", "C1.1", Some("28"), &["公共信用信息记录", "企业信用记录", "资质信用情况"], "x"),
+            ind(
+                "B1.1-28",
+                "B1.1",
+                Some("28"),
+                &["公共信用信息记录", "企业信用记录", "资质信用情况"],
+                "企业是否经国家行政管理部门批准依法设立",
+            ),
+            ind(
+                "B1.1-29",
+                "B1.1",
+                Some("29"),
+                &["公共信用信息记录", "企业信用记录", "资质信用情况"],
+                "企业是否依法拥有经营场所的产权证明",
+            ),
+            ind(
+                "B1.1-3",
+                "B1.1",
+                Some("3"),
+                &["经营状况", "经营基础", "经营规模"],
+                "Scale",
+            ),
+            ind(
+                "C1.1-28",
+                "C1.1",
+                Some("28"),
+                &["公共信用信息记录", "企业信用记录", "资质信用情况"],
+                "x",
+            ),
         ]
     }
 
@@ -185,12 +211,19 @@ mod tests {
     fn search_by_number_or_name() {
         let v = items();
         let hits = |q: &str| -> Vec<&str> {
-            v.iter().filter(|i| matches(i, q)).map(|i| i.id.as_str()).collect()
+            v.iter()
+                .filter(|i| matches(i, q))
+                .map(|i| i.id.as_str())
+                .collect()
         };
         assert_eq!(hits(""), ["B1.1-28", "B1.1-29", "B1.1-3", "C1.1-28"]);
         assert_eq!(hits("28"), ["B1.1-28", "C1.1-28"]);
         assert_eq!(hits("b1.1-28"), ["B1.1-28"]);
-        assert_eq!(hits("B1.1-2"), Vec::<&str>::new(), "no prefix across digits");
+        assert_eq!(
+            hits("B1.1-2"),
+            Vec::<&str>::new(),
+            "no prefix across digits"
+        );
         assert_eq!(hits("B1.1 序号28"), ["B1.1-28"]);
         assert_eq!(hits("B1.1 3"), ["B1.1-3"]);
         assert_eq!(hits("B1.1"), ["B1.1-28", "B1.1-29", "B1.1-3"]);
@@ -203,12 +236,18 @@ mod tests {
     #[test]
     fn the_unanswered_filter_and_neighbours() {
         let v = items();
-        let f = Filter { q: "", unanswered: true };
+        let f = Filter {
+            q: "",
+            unanswered: true,
+        };
         assert!(f.active() && f.keeps(&v[0], false) && !f.keeps(&v[0], true));
         assert!(!Filter::default().active());
         let order: Vec<&Indicator> = v.iter().collect();
         let (p, n) = neighbours(&order, "B1.1-29");
-        assert_eq!((p.unwrap().id.as_str(), n.unwrap().id.as_str()), ("B1.1-28", "B1.1-3"));
+        assert_eq!(
+            (p.unwrap().id.as_str(), n.unwrap().id.as_str()),
+            ("B1.1-28", "B1.1-3")
+        );
         let ids = |(p, n): (Option<&Indicator>, Option<&Indicator>)| {
             (p.map(|i| i.id.clone()), n.map(|i| i.id.clone()))
         };
@@ -223,9 +262,30 @@ mod tests {
         let shared: Vec<&str> = shared_names(&v).into_iter().collect();
         assert_eq!(shared, ["B1.1-28", "B1.1-29"]);
         let (tables, all) = counts(v.iter().zip([true, false, true, false]));
-        assert_eq!(all, Count { answered: 2, total: 4 });
-        assert_eq!(tables[0], ("B1.1", Count { answered: 2, total: 3 }));
-        assert_eq!(tables[1].1, Count { answered: 0, total: 1 });
+        assert_eq!(
+            all,
+            Count {
+                answered: 2,
+                total: 4
+            }
+        );
+        assert_eq!(
+            tables[0],
+            (
+                "B1.1",
+                Count {
+                    answered: 2,
+                    total: 3
+                }
+            )
+        );
+        assert_eq!(
+            tables[1].1,
+            Count {
+                answered: 0,
+                total: 1
+            }
+        );
         assert!(!all.done());
     }
 

@@ -98,7 +98,8 @@ pub async fn withdraw(tx: &mut Tx, id: i64, by: i64) -> Result<bool> {
     Ok(r.rows_affected() == 1)
 }
 
-const AFTER: &str = "SELECT v.id, u.role FROM answer_versions v JOIN users u ON u.id = v.changed_by \
+const AFTER: &str =
+    "SELECT v.id, u.role FROM answer_versions v JOIN users u ON u.id = v.changed_by \
      WHERE v.assessment_id = $1 AND v.id > $2 ORDER BY v.id";
 
 fn roles(rows: Vec<(i64, String)>) -> Result<Vec<VersionBy>> {

@@ -29,12 +29,7 @@ pub(super) fn routes(r: Routes) -> Routes {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(
-    list_assessments,
-    create_assessment,
-    get_assessment,
-    get_template
-))]
+#[openapi(paths(list_assessments, create_assessment, get_assessment, get_template))]
 pub(super) struct Doc;
 
 /// The parameters of the list of assessments.

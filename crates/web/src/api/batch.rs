@@ -15,8 +15,8 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::answers::SentSource;
 use super::{
-    bad_json, body_fields, ApiPath, ApiRes, Caller, Conflict, Forbidden, Invalid, NotFound,
-    Routes, Unauthorized,
+    bad_json, body_fields, ApiPath, ApiRes, Caller, Conflict, Forbidden, Invalid, NotFound, Routes,
+    Unauthorized,
 };
 use crate::error::{accept_language, Error};
 
@@ -139,7 +139,10 @@ fn read_row(n: usize, v: Value) -> Result<RowIn, (String, Msg)> {
             ("note" | "source", _) => {
                 return Err((
                     indicator,
-                    Msg::new(format!("{} 应为字符串", k), format!("{} must be a string", k)),
+                    Msg::new(
+                        format!("{} 应为字符串", k),
+                        format!("{} must be a string", k),
+                    ),
                 ))
             }
             (other, _) => {
@@ -147,7 +150,11 @@ fn read_row(n: usize, v: Value) -> Result<RowIn, (String, Msg)> {
                     indicator,
                     Msg::new(
                         format!("未知字段 {}；可用字段：{}", other, known.join("、")),
-                        format!("Unknown field {}; known fields: {}", other, known.join(", ")),
+                        format!(
+                            "Unknown field {}; known fields: {}",
+                            other,
+                            known.join(", ")
+                        ),
                     ),
                 ))
             }

@@ -40,9 +40,7 @@ fn item_refs(scheme: &Scheme, ids: Vec<String>) -> Vec<ItemRef> {
             ItemRef {
                 table: i.map(|i| i.table.clone()).unwrap_or_default(),
                 serial: i.and_then(|i| i.serial.clone()),
-                name: i
-                    .and_then(|i| i.path.last().cloned())
-                    .unwrap_or_default(),
+                name: i.and_then(|i| i.path.last().cloned()).unwrap_or_default(),
                 indicator: id,
             }
         })

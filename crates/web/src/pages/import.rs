@@ -13,7 +13,10 @@ use crate::view::{csrf, err, page_with};
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
     Router::new()
-        .route("/assessments/:id/import", get(import_page).post(import_post))
+        .route(
+            "/assessments/:id/import",
+            get(import_page).post(import_post),
+        )
         .route("/assessments/:id/import/template.csv", get(template))
 }
 
@@ -69,7 +72,12 @@ async fn import_view(
     } else {
         StatusCode::OK
     };
-    Ok(page_with(status, &ctx.chrome(), l.t("批量导入", "Import in bulk"), body))
+    Ok(page_with(
+        status,
+        &ctx.chrome(),
+        l.t("批量导入", "Import in bulk"),
+        body,
+    ))
 }
 
 /// How many rows were saved and why the others were not, row by row.
@@ -119,12 +127,7 @@ fn report_card(l: Lang, id: i64, scheme: &tianping_core::Scheme, r: &Report) -> 
     }
 }
 
-async fn import_post(
-    State(st): State<App>,
-    ctx: Ctx,
-    Ids(id): Ids<i64>,
-    mut mp: Multipart,
-) -> Res {
+async fn import_post(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>, mut mp: Multipart) -> Res {
     let u = ctx.user()?;
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -146,7 +149,10 @@ async fn import_post(
                     Error::invalid(
                         "file",
                         format!("文件过大或上传中断；上限 {} MB", max),
-                        format!("The file is too large or the upload broke off; the limit is {} MB", max),
+                        format!(
+                            "The file is too large or the upload broke off; the limit is {} MB",
+                            max
+                        ),
                     )
                 })?;
                 file = Some((name, data.to_vec()));
@@ -159,7 +165,10 @@ async fn import_post(
     match bulk::import(&st, u, id, &name, &data).await {
         Ok(report) => import_view(&st, &ctx, id, Some(&report), None).await,
         Err(Error::Invalid(e)) => {
-            let text = errs_map(ctx.lang, &e).into_values().collect::<Vec<_>>().join(" ");
+            let text = errs_map(ctx.lang, &e)
+                .into_values()
+                .collect::<Vec<_>>()
+                .join(" ");
             import_view(&st, &ctx, id, None, Some(&text)).await
         }
         Err(e) => Err(e.into()),
@@ -211,7 +220,10 @@ async fn template(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     }
     let mut res = out.into_response();
     let h = res.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     h.insert(
         CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!("attachment; filename=\"assessment-{}.csv\"", a.id))

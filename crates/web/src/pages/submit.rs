@@ -12,7 +12,10 @@ use crate::view::{csrf, err, page_with};
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
     Router::new()
-        .route("/assessments/:id/submit", get(confirm_page).post(submit_post))
+        .route(
+            "/assessments/:id/submit",
+            get(confirm_page).post(submit_post),
+        )
         .route("/assessments/:id/withdraw", post(withdraw_post))
 }
 
@@ -118,8 +121,16 @@ fn record_line(l: Lang, r: &Submission, names: &BTreeMap<i64, String>) -> Markup
 
 /// A list of items (open when short), each a link to its page, with what tells rows with the
 /// same name apart.
-fn item_list(l: Lang, id: i64, scheme: &tianping_core::Scheme, ids: &[String], title: &str, note: &str) -> Markup {
-    let items: Vec<&tianping_core::Indicator> = ids.iter().filter_map(|i| scheme.indicator(i)).collect();
+fn item_list(
+    l: Lang,
+    id: i64,
+    scheme: &tianping_core::Scheme,
+    ids: &[String],
+    title: &str,
+    note: &str,
+) -> Markup {
+    let items: Vec<&tianping_core::Indicator> =
+        ids.iter().filter_map(|i| scheme.indicator(i)).collect();
     html! {
         @if !items.is_empty() {
             details.card.items open[items.len() <= 30] {
@@ -202,7 +213,10 @@ async fn submit_post(
     match submission::submit(&st, u, id, ack).await {
         Ok(_) => Ok(redirect(&format!("/assessments/{}/result", id))),
         Err(Error::Invalid(e)) => {
-            let text = errs_map(ctx.lang, &e).into_values().collect::<Vec<_>>().join(" ");
+            let text = errs_map(ctx.lang, &e)
+                .into_values()
+                .collect::<Vec<_>>()
+                .join(" ");
             confirm_view(&st, &ctx, id, Some(&text)).await
         }
         Err(e) => Err(e.into()),

@@ -14,9 +14,9 @@ use axum::http::HeaderMap;
 use axum::Json;
 use maud::{html, Markup};
 use serde::Serialize;
-use tianping_app::{bulk, submission};
 use tianping_app::domain::import;
 use tianping_app::domain::listing::{self, Count, Filter};
+use tianping_app::{bulk, submission};
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
@@ -542,7 +542,12 @@ impl Rows<'_> {
         // what was typed in a refused form, else the stored answer
         let (value, old, source, old_source) = match self.typed.rows.get(&i.id) {
             Some([v, o, s, os]) => (v.as_str(), o.as_str(), s.as_str(), os.as_str()),
-            None => (stored.as_str(), stored.as_str(), stored_source, stored_source),
+            None => (
+                stored.as_str(),
+                stored.as_str(),
+                stored_source,
+                stored_source,
+            ),
         };
         let label = format!("{} {}（{}）", i.table, item_label(i), hint);
         let cell = self.cell(i);
@@ -710,10 +715,11 @@ fn read_form(l: Lang, fields: &[(String, String)]) -> Sent {
                 import::number(v).map(|x| json!(x))
             };
             match value {
-                Ok(value) => {
-                    sent.changed
-                        .push((ind.clone(), value, Some(s.clone()).filter(|s| !s.is_empty())))
-                }
+                Ok(value) => sent.changed.push((
+                    ind.clone(),
+                    value,
+                    Some(s.clone()).filter(|s| !s.is_empty()),
+                )),
                 Err(m) => {
                     sent.errors.insert(ind.clone(), m.text(l).to_string());
                 }
@@ -868,7 +874,12 @@ async fn json_answer(
                 message: if n == 0 {
                     l.t("没有修改", "Nothing changed").to_string()
                 } else {
-                    format!("{}{}{}", l.t("已保存 ", "Saved "), n, l.t(" 项", " answers"))
+                    format!(
+                        "{}{}{}",
+                        l.t("已保存 ", "Saved "),
+                        n,
+                        l.t(" 项", " answers")
+                    )
                 },
                 saved: ids,
                 counts,
@@ -878,7 +889,12 @@ async fn json_answer(
         Err((status, errors)) => (
             status,
             Saved {
-                message: l.t("未保存：请改正标出的答案", "Not saved: correct the marked answers").to_string(),
+                message: l
+                    .t(
+                        "未保存：请改正标出的答案",
+                        "Not saved: correct the marked answers",
+                    )
+                    .to_string(),
                 saved: Vec::new(),
                 counts,
                 errors,
