@@ -347,15 +347,26 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     for (n, i) in inline.iter().enumerate() {
         type_into(c, &format!("//input[@name='v:{}']", i.id), &i.answer).await?;
         if n == 0 {
-            find(c, &format!("//tr[@id='ind-{}' and contains(@class, 'unsaved')]", i.id)).await?;
-            find(c, "//span[@class='save-status' and contains(., '有未保存的修改')]").await?;
+            find(
+                c,
+                &format!("//tr[@id='ind-{}' and contains(@class, 'unsaved')]", i.id),
+            )
+            .await?;
+            find(
+                c,
+                "//span[@class='save-status' and contains(., '有未保存的修改')]",
+            )
+            .await?;
         }
     }
-    find(c, "//form[@class='answers']//p[contains(@class, 'savebar')]/button")
-        .await?
-        .click()
-        .await
-        .map_err(err("save the table"))?;
+    find(
+        c,
+        "//form[@class='answers']//p[contains(@class, 'savebar')]/button",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(err("save the table"))?;
     wait_saved(c).await?;
     // questionnaire and expert-panel items on their pages
     for i in scheme.items.iter().filter(|i| !i.inline) {
@@ -443,8 +454,12 @@ async fn wait_saved(c: &Client) -> Res {
             return Ok(());
         }
         if Instant::now() > deadline {
-            let status = text_of(c, "//span[@class='save-status']").await.unwrap_or_default();
-            return Err(format!("the table was not saved within {WAIT:?}: {status:?}"));
+            let status = text_of(c, "//span[@class='save-status']")
+                .await
+                .unwrap_or_default();
+            return Err(format!(
+                "the table was not saved within {WAIT:?}: {status:?}"
+            ));
         }
         tokio::time::sleep(POLL).await;
     }

@@ -327,7 +327,7 @@ fn filter_form(l: Lang, id: i64, table: &str, f: &Filter) -> Markup {
         form.inline.filter method="get" action={ "/assessments/" (id) } role="search" {
             input type="hidden" name="table" value=(table);
             input type="search" name="q" value=(f.q) aria-label=(l.t("按编号或名称搜索", "Search by number or name"))
-                placeholder=(l.t("编号或名称，如 B1.1 28、资质", "number or name, e.g. B1.1 28"));
+                placeholder=(l.t("编号或名称", "number or name"));
             label {
                 input type="checkbox" name="unanswered" value="1" checked[f.unanswered];
                 " " (l.t("只看未填", "Unanswered only"))
