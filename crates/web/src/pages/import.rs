@@ -6,7 +6,7 @@
 use maud::{html, Markup};
 use tianping_app::bulk::{self, Report};
 
-use super::table::item_label;
+use super::nav::item_label;
 use super::*;
 use crate::view::{csrf, err, page_with};
 
@@ -44,7 +44,7 @@ async fn import_view(
         div.card {
             h2 { (l.t("上传文件", "Upload a file")) }
             p { (l.t("文件为 .csv（UTF-8 编码，可带 BOM）或 .xlsx（读取第一个工作表）。第一行是表头，须有以下两列，列的顺序不限：",
-                "A .csv file (UTF-8, with or without BOM) or an .xlsx file (its first sheet). The first line is the header, with these columns in any order:")) }
+                "A .csv file (UTF-8, with or without BOM) or an .xlsx file (its first sheet). The first line is the header, with these columns in any order (the English headers indicator, value and note are read too):")) }
             ul {
                 li { b { "指标编号" } (l.t("：指标编号（如 A.1-1），或表号加序号（如 A.1 序号1）", ": the indicator id (e.g. A.1-1), or table and serial (e.g. A.1 序号1)")) }
                 li { b { "数值" } (l.t("：数字，如 88 或 88.5（评分系数可写 88%）；留空的行跳过", ": a number, e.g. 88 or 88.5 (a coefficient may be written 88%); rows left empty are skipped")) }

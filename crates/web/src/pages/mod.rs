@@ -38,9 +38,11 @@ mod enterprise;
 mod home;
 mod import;
 mod item;
+mod nav;
 mod result;
 mod submit;
 mod table;
+mod table_save;
 
 use account::*;
 use answer::*;
@@ -59,6 +61,7 @@ pub fn routes() -> Router<App> {
         .merge(enterprise::routes())
         .merge(assessment::routes())
         .merge(table::routes())
+        .merge(table_save::routes())
         .merge(submit::routes())
         .merge(import::routes())
         .merge(item::routes())

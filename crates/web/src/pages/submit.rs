@@ -5,7 +5,7 @@
 use maud::{html, Markup};
 use tianping_app::submission::{self, Ack, Review, Submission};
 
-use super::table::{content_start, item_label};
+use super::nav::{content_start, item_label};
 use super::*;
 use crate::view::{csrf, err, page_with};
 

@@ -9,26 +9,22 @@
 
 use std::collections::BTreeSet;
 
-use axum::http::header::ACCEPT;
-use axum::http::HeaderMap;
-use axum::Json;
 use maud::{html, Markup};
-use serde::Serialize;
-use tianping_app::domain::import;
 use tianping_app::domain::listing::{self, Count, Filter};
-use tianping_app::{bulk, submission};
+use tianping_app::submission;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
+use super::nav::{
+    content_start, filter_query, group_of, has_answer, item_label, item_link, visible,
+};
 use super::*;
 use crate::html::table_js_href;
 use crate::view::{csrf, page_with};
 
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
-    Router::new()
-        .route("/assessments/:id", get(assessment_page))
-        .route("/assessments/:id/answers", post(table_post))
+    Router::new().route("/assessments/:id", get(assessment_page))
 }
 
 /// The query of an assessment's page.
@@ -47,62 +43,12 @@ pub(super) struct TableQ {
 }
 
 impl TableQ {
-    fn filter(&self) -> Filter<'_> {
+    pub(super) fn filter(&self) -> Filter<'_> {
         Filter {
             q: self.q.trim(),
             unanswered: self.unanswered == "1",
         }
     }
-}
-
-/// The search and filter of a page's address (`?q=…&unanswered=1`), as the item page reads
-/// them from the list's links.
-pub(super) fn filter_of(path_and_query: &str) -> (String, bool) {
-    let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
-    let mut out = (String::new(), false);
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
-            "q" => out.0 = v.trim().to_string(),
-            "unanswered" => out.1 = v == "1",
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The query string that keeps a filter (empty when none), starting with `&`.
-fn filter_query(f: &Filter) -> String {
-    let mut s = String::new();
-    if !f.q.is_empty() {
-        s.push_str("&q=");
-        s.push_str(&url_enc(f.q));
-    }
-    if f.unanswered {
-        s.push_str("&unanswered=1");
-    }
-    s
-}
-
-/// An item's page, keeping the list's filter (for its previous and next links).
-pub(super) fn item_link(id: i64, ind: &str, f: &Filter) -> String {
-    let q = filter_query(f);
-    match q.strip_prefix('&') {
-        Some(q) => format!("{}?{}", item_url(id, ind), q),
-        None => item_url(id, ind),
-    }
-}
-
-/// Whether a stored answer row holds an answer.
-fn has_answer(r: &repo::AnswerRow) -> bool {
-    r.value_json.as_deref().is_some_and(|v| v != "null")
-}
-
-/// The plan's leaves the person sees, in table order.
-fn visible<'p>(plan: &'p Plan<'static>, access: &Access) -> Vec<&'p Leaf<'static>> {
-    plan.leaves
-        .iter()
-        .filter(|l| access.sees_item(&l.ind.id))
-        .collect()
 }
 
 /// What a refused table form shows again: per item, what was typed (value, stored value,
@@ -125,7 +71,13 @@ pub(super) async fn assessment_page(
 
 /// An assessment: summary, result, submission, the tables with their counts, the filter,
 /// and the rows shown as one form.
-async fn assessment_view(st: &App, ctx: &Ctx, id: i64, q: &TableQ, typed: &Typed) -> Res {
+pub(super) async fn assessment_view(
+    st: &App,
+    ctx: &Ctx,
+    id: i64,
+    q: &TableQ,
+    typed: &Typed,
+) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let (a, access) = assessments::get(st, u, id).await?;
@@ -365,30 +317,6 @@ struct Rows<'a> {
     typed: &'a Typed,
 }
 
-/// The groups above an item (its path without its own name).
-fn group_of(i: &Indicator) -> &[String] {
-    &i.path[..i.path.len().saturating_sub(1)]
-}
-
-/// An item's name with its serial (`28. 资质信用情况`).
-pub(super) fn item_label(i: &Indicator) -> String {
-    let name = i.path.last().map_or("", String::as_str);
-    match &i.serial {
-        Some(s) => format!("{}. {}", s, name),
-        None => format!("{} {}", i.id, name),
-    }
-}
-
-/// The first words of an item's content (to tell rows with the same name apart).
-pub(super) fn content_start(i: &Indicator) -> String {
-    let c = i.content.as_deref().unwrap_or("");
-    let mut s: String = c.chars().take(40).collect();
-    if c.chars().count() > 40 {
-        s.push('…');
-    }
-    s
-}
-
 impl Rows<'_> {
     fn stars(&self) -> bool {
         self.plan.scheme.method == Method::Dimensions
@@ -595,311 +523,4 @@ impl Rows<'_> {
             }
         }
     }
-}
-
-/// On an item's page: the previous and next items in table order (within the list's filter,
-/// read from the page's address), and for an item whose name another item of its table
-/// shares, what tells it apart.
-pub(super) fn item_nav(
-    l: Lang,
-    id: i64,
-    plan: &Plan<'static>,
-    access: &Access,
-    rows: &[repo::AnswerRow],
-    current: &Indicator,
-    path_and_query: &str,
-) -> Markup {
-    let (q, unanswered) = filter_of(path_and_query);
-    let filter = Filter { q: &q, unanswered };
-    let answered: BTreeSet<&str> = rows
-        .iter()
-        .filter(|r| has_answer(r))
-        .map(|r| r.indicator_id.as_str())
-        .collect();
-    let leaves = visible(plan, access);
-    let order: Vec<&Indicator> = leaves
-        .iter()
-        .map(|lf| lf.ind)
-        .filter(|i| i.id == current.id || filter.keeps(i, answered.contains(i.id.as_str())))
-        .collect();
-    let (prev, next) = listing::neighbours(&order, &current.id);
-    let same: Vec<&Indicator> = leaves
-        .iter()
-        .map(|lf| lf.ind)
-        .filter(|i| i.table == current.table && i.path.last() == current.path.last())
-        .collect();
-    let link = |i: &Indicator| {
-        html! {
-            (i.table) " " (item_label(i))
-            @if listing::shared_names(same.iter().copied()).contains(i.id.as_str()) {
-                " — " (content_start(i))
-            }
-        }
-    };
-    html! {
-        nav.prevnext aria-label=(l.t("上一项和下一项", "Previous and next item")) {
-            @if let Some(p) = prev {
-                a rel="prev" href=(item_link(id, &p.id, &filter)) { "← " (l.t("上一项", "Previous")) "：" (link(p)) }
-            }
-            @if let Some(n) = next {
-                a rel="next" href=(item_link(id, &n.id, &filter)) { (l.t("下一项", "Next")) "：" (link(n)) " →" }
-            }
-            @if filter.active() {
-                a href={ "/assessments/" (id) "?table=" (url_enc(&current.table)) (filter_query(&filter)) } {
-                    (l.t("返回筛选后的列表", "Back to the filtered list"))
-                }
-            }
-        }
-        @if same.len() > 1 {
-            p.muted.same-name {
-                (l.t("本表有 ", "This table has ")) (same.len())
-                (l.t(" 项同名指标“", " items named “")) (current.path.last().map_or("", String::as_str))
-                (l.t("”；本项是 ", "”; this one is ")) (current.table) " "
-                (l.t("序号 ", "No. ")) (current.serial.as_deref().unwrap_or(&current.id)) " · "
-                (group_of(current).join(" › ")) " · " (content_start(current))
-            }
-        }
-    }
-}
-
-/// Whether a typed value is the stored one (the same text, or the same number).
-fn same_value(typed: &str, old: &str) -> bool {
-    let (t, o) = (typed.trim(), old.trim());
-    t == o
-        || matches!(
-            (import::number(t), import::number(o)),
-            (Ok(a), Ok(b)) if a == b
-        )
-}
-
-/// A table form as sent: the changed rows as (indicator, value, source), what was typed by
-/// item, and the values that are not numbers.
-struct Sent {
-    changed: Vec<(String, Value, Option<String>)>,
-    typed: BTreeMap<String, [String; 4]>,
-    errors: BTreeMap<String, String>,
-}
-
-fn read_form(l: Lang, fields: &[(String, String)]) -> Sent {
-    let mut order: Vec<String> = Vec::new();
-    let mut typed: BTreeMap<String, [String; 4]> = BTreeMap::new();
-    for (k, v) in fields {
-        let Some((kind, ind)) = k.split_once(':') else {
-            continue;
-        };
-        let slot = match kind {
-            "v" => 0,
-            "o" => 1,
-            "s" => 2,
-            "os" => 3,
-            _ => continue,
-        };
-        if !typed.contains_key(ind) {
-            order.push(ind.to_string());
-        }
-        typed.entry(ind.to_string()).or_default()[slot] = v.clone();
-    }
-    let mut sent = Sent {
-        changed: Vec::new(),
-        typed: BTreeMap::new(),
-        errors: BTreeMap::new(),
-    };
-    for ind in order {
-        let [v, o, s, os] = &typed[&ind];
-        let value_changed = !same_value(v, o);
-        let source_changed = s != os && !v.trim().is_empty();
-        if value_changed || source_changed {
-            let value = if v.trim().is_empty() {
-                Ok(Value::Null)
-            } else {
-                import::number(v).map(|x| json!(x))
-            };
-            match value {
-                Ok(value) => sent.changed.push((
-                    ind.clone(),
-                    value,
-                    Some(s.clone()).filter(|s| !s.is_empty()),
-                )),
-                Err(m) => {
-                    sent.errors.insert(ind.clone(), m.text(l).to_string());
-                }
-            }
-        }
-    }
-    sent.typed = typed;
-    sent
-}
-
-/// The JSON answer to the table form's script.
-#[derive(Serialize)]
-struct Saved {
-    /// The items saved.
-    saved: Vec<String>,
-    message: String,
-    /// Answered counts by table key, and overall under "".
-    counts: BTreeMap<String, String>,
-    /// Messages by item (the empty key: the whole form).
-    errors: BTreeMap<String, String>,
-}
-
-fn wants_json(h: &HeaderMap) -> bool {
-    h.get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
-/// Save a table form: the rows that changed, all or none. Without JavaScript: back to the
-/// same list (303) or, with errors, the page again with what was typed (422); for the
-/// script: JSON.
-pub(super) async fn table_post(
-    State(st): State<App>,
-    ctx: Ctx,
-    Ids(id): Ids<i64>,
-    headers: HeaderMap,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Res {
-    let u = ctx.user()?;
-    let l = ctx.lang;
-    let field = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    ctx.check_csrf(&field("csrf"))?;
-    let back = TableQ {
-        table: field("table"),
-        q: field("q"),
-        unanswered: field("unanswered"),
-        ..TableQ::default()
-    };
-    let json = wants_json(&headers);
-    let sent = read_form(l, &fields);
-    let ids: Vec<String> = sent.changed.iter().map(|(i, _, _)| i.clone()).collect();
-    let result = if !sent.errors.is_empty() {
-        Err((StatusCode::UNPROCESSABLE_ENTITY, sent.errors))
-    } else if sent.changed.is_empty() {
-        Ok(0)
-    } else {
-        match bulk::save_table(&st, u, id, sent.changed).await {
-            Ok(_) => Ok(ids.len()),
-            Err(Error::Invalid(v)) => {
-                let mut errors: BTreeMap<String, String> = BTreeMap::new();
-                for e in v {
-                    let ind = e
-                        .field
-                        .rsplit_once('.')
-                        .map(|(i, _)| i.to_string())
-                        .filter(|i| ids.contains(i))
-                        .unwrap_or_default();
-                    let text = e.message.text(l);
-                    errors
-                        .entry(ind)
-                        .and_modify(|s| {
-                            s.push_str(l.t("；", "; "));
-                            s.push_str(text)
-                        })
-                        .or_insert_with(|| text.to_string());
-                }
-                Err((StatusCode::UNPROCESSABLE_ENTITY, errors))
-            }
-            Err(e @ (Error::Forbidden(_) | Error::Locked(_))) => Err((
-                crate::error::status(&e),
-                BTreeMap::from([(String::new(), e.detail(l))]),
-            )),
-            Err(e) => return Err(e.into()),
-        }
-    };
-    if json {
-        return Ok(json_answer(&st, u, id, l, ids, result).await?);
-    }
-    match result {
-        Ok(n) => {
-            let mut to = format!(
-                "/assessments/{}?table={}{}&saved={}",
-                id,
-                url_enc(&back.table),
-                filter_query(&back.filter()),
-                n
-            );
-            if let Some(first) = ids.first() {
-                to.push_str("#ind-");
-                to.push_str(&url_enc(first));
-            }
-            Ok(redirect(&to))
-        }
-        Err((status, errors)) => {
-            let typed = Typed {
-                rows: sent.typed,
-                errors,
-                status,
-            };
-            assessment_view(&st, &ctx, id, &back, &typed).await
-        }
-    }
-}
-
-/// The JSON answer: what was saved with the new counts, or the messages by item.
-async fn json_answer(
-    st: &App,
-    u: &User,
-    id: i64,
-    l: Lang,
-    ids: Vec<String>,
-    result: Result<usize, (StatusCode, BTreeMap<String, String>)>,
-) -> Result<Response, Error> {
-    let (a, access) = assessments::get(st, u, id).await?;
-    let plan = assessments::plan(st, &a)?;
-    let rows = assessments::answers(st, &a, &access).await?;
-    let answered: BTreeSet<&str> = rows
-        .iter()
-        .filter(|r| has_answer(r))
-        .map(|r| r.indicator_id.as_str())
-        .collect();
-    let (tables, all) = listing::counts(
-        visible(&plan, &access)
-            .iter()
-            .map(|lf| (lf.ind, answered.contains(lf.ind.id.as_str()))),
-    );
-    let mut counts: BTreeMap<String, String> = tables
-        .iter()
-        .map(|(t, c)| (t.to_string(), format!("{}/{}", c.answered, c.total)))
-        .collect();
-    counts.insert(String::new(), format!("{}/{}", all.answered, all.total));
-    let (status, body) = match result {
-        Ok(n) => (
-            StatusCode::OK,
-            Saved {
-                message: if n == 0 {
-                    l.t("没有修改", "Nothing changed").to_string()
-                } else {
-                    format!(
-                        "{}{}{}",
-                        l.t("已保存 ", "Saved "),
-                        n,
-                        l.t(" 项", " answers")
-                    )
-                },
-                saved: ids,
-                counts,
-                errors: BTreeMap::new(),
-            },
-        ),
-        Err((status, errors)) => (
-            status,
-            Saved {
-                message: l
-                    .t(
-                        "未保存：请改正标出的答案",
-                        "Not saved: correct the marked answers",
-                    )
-                    .to_string(),
-                saved: Vec::new(),
-                counts,
-                errors,
-            },
-        ),
-    };
-    Ok(with_status(status, Json(body).into_response()))
 }
