@@ -65,7 +65,7 @@ struct Item {
 }
 
 /// An answer checked by every rule, ready to write.
-struct Prepared {
+pub(crate) struct Prepared {
     indicator: String,
     item: Item,
     /// The answer given (or, for an expert, their own score).
@@ -80,7 +80,7 @@ struct Prepared {
 }
 
 /// Apply every rule to one answer: who may answer the item, its source (I-6), its value.
-async fn prepare(
+pub(crate) async fn prepare(
     app: &App,
     u: &User,
     a: &repo::Assessment,
@@ -191,19 +191,19 @@ async fn prepare(
 }
 
 /// What writing one prepared answer did.
-struct Written {
+pub(crate) struct Written {
     /// The stored value (for an expert who withdrew their score: none, the others' stay
     /// hidden from them).
-    value: Option<Value>,
-    experts_scored: Option<usize>,
-    kept: Option<Kept>,
+    pub(crate) value: Option<Value>,
+    pub(crate) experts_scored: Option<usize>,
+    pub(crate) kept: Option<Kept>,
 }
 
 /// Write one prepared answer at revision `rev`, with its version and audit entry: the stored
 /// value and, for an expert's score, how many experts have scored the item. On the star
 /// scheme the precedence rule decides first (I-20): a refusal is an error (the caller audits
 /// it), a proposal or an unchanged value writes no answer.
-async fn write(
+pub(crate) async fn write(
     tx: &mut tianping_store::WriteTx,
     u: &User,
     a: &repo::Assessment,
@@ -305,14 +305,25 @@ async fn write(
 /// error as it is.
 async fn audited(app: &App, u: &User, a: &repo::Assessment, p: &Prepared, e: Error) -> Error {
     if let Error::Conflict(m) = &e {
-        if let Err(x) = precedence::audit_refusal(app, u, a, &p.indicator, &p.value, m).await {
+        if let Err(x) = audit_refusal(app, u, a, p, m).await {
             return x;
         }
     }
     e
 }
 
-fn locked() -> Error {
+/// Record a precedence refusal of a prepared answer in the audit log (its own transaction).
+pub(crate) async fn audit_refusal(
+    app: &App,
+    u: &User,
+    a: &repo::Assessment,
+    p: &Prepared,
+    m: &Msg,
+) -> Result<(), Error> {
+    precedence::audit_refusal(app, u, a, &p.indicator, &p.value, m).await
+}
+
+pub(crate) fn locked() -> Error {
     Error::locked(
         "评价已提交并锁定，不能再修改答案",
         "The assessment is submitted and locked; answers can no longer change",
@@ -362,9 +373,10 @@ pub async fn save(
 }
 
 /// Save several answers at once under the same rules as [`save`], all or none, in one
-/// revision with one re-score. An error names the item at fault (a precedence refusal is
-/// audited and refuses the whole batch); the items kept as proposals or unchanged are
-/// returned with why.
+/// revision with one re-score. Every item at fault is reported, each error on the field
+/// `<indicator>.<field>` (a refusal by a permission rule on `<indicator>.value`); a precedence
+/// refusal is audited and refuses the whole batch; the items kept as proposals or unchanged
+/// are returned with why.
 pub async fn save_many(
     app: &App,
     u: &User,
@@ -372,19 +384,27 @@ pub async fn save_many(
     items: &[(String, AnswerInput)],
 ) -> Result<(i64, Vec<(String, Kept)>), Error> {
     let (a, access) = assessments::get(app, u, assessment_id).await?;
+    if matches!(access, Access::Read) {
+        access.answer(None)?;
+    }
+    draft(a.status).map_err(|_| locked())?;
     let mut prepared = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
     for (indicator, input) in items {
         match prepare(app, u, &a, &access, indicator, input).await {
             Ok(p) => prepared.push(p),
-            Err(Error::Invalid(v)) => {
-                return Err(Error::Invalid(
-                    v.into_iter()
-                        .map(|e| FieldError::msg(&format!("{}.{}", indicator, e.field), e.message))
-                        .collect(),
-                ))
+            Err(Error::Invalid(v)) => errors.extend(
+                v.into_iter()
+                    .map(|e| FieldError::msg(&format!("{}.{}", indicator, e.field), e.message)),
+            ),
+            Err(Error::Forbidden(m)) => {
+                errors.push(FieldError::msg(&format!("{}.value", indicator), m))
             }
             Err(e) => return Err(e),
         }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
     }
     let mut tx = app.begin().await?;
     let cur = repo::get_assessment_tx(&mut tx, a.id)

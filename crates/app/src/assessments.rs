@@ -1,4 +1,5 @@
-//! Assessments: who may do what with one, creating, scoring, submitting, lists.
+//! Assessments: who may do what with one, creating, scoring, lists (submitting:
+//! [`crate::submission`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -365,36 +366,11 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
     })
 }
 
-/// Submit and lock an assessment.
+/// Submit and lock an assessment without asking for an acknowledgement of unanswered items
+/// (the demo and the API; see [`crate::submission::submit`]).
 pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
-    let (a, access) = get(app, u, id).await?;
-    access.submit(a.status)?;
-    let mut tx = app.begin().await?;
-    if !repo::submit_assessment(&mut tx, a.id, u.id).await? {
-        return Err(Error::locked(
-            "评价已经提交",
-            "The assessment is already submitted",
-        ));
-    }
-    let rows = repo::answers_tx(&mut tx, a.id).await?;
-    let scored = score(app, &a, &rows)?;
-    repo::store_result(&mut tx, a.id, &scored.stored(), true).await?;
-    let after = repo::get_assessment_tx(&mut tx, a.id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "submit",
-        "assessment",
-        &a.id.to_string(),
-        Some(&json!({"status": a.status})),
-        Some(&json!({"status": after.status, "score": after.score, "grade": after.grade, "stars": after.stars})),
-    )
-    .await?;
-    crate::notify::submitted(app, &mut tx, &after).await?;
-    tx.commit().await?;
-    Ok(after)
+    let (a, _) = crate::submission::submit(app, u, id, crate::submission::Ack::NotAsked).await?;
+    Ok(a)
 }
 
 /// The stored answers of an assessment obtained with [`get`] (the items the user sees). An

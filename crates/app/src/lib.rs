@@ -9,7 +9,9 @@
 //! - [`enterprises`]: enterprise records, sites, engagements; [`identity`]: the credit code
 //!   and name locked after submission or engagement, and change requests.
 //! - [`assessments`]: creating, scoring, submitting; lists.
+//! - [`submission`]: the review before submitting, submitting, withdrawing.
 //! - [`answers`]: saving answers and experts' scores; assigning experts.
+//! - [`bulk`]: answers in bulk with a result per row (API batches, CSV and Excel files).
 //! - [`precedence`]: which save replaces which answer (I-20): proposals, refusals.
 //! - [`review`]: the body's review: verifying self-declared answers (an item or a whole
 //!   table), resolving the enterprise's proposals.
@@ -26,6 +28,7 @@ pub mod admin;
 pub mod answers;
 pub mod assessments;
 pub mod audit_log;
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -41,6 +44,7 @@ pub mod rescore;
 pub mod reset;
 pub mod review;
 pub mod staff;
+pub mod submission;
 
 use std::sync::Arc;
 

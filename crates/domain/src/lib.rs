@@ -20,6 +20,10 @@
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
 //! - [`interpretation`]: the standard's interpretations for people (a title, no internal notes).
+//! - [`import`]: answers in bulk from a spreadsheet (CSV reading, columns by header, an
+//!   indicator by id or printed number, numbers as people type them).
+//! - [`listing`]: search by number or name, the unanswered filter, previous/next, names
+//!   shared by several rows, answered counts.
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
@@ -29,6 +33,8 @@
 //! - [`reset`]: password reset links (how long they work, how often an address gets one).
 //! - [`words`]: figures and words for people (two decimals, levels and stars in words, the
 //!   distance to what a result did not reach, interpretations without internal notes).
+//! - [`submission`]: what a submission must acknowledge, unverified self-declared answers,
+//!   when the body has acted, withdrawing until then.
 //!
 //! Pure: no IO, no async, no clock, no randomness. Time, where a rule needs it, is an argument.
 
@@ -38,7 +44,9 @@ pub mod audit;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;
+pub mod import;
 pub mod interpretation;
+pub mod listing;
 pub mod msg;
 pub mod notify;
 pub mod password;
@@ -46,6 +54,7 @@ pub mod precedence;
 pub mod reset;
 pub mod review;
 pub mod staff;
+pub mod submission;
 pub mod text;
 pub mod throttle;
 pub mod words;

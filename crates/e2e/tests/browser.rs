@@ -1,7 +1,7 @@
 //! The web application in real headless Chromium, as a person uses it: sign up an enterprise,
-//! create a T/CIC self-assessment, answer every item through the forms (the inline forms of the
-//! list and, for questionnaire and expert-panel items, the item pages), read the grade on the
-//! result page, submit. Screenshots of the result page at desktop (1280) and phone (390) width
+//! create a T/CIC self-assessment, answer every item through the forms (the table's one form,
+//! saved in the background by its script, and, for questionnaire and expert-panel items, the
+//! item pages), read the grade on the result page, submit through the confirmation page. Screenshots of the result page at desktop (1280) and phone (390) width
 //! go to `target/e2e-screenshots/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`apt-get install chromium chromium-driver`);
@@ -200,6 +200,11 @@ async fn type_into(c: &Client, xpath: &str, text: &str) -> Res {
 /// one: a lookup right after the click must not find an element of the page being left.
 async fn click(c: &Client, xpath: &str) -> Res {
     let target = find(c, xpath).await?;
+    // in the middle of the window, clear of the table form's sticky save bar
+    let arg = serde_json::to_value(&target).map_err(err(xpath))?;
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+        .await
+        .map_err(err("scroll"))?;
     c.execute("window.__leaving = true;", vec![])
         .await
         .map_err(err("mark page"))?;
@@ -336,28 +341,49 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     if aid.parse::<i64>().is_err() {
         return Err(format!("not on an assessment page: {list_url}"));
     }
-    // answer every item with full marks
-    for i in &scheme.items {
-        let row = format!("//div[@id='ind-{}']", i.id);
-        // Each save lands on a page whose flash names the item just saved.
-        let saved = format!("//div[@class='flash' and contains(., '{} ·')]", i.id);
-        if i.inline {
-            type_into(c, &format!("{row}//input[@name='value']"), &i.answer).await?;
-            click(c, &format!("{row}//form//button")).await?;
-            find(c, &saved).await?;
-        } else {
-            click(c, &format!("{row}//a")).await?;
-            let form = "//form[substring(@action, string-length(@action) - 6) = '/answer']";
-            type_into(c, &format!("{form}//input[@name='{}']", i.field), &i.answer).await?;
-            click(c, &format!("{form}//button")).await?;
-            find(c, &saved).await?;
-            click(
+    // answer the table's number items with full marks in its one form: the script marks the
+    // changes and saves the table in the background
+    let inline: Vec<&Item> = scheme.items.iter().filter(|i| i.inline).collect();
+    for (n, i) in inline.iter().enumerate() {
+        type_into(c, &format!("//input[@name='v:{}']", i.id), &i.answer).await?;
+        if n == 0 {
+            find(
                 c,
-                &format!("//main/p/a[contains(@href, '/assessments/{aid}?')]"),
+                &format!("//tr[@id='ind-{}' and contains(@class, 'unsaved')]", i.id),
             )
             .await?;
-            find(c, &row).await?;
+            find(
+                c,
+                "//span[@class='save-status' and contains(., '有未保存的修改')]",
+            )
+            .await?;
         }
+    }
+    find(
+        c,
+        "//form[@class='answers']//p[contains(@class, 'savebar')]/button",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(err("save the table"))?;
+    wait_saved(c).await?;
+    // questionnaire and expert-panel items on their pages
+    for i in scheme.items.iter().filter(|i| !i.inline) {
+        let row = format!("//tr[@id='ind-{}']", i.id);
+        // Each save lands on a page whose flash names the item just saved.
+        let saved = format!("//div[@class='flash' and contains(., '{} ·')]", i.id);
+        click(c, &format!("{row}//td[contains(@class, 'item')]/a")).await?;
+        let form = "//form[substring(@action, string-length(@action) - 6) = '/answer']";
+        type_into(c, &format!("{form}//input[@name='{}']", i.field), &i.answer).await?;
+        click(c, &format!("{form}//button")).await?;
+        find(c, &saved).await?;
+        click(
+            c,
+            &format!("//main/p/a[contains(@href, '/assessments/{aid}?')]"),
+        )
+        .await?;
+        find(c, &row).await?;
     }
     let answered = text_of(c, "//div[@id='result']/div[@class='grid']/div[last()]").await?;
     let want = format!("{0}/{0}", scheme.items.len());
@@ -375,9 +401,14 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     std::fs::create_dir_all(&dir).map_err(err("screenshot folder"))?;
     screenshot(c, 1280, &dir.join("result-1280.png")).await?;
     screenshot(c, 390, &dir.join("result-390.png")).await?;
-    // back to the list at phone width too, then submit and lock
+    // back to the list at phone width too, then submit through the confirmation page
     click(c, &format!("//main/p/a[@href='/assessments/{aid}']")).await?;
     screenshot(c, 390, &dir.join("assessment-390.png")).await?;
+    click(c, &format!("//a[@href='/assessments/{aid}/submit']")).await?;
+    let next = text_of(c, "//div[contains(@class, 'next')]").await?;
+    if !next.contains("撤回") {
+        return Err(format!("confirmation page: {next:?}"));
+    }
     click(
         c,
         &format!("//form[@action='/assessments/{aid}/submit']//button"),
@@ -390,12 +421,13 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     c.goto(&format!("{base}/assessments/{aid}"))
         .await
         .map_err(err("open list"))?;
+    find(c, &format!("//form[@action='/assessments/{aid}/withdraw']")).await?;
     if !c
         .find_all(Locator::XPath(&format!(
-            "//form[@action='/assessments/{aid}/submit']"
+            "//a[@href='/assessments/{aid}/submit']"
         )))
         .await
-        .map_err(err("submit form"))?
+        .map_err(err("submit link"))?
         .is_empty()
     {
         return Err("still submittable after submission".into());
@@ -403,10 +435,40 @@ async fn person(c: &Client, base: &str, scheme: &SchemeView) -> Res {
     Ok(())
 }
 
+/// Wait until the table form's script has saved every change (no row marked unsaved, the
+/// status says 已保存).
+async fn wait_saved(c: &Client) -> Res {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let done = c
+            .execute(
+                "var s = document.querySelector('.save-status'); \
+                 return !document.querySelector('tr.unsaved') && !!s && s.textContent.indexOf('已保存') === 0;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if done {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let status = text_of(c, "//span[@class='save-status']")
+                .await
+                .unwrap_or_default();
+            return Err(format!(
+                "the table was not saved within {WAIT:?}: {status:?}"
+            ));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 /// One item of the scheme and how a person answers it.
 struct Item {
     id: String,
-    /// Answered in the list's inline form (else on the item page).
+    /// Answered in the table's form (else on the item page).
     inline: bool,
     /// The form field: `value`, `likert` or `experts`.
     field: &'static str,

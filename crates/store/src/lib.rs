@@ -23,6 +23,7 @@ pub mod notify;
 pub mod repo;
 pub mod review;
 pub mod staff;
+pub mod submission;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -765,24 +765,6 @@ pub async fn bump_revision(tx: &mut Tx, id: i64) -> Result<i64> {
     Ok(rev)
 }
 
-/// Lock an assessment: draft → submitted. False if it was not a draft.
-pub async fn submit_assessment(tx: &mut Tx, id: i64, by: i64) -> Result<bool> {
-    let t = tx.now().to_string();
-    let r = sqlx::query(
-        "UPDATE assessments SET status = $5, submitted_at = $1, submitted_by = $2, updated_at = $3 \
-         WHERE id = $4 AND status = $6",
-    )
-    .bind(&t)
-    .bind(by)
-    .bind(&t)
-    .bind(id)
-    .bind(AssessmentStatus::Submitted.as_str())
-    .bind(AssessmentStatus::Draft.as_str())
-    .execute(tx.conn())
-    .await?;
-    Ok(r.rows_affected() == 1)
-}
-
 // ---------------------------------------------------------------- answers
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

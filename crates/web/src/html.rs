@@ -53,35 +53,56 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The one script: copy buttons beside read-only fields (invitation links). Pages work
-/// without it; served at [`COPY_SCRIPT_PATH`] (the CSP allows only the application's own
-/// files).
+/// The copy script: copy buttons beside read-only fields (invitation links).
 pub const COPY_JS: &str = include_str!("../static/copy.js");
-
 /// Where the copy script is served.
 pub const COPY_SCRIPT_PATH: &str = "/static/copy.js";
+/// The table form's script: flags unsaved changes and saves a table in the background.
+pub const TABLE_JS: &str = include_str!("../static/table.js");
+/// Where the table form's script is served.
+pub const TABLE_JS_PATH: &str = "/static/table.js";
 
-/// The copy script's address with its content hash as a version, like the stylesheet's.
-pub fn copy_script_href() -> &'static str {
-    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HREF.get_or_init(|| {
-        use sha2::Digest;
-        let h = sha2::Sha256::digest(COPY_JS.as_bytes());
-        let v: String = h[..8].iter().map(|b| format!("{:02x}", b)).collect();
-        format!("{}?v={}", COPY_SCRIPT_PATH, v)
-    })
+/// A script's address with its content hash as a version, like the stylesheet's. Pages work
+/// without the scripts; the CSP allows only the application's own files.
+fn versioned(path: &str, js: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(js.as_bytes());
+    let v: String = h[..8].iter().map(|b| format!("{:02x}", b)).collect();
+    format!("{}?v={}", path, v)
 }
 
-/// `GET /static/copy.js`: the copy script, cacheable for a year (its links carry its hash).
-pub async fn copy_script() -> Response {
+/// The copy script's versioned address.
+pub fn copy_script_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| versioned(COPY_SCRIPT_PATH, COPY_JS))
+}
+
+/// The table script's versioned address.
+pub fn table_js_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| versioned(TABLE_JS_PATH, TABLE_JS))
+}
+
+/// A script, cacheable for a year (its links carry its hash).
+fn script(js: &'static str) -> Response {
     (
         [
             (CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
-        COPY_JS,
+        js,
     )
         .into_response()
+}
+
+/// `GET /static/copy.js`.
+pub async fn copy_script() -> Response {
+    script(COPY_JS)
+}
+
+/// `GET /static/table.js`.
+pub async fn table_js() -> Response {
+    script(TABLE_JS)
 }
 
 /// Everything the layout needs about the request.

@@ -8,7 +8,8 @@
 //!
 //! Every response carries the security headers of [`security_headers`]: a
 //! Content-Security-Policy that allows only the application's own files (no inline script or
-//! style; the stylesheet is served at `/static/app.css`) and no framing, `Referrer-Policy:
+//! style; the stylesheet is served at `/static/app.css`, the table form's optional script at
+//! `/static/table.js`) and no framing, `Referrer-Policy:
 //! same-origin` and `X-Content-Type-Options: nosniff`.
 
 pub mod api;
@@ -47,6 +48,7 @@ pub fn router(state: App) -> Router {
         // after the layers above: the stylesheet sets no cookie and needs no language
         .route(html::STYLESHEET_PATH, get(html::stylesheet))
         .route(html::COPY_SCRIPT_PATH, get(html::copy_script))
+        .route(html::TABLE_JS_PATH, get(html::table_js))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -180,7 +180,10 @@ async fn a_refused_answer_is_shown_with_its_reason_and_the_status_of_the_refusal
         );
         // a submitted assessment: 409, locked
         let r = a
-            .post(&format!("/assessments/{}/submit", f.self_a), &[])
+            .post(
+                &format!("/assessments/{}/submit", f.self_a),
+                &[("acknowledge", "1000")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}");
         let r = a.post(&answer(f.self_a), &[("value", "1")]).await;

@@ -51,7 +51,7 @@ pub(super) struct AnswerIn {
 }
 
 /// The sources a caller may name (`expert` is the server's own, for experts' scores).
-struct SentSource;
+pub(super) struct SentSource;
 
 impl utoipa::PartialSchema for SentSource {
     fn schema() -> RefOr<Schema> {

@@ -1,9 +1,9 @@
 //! `/assessments`: the assessments the caller may see, creating one, one assessment, its
-//! answer template, and submitting it.
+//! answer template (submitting: `super::submission`).
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -14,8 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::enterprises::whole_number;
 use super::{
-    created, paging, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Conflict, Created, Forbidden,
-    Invalid, ModeText, NotFound, Page, Routes, StatusText, Unauthorized,
+    created, paging, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Created, Forbidden, Invalid,
+    ModeText, NotFound, Page, Routes, StatusText, Unauthorized,
 };
 use crate::error::Error;
 
@@ -26,17 +26,10 @@ pub(super) fn routes(r: Routes) -> Routes {
     )
     .route("/assessments/:id", get(get_assessment))
     .route("/assessments/:id/template", get(get_template))
-    .route("/assessments/:id/submit", post(submit_assessment))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(
-    list_assessments,
-    create_assessment,
-    get_assessment,
-    get_template,
-    submit_assessment
-))]
+#[openapi(paths(list_assessments, create_assessment, get_assessment, get_template))]
 pub(super) struct Doc;
 
 /// The parameters of the list of assessments.
@@ -347,32 +340,6 @@ async fn get_template(
         t.retain(&access);
     }
     Ok(Json(t))
-}
-
-/// Submit and lock
-///
-/// The result is computed once more and stored; answers can no longer change (409).
-#[utoipa::path(
-    post,
-    path = "/assessments/{id}/submit",
-    tag = "assessments",
-    params(("id" = i64, Path, description = "The assessment's id")),
-    responses(
-        (status = 200, description = "The submitted assessment", body = Assessment),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    )
-)]
-async fn submit_assessment(
-    State(st): State<App>,
-    Caller(u): Caller,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiRes<Assessment> {
-    let a = assessments::submit(&st, &u, id).await?;
-    let (a, access) = assessments::get(&st, &u, a.id).await?;
-    Ok(Json(Assessment::new(a, access)))
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results), [`audit`] (the audit log), [`notifications`] (the
+//! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row),
+//! [`submission`] (submit, withdraw), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
@@ -15,12 +16,14 @@
 mod answers;
 mod assessments;
 mod audit;
+mod batch;
 mod distance;
 mod enterprises;
 mod notifications;
 mod openapi;
 mod review;
 mod schemes;
+mod submission;
 mod tokens;
 
 use std::borrow::Cow;
@@ -77,6 +80,8 @@ fn build() -> Routes {
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
+    let r = submission::routes(r);
+    let r = batch::routes(r);
     let r = answers::routes(r);
     let r = notifications::routes(r);
     let r = review::routes(r);
@@ -371,7 +376,7 @@ macro_rules! problem_responses {
 problem_responses! {
     Forbidden: "The caller may see the object but their role may not do this; `detail` says why.";
     NotFound: "Not found, or not visible to the caller (the same answer); so is a path id that is not a number.";
-    Conflict: "Conflicts with the current state: the assessment is submitted and therefore locked, or (I-20) the answer is protected by a higher source, already verified, not self-declared, or the proposal was already dealt with; `detail` says which, naming who gave the current answer.";
+    Conflict: "Conflicts with the current state: the assessment is submitted and therefore locked (or, to withdraw, not submitted or already acted on by the body), or (I-20) the answer is protected by a higher source, already verified, not self-declared, or the proposal was already dealt with; `detail` says which, naming who gave the current answer.";
     Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
 }

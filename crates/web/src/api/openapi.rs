@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, enterprises, notifications, review, schemes, tokens, Conflict,
-    Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, batch, enterprises, notifications, review, schemes, submission,
+    tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -33,7 +33,7 @@ use super::{
         (name = "tokens", description = "API tokens and the caller"),
         (name = "schemes", description = "The evaluation schemes (standards) and their variants"),
         (name = "enterprises", description = "Enterprise records"),
-        (name = "assessments", description = "Assessments: create, read, template, submit"),
+        (name = "assessments", description = "Assessments: create, read, template, submit, withdraw"),
         (name = "answers", description = "Answers and results of an assessment"),
         (name = "audit", description = "The audit log (system administrators)"),
         (name = "notifications", description = "The caller's notifications (inbox)"),
@@ -64,10 +64,12 @@ pub fn openapi_doc() -> Document {
         schemes::Doc::openapi(),
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
+        submission::Doc::openapi(),
         answers::Doc::openapi(),
         audit::Doc::openapi(),
         notifications::Doc::openapi(),
         review::Doc::openapi(),
+        batch::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -62,7 +62,6 @@ pub(super) struct AnswerForm {
     pub(super) experts: String,
     pub(super) note: String,
     pub(super) source: String,
-    pub(super) back: String,
 }
 
 pub(super) fn num_list(s: &str) -> Result<Vec<f64>, ()> {
@@ -216,25 +215,11 @@ pub(super) async fn answer_post(
             )
         ));
     }
-    if f.back == "list" {
-        let table = scheme
-            .and_then(|s| s.indicator(&ind))
-            .map(|i| i.table.clone())
-            .unwrap_or_default();
-        Ok(redirect(&format!(
-            "/assessments/{}?table={}&saved={}#ind-{}",
-            id,
-            url_enc(&table),
-            url_enc(&what),
-            url_enc(&ind)
-        )))
-    } else {
-        Ok(redirect(&format!(
-            "{}?saved={}",
-            item_url(id, &ind),
-            url_enc(&what)
-        )))
-    }
+    Ok(redirect(&format!(
+        "{}?saved={}",
+        item_url(id, &ind),
+        url_enc(&what)
+    )))
 }
 
 /// The current answer and, where the rules allow, the form to change it (for an expert on

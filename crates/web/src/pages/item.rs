@@ -184,6 +184,7 @@ pub(super) async fn item_view(
     };
     let body = html! {
         (heading(&it, saved))
+        (nav::item_nav(it.l, a.id, &plan, &access, &rows, it.ind(), &ctx.path))
         @if let Some(r) = &result {
             (result_card(it.l, r, it.scheme, false))
         }

@@ -39,12 +39,17 @@ mod enterprise;
 mod explain;
 mod home;
 mod identity;
+mod import;
 mod inbox;
 mod item;
+mod nav;
 mod password;
 mod result;
 mod review;
 mod staff;
+mod submit;
+mod table;
+mod table_save;
 
 use account::*;
 use answer::*;
@@ -62,6 +67,10 @@ pub fn routes() -> Router<App> {
         .merge(account::routes())
         .merge(enterprise::routes())
         .merge(assessment::routes())
+        .merge(table::routes())
+        .merge(table_save::routes())
+        .merge(submit::routes())
+        .merge(import::routes())
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
