@@ -40,7 +40,14 @@ text_enum! {
         AssignExpert = "assign_expert", "指派专家", "Expert assigned";
         UnassignExpert = "unassign_expert", "取消指派专家", "Expert unassigned";
         Evidence = "evidence", "上传证据", "Evidence uploaded";
+        ProposeAnswer = "propose_answer", "提出异议答案", "Disputed answer proposed";
+        AnswerRefused = "answer_refused", "拒绝覆盖受保护的答案", "Overwrite of a protected answer refused";
+        VerifyAnswer = "verify_answer", "核验答案", "Answer verified";
+        AcceptProposal = "accept_proposal", "采纳异议答案", "Disputed answer accepted";
+        RejectProposal = "reject_proposal", "驳回异议答案", "Disputed answer rejected";
         Submit = "submit", "提交评价", "Submitted";
+        Withdraw = "withdraw", "撤回提交", "Submission withdrawn";
+        ResetPassword = "reset_password", "通过邮件重设密码", "Password reset by e-mail";
         Rescore = "rescore", "重新计分", "Re-scored";
     }
 }

@@ -239,9 +239,17 @@ async fn validation_messages_say_what_to_enter_in_words() {
         let mut br = app.browser();
         br.login("auditor@body.demo", DEMO_PW).await;
         let item = |i: &str| format!("/assessments/{}/items/{}", a.id, enc(i));
-        // one expert's score where three are needed
-        let path = format!("{}/answer", item(&panel.id));
-        let r = br.post(&path, &[("experts", "1")]).await;
+        // one expert's score where three are needed: the enterprise's own estimate in its
+        // self-assessment (on a body's assessment only the experts' own scores count, I-13)
+        let own = demo_assessment(&app, "企业能力体系建设自评").await;
+        let mut ent = app.browser();
+        ent.login("yunfan@ent.demo", DEMO_PW).await;
+        let path = format!(
+            "/assessments/{}/items/{}/answer",
+            own.id,
+            enc(&panel.id)
+        );
+        let r = ent.post(&path, &[("experts", "1")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
             r.body
@@ -280,11 +288,11 @@ async fn validation_messages_say_what_to_enter_in_words() {
             r.body
         );
         // the API says it in words too
-        let tok = demo_token(&app, "auditor@body.demo").await;
+        let tok = demo_token(&app, "yunfan@ent.demo").await;
         let p = app
             .api(&tok)
             .put(
-                &format!("/assessments/{}/answers/{}", a.id, enc(&panel.id)),
+                &format!("/assessments/{}/answers/{}", own.id, enc(&panel.id)),
                 serde_json::json!({"value": {"experts": [1]}}),
             )
             .await
