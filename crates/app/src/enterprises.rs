@@ -159,7 +159,7 @@ pub async fn save(app: &App, u: &User, id: i64, i: &EnterpriseInput) -> Result<S
         .await?;
     }
     let request = match &requested {
-        Some((uscc, name)) => Some(identity::file(&mut tx, u, &before, uscc, name).await?),
+        Some((uscc, name)) => Some(identity::file(app, &mut tx, u, &before, uscc, name).await?),
         None => None,
     };
     tx.commit().await?;

@@ -61,6 +61,7 @@ pub async fn state(app: &App, u: &User, e: &Enterprise) -> Result<IdentityState,
 /// File a request to change a locked identity, in the transaction that saves the rest of the
 /// record, with its audit entry.
 pub(crate) async fn file(
+    app: &App,
     tx: &mut Tx,
     u: &User,
     e: &Enterprise,
@@ -91,7 +92,7 @@ pub(crate) async fn file(
         Some(&json!({"uscc": r.new_uscc, "name": r.new_name, "request_id": r.id, "status": r.status})),
     )
     .await?;
-    // notify: an identity change request was filed → the admins of the engaged bodies
+    crate::notify::change_requested(app, tx, e).await?;
     Ok(r)
 }
 

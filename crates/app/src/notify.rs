@@ -143,6 +143,34 @@ pub async fn submitted(app: &App, tx: &mut WriteTx, a: &Assessment) -> Result<()
     send(app, tx, &to, &n).await.map(|_| ())
 }
 
+/// Self-declared answers of an assessment were verified: the enterprise's members (once until
+/// they read it, however many items or tables are verified).
+pub async fn verified(app: &App, tx: &mut WriteTx, a: &Assessment) -> Result<(), Error> {
+    let to = enterprise_members(tx, a.enterprise_id).await?;
+    let n = Notice::Verified {
+        assessment_id: a.id,
+        title: a.title.clone(),
+        enterprise: store::enterprise_name(tx, a.enterprise_id)
+            .await?
+            .unwrap_or_default(),
+    };
+    send(app, tx, &to, &n).await.map(|_| ())
+}
+
+/// An enterprise asked to change its locked identity: the admins of the bodies it engaged.
+pub async fn change_requested(app: &App, tx: &mut WriteTx, e: &Enterprise) -> Result<(), Error> {
+    let to: Vec<User> = store::engaged_staff(tx, e.id)
+        .await?
+        .into_iter()
+        .filter(|u| rules::staff_hears(NoticeKind::ChangeRequested, u.role))
+        .collect();
+    let n = Notice::ChangeRequested {
+        enterprise_id: e.id,
+        enterprise: e.name.clone(),
+    };
+    send(app, tx, &to, &n).await.map(|_| ())
+}
+
 /// Days an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 

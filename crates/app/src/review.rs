@@ -329,8 +329,8 @@ pub async fn verify_item(
     let rev = repo::bump_revision(&mut tx, a.id).await?;
     let done = write_checked(&mut tx, u, &a, vec![checked], &input.note, rev).await?;
     let scored = rescore(app, &mut tx, &a).await?;
+    crate::notify::verified(app, &mut tx, &a).await?;
     tx.commit().await?;
-    // notify: verification finished (item `indicator` of assessment `a`, for the enterprise)
     Ok(outcome(rev, done, scored))
 }
 
@@ -420,8 +420,8 @@ pub async fn verify_table(
     let rev = repo::bump_revision(&mut tx, a.id).await?;
     let done = write_checked(&mut tx, u, &a, checked, &input.note, rev).await?;
     let scored = rescore(app, &mut tx, &a).await?;
+    crate::notify::verified(app, &mut tx, &a).await?;
     tx.commit().await?;
-    // notify: verification finished (table `table` of assessment `a`, for the enterprise)
     Ok(outcome(rev, done, scored))
 }
 

@@ -243,7 +243,7 @@ pub fn staff_hears(kind: NoticeKind, role: Role) -> bool {
 /// Whether a new notice of this kind about the same page is left out while the person has
 /// not read the last one: assigning an expert forty items of one assessment tells them once.
 pub fn coalesces(kind: NoticeKind) -> bool {
-    kind == NoticeKind::ExpertAssigned
+    matches!(kind, NoticeKind::ExpertAssigned | NoticeKind::Verified)
 }
 
 /// An e-mail's subject and plain-text body.
