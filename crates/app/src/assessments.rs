@@ -111,9 +111,14 @@ pub async fn create(app: &App, u: &User, i: &AssessmentInput) -> Result<Assessme
         "" => None,
         v => Some(v),
     };
-    let profile = match i.profile.trim() {
-        "" => None,
-        text => match Profile::parse("profile", text) {
+    let profile = match (i.profile.trim(), u.principal().set_profile()) {
+        ("", _) => None,
+        (_, Err(tianping_domain::Denied::Invalid(v))) => {
+            errs.extend(v);
+            None
+        }
+        (_, Err(d)) => return Err(d.into()),
+        (text, Ok(())) => match Profile::parse("profile", text) {
             Ok(p) => Some(p),
             Err(m) => {
                 errs.push(FieldError::msg(

@@ -130,6 +130,20 @@ impl Principal {
         }
     }
 
+    /// Whether this person may give an assessment a profile (selected indicators and weights):
+    /// an evaluation body's staff, who answer for the selection; an enterprise's
+    /// self-assessment follows the scheme as published.
+    pub fn set_profile(&self) -> Result<(), Denied> {
+        if self.role.is_body_editor() {
+            return Ok(());
+        }
+        Err(Denied::invalid(
+            "profile",
+            "评价方案配置（选用指标与权重）只能由评价机构设置；企业自评按标准原文评价，请留空",
+            "A profile (selected indicators and weights) is set by an evaluation body only; a self-assessment follows the published standard, so leave it empty",
+        ))
+    }
+
     /// What this person may do with an assessment they can see. `expert_items` are the items
     /// assigned to them (only read for experts).
     pub fn access(
@@ -338,6 +352,27 @@ pub fn draft(status: AssessmentStatus) -> Result<(), Denied> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_body_staff_set_a_profile() {
+        let p = |role| Principal {
+            user_id: 1,
+            role,
+            org_id: Some(1),
+            enterprise_id: None,
+        };
+        assert!(p(Role::Auditor).set_profile().is_ok());
+        assert!(p(Role::BodyAdmin).set_profile().is_ok());
+        for r in [
+            Role::Enterprise,
+            Role::Expert,
+            Role::Decider,
+            Role::Operator,
+            Role::Sysadmin,
+        ] {
+            assert!(p(r).set_profile().is_err(), "{r:?}");
+        }
+    }
 
     fn p(role: Role, org: Option<i64>, ent: Option<i64>) -> Principal {
         Principal {

@@ -151,6 +151,23 @@ async fn the_profile_box_is_shown_to_body_staff_only() {
         let err = r.body[at..].find(r#"class="err""#).unwrap();
         assert!(err < 300, "{b}: the error is next to the box");
         assert!(r.body[at..].contains("not = [toml"), "{b}: typed text kept");
+        // the enterprise cannot set a profile through the API either
+        let t = token(&app, "a@a.test").await;
+        let r = app
+            .api(&t)
+            .post(
+                "/assessments",
+                serde_json::json!({"enterprise_id": f.ent_a.to_string(), "scheme": "t-cic-capability",
+                    "profile": "[weights]\n"}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        assert!(r.body.contains("只能由评价机构设置"), "{b}: {}", r.body);
         app.cleanup().await;
     }
 }
