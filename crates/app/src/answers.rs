@@ -452,7 +452,9 @@ pub async fn assign_expert(
         return Err(Error::NotFound);
     }
     let expert = repo::get_user(&app.store, expert_id).await?;
-    let Some(expert) = expert.filter(|e| e.role == Role::Expert && e.org_id == a.org_id) else {
+    let Some(expert) =
+        expert.filter(|e| e.role == Role::Expert && e.org_id == a.org_id && e.disabled == 0)
+    else {
         return Err(Error::invalid(
             "expert_id",
             "请选择本机构的评价专家",

@@ -424,3 +424,38 @@ async fn a_configured_base_url_makes_the_invitation_link() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_deactivated_expert_is_neither_offered_nor_assigned() {
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let ex = user(&app, "expert2@b1.test").await;
+        let mut adm = app.browser();
+        adm.login("admin@b1.test", PW).await;
+        let r = adm
+            .post(
+                &format!("/admin/staff/{}", ex.id),
+                &[("action", "deactivate"), ("back", "/admin")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        let mut au = app.browser();
+        au.login("auditor@b1.test", PW).await;
+        let item = format!("/assessments/{}/items/{}", f.onsite_a, enc(&f.other_item));
+        let page = au.get(&item).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}");
+        assert!(
+            !page.body.contains(&format!("value=\"{}\"", ex.id)),
+            "{b}: not offered"
+        );
+        let r = au
+            .post(
+                &format!("{item}/experts"),
+                &[("expert_id", &ex.id.to_string())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: refused");
+        app.cleanup().await;
+    }
+}

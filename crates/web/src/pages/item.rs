@@ -246,7 +246,11 @@ pub(super) async fn experts_of(st: &App, it: &Item<'_>) -> Result<Option<Experts
         Some(org) if *it.access == Access::Edit && it.draft => admin::staff(st, it.u, org)
             .await?
             .into_iter()
-            .filter(|x| x.role == Role::Expert && !assigned.iter().any(|a| a.expert_id == x.id))
+            .filter(|x| {
+                x.role == Role::Expert
+                    && x.disabled == 0
+                    && !assigned.iter().any(|a| a.expert_id == x.id)
+            })
             .map(|x| (x.id.to_string(), x.name))
             .collect(),
         _ => Vec::new(),
