@@ -10,7 +10,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, enterprises, notifications, review, schemes, submission,
+    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes, submission,
     tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
@@ -65,6 +65,7 @@ pub fn openapi_doc() -> Document {
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
         submission::Doc::openapi(),
+        onsite::Doc::openapi(),
         answers::Doc::openapi(),
         audit::Doc::openapi(),
         notifications::Doc::openapi(),
