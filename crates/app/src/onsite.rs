@@ -155,12 +155,7 @@ pub struct Comparison {
 /// Compare assessment `id` with `with` (default: the self-assessment it was started from).
 /// Both must be readable by the person (404 otherwise) and of the same enterprise and
 /// scheme; only items the person sees in both are compared.
-pub async fn compare(
-    app: &App,
-    u: &User,
-    id: i64,
-    with: Option<i64>,
-) -> Result<Comparison, Error> {
+pub async fn compare(app: &App, u: &User, id: i64, with: Option<i64>) -> Result<Comparison, Error> {
     let (a, access) = assessments::get(app, u, id).await?;
     let base_id = match with {
         Some(w) => w,

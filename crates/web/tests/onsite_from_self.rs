@@ -26,7 +26,12 @@ async fn score(app: &App, id: i64) -> f64 {
 #[tokio::test]
 async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
     let plan = plan();
-    let items: Vec<String> = plan.leaves.iter().take(3).map(|l| l.ind.id.clone()).collect();
+    let items: Vec<String> = plan
+        .leaves
+        .iter()
+        .take(3)
+        .map(|l| l.ind.id.clone())
+        .collect();
     let (own, third, fresh) = (&items[0], &items[1], &items[2]);
     for app in apps().await {
         let b = app.backend;
@@ -49,22 +54,40 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
         let r = ent
-            .put(&ans(sid, third), json!({"value": 70, "source": "third_party"}))
+            .put(
+                &ans(sid, third),
+                json!({"value": 70, "source": "third_party"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
         // a draft self-assessment cannot be the source
         let start = format!("/assessments/{sid}/onsite");
         let r = aud.post(&start, json!({})).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", r.body);
-        let r = ent.post(&format!("/assessments/{sid}/submit"), json!({})).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        let r = ent
+            .post(&format!("/assessments/{sid}/submit"), json!({}))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
         // the enterprise may not; another body and another enterprise do not see it
         let r = ent.post(&start, json!({})).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
         let aud2 = app.api(&token(&app, "auditor@b2.test").await);
         let other = app.api(&token(&app, "b@b.test").await);
-        assert_eq!(aud2.post(&start, json!({})).await.status, StatusCode::NOT_FOUND, "{b}");
-        assert_eq!(other.post(&start, json!({})).await.status, StatusCode::NOT_FOUND, "{b}");
+        assert_eq!(
+            aud2.post(&start, json!({})).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            other.post(&start, json!({})).await.status,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
 
         let r = aud.post(&start, json!({})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{b}: {}", r.body);
@@ -77,8 +100,14 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
         let rows = repo::answers(&st.store, oid).await.unwrap();
         assert_eq!(rows.len(), 2, "{b}: {rows:?}");
         let row = |ind: &str| rows.iter().find(|r| r.indicator_id == ind).unwrap();
-        let val = |ind: &str| serde_json::from_str::<Value>(row(ind).value_json.as_deref().unwrap()).unwrap();
-        assert_eq!(val(own), json!({"value": 80, "source": "self", "verified": false}), "{b}");
+        let val = |ind: &str| {
+            serde_json::from_str::<Value>(row(ind).value_json.as_deref().unwrap()).unwrap()
+        };
+        assert_eq!(
+            val(own),
+            json!({"value": 80, "source": "self", "verified": false}),
+            "{b}"
+        );
         assert_eq!(row(own).note, "（自评带入）见年报", "{b}");
         assert_eq!(row(own).source.map(|s| s.as_str()), Some("self"), "{b}");
         assert_eq!(val(third)["source"], "third_party", "{b}");
@@ -87,7 +116,11 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
         let from = repo::evidence_of(&st.store, sid).await.unwrap();
         let to = repo::evidence_of(&st.store, oid).await.unwrap();
         assert_eq!(to.len(), 1, "{b}");
-        assert_eq!((to[0].indicator_id.as_str(), &to[0].sha256), (third.as_str(), &from[0].sha256), "{b}");
+        assert_eq!(
+            (to[0].indicator_id.as_str(), &to[0].sha256),
+            (third.as_str(), &from[0].sha256),
+            "{b}"
+        );
         // one audit entry for the whole creation
         let actions: Vec<String> = audit::for_object(&st.store, "assessment", &oid.to_string())
             .await
@@ -113,7 +146,10 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
-        assert!(score(&app, oid).await > before, "{b}: the verified answer counts");
+        assert!(
+            score(&app, oid).await > before,
+            "{b}: the verified answer counts"
+        );
         let r = aud.put(&ans(oid, fresh), json!({"value": 90})).await;
         assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
 
@@ -137,7 +173,12 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
         assert_eq!(other.get(&cmp).await.status, StatusCode::NOT_FOUND, "{b}");
         // not the same enterprise and scheme
         let r = aud.get(&format!("{cmp}?with={}", f.onsite_a)).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
 
         // the pages
         let mut page = app.browser();
@@ -162,7 +203,9 @@ async fn an_onsite_assessment_starts_from_the_submitted_self_assessment() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
         let mut ent_page = app.browser();
         ent_page.login("a@a.test", PW).await;
-        let r = ent_page.post(&format!("/assessments/{sid}/onsite"), &[]).await;
+        let r = ent_page
+            .post(&format!("/assessments/{sid}/onsite"), &[])
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}");
         app.cleanup().await;
     }

@@ -53,7 +53,7 @@ pub(super) struct OnsiteIn {
     path = "/assessments/{id}/onsite",
     tag = "assessments",
     params(("id" = i64, Path, description = "The self-assessment's id")),
-    request_body(content = OnsiteIn, description = "Optional"),
+    request_body(content = Option<OnsiteIn>, description = "Optional; the body may be empty"),
     responses(
         (status = 201, description = "The new on-site assessment", body = Assessment),
         (status = 401, response = Unauthorized),
@@ -94,10 +94,8 @@ struct CompareQ {
 pub(super) struct CompareRow {
     indicator: String,
     /// The answer in the assessment compared with (`base`), as stored; null: none.
-    #[schema(value_type = Object)]
     base: Option<Value>,
     /// The answer in this assessment, as stored; null: none.
-    #[schema(value_type = Object)]
     value: Option<Value>,
     /// Whether the figures differ (source and verification aside; an answer against none
     /// differs).
@@ -139,12 +137,13 @@ async fn compare_assessments(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<CompareQ>,
 ) -> ApiRes<Comparison> {
-    let with = match q.with.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| {
-            Error::invalid("with", "with 应为整数", "with must be a whole number")
-        })?),
-    };
+    let with =
+        match q.with.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(s.parse::<i64>().map_err(|_| {
+                Error::invalid("with", "with 应为整数", "with must be a whole number")
+            })?),
+        };
     let c = onsite::compare(&st, &u, id, with).await?;
     Ok(Json(Comparison {
         base: c.base.id,

@@ -10,8 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes, submission,
-    tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes,
+    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled,
+    Unauthorized,
 };
 
 #[derive(OpenApi)]

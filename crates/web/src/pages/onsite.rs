@@ -163,5 +163,9 @@ async fn compare_page(
             }
         }
     };
-    Ok(page(&ctx.chrome(), l.t("答案对比", "Answers compared"), body))
+    Ok(page(
+        &ctx.chrome(),
+        l.t("答案对比", "Answers compared"),
+        body,
+    ))
 }
