@@ -38,6 +38,7 @@ pub mod evidence;
 pub mod identity;
 pub mod mail;
 pub mod notify;
+pub mod onsite;
 pub mod plans;
 pub mod precedence;
 pub mod rescore;

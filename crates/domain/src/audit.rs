@@ -21,6 +21,7 @@ text_enum! {
     AuditAction, "审计操作" {
         Signup = "signup", "企业注册", "Enterprise signed up";
         Create = "create", "创建", "Created";
+        CreateFromSelf = "create_from_self", "据企业自评开始现场评价", "On-site assessment started from a self-assessment";
         Update = "update", "修改", "Updated";
         Delete = "delete", "删除", "Deleted";
         Bootstrap = "bootstrap", "创建初始系统管理员", "First system admin created";

@@ -24,6 +24,8 @@
 //!   indicator by id or printed number, numbers as people type them).
 //! - [`listing`]: search by number or name, the unanswered filter, previous/next, names
 //!   shared by several rows, answered counts.
+//! - [`onsite`]: starting an on-site assessment from a submitted self-assessment (who may,
+//!   what is carried and how), and the differences between two assessments' answers.
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
@@ -49,6 +51,7 @@ pub mod interpretation;
 pub mod listing;
 pub mod msg;
 pub mod notify;
+pub mod onsite;
 pub mod password;
 pub mod precedence;
 pub mod reset;

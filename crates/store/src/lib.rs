@@ -20,6 +20,7 @@ pub mod checkpoint;
 pub mod identity;
 pub mod mail;
 pub mod notify;
+pub mod onsite;
 pub mod repo;
 pub mod review;
 pub mod staff;

@@ -7,7 +7,8 @@
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
 //! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row),
-//! [`submission`] (submit, withdraw), [`audit`] (the audit log), [`notifications`] (the
+//! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
+//! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
@@ -20,6 +21,7 @@ mod batch;
 mod distance;
 mod enterprises;
 mod notifications;
+mod onsite;
 mod openapi;
 mod review;
 mod schemes;
@@ -81,6 +83,7 @@ fn build() -> Routes {
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
     let r = submission::routes(r);
+    let r = onsite::routes(r);
     let r = batch::routes(r);
     let r = answers::routes(r);
     let r = notifications::routes(r);

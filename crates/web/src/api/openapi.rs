@@ -10,8 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, enterprises, notifications, review, schemes, submission,
-    tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes,
+    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled,
+    Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -65,6 +66,7 @@ pub fn openapi_doc() -> Document {
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
         submission::Doc::openapi(),
+        onsite::Doc::openapi(),
         answers::Doc::openapi(),
         audit::Doc::openapi(),
         notifications::Doc::openapi(),

@@ -43,6 +43,7 @@ mod import;
 mod inbox;
 mod item;
 mod nav;
+mod onsite;
 mod password;
 mod result;
 mod review;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<App> {
         .merge(enterprise::routes())
         .merge(assessment::routes())
         .merge(table::routes())
+        .merge(onsite::routes())
         .merge(table_save::routes())
         .merge(submit::routes())
         .merge(import::routes())

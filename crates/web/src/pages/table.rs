@@ -127,6 +127,7 @@ pub(super) async fn assessment_view(
         }
         _ => None,
     };
+    let links = super::onsite::summary_links(st, l, &ctx.csrf, u, &a).await?;
     let body = html! {
         @if let Ok(n) = q.saved.parse::<usize>() {
             div.flash role="status" {
@@ -147,6 +148,7 @@ pub(super) async fn assessment_view(
             }
         }
         (summary_line(l, &a, ent.as_ref(), scheme, all, &access))
+        (links)
         (result_or_notice(l, &a, scheme, &access))
         (submission_bar(l, &ctx.csrf, &a, &access, may_withdraw))
         (table_tabs(l, a.id, scheme, &counts, current, &filter))
