@@ -244,11 +244,7 @@ async fn validation_messages_say_what_to_enter_in_words() {
         let own = demo_assessment(&app, "企业能力体系建设自评").await;
         let mut ent = app.browser();
         ent.login("yunfan@ent.demo", DEMO_PW).await;
-        let path = format!(
-            "/assessments/{}/items/{}/answer",
-            own.id,
-            enc(&panel.id)
-        );
+        let path = format!("/assessments/{}/items/{}/answer", own.id, enc(&panel.id));
         let r = ent.post(&path, &[("experts", "1")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(
