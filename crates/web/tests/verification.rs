@@ -289,8 +289,13 @@ async fn reviewers_verify_on_the_pages() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
-        assert!(r.location().contains("saved="), "{b}");
+        assert!(r.location().contains("verified="), "{b}: {}", r.location());
         assert!(score(&app, aid).await > 0.0, "{b}");
+        let page = aud.get(&r.location()).await;
+        assert!(
+            page.body.contains("已核验本表"),
+            "{b}: the flash counts them"
+        );
         let page = aud.get(&table_page).await;
         assert!(page.body.contains("本表没有待核验的自报答案"), "{b}");
         let page = ent.get(&format!("/assessments/{aid}")).await;

@@ -336,20 +336,12 @@ async fn verify_table_post(
     let u = ctx.user()?;
     ctx.check_csrf(&f.csrf)?;
     let o = review::verify_table(&st, u, id, f.table.trim(), &f.note).await?;
-    let l = ctx.lang;
-    let what = format!(
-        "{} {} {} · {} {}",
-        l.t("已核验", "verified"),
-        o.verified.len(),
-        l.t("项", "items"),
-        l.t("总分", "total"),
-        fmt_num((o.score * 100.0).round() / 100.0)
-    );
+    // the page's flash says how many; its result card shows the new total
     Ok(redirect(&format!(
-        "/assessments/{}?table={}&saved={}",
+        "/assessments/{}?table={}&verified={}",
         id,
         url_enc(f.table.trim()),
-        url_enc(&what)
+        o.verified.len()
     )))
 }
 

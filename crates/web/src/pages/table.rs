@@ -43,6 +43,8 @@ pub(super) struct TableQ {
     pub(super) withdrawn: String,
     /// How many changed rows were kept beside a protected answer (I-20).
     pub(super) kept: String,
+    /// How many self-declared answers of the table a reviewer just verified.
+    pub(super) verified: String,
 }
 
 impl TableQ {
@@ -133,6 +135,12 @@ pub(super) async fn assessment_view(
             div.flash role="status" {
                 @if n == 0 { (l.t("没有修改，未保存任何答案。", "Nothing changed; no answer was saved.")) }
                 @else { (l.t("已保存 ", "Saved ")) (n) (l.t(" 项答案。", " answers.")) }
+            }
+        }
+        @if let Ok(n) = q.verified.parse::<usize>() {
+            div.flash role="status" {
+                @if n == 0 { (l.t("本表没有待核验的自报答案，未核验任何答案。", "No self-declared answer of this table awaited verification; none was verified.")) }
+                @else { (l.t("已核验本表 ", "Verified ")) (n) (l.t(" 项自报答案。", " self-declared answers of this table.")) }
             }
         }
         @if let Some(k) = q.kept.parse::<usize>().ok().filter(|k| *k > 0) {
