@@ -298,6 +298,13 @@ async fn reviewers_verify_on_the_pages() {
         );
         let page = aud.get(&table_page).await;
         assert!(page.body.contains("本表没有待核验的自报答案"), "{b}");
+        // each verified row of the table says so, for the enterprise too
+        let page = ent.get(&table_page).await;
+        assert_eq!(
+            page.body.matches(r#"data-testid="verified""#).count(),
+            items1.len(),
+            "{b}"
+        );
         let page = ent.get(&format!("/assessments/{aid}")).await;
         let shown: f64 = total.captures(&page.body).unwrap()[1].parse().unwrap();
         assert!(shown > 0.0, "{b}: the enterprise sees a total above zero");

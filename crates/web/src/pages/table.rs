@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use maud::{html, Markup};
 use tianping_app::domain::listing::{self, Count, Filter};
 use tianping_app::domain::words;
+use tianping_app::domain::Source;
 use tianping_app::submission;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
@@ -552,6 +553,13 @@ impl Rows<'_> {
                         input type="hidden" name={ "os:" (i.id) } value=(old_source);
                     } @else if let Some(s) = row.and_then(|r| r.source) {
                         span.muted { (s.label(l)) }
+                    }
+                    // a self-declared figure that a reviewer verified counts (I-6, I-20)
+                    @if row.and_then(|r| r.source) == Some(Source::SelfDeclared)
+                        && row.and_then(|r| r.value_json.as_deref())
+                            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+                            .is_some_and(|v| v["verified"] == Value::Bool(true)) {
+                        " " span.pill.ok data-testid="verified" { (l.t("已核验", "Verified")) }
                     }
                 }
             }
