@@ -145,15 +145,16 @@ pub(crate) async fn prepare(
     } else if !stars_scheme && input.source.as_deref().is_some_and(|s| !s.is_empty()) {
         return Err(rules::source_not_applicable().into());
     }
-    if !expert_points {
+    let points = scheme.method == Method::Points;
+    // only a body's points assessment has experts' items (the assignments are read only then)
+    if !expert_points && points && a.org_id.is_some() {
         // I-13: an item scored by experts takes no direct answer (it would erase theirs)
         let assigned = repo::assignments(&app.store, a.id)
             .await?
             .iter()
             .filter(|x| x.indicator_id == indicator)
             .count();
-        let points = scheme.method == Method::Points;
-        if rules::scored_by_experts(points, a.org_id.is_some(), item.expert_panel, assigned) {
+        if rules::scored_by_experts(points, true, item.expert_panel, assigned) {
             return Err(rules::direct_save_refused(indicator, item.expert_panel).into());
         }
     }
