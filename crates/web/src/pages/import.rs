@@ -130,39 +130,8 @@ fn report_card(l: Lang, id: i64, scheme: &tianping_core::Scheme, r: &Report) -> 
 
 async fn import_post(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>, mut mp: Multipart) -> Res {
     let u = ctx.user()?;
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let next = mp.next_field().await.map_err(|e| {
-            Error::invalid(
-                "file",
-                format!("上传数据无法读取：{}", e),
-                format!("The upload could not be read: {}", e),
-            )
-        })?;
-        let Some(fl) = next else { break };
-        match fl.name() {
-            Some("csrf") => csrf = fl.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = fl.file_name().unwrap_or("").to_string();
-                let data = fl.bytes().await.map_err(|_| {
-                    let max = st.config.max_upload_bytes / 1024 / 1024;
-                    Error::invalid(
-                        "file",
-                        format!("文件过大或上传中断；上限 {} MB", max),
-                        format!(
-                            "The file is too large or the upload broke off; the limit is {} MB",
-                            max
-                        ),
-                    )
-                })?;
-                file = Some((name, data.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let (csrf, name, data) = uploaded_file(&st, &mut mp).await?;
     ctx.check_csrf(&csrf)?;
-    let (name, data) = file.unwrap_or_default();
     match bulk::import(&st, u, id, &name, &data).await {
         Ok(report) => import_view(&st, &ctx, id, Some(&report), None).await,
         Err(Error::Invalid(e)) => {

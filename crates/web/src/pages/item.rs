@@ -455,41 +455,8 @@ pub(super) async fn evidence_post(
     mut mp: Multipart,
 ) -> Res {
     let u = ctx.user()?;
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let next = mp.next_field().await.map_err(|e| {
-            Error::Invalid(vec![FieldError::msg(
-                "file",
-                Msg {
-                    zh: format!("上传数据无法读取：{}", e),
-                    en: format!("The upload could not be read: {}", e),
-                },
-            )])
-        })?;
-        let Some(fl) = next else { break };
-        match fl.name() {
-            Some("csrf") => csrf = fl.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = fl.file_name().unwrap_or("").to_string();
-                let data = fl.bytes().await.map_err(|_| {
-                    let max = st.config.max_upload_bytes / 1024 / 1024;
-                    Error::invalid(
-                        "file",
-                        format!("文件过大或上传中断；上限 {} MB", max),
-                        format!(
-                            "The file is too large or the upload broke off; the limit is {} MB",
-                            max
-                        ),
-                    )
-                })?;
-                file = Some((name, data.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let (csrf, name, data) = uploaded_file(&st, &mut mp).await?;
     ctx.check_csrf(&csrf)?;
-    let (name, data) = file.unwrap_or_default();
     match evidence::add(&st, u, id, &ind, &name, &data).await {
         Ok(ev) => Ok(redirect(&format!(
             "{}?saved={}",

@@ -25,7 +25,7 @@ use tianping_app::{enterprises, evidence, App};
 use tianping_core::{fmt_num, AnswerKind, Method};
 
 use crate::auth::{self, Ctx, LANG_COOKIE, SESSION_COOKIE};
-use crate::error::{Error, FieldError, Msg, PageError};
+use crate::error::{Error, FieldError, PageError};
 use crate::html::{role_label, url_enc, when, Lang};
 use crate::view;
 use maud::{html, Markup};
@@ -83,6 +83,45 @@ pub fn routes() -> Router<App> {
         .merge(audit::routes())
         .merge(inbox::routes())
         .merge(password::routes())
+}
+
+/// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
+/// the file's name and its bytes (empty when no file was sent). A broken or oversized upload
+/// is an error on the `file` field.
+async fn uploaded_file(st: &App, mp: &mut Multipart) -> Result<(String, String, Vec<u8>), Error> {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        let next = mp.next_field().await.map_err(|e| {
+            Error::invalid(
+                "file",
+                format!("上传数据无法读取：{}", e),
+                format!("The upload could not be read: {}", e),
+            )
+        })?;
+        let Some(fl) = next else { break };
+        match fl.name() {
+            Some("csrf") => csrf = fl.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = fl.file_name().unwrap_or("").to_string();
+                let data = fl.bytes().await.map_err(|_| {
+                    let max = st.config.max_upload_bytes / 1024 / 1024;
+                    Error::invalid(
+                        "file",
+                        format!("文件过大或上传中断；上限 {} MB", max),
+                        format!(
+                            "The file is too large or the upload broke off; the limit is {} MB",
+                            max
+                        ),
+                    )
+                })?;
+                file = Some((name, data.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let (name, data) = file.unwrap_or_default();
+    Ok((csrf, name, data))
 }
 
 fn redirect(to: &str) -> Response {
