@@ -15,19 +15,6 @@ use tianping_app::domain::notify::MailStatus;
 use tianping_app::{mail, FixedClock};
 use tianping_store::mail as outbox;
 
-/// The kinds of a person's notifications (through the API), newest first.
-async fn kinds(app: &App, email: &str) -> Vec<String> {
-    let t = token(app, email).await;
-    let r = app.api(&t).get("/notifications?per_page=100").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
-}
-
 async fn deliver(app: &App) -> mail::Delivery {
     mail::deliver_due(&app.state).await.unwrap()
 }

@@ -9,19 +9,6 @@ use common::*;
 use serde_json::json;
 use tianping_core::Plan;
 
-/// The kinds of a person's notifications, newest first.
-async fn kinds(app: &App, email: &str) -> Vec<String> {
-    let t = token(app, email).await;
-    let r = app.api(&t).get("/notifications?per_page=100").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn verification_tells_the_enterprise_and_an_identity_request_tells_the_body_admins() {
     let s = catalog().get("t11-aii-001-2020").unwrap();

@@ -581,3 +581,16 @@ pub async fn token(app: &App, email: &str) -> String {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.json()["token"].as_str().unwrap().to_string()
 }
+
+/// The kinds of a person's notifications (through the API), newest first.
+pub async fn kinds(app: &App, email: &str) -> Vec<String> {
+    let t = token(app, email).await;
+    let r = app.api(&t).get("/notifications?per_page=100").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
