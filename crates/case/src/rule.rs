@@ -1,0 +1,200 @@
+//! The catalogue of rules: each with a stable id (as written in JSON), the clause it comes
+//! from and what it requires, in Chinese. `check_next` refuses and `replay` reports by these.
+
+use serde::{Serialize, Serializer};
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $clause:literal, $zh:literal; )*) => {
+        /// A rule of a case.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule, in catalogue order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The id used in JSON and on the command line.
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// The clause of the standard or the DESIGN decision.
+            pub fn clause(self) -> &'static str {
+                match self { $(Rule::$variant => $clause,)* }
+            }
+
+            /// What the rule requires, in Chinese.
+            pub fn requirement_zh(self) -> &'static str {
+                match self { $(Rule::$variant => $zh,)* }
+            }
+
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $($id => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    // ---- any case ----
+    /// Events are entered in date order.
+    EventsInOrder = "events_in_order", "I-16",
+        "事件按日期先后记录，不得早于前一事件的日期";
+    /// An event is not dated after the day it is entered.
+    NotInFuture = "not_in_future", "I-16",
+        "事件日期不得晚于录入当天";
+    /// An event refers to something the case has (an audit, a finding, a decision).
+    KnownReference = "known_reference", "I-16",
+        "事件引用的审核、不符合项或决定必须已在案卷中记录";
+    /// An event is not a repeat of something that can happen only once.
+    NotTwice = "not_twice", "I-16",
+        "同一事项不得重复记录";
+
+    // ---- certification: application and contract ----
+    /// The application is reviewed after it is received, once per application or supplement.
+    ReviewNeedsApplication = "review_needs_application", "8.1.2.1",
+        "申请评审须在收到认证申请之后";
+    /// A supplement request names the date by which the applicant supplements.
+    SupplementDue = "supplement_due", "8.1.2.2",
+        "要求补充材料时须写明补充期限；不受理时须说明理由";
+    /// The contract follows an accepted application.
+    ContractNeedsAcceptance = "contract_needs_acceptance", "8.1.2.3",
+        "认证合同须在申请受理之后签订";
+    /// An audit needs an accepted application and a signed contract.
+    AuditNeedsContract = "audit_needs_contract", "8.1.2",
+        "实施审核前须受理申请并签订认证合同";
+    /// The system has operated at least 3 months before the on-site audit.
+    SystemOperating = "system_operating", "8.1.1 g)",
+        "体系在现场审核前至少已运行3个月";
+
+    // ---- certification: planning, team ----
+    /// Stage 2 follows a completed stage 1 of the same cycle.
+    Stage2AfterStage1 = "stage2_after_stage1", "8.1.5.1",
+        "初次认证分两个阶段：第二阶段审核须在第一阶段审核完成之后";
+    /// An audit plan ends on or after its start.
+    PlanDates = "plan_dates", "8.1.4.2",
+        "审核计划的结束日期不得早于开始日期";
+    /// Sites sampled per I-9: listed sites ⌈k·√X⌉ plus the central office, temporary sites at
+    /// least one.
+    Sampling = "sampling", "8.1.3.2",
+        "多场所抽样：证书列示场所初审√X、监督0.6√X、再认证0.8√X（向上取整）并每次覆盖中心办公室；临时场所每次至少1个";
+    /// A team has exactly one leader.
+    TeamLeader = "team_leader", "8.1.4.1",
+        "审核组须指定且只指定一名审核组长";
+    /// Auditors on the team have a CCAA registration and EEPC training (when described).
+    AuditorCompetence = "auditor_competence", "8.1.4.1 1)",
+        "审核员须具备CCAA注册管理体系审核员资格并通过EEPC认证知识培训";
+    /// Technical experts and trainees add no audit days: planned days fit the counted members.
+    DaysCountAuditorsOnly = "days_count_auditors_only", "8.1.4.1 2) 3)",
+        "技术专家和实习审核员不计审核时间：计划人日不得超过组长和审核员在审核日期内可提供的人日";
+    /// Planned days below the audit time of Annex A (I-8) need a written reason.
+    DaysBelowAuditTime = "days_below_audit_time", "8.1.3.1, 附录A",
+        "计划审核人日低于按附录A计算的审核时间时，须写明理由";
+    /// Application review, audit and decision are done by different people.
+    SeparateFunctions = "separate_functions", "5.2",
+        "申请评审、审核和认证决定须由不同人员承担";
+    /// A person with a declared conflict of interest with the client is not assigned.
+    ConflictOfInterest = "conflict_of_interest", "5.2",
+        "与申请组织存在利益冲突（如2年内为其提供咨询）的人员不得参与其审核或决定";
+    /// A surveillance or special audit needs a certificate that is not withdrawn or cancelled.
+    AuditNeedsCertificate = "audit_needs_certificate", "8.2.1, 8.4",
+        "监督审核、特殊审核须针对有效期内未撤销、未注销的证书";
+    /// A recertification audit needs a recertification application.
+    RecertificationNeedsApplication = "recertification_needs_application", "8.3.1",
+        "再认证审核须在获证组织提出再认证申请之后";
+
+    // ---- certification: audit, findings, corrections ----
+    /// An audit is completed after its planned start, not twice.
+    CompletionAfterPlan = "completion_after_plan", "8.1.6",
+        "审核完成日期不得早于计划的开始日期";
+    /// A correction is submitted within 1 month (minor) or 3 months (major) of the audit.
+    CorrectionInTime = "correction_in_time", "8.1.6.5",
+        "一般不符合应在审核末日起1个月内、严重不符合应在3个月内完成纠正和纠正措施";
+    /// A major nonconformity's correction is verified on site.
+    MajorVerifiedOnSite = "major_verified_on_site", "8.1.6.5 4)",
+        "严重不符合的纠正和纠正措施须经现场验证";
+    /// A correction is accepted after it was submitted.
+    AcceptanceNeedsSubmission = "acceptance_needs_submission", "8.1.6.5 2)",
+        "接受纠正须在组织提交原因分析和纠正措施之后";
+
+    // ---- certification: decision and certificate ----
+    /// A decision follows a completed audit, once per audit.
+    DecisionNeedsAudit = "decision_needs_audit", "8.1.7",
+        "认证决定须针对已完成的审核";
+    /// A grant needs the contract, every major finding verified on site, every minor plan accepted.
+    GrantConditions = "grant_conditions", "8.1.7 1)–4)",
+        "授予认证须：履行合同；所有严重不符合的纠正已现场验证；所有一般不符合的纠正计划已接受";
+    /// The decider was on no team of the audits the decision covers.
+    DeciderNotAuditor = "decider_not_auditor", "8.1.7",
+        "认证决定须由未参与所覆盖审核的人员作出";
+    /// A recertification granted after expiry is refused: start again as initial.
+    RecertificationBeforeExpiry = "recertification_before_expiry", "8.3",
+        "再认证决定须在原证书有效期届满前作出，届满后须按初次认证重新申请";
+    /// A certificate follows a grant that has no certificate yet.
+    CertificateNeedsGrant = "certificate_needs_grant", "8.1.8",
+        "颁发证书须依据授予（保持、更新）认证的决定";
+
+    // ---- certification: keeping it ----
+    /// Surveillance on time: first within 12 months of issue, later within 12 months of the
+    /// previous on-site audit, 15 with an approved extension.
+    SurveillanceInTime = "surveillance_in_time", "8.1.3.3, 8.2.2, 8.2.3",
+        "第一次监督审核在证书签发之日起12个月内，此后在上次现场审核后12个月内（经批准延长的不超过15个月）";
+    /// A surveillance in every calendar year except the recertification year.
+    SurveillanceEveryYear = "surveillance_every_year", "8.1.3.3, 8.2.3",
+        "除再认证年份外，每个日历年至少进行一次监督审核";
+    /// An extension reaches at most 15 months after the previous on-site audit.
+    ExtensionLimit = "extension_limit", "8.2.3",
+        "延长后的监督间隔不得超过15个月";
+    /// A suspension is imposed within 5 working days of confirming its cause.
+    SuspensionInTime = "suspension_in_time", "8.5.1",
+        "应在调查核实暂停原因后5个工作日内暂停证书";
+    /// Suspension, restoration, withdrawal and cancellation need a certificate in the right status.
+    StatusTransition = "status_transition", "8.5",
+        "暂停须针对有效证书，恢复须针对已暂停的证书，撤销和注销须针对未撤销、未注销的证书";
+    /// A suspension lasts at most 6 months unless it waits for a licence decision.
+    SuspensionLimit = "suspension_limit", "8.5.1",
+        "证书暂停期不得超过6个月（因资质许可暂停的至许可决定之日）；期满未恢复的应撤销";
+    /// Scope changes concern a valid certificate.
+    ScopeNeedsCertificate = "scope_needs_certificate", "8.4.1, 8.4.2",
+        "扩大或缩小认证范围须针对有效的证书";
+    /// Recertification is applied for from 3 months before expiry.
+    RecertificationWindow = "recertification_window", "8.3.1",
+        "再认证申请可在证书有效期满前3个月起提出";
+
+    // ---- certification: appeals and complaints ----
+    /// An appeal is received within 10 working days of the decision.
+    AppealInTime = "appeal_in_time", "11.1",
+        "申诉须在认证决定后10个工作日内提出";
+    /// An appeal is decided by someone who took no part in the decision.
+    AppealImpartial = "appeal_impartial", "11.1, 5.2",
+        "申诉须由未参与该认证决定的人员处理";
+    /// Records are kept for the current cycle plus one full cycle.
+    RecordsRetention = "records_retention", "10",
+        "认证档案保存期为当前认证周期加上一个完整的认证周期，期满前不得删除";
+    /// An appeal or complaint is closed once, after it was received.
+    AppealOpen = "appeal_open", "11.1",
+        "申诉或投诉须先收到后处理";
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for r in Rule::ALL {
+            assert!(seen.insert(r.id()), "duplicate id {}", r.id());
+            assert_eq!(Rule::from_id(r.id()), Some(*r));
+            assert!(!r.clause().is_empty() && !r.requirement_zh().is_empty());
+        }
+    }
+}
