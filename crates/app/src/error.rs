@@ -23,7 +23,18 @@ pub enum Error {
     /// Conflicts with what is there now (a protected or already verified answer, I-20).
     Conflict(Msg),
     Throttled(Msg),
+    /// A rule of a procedure refuses the act (I-16): each broken rule with its clause and
+    /// what would be allowed; nothing was changed.
+    Refused(Vec<Refusal>),
     Internal(String),
+}
+
+/// One broken rule of a procedure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub rule: String,
+    pub clause: String,
+    pub message: Msg,
 }
 
 impl From<StoreError> for Error {
@@ -92,6 +103,10 @@ impl Error {
                 "Conflicts with the current answer; nothing was changed",
             ),
             Error::Throttled(_) => l.t("尝试次数过多", "Too many attempts"),
+            Error::Refused(_) => l.t(
+                "不符合认证规则，未作记录",
+                "Refused by the procedure's rules; nothing was recorded",
+            ),
             Error::Internal(_) => l.t("服务器内部错误", "Internal server error"),
         }
     }
@@ -114,6 +129,11 @@ impl Error {
             Error::Forbidden(m) | Error::Locked(m) | Error::Conflict(m) | Error::Throttled(m) => {
                 m.text(l).to_string()
             }
+            Error::Refused(v) => v
+                .iter()
+                .map(|r| format!("{}（{}）", r.message.text(l), r.clause))
+                .collect::<Vec<_>>()
+                .join(l.t("；", "; ")),
             Error::Internal(_) => l
                 .t(
                     "请稍后再试；问题已记录",

@@ -29,6 +29,7 @@ pub mod answers;
 pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
+pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -58,7 +59,7 @@ use tianping_store::{Store, WriteTx};
 
 pub use clock::{Clock, FixedClock, ShiftedClock, SystemClock};
 pub use config::Config;
-pub use error::Error;
+pub use error::{Error, Refusal};
 pub use tianping_domain as domain;
 pub use tianping_domain::{FieldError, Lang, Msg};
 pub use tianping_store::repo;

@@ -50,6 +50,13 @@ text_enum! {
         Withdraw = "withdraw", "撤回提交", "Submission withdrawn";
         ResetPassword = "reset_password", "通过邮件重设密码", "Password reset by e-mail";
         Rescore = "rescore", "重新计分", "Re-scored";
+        CaseOpen = "case_open", "建立认证案卷", "Certification case opened";
+        CaseEvent = "case_event", "记录认证事件", "Certification event recorded";
+        CaseImport = "case_import", "导入认证历史", "Certification history imported";
+        CaseDelete = "case_delete", "删除认证案卷", "Certification case deleted";
+        CaseLinkChecklist = "case_link_checklist", "关联审核评分", "Audit checklist linked";
+        CaseFile = "case_file", "上传认证材料", "Certification document uploaded";
+        CasePattern = "case_pattern", "设置证书编号规则", "Certificate number pattern set";
     }
 }
 
@@ -62,6 +69,7 @@ text_enum! {
         Org = "org", "机构", "Organisation";
         Site = "site", "场所", "Site";
         ApiToken = "api_token", "API 令牌", "API token";
+        Case = "case", "认证案卷", "Certification case";
     }
 }
 
@@ -155,6 +163,16 @@ pub fn field_label(key: &str, l: Lang) -> Option<&'static str> {
         "requested_by" => ("申请人账号", "Requested by account"),
         "experts" => ("专家评分", "Experts' scores"),
         "likert" => ("李克特评分", "Likert scores"),
+        "procedure" => ("程序", "Procedure"),
+        "seq" => ("事件序号", "Event no."),
+        "type" => ("事件", "Event"),
+        "date" => ("日期", "Date"),
+        "events" => ("事件数", "Events"),
+        "violations" => ("违反规则数", "Rule violations"),
+        "enterprise" => ("企业", "Enterprise"),
+        "audit" => ("审核", "Audit"),
+        "assessment" => ("评价", "Assessment"),
+        "pattern" => ("证书编号规则", "Certificate number pattern"),
         _ => return None,
     };
     Some(l.t(zh, en))

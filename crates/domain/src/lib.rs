@@ -43,6 +43,7 @@
 pub mod access;
 pub mod answer;
 pub mod audit;
+pub mod case;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;

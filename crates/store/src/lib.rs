@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod audit_search;
+pub mod cases;
 pub mod checkpoint;
 pub mod identity;
 pub mod mail;

@@ -25,7 +25,7 @@ pub fn status(e: &Error) -> StatusCode {
         Error::NotFound => StatusCode::NOT_FOUND,
         Error::Unauthorized | Error::Login(_) => StatusCode::UNAUTHORIZED,
         Error::Csrf | Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Invalid(_) | Error::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::Locked(_) | Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -43,6 +43,10 @@ fn problem_at(e: &Error, l: Lang, status: StatusCode) -> Response {
         Error::Invalid(v) => v
             .iter()
             .map(|e| json!({"field": e.field, "message": e.message.text(l)}))
+            .collect(),
+        Error::Refused(v) => v
+            .iter()
+            .map(|r| json!({"rule": r.rule, "clause": r.clause, "message": r.message.text(l)}))
             .collect(),
         _ => Vec::new(),
     };

@@ -1,0 +1,668 @@
+//! Certification cases (DESIGN I-16, I-17): a body's client as an event log. Every append
+//! loads the case's events, asks the pure rules (`tianping_case::certification::check_next`)
+//! and writes the event with the cached fold and its audit entry in one transaction; a grant
+//! issues the certificate with the next number of the body's series in the same transaction.
+//! Views replay the events (`replay`) as of a date.
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, FixedOffset, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+use tianping_calc::audit_time::AuditTimeTable;
+use tianping_calc::calendar::Calendar;
+use tianping_case::certification::checklist::{grant_conditions, Condition};
+use tianping_case::certification::events::{AuditKind, DecisionResult, TeamRole};
+use tianping_case::certification::{self as cert, Conflict, Context, Event, EventKind, Outcome};
+use tianping_case::{jsonl, CaseKind, Header, Person, Violation};
+use tianping_domain::case::{self as rules, CaseFacts};
+use tianping_domain::{Msg, Role};
+use tianping_store::audit;
+use tianping_store::cases::{self as store, CaseRow, EventRow};
+use tianping_store::repo::{self, User};
+use tianping_store::WriteTx;
+
+use crate::{actor, App, Error, Refusal};
+
+pub use tianping_store::cases::CaseFile;
+
+/// The built-in working-day calendar and Annex A's audit-time table, loaded once.
+pub fn calendar() -> &'static Calendar {
+    static C: OnceLock<Calendar> = OnceLock::new();
+    C.get_or_init(Calendar::builtin)
+}
+
+pub fn audit_time_table() -> &'static AuditTimeTable {
+    static T: OnceLock<AuditTimeTable> = OnceLock::new();
+    T.get_or_init(AuditTimeTable::builtin)
+}
+
+/// Today in China (UTC+8), the day events are entered on.
+pub fn today(app: &App) -> NaiveDate {
+    let now = app.now();
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(beijing) => now.with_timezone(&beijing).date_naive(),
+        None => now.date_naive(),
+    }
+}
+
+/// One stored event with who entered it and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event: Event,
+    pub entered_by: Option<i64>,
+    pub entered_at: String,
+}
+
+/// A case as a page, the API and exports show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case: CaseRow,
+    pub header: Header,
+    pub events: Vec<StoredEvent>,
+    pub as_of: NaiveDate,
+    pub outcome: Outcome,
+    /// The event types this person may enter.
+    pub enterable: Vec<&'static str>,
+    /// Checklist assessments of the audits: (audit, assessment id).
+    pub checklists: Vec<(String, i64)>,
+    pub files: Vec<CaseFile>,
+}
+
+fn facts(c: &CaseRow) -> CaseFacts {
+    CaseFacts {
+        org_id: c.org_id,
+        enterprise_id: c.enterprise_id,
+    }
+}
+
+fn refused(v: Vec<Violation>) -> Error {
+    Error::Refused(
+        v.into_iter()
+            .map(|x| Refusal {
+                rule: x.rule.id().to_string(),
+                clause: x.clause.to_string(),
+                message: Msg::wrap("Refused by the certification rules", x.message),
+            })
+            .collect(),
+    )
+}
+
+fn parse_events(rows: &[EventRow]) -> Result<Vec<StoredEvent>, Error> {
+    rows.iter()
+        .map(|r| {
+            let event: Event = serde_json::from_str(&r.data_json)
+                .map_err(|e| Error::Internal(format!("case event {} unreadable: {e}", r.seq)))?;
+            Ok(StoredEvent {
+                seq: r.seq,
+                event,
+                entered_by: r.entered_by,
+                entered_at: r.entered_at.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The case, if this person sees it (else not found).
+pub async fn get(app: &App, u: &User, id: i64) -> Result<CaseRow, Error> {
+    let c = store::get(&app.store, id).await?.ok_or(Error::NotFound)?;
+    rules::may_see(&u.principal(), facts(&c))?;
+    Ok(c)
+}
+
+/// The people a case's events name: the header of an imported history, and the body's
+/// staff (id = user id) with their roles.
+async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
+    let mut header: Header = serde_json::from_str(&c.header_json)
+        .unwrap_or_else(|_| Header::new(CaseKind::Certification));
+    for u in repo::users_of_org(&app.store, c.org_id).await? {
+        let id = u.id.to_string();
+        if header.person(&id).is_none() {
+            header.people.push(Person {
+                id,
+                name: Some(u.name.clone()),
+                roles: vec![u.role.as_str().to_string()],
+                competence: competence_of(app, &u).await?,
+            });
+        }
+    }
+    Ok(header)
+}
+
+/// Competence records of a person, as strings the team rules read (`CCAA…`, `EEPC…`).
+async fn competence_of(_app: &App, _u: &User) -> Result<Vec<String>, Error> {
+    Ok(Vec::new())
+}
+
+/// The conflicts of interest declared with this client.
+async fn conflicts_of(_app: &App, _c: &CaseRow) -> Result<Vec<Conflict>, Error> {
+    Ok(Vec::new())
+}
+
+fn context<'a>(conflicts: &'a [Conflict]) -> Context<'a> {
+    Context {
+        calendar: calendar(),
+        audit_time: audit_time_table(),
+        conflicts,
+    }
+}
+
+/// A case as of a date (default today).
+pub async fn view(
+    app: &App,
+    u: &User,
+    id: i64,
+    as_of: Option<NaiveDate>,
+) -> Result<CaseView, Error> {
+    let c = get(app, u, id).await?;
+    let header = header_of(app, &c).await?;
+    let events = parse_events(&store::events(&app.store, id).await?)?;
+    let conflicts = conflicts_of(app, &c).await?;
+    let as_of = as_of.unwrap_or_else(|| today(app));
+    let plain: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
+    let outcome = cert::replay(&header, &plain, as_of, context(&conflicts));
+    Ok(CaseView {
+        enterable: rules::enterable(&u.principal(), facts(&c)),
+        checklists: store::audit_links(&app.store, id).await?,
+        files: store::files(&app.store, id).await?,
+        case: c,
+        header,
+        events,
+        as_of,
+        outcome,
+    })
+}
+
+/// The cases this person sees: a body's staff their body's, an enterprise its own, the
+/// platform every case.
+pub async fn list(app: &App, u: &User) -> Result<Vec<CaseRow>, Error> {
+    Ok(match u.role {
+        Role::Enterprise => match u.enterprise_id {
+            Some(e) => store::list(&app.store, None, Some(e)).await?,
+            None => Vec::new(),
+        },
+        Role::BodyAdmin | Role::Auditor | Role::Decider => match u.org_id {
+            Some(o) => store::list(&app.store, Some(o), None).await?,
+            None => Vec::new(),
+        },
+        Role::Operator | Role::Sysadmin => store::list(&app.store, None, None).await?,
+        Role::Expert => Vec::new(),
+    })
+}
+
+/// The body's admin opens a certification case for an enterprise the body is engaged with
+/// (or engages it now). Returns the case id.
+pub async fn open(app: &App, u: &User, enterprise_id: i64) -> Result<i64, Error> {
+    let org = u.org_id.ok_or(Error::NotFound)?;
+    rules::may_manage(&u.principal(), org)?;
+    repo::get_enterprise(&app.store, enterprise_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut tx = app.begin().await?;
+    let id = create_case(
+        &mut tx,
+        u,
+        org,
+        enterprise_id,
+        &Header::new(CaseKind::Certification),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn create_case(
+    tx: &mut WriteTx,
+    u: &User,
+    org: i64,
+    enterprise_id: i64,
+    header: &Header,
+) -> Result<i64, Error> {
+    repo::engage(tx, org, enterprise_id).await?;
+    let header_json = serde_json::to_string(header).unwrap_or_else(|_| "{}".into());
+    let id = store::create(
+        tx,
+        CaseKind::Certification.as_str(),
+        org,
+        enterprise_id,
+        &header_json,
+        u.id,
+    )
+    .await?;
+    audit::append(
+        tx,
+        &actor(u),
+        "case_open",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"procedure": "certification", "org": org, "enterprise": enterprise_id})),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The enterprise applies to a body for certification: a new case whose first event is the
+/// application. Returns the case id.
+pub async fn apply(app: &App, u: &User, org_id: i64, application: Event) -> Result<i64, Error> {
+    let enterprise = match (u.role, u.enterprise_id) {
+        (Role::Enterprise, Some(e)) => e,
+        _ => {
+            return Err(Error::forbidden(
+                "只有企业用户可以提出认证申请",
+                "Only an enterprise's users may apply",
+            ))
+        }
+    };
+    let org = repo::get_org(&app.store, org_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if org.kind != tianping_domain::OrgKind::Body {
+        return Err(Error::invalid(
+            "org",
+            "请选择一家认证机构",
+            "Choose a certification body",
+        ));
+    }
+    if !matches!(application.kind, EventKind::ApplicationReceived { .. }) {
+        return Err(Error::invalid(
+            "type",
+            "认证申请的第一个事件应为收到认证申请（application_received）",
+            "A case starts with application_received",
+        ));
+    }
+    let mut tx = app.begin().await?;
+    let id = create_case(
+        &mut tx,
+        u,
+        org_id,
+        enterprise,
+        &Header::new(CaseKind::Certification),
+    )
+    .await?;
+    tx.commit().await?;
+    match append(app, u, id, application).await {
+        Ok(_) => Ok(id),
+        Err(e) => {
+            // an application the rules refuse leaves no empty case behind
+            let mut tx = app.begin().await?;
+            store::delete(&mut tx, id).await?;
+            tx.commit().await?;
+            Err(e)
+        }
+    }
+}
+
+/// The person entering an act is the one named as acting (`by`).
+fn stamp_by(kind: &mut EventKind, u: &User) {
+    let me = u.id.to_string();
+    match kind {
+        EventKind::ApplicationReviewed { by, .. } => *by = Some(me),
+        EventKind::CorrectionAccepted { by, .. }
+        | EventKind::Decision { by, .. }
+        | EventKind::SurveillanceExtensionApproved { by, .. }
+        | EventKind::Restored { by }
+        | EventKind::AppealDecided { by, .. }
+        | EventKind::ComplaintClosed { by, .. } => *by = me,
+        _ => {}
+    }
+}
+
+/// Checks of an event that need the database: team members are staff of the body, an
+/// auditor acts only on an audit whose team they are on.
+async fn check_people(
+    app: &App,
+    u: &User,
+    c: &CaseRow,
+    e: &Event,
+    events: &[Event],
+) -> Result<(), Error> {
+    if let EventKind::AuditPlanned { team, .. } = &e.kind {
+        let staff = repo::users_of_org(&app.store, c.org_id).await?;
+        for m in team {
+            let person = m
+                .person
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| staff.iter().find(|s| s.id == id));
+            let ok = match (person, m.role) {
+                (Some(p), TeamRole::TechnicalExpert) => {
+                    p.disabled == 0 && matches!(p.role, Role::Expert | Role::Auditor)
+                }
+                (Some(p), _) => {
+                    p.disabled == 0 && matches!(p.role, Role::Auditor | Role::BodyAdmin)
+                }
+                (None, _) => false,
+            };
+            if !ok {
+                return Err(Error::invalid(
+                    "team",
+                    format!(
+                        "审核组成员 {} 不是本机构在职的审核员（技术专家可为专家）",
+                        m.person
+                    ),
+                    format!(
+                        "Team member {} is not an active auditor (or expert) of the body",
+                        m.person
+                    ),
+                ));
+            }
+        }
+    }
+    if u.role == Role::Auditor {
+        let audit = match &e.kind {
+            EventKind::AuditCompleted { audit, .. } => Some(audit.clone()),
+            EventKind::CorrectionAccepted { finding, .. } => {
+                events.iter().find_map(|x| match &x.kind {
+                    EventKind::AuditCompleted {
+                        audit, findings, ..
+                    } if findings.iter().any(|f| &f.id == finding) => Some(audit.clone()),
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        let me = u.id.to_string();
+        let on_team = audit.is_some_and(|a| {
+            events.iter().any(|x| matches!(&x.kind, EventKind::AuditPlanned { audit, team, .. } if *audit == a && team.iter().any(|m| m.person == me)))
+        });
+        if !on_team {
+            return Err(Error::forbidden(
+                "只有该审核的审核组成员可以记录审核结果和接受纠正",
+                "Only a member of the audit's team may record this",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What an append did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appended {
+    /// The number of the event in the case (0-based).
+    pub seq: i64,
+    /// The certificate a grant issued.
+    pub certificate: Option<String>,
+    pub state: String,
+}
+
+/// Append an event to a case: the person's permission, the rules (refused with each broken
+/// rule and its clause), then the event, a certificate for a grant, the cached fold and the
+/// audit entry in one transaction.
+pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Appended, Error> {
+    let c = get(app, u, id).await?;
+    rules::may_enter(&u.principal(), facts(&c), event.kind.type_name())?;
+    stamp_by(&mut event.kind, u);
+    let header = header_of(app, &c).await?;
+    let conflicts = conflicts_of(app, &c).await?;
+    let today = today(app);
+
+    let mut tx = app.begin().await?;
+    store::lock(&mut tx, id).await?.ok_or(Error::NotFound)?;
+    let stored = parse_events(&store::events_tx(&mut tx, id).await?)?;
+    let mut events: Vec<Event> = stored.into_iter().map(|e| e.event).collect();
+    check_people(app, u, &c, &event, &events).await?;
+    if let EventKind::AuditCompleted { audit, score, .. } = &mut event.kind {
+        if score.is_none() {
+            if let Some(a) = store::audit_link_tx(&mut tx, id, audit).await? {
+                *score = repo::get_assessment(&app.store, a)
+                    .await?
+                    .and_then(|a| a.score);
+            }
+        }
+    }
+    cert::check_next(&header, &events, &event, today, context(&conflicts)).map_err(refused)?;
+    let mut certificate = None;
+    write_event(&mut tx, u, id, events.len() as i64, &event).await?;
+    let grant = matches!(
+        &event.kind,
+        EventKind::Decision { result: DecisionResult::Grant, audit, .. }
+            if events.iter().any(|x| matches!(&x.kind, EventKind::AuditPlanned { audit: a, kind: AuditKind::Stage2 | AuditKind::Recertification, .. } if a == audit))
+    );
+    let reissue = matches!(event.kind, EventKind::ScopeChanged { .. });
+    events.push(event.clone());
+    if grant || reissue {
+        let number = next_number(&mut tx, &c, event.date).await?;
+        let issue = Event {
+            date: event.date,
+            kind: EventKind::CertificateIssued {
+                number: number.clone(),
+            },
+        };
+        cert::check_next(&header, &events, &issue, today, context(&conflicts)).map_err(refused)?;
+        write_event(&mut tx, u, id, events.len() as i64, &issue).await?;
+        events.push(issue);
+        certificate = Some(number);
+    }
+    let outcome = cert::replay(&header, &events, today, context(&conflicts));
+    let cache = outcome.certificate.as_ref();
+    store::set_cache(
+        &mut tx,
+        id,
+        outcome.state.as_str(),
+        cache.map(|x| x.number.as_str()),
+        cache.map(|x| x.valid_until.to_string()).as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Appended {
+        seq: events.len() as i64 - 1,
+        certificate,
+        state: outcome.state.as_str().to_string(),
+    })
+}
+
+async fn write_event(
+    tx: &mut WriteTx,
+    u: &User,
+    id: i64,
+    seq: i64,
+    e: &Event,
+) -> Result<(), Error> {
+    let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
+    store::append(
+        tx,
+        id,
+        seq,
+        e.kind.type_name(),
+        &e.date.to_string(),
+        &data,
+        Some(u.id),
+    )
+    .await?;
+    audit::append(
+        tx,
+        &actor(u),
+        "case_event",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"seq": seq, "type": e.kind.type_name(), "date": e.date.to_string()})),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The next certificate number of the case's body (I-21): the body's pattern with the next
+/// value of its sequence, never handed out twice.
+async fn next_number(tx: &mut WriteTx, c: &CaseRow, date: NaiveDate) -> Result<String, Error> {
+    loop {
+        let (pattern, seq) = store::take_seq(tx, c.org_id, rules::DEFAULT_PATTERN).await?;
+        let number = rules::certificate_number(&pattern, date.year(), seq)
+            .map_err(|e| Error::Invalid(vec![e]))?;
+        if store::record_certificate(tx, &number, c.org_id, c.id, &date.to_string()).await? {
+            return Ok(number);
+        }
+    }
+}
+
+/// The decider's checklist of 8.1.7 for an audit of a case, for this person as decider.
+pub async fn checklist(app: &App, u: &User, id: i64, audit: &str) -> Result<Vec<Condition>, Error> {
+    let v = view(app, u, id, None).await?;
+    if v.outcome.case.audit(audit).is_none() {
+        return Err(Error::NotFound);
+    }
+    let conflicts = conflicts_of(app, &v.case).await?;
+    let me = u.id.to_string();
+    Ok(grant_conditions(
+        &v.outcome.case,
+        audit,
+        Some(&me),
+        v.as_of,
+        context(&conflicts),
+    ))
+}
+
+/// A case as JSON Lines (I-16): the header with the people its events name, then the events.
+pub async fn export(app: &App, u: &User, id: i64) -> Result<String, Error> {
+    let v = view(app, u, id, None).await?;
+    let events: Vec<Event> = v.events.into_iter().map(|e| e.event).collect();
+    Ok(jsonl::write(&v.header, &events))
+}
+
+/// What an import did: the new case and the violations its history has (kept, I-16).
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub case_id: i64,
+    pub events: usize,
+    pub violations: Vec<Violation>,
+}
+
+/// Import a client's existing history (JSON Lines of I-16) as a new case of the body: every
+/// event is kept, and the violations the rules find are listed. A malformed file changes
+/// nothing and names the line.
+pub async fn import(
+    app: &App,
+    u: &User,
+    enterprise_id: i64,
+    text: &str,
+) -> Result<Imported, Error> {
+    let org = u.org_id.ok_or(Error::NotFound)?;
+    rules::may_manage(&u.principal(), org)?;
+    repo::get_enterprise(&app.store, enterprise_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (header, events) = jsonl::parse::<Event>(text, CaseKind::Certification).map_err(|e| {
+        Error::invalid(
+            "file",
+            e.to_string(),
+            format!("Line {}: {}", e.line, e.message),
+        )
+    })?;
+    let today = today(app);
+    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.date > today) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "第 {i} 个事件的日期 {} 晚于今天 {today}：只能导入已经发生的事",
+                e.date
+            ),
+            format!("Event {i} is dated {} after today {today}", e.date),
+        ));
+    }
+    let mut tx = app.begin().await?;
+    let id = create_case(&mut tx, u, org, enterprise_id, &header).await?;
+    for (i, e) in events.iter().enumerate() {
+        let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
+        store::append(
+            &mut tx,
+            id,
+            i as i64,
+            e.kind.type_name(),
+            &e.date.to_string(),
+            &data,
+            Some(u.id),
+        )
+        .await?;
+        if let EventKind::CertificateIssued { number } = &e.kind {
+            store::record_certificate(&mut tx, number, org, id, &e.date.to_string()).await?;
+        }
+    }
+    let outcome = cert::replay(&header, &events, today, context(&[]));
+    let cache = outcome.certificate.as_ref();
+    store::set_cache(
+        &mut tx,
+        id,
+        outcome.state.as_str(),
+        cache.map(|x| x.number.as_str()),
+        cache.map(|x| x.valid_until.to_string()).as_deref(),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_import",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"events": events.len(), "violations": outcome.violations.len()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Imported {
+        case_id: id,
+        events: events.len(),
+        violations: outcome.violations,
+    })
+}
+
+/// Delete a case: the body's admin, and only after the retention of clause 10.
+pub async fn delete(app: &App, u: &User, id: i64) -> Result<(), Error> {
+    let v = view(app, u, id, None).await?;
+    rules::may_manage(&u.principal(), v.case.org_id)?;
+    cert::deletion_allowed(&v.outcome.case, v.as_of).map_err(|x| refused(vec![x]))?;
+    let mut tx = app.begin().await?;
+    store::delete(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_delete",
+        "case",
+        &id.to_string(),
+        Some(&json!({"enterprise": v.case.enterprise_id, "events": v.events.len()})),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Link an audit of a case to the eepc-certification assessment that scores it (Annex B.1).
+pub async fn link_checklist(
+    app: &App,
+    u: &User,
+    id: i64,
+    audit: &str,
+    assessment_id: i64,
+) -> Result<(), Error> {
+    let c = get(app, u, id).await?;
+    rules::may_manage(&u.principal(), c.org_id)?;
+    let a = repo::get_assessment(&app.store, assessment_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if a.enterprise_id != c.enterprise_id
+        || a.org_id != Some(c.org_id)
+        || a.scheme != "eepc-certification"
+    {
+        return Err(Error::invalid(
+            "assessment",
+            "审核的评分须为本机构对该组织的履约能力评价体系认证（eepc-certification）现场评价",
+            "The checklist must be this body's eepc-certification assessment of the client",
+        ));
+    }
+    let mut tx = app.begin().await?;
+    store::link_audit(&mut tx, id, audit, assessment_id).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_link_checklist",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"audit": audit, "assessment": assessment_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
