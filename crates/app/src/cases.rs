@@ -666,3 +666,35 @@ pub async fn link_checklist(
     tx.commit().await?;
     Ok(())
 }
+
+/// One thing due in one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueRow {
+    pub case: CaseRow,
+    pub due: tianping_case::Due,
+}
+
+/// Everything due or overdue on `as_of` across the cases this person sees, earliest first.
+pub async fn due(app: &App, u: &User, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    let mut out = Vec::new();
+    for c in list(app, u).await? {
+        let header = header_of(app, &c).await?;
+        let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        let conflicts = conflicts_of(app, &c).await?;
+        let outcome = cert::replay(&header, &events, as_of, context(&conflicts));
+        out.extend(outcome.due.into_iter().map(|due| DueRow {
+            case: c.clone(),
+            due,
+        }));
+    }
+    out.sort_by(|a, b| {
+        a.due
+            .due
+            .cmp(&b.due.due)
+            .then(a.case.enterprise_name.cmp(&b.case.enterprise_name))
+    });
+    Ok(out)
+}
