@@ -13,7 +13,7 @@ use tianping_calc::audit_time::AuditTimeTable;
 use tianping_calc::calendar::Calendar;
 use tianping_case::certification::checklist::{grant_conditions, Condition};
 use tianping_case::certification::events::{AuditKind, DecisionResult, TeamRole};
-use tianping_case::certification::{self as cert, Conflict, Context, Event, EventKind, Outcome};
+use tianping_case::certification::{self as cert, Conflict, Context, EventKind, Outcome};
 use tianping_case::{jsonl, CaseKind, Header, Person, Violation};
 use tianping_domain::case::{self as rules, CaseFacts};
 use tianping_domain::{Msg, Role};
@@ -24,7 +24,12 @@ use tianping_store::WriteTx;
 
 use crate::{actor, App, Error, Refusal};
 
-pub use tianping_store::cases::CaseFile;
+pub use tianping_case::certification::events::EventKind as Kind;
+pub use tianping_case::certification::Event;
+pub use tianping_store::cases::{CaseFile, CaseRow as Row};
+
+/// Every event type of a certification case (I-17).
+pub const EVENT_TYPES: &[&str] = Kind::TYPES;
 
 /// The built-in working-day calendar and Annex A's audit-time table, loaded once.
 pub fn calendar() -> &'static Calendar {

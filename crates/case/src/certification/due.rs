@@ -18,9 +18,14 @@ pub(crate) struct SurveillanceDue {
 /// The last day of the next surveillance audit: 12 months after the certificate's issue (the
 /// first) or the previous surveillance, an approved extension up to 15 months, and never
 /// past the end of the next calendar year that needs one. `None` when the next one would fall
-/// in the expiry year (recertification replaces it) or there is no certificate.
+/// in the expiry year or recertification has been applied for (recertification replaces it,
+/// 8.2.2), or there is no certificate.
 pub(crate) fn surveillance_due(case: &CaseState, _ctx: Context<'_>) -> Option<SurveillanceDue> {
     let cert = case.certificate()?;
+    if case.recertification_applied.is_some() {
+        // the next surveillance turns into the recertification (8.2.2)
+        return None;
+    }
     let anchor = surveillance_anchor(case)?;
     let first = anchor == cert.issued;
     let twelve = add_months(anchor, 12).ok()?;

@@ -18,6 +18,7 @@ mod answers;
 mod assessments;
 mod audit;
 mod batch;
+mod cases;
 mod distance;
 mod enterprises;
 mod notifications;
@@ -83,6 +84,7 @@ fn build() -> Routes {
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
     let r = submission::routes(r);
+    let r = cases::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);
     let r = answers::routes(r);

@@ -10,7 +10,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes,
+    answers, assessments, audit, batch, cases, enterprises, notifications, onsite, review, schemes,
     submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled,
     Unauthorized,
 };
@@ -39,6 +39,7 @@ use super::{
         (name = "audit", description = "The audit log (system administrators)"),
         (name = "notifications", description = "The caller's notifications (inbox)"),
         (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
+        (name = "cases", description = "Certification cases as event logs (I-16, I-17): application to certificate, surveillance, suspension, withdrawal, appeals; the due list"),
         (name = "meta", description = "This document")
     )
 )]
@@ -72,6 +73,7 @@ pub fn openapi_doc() -> Document {
         notifications::Doc::openapi(),
         review::Doc::openapi(),
         batch::Doc::openapi(),
+        cases::Doc::openapi(),
     ] {
         doc.merge(part);
     }
