@@ -114,7 +114,7 @@ pub(super) struct CaseId {
 
 /// Open a certification case (body admin)
 #[utoipa::path(post, path = "/cases", tag = "cases", request_body = OpenBody,
-    responses((status = 201, body = CaseId), (status = 403, response = Forbidden),
+    responses((status = 401, response = Unauthorized), (status = 201, body = CaseId), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 422, response = Invalid)))]
 async fn open_case(
     State(st): State<App>,
@@ -173,7 +173,7 @@ pub(super) struct ApplyBody {
 ///
 /// Opens a case with the body whose first event is the application.
 #[utoipa::path(post, path = "/cases/apply", tag = "cases", request_body = ApplyBody,
-    responses((status = 201, body = CaseId), (status = 403, response = Forbidden),
+    responses((status = 401, response = Unauthorized), (status = 201, body = CaseId), (status = 403, response = Forbidden),
         (status = 422, response = Invalid)))]
 async fn apply(
     State(st): State<App>,
@@ -216,7 +216,7 @@ fn as_of(q: &AsOf) -> Result<Option<NaiveDate>, Error> {
 /// The state, the certificate, what is due, the violations of its history, the full fold and
 /// the events with who entered them.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path), AsOf),
-    responses((status = 200, description = "The case (see the I-16 fields)", body = Object),
+    responses((status = 401, response = Unauthorized), (status = 200, description = "The case (see the I-16 fields)", body = Object),
         (status = 404, response = NotFound)))]
 async fn get_case(
     State(st): State<App>,
@@ -236,7 +236,7 @@ async fn get_case(
 /// it; nothing is recorded then. A grant issues the certificate with the body's next number.
 #[utoipa::path(post, path = "/cases/{id}/events", tag = "cases", params(("id" = i64, Path)),
     request_body = EventBody,
-    responses((status = 200, body = Object), (status = 403, response = Forbidden),
+    responses((status = 401, response = Unauthorized), (status = 200, body = Object), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 422, response = Invalid)))]
 async fn append_event(
     State(st): State<App>,
@@ -250,7 +250,7 @@ async fn append_event(
 
 /// Export a case as JSON Lines (I-16)
 #[utoipa::path(get, path = "/cases/{id}/events.jsonl", tag = "cases", params(("id" = i64, Path)),
-    responses((status = 200, description = "The header line, then one event per line", content_type = "application/jsonl"),
+    responses((status = 401, response = Unauthorized), (status = 200, description = "The header line, then one event per line", content_type = "application/jsonl"),
         (status = 404, response = NotFound)))]
 async fn export_case(
     State(st): State<App>,
@@ -273,7 +273,7 @@ pub(super) struct ImportQ {
 /// malformed file changes nothing and names its line.
 #[utoipa::path(post, path = "/cases/import", tag = "cases", params(ImportQ),
     request_body(content = String, content_type = "application/jsonl"),
-    responses((status = 201, body = Object), (status = 403, response = Forbidden),
+    responses((status = 401, response = Unauthorized), (status = 201, body = Object), (status = 403, response = Forbidden),
         (status = 422, response = Invalid)))]
 async fn import_case(
     State(st): State<App>,
@@ -294,7 +294,7 @@ async fn import_case(
 
 /// Delete a case (body admin, after the retention of clause 10)
 #[utoipa::path(delete, path = "/cases/{id}", tag = "cases", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+    responses((status = 401, response = Unauthorized), (status = 204), (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 422, response = Invalid)))]
 async fn delete_case(
     State(st): State<App>,
@@ -313,7 +313,7 @@ pub(super) struct AuditQ {
 
 /// The decider's checklist (8.1.7) for an audit
 #[utoipa::path(get, path = "/cases/{id}/checklist", tag = "cases", params(("id" = i64, Path), AuditQ),
-    responses((status = 200, body = Object), (status = 404, response = NotFound)))]
+    responses((status = 401, response = Unauthorized), (status = 200, body = Object), (status = 404, response = NotFound)))]
 async fn checklist(
     State(st): State<App>,
     Caller(u): Caller,
