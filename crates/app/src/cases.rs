@@ -681,8 +681,18 @@ pub struct DueRow {
 
 /// Everything due or overdue on `as_of` across the cases this person sees, earliest first.
 pub async fn due(app: &App, u: &User, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    due_in(app, list(app, u).await?, as_of).await
+}
+
+/// Everything due or overdue on `as_of` in every case of every body (the command line,
+/// reminders).
+pub async fn due_all(app: &App, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    due_in(app, store::list(&app.store, None, None).await?, as_of).await
+}
+
+async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
     let mut out = Vec::new();
-    for c in list(app, u).await? {
+    for c in cases {
         let header = header_of(app, &c).await?;
         let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
             .into_iter()

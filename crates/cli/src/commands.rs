@@ -22,6 +22,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Demo(_)
         | Command::Migrate(_)
         | Command::Rescore { .. }
+        | Command::Due { .. }
         | Command::Audit { .. } => crate::server::run(cli),
         Command::Schemes { cmd } => match cmd {
             SchemesCmd::Check { dir } => check(cli, dir.as_deref()),

@@ -3,6 +3,7 @@
 
 mod calc_cmds;
 mod commands;
+mod due_cmd;
 mod out;
 mod output;
 mod server;
@@ -134,6 +135,14 @@ pub enum Command {
         /// Report differences without storing anything (exit code 2 if any).
         #[arg(long)]
         verify: bool,
+    },
+    /// Everything due or overdue across the certification cases of every body (DESIGN I-17).
+    Due {
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// The day to look from, YYYY-MM-DD (default today in China); a future day projects.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// The hash-chained audit log: signing key, signed checkpoints, verification.
     Audit {

@@ -492,6 +492,21 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     ExitCode::SUCCESS
                 })
             }
+            Command::Due { db, as_of } => {
+                let c = config(None, db, None, false)?;
+                let state = App::open(c).await?;
+                let day = match as_of {
+                    Some(s) => s.parse().map_err(|_| {
+                        format!("--as-of 的日期无效：{s}（应为 YYYY-MM-DD，例如 2026-03-01）")
+                    })?,
+                    None => tianping_app::cases::today(&state),
+                };
+                let rows = tianping_app::cases::due_all(&state, day)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                crate::due_cmd::print(&rows, day, cli.format)?;
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Audit {
                 cmd: AuditCmd::Keygen { out },
             } => keygen(out, cli.format),
