@@ -1,10 +1,13 @@
 //! The certification case of seed 003 (DESIGN I-17 with I-8, I-9, I-11, I-12): events, the
 //! fold with every rule, the due list, the decider's checklist and the records' retention.
 
+mod appeals;
 mod apply;
 pub mod checklist;
+mod decide;
 mod due;
 pub mod events;
+mod keep;
 mod plan;
 pub mod state;
 pub mod team;
