@@ -171,6 +171,41 @@ fn neither_the_issue_year_nor_the_expiry_year_needs_one() {
 }
 
 #[test]
+fn a_recertification_audit_takes_the_place_of_the_last_surveillance() {
+    // issued 5 January 2026, surveilled early: the next on-site audit is due 20 November
+    // 2028, before the expiry year; the recertification audit on 15 November is that audit
+    let c = Story::new()
+        .certified("2026-01-05")
+        .surveillance("SV1", "2026-12-01")
+        .surveillance("SV2", "2027-11-20");
+    let sv = due_of(&c, "2028-10-04", DueKind::Surveillance).unwrap();
+    assert_eq!(sv.due, d("2028-11-20"));
+    assert!(sv.message.contains("2027-11-20"), "{}", sv.message);
+    let r = c
+        .then("2028-10-04", json!({"type": "recertification_applied"}))
+        .then(
+            "2028-10-05",
+            plan(
+                "R1",
+                "recertification",
+                "2028-11-15",
+                "2028-11-15",
+                &["lead", "aud"],
+                2.0,
+            ),
+        )
+        .allows("2028-11-15", done("R1", "2028-11-15", json!([])));
+    let out = r.replay_as_of("2028-11-25");
+    assert!(
+        !out.due
+            .iter()
+            .any(|x| matches!(x.kind, DueKind::Surveillance | DueKind::Suspend)),
+        "{:#?}",
+        out.due
+    );
+}
+
+#[test]
 fn an_overdue_surveillance_puts_suspend_on_the_due_list() {
     // issued 25 September 2025: surveillance due 25 September 2026; overdue from the 26th,
     // suspension within 5 working days of that: 28, 29, 30 September, 8 and 9 October

@@ -469,7 +469,8 @@ fn audit_completed(
     let a = &mut case.audits[pos];
     a.last_day = Some(last_day);
     a.score = score.or(a.score);
-    if a.kind == AuditKind::Surveillance {
+    if matches!(a.kind, AuditKind::Surveillance | AuditKind::Recertification) {
+        // a new interval starts: an extension of the previous one ends
         case.extension_until = None;
     }
 }

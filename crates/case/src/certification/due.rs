@@ -30,7 +30,7 @@ pub(crate) fn surveillance_due(case: &CaseState, _ctx: Context<'_>) -> Option<Su
     let mut interval_basis = if anchor == cert.issued {
         format!("证书 {} 签发之日起12个月内", cert.issued)
     } else {
-        format!("上次监督审核 {anchor} 后12个月内")
+        format!("上次现场审核（{anchor}）后12个月内")
     };
     if let Some(until) = case.extension_until {
         let limit = add_months(anchor, 15).ok()?;
@@ -60,8 +60,14 @@ pub(crate) fn surveillance_due(case: &CaseState, _ctx: Context<'_>) -> Option<Su
     })
 }
 
-pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> Vec<Due> {
+/// Everything due on `as_of`, by date, with the calendar warnings of the working days counted.
+pub(super) fn due_list(
+    case: &CaseState,
+    as_of: NaiveDate,
+    ctx: Context<'_>,
+) -> (Vec<Due>, Vec<String>) {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     let mut push = |kind: DueKind,
                     due: NaiveDate,
                     overdue: bool,
@@ -172,11 +178,13 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
             );
             if overdue && status == Some(CertStatus::Valid) {
                 let confirmed = s.date.succ_opt().unwrap_or(s.date);
-                let by = ctx
-                    .calendar
-                    .add_workdays(confirmed, 5)
-                    .map(|(d, _)| d)
-                    .unwrap_or(confirmed);
+                let by = match ctx.calendar.add_workdays(confirmed, 5) {
+                    Ok((d, w)) => {
+                        warnings.extend(w.into_iter().map(|w| w.message));
+                        d
+                    }
+                    Err(_) => confirmed,
+                };
                 push(
                     DueKind::Suspend,
                     by,
@@ -253,5 +261,5 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
         );
     }
     out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
-    out
+    (out, warnings)
 }

@@ -9,14 +9,21 @@ use super::state::*;
 use super::Context;
 use crate::Rule;
 
-/// The day the current surveillance interval counts from: the last surveillance audit after
-/// the certificate's issue, else the issue date.
+/// The day the current surveillance interval counts from: the last on-site audit of the
+/// programme after the certificate's issue — a surveillance, or the recertification audit
+/// that takes the place of the last one (8.2.2) — else the issue date.
 pub(super) fn surveillance_anchor(case: &CaseState) -> Option<NaiveDate> {
     let c = case.certificate()?;
     Some(
         case.audits
             .iter()
-            .filter(|a| a.kind == super::events::AuditKind::Surveillance)
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    super::events::AuditKind::Surveillance
+                        | super::events::AuditKind::Recertification
+                )
+            })
             .filter_map(|a| a.last_day)
             .filter(|d| *d >= c.issued)
             .max()

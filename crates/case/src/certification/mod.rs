@@ -68,8 +68,9 @@ pub fn replay(header: &Header, events: &[Event], as_of: NaiveDate, ctx: Context<
         violations.extend(apply::apply(&mut case, header, i, e, ctx));
         applied += 1;
     }
-    let due = due::due_list(&case, as_of, ctx);
+    let (due, due_warnings) = due::due_list(&case, as_of, ctx);
     let mut warnings = case.warnings.clone();
+    warnings.extend(due_warnings);
     warnings.sort();
     warnings.dedup();
     Outcome {
