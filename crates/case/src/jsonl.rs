@@ -30,7 +30,8 @@ pub fn header(text: &str) -> Result<Header, ParseError> {
     serde_json::from_str::<Header>(line).map_err(|e| ParseError {
         line: n,
         message: format!(
-            "案卷头无效：{e}；应为 {{\"case\": \"certification\" | \"capability\" | \"stars\", \"people\": [...]}}"
+            "案卷头无效：{}；应为 {{\"case\": \"certification\" | \"capability\" | \"stars\", \"people\": [...]}}",
+            plain(&e.to_string())
         ),
     })
 }
