@@ -336,10 +336,9 @@ fn correction_submitted(
         );
         return;
     };
-    // a minor one whose plan the body accepted may take longer (8.1.6.5 3)); its
-    // implementation is checked at the next audit
-    let planned = f.severity == Severity::Minor && f.accepted.is_some();
-    if d > f.due && !planned {
+    // a finding already closed is not late: a minor one whose plan the body accepted may
+    // take longer (8.1.6.5 3)), its implementation is checked at the next audit
+    if d > f.due && !f.closed() {
         let what = match f.severity {
             Severity::Minor => "纠正和纠正措施（或经批准的计划）",
             Severity::Major => "纠正和纠正措施",
