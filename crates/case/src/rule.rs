@@ -56,9 +56,10 @@ rules! {
     /// The application is reviewed after it is received, once per application or supplement.
     ReviewNeedsApplication = "review_needs_application", "8.1.2.1",
         "申请评审须在收到认证申请之后";
-    /// A supplement request names the date by which the applicant supplements.
+    /// A supplement request names the date by which the applicant supplements, later than
+    /// the review; the supplement arrives by then; a refusal gives its reason.
     SupplementDue = "supplement_due", "8.1.2.2",
-        "要求补充材料时须写明补充期限；不受理时须说明理由";
+        "要求补充材料时须写明晚于评审日的补充期限，申请组织在期限内（含当日）补充；不受理时须说明理由";
     /// The contract follows an accepted application.
     ContractNeedsAcceptance = "contract_needs_acceptance", "8.1.2.3",
         "认证合同须在申请受理之后签订";
@@ -109,9 +110,10 @@ rules! {
     /// An audit is completed after its planned start, not twice.
     CompletionAfterPlan = "completion_after_plan", "8.1.6",
         "审核完成日期不得早于计划的开始日期";
-    /// A correction is submitted within 1 month (minor) or 3 months (major) of the audit.
+    /// A correction is submitted within 1 month (minor) or 3 months (major) of the audit's
+    /// last day; a minor one whose plan was accepted may be implemented later.
     CorrectionInTime = "correction_in_time", "8.1.6.5",
-        "一般不符合应在审核末日起1个月内、严重不符合应在3个月内完成纠正和纠正措施";
+        "一般不符合应在审核末日起1个月内、严重不符合应在3个月内完成纠正和纠正措施（期限含当日）；一般不符合需更长时间的，在期限内提交计划并经接受";
     /// A major nonconformity's correction is verified on site.
     MajorVerifiedOnSite = "major_verified_on_site", "8.1.6.5 4)",
         "严重不符合的纠正和纠正措施须经现场验证";
@@ -125,7 +127,7 @@ rules! {
         "认证决定须针对已完成的审核";
     /// A grant needs the contract, every major finding verified on site, every minor plan accepted.
     GrantConditions = "grant_conditions", "8.1.7 1)–4)",
-        "授予认证须：履行合同；所有严重不符合的纠正已现场验证；所有一般不符合的纠正计划已接受";
+        "授予认证须：履行合同；审核信息充分（清单得分不低于70分）；所有严重不符合的纠正已现场验证；所有一般不符合的纠正计划已接受。不授予时须书面说明原因";
     /// The decider was on no team of the audits the decision covers.
     DeciderNotAuditor = "decider_not_auditor", "8.1.7",
         "认证决定须由未参与所覆盖审核的人员作出";
@@ -143,7 +145,7 @@ rules! {
         "第一次监督审核在证书签发之日起12个月内，此后在上次现场审核后12个月内（经批准延长的不超过15个月）";
     /// A surveillance in every calendar year except the recertification year.
     SurveillanceEveryYear = "surveillance_every_year", "8.1.3.3, 8.2.3",
-        "除再认证年份外，每个日历年至少进行一次监督审核";
+        "证书签发年之后、到期年之前的每个日历年至少进行一次监督审核（再认证年份除外）";
     /// An extension reaches at most 15 months after the previous on-site audit.
     ExtensionLimit = "extension_limit", "8.2.3",
         "延长后的监督间隔不得超过15个月";
@@ -161,7 +163,7 @@ rules! {
         "扩大或缩小认证范围须针对有效的证书";
     /// Recertification is applied for from 3 months before expiry.
     RecertificationWindow = "recertification_window", "8.3.1",
-        "再认证申请可在证书有效期满前3个月起提出";
+        "再认证申请可在证书有效期满前3个月（含当日）起提出；证书过期、撤销或注销后须按初次认证重新申请";
 
     // ---- certification: appeals and complaints ----
     /// An appeal is received within 10 working days of the decision.

@@ -18,6 +18,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Sampling { .. }
         | Command::Calendar { .. }
         | Command::Uscc { .. } => crate::calc_cmds::run(cli),
+        Command::Case { cmd } => crate::case_cmds::run(cli, cmd),
         Command::Serve(_)
         | Command::Demo(_)
         | Command::Migrate(_)

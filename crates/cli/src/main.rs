@@ -2,6 +2,7 @@
 //! `--format json`; errors go to stderr with a non-zero exit code.
 
 mod calc_cmds;
+mod case_cmds;
 mod commands;
 mod due_cmd;
 mod out;
@@ -122,6 +123,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: UsccCmd,
     },
+    /// Cases as event logs (DESIGN I-16): check a case file against the rules.
+    Case {
+        #[command(subcommand)]
+        cmd: CaseCmd,
+    },
     /// Run the web service (pages and /api/v1) on SQLite or PostgreSQL.
     Serve(server::ServeArgs),
     /// Run the web service with a ready demo dataset and print the demo logins.
@@ -164,6 +170,22 @@ pub enum CalendarCmd {
     AddWorkdays { date: String, n: String },
     /// Whether DATE is a working day (official holidays off, adjusted weekends on).
     IsWorkday { date: String },
+}
+
+#[derive(Subcommand)]
+pub enum CaseCmd {
+    /// Replay a certification case file (JSON Lines: a header {"case": "certification"}, then
+    /// one event per line) and print its state, certificate, due list and violations. Exit 0
+    /// without violations, 1 with, 2 for a file that cannot be read (naming its line).
+    /// "Today" is China's date, or TIANPING_TODAY.
+    Check {
+        /// The case file (`-` reads standard input).
+        file: PathBuf,
+        /// Apply only the events dated on or before DATE (YYYY-MM-DD; default today); a later
+        /// date projects the due list.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

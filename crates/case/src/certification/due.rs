@@ -3,16 +3,22 @@
 use chrono::{Datelike, NaiveDate};
 use tianping_calc::calendar::add_months;
 
-use super::apply::surveillance_anchor;
 use super::events::{AuditKind, DecisionResult, ReviewResult, Severity};
+use super::keep::surveillance_anchor;
 use super::state::{CaseState, CertStatus};
 use super::Context;
 use crate::{Due, DueKind};
 
 /// When the next surveillance audit must be completed, and why.
 pub(crate) struct SurveillanceDue {
+    /// The last day: the interval's end, or the end of the next calendar year that needs a
+    /// surveillance when that comes first.
     pub date: NaiveDate,
     pub basis: String,
+    /// The interval's end alone: 12 months after the issue (the first) or the previous
+    /// surveillance, up to an approved extension of at most 15 months (8.2.2, 8.2.3).
+    pub interval: NaiveDate,
+    pub interval_basis: String,
 }
 
 /// The last day of the next surveillance audit: 12 months after the certificate's issue (the
@@ -27,37 +33,48 @@ pub(crate) fn surveillance_due(case: &CaseState, _ctx: Context<'_>) -> Option<Su
         return None;
     }
     let anchor = surveillance_anchor(case)?;
-    let first = anchor == cert.issued;
-    let twelve = add_months(anchor, 12).ok()?;
-    let (mut date, mut basis) = if first {
-        (twelve, format!("证书 {} 签发之日起12个月内", cert.issued))
+    let mut interval = add_months(anchor, 12).ok()?;
+    let mut interval_basis = if anchor == cert.issued {
+        format!("证书 {} 签发之日起12个月内", cert.issued)
     } else {
-        (twelve, format!("上次监督审核 {anchor} 后12个月内"))
+        format!("上次现场审核（{anchor}）后12个月内")
     };
     if let Some(until) = case.extension_until {
         let limit = add_months(anchor, 15).ok()?;
         let extended = until.min(limit);
-        if extended > date {
-            date = extended;
-            basis = format!("经批准延长至 {extended}（最长15个月）");
+        if extended > interval {
+            interval = extended;
+            interval_basis = format!("经批准延长的期限内（自 {anchor} 起最长15个月）");
         }
     }
+    let (mut date, mut basis) = (interval, interval_basis.clone());
     let next_year = anchor.year() + 1;
     if next_year < cert.valid_until.year() {
         let year_end = NaiveDate::from_ymd_opt(next_year, 12, 31)?;
         if year_end < date {
             date = year_end;
-            basis = format!("{next_year} 年须进行一次监督审核");
+            basis = format!("{next_year} 年内（每个日历年须有一次监督审核）");
         }
     }
     if date.year() >= cert.valid_until.year() {
         return None;
     }
-    Some(SurveillanceDue { date, basis })
+    Some(SurveillanceDue {
+        date,
+        basis,
+        interval,
+        interval_basis,
+    })
 }
 
-pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> Vec<Due> {
+/// Everything due on `as_of`, by date, with the calendar warnings of the working days counted.
+pub(super) fn due_list(
+    case: &CaseState,
+    as_of: NaiveDate,
+    ctx: Context<'_>,
+) -> (Vec<Due>, Vec<String>) {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     let mut push = |kind: DueKind,
                     due: NaiveDate,
                     overdue: bool,
@@ -87,7 +104,7 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
                         as_of > due,
                         "8.1.2.2",
                         None,
-                        format!("申请组织应在 {due} 前补充申请材料"),
+                        format!("申请组织应最迟于 {due} 补充申请材料"),
                     );
                 }
                 ReviewResult::Accepted if case.contract.is_none() && !live => push(
@@ -164,15 +181,17 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
                 overdue,
                 "8.1.3.3, 8.2.2, 8.2.3",
                 None,
-                format!("监督审核：{}", s.basis),
+                format!("监督审核应在{}完成，最迟 {}", s.basis, s.date),
             );
             if overdue && status == Some(CertStatus::Valid) {
                 let confirmed = s.date.succ_opt().unwrap_or(s.date);
-                let by = ctx
-                    .calendar
-                    .add_workdays(confirmed, 5)
-                    .map(|(d, _)| d)
-                    .unwrap_or(confirmed);
+                let by = match ctx.calendar.add_workdays(confirmed, 5) {
+                    Ok((d, w)) => {
+                        warnings.extend(w.into_iter().map(|w| w.message));
+                        d
+                    }
+                    Err(_) => confirmed,
+                };
                 push(
                     DueKind::Suspend,
                     by,
@@ -180,7 +199,7 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
                     "8.5.1",
                     None,
                     format!(
-                        "监督审核逾期（应在 {} 前完成）：应在 {by} 前暂停证书",
+                        "监督审核已逾期（最迟应于 {} 完成）：应在其后5个工作日内、最迟于 {by} 暂停证书",
                         s.date
                     ),
                 );
@@ -191,10 +210,10 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
             if as_of >= open {
                 let message = match case.recertification_applied {
                     Some(d) => format!(
-                        "已于 {d} 申请再认证，须在证书有效期届满（{}）前完成再认证审核和决定",
+                        "已于 {d} 申请再认证，再认证审核和决定最迟应于证书有效期届满日 {} 完成",
                         c.valid_until
                     ),
-                    None => format!("证书 {} 到期，自 {open} 起可申请再认证", c.valid_until),
+                    None => format!("证书有效期至 {}，自 {open} 起可申请再认证", c.valid_until),
                 };
                 push(
                     DueKind::Recertification,
@@ -218,7 +237,7 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
                     "8.5.1",
                     None,
                     format!(
-                        "证书自 {} 暂停（{}），暂停期至 {limit}；届时原因未消除应撤销证书",
+                        "证书自 {} 暂停（{}），暂停期最长至 {limit}（含当日）；届时原因仍未消除的应撤销证书",
                         s.date, s.cause
                     ),
                 );
@@ -249,5 +268,5 @@ pub(super) fn due_list(case: &CaseState, as_of: NaiveDate, ctx: Context<'_>) -> 
         );
     }
     out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
-    out
+    (out, warnings)
 }

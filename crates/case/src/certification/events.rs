@@ -13,6 +13,10 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+impl crate::jsonl::EventLine for Event {
+    const TYPES: &'static [&'static str] = EventKind::TYPES;
+}
+
 /// A site of the applicant (8.1.1 b), 8.1.3.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {

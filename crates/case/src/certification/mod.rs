@@ -1,10 +1,13 @@
 //! The certification case of seed 003 (DESIGN I-17 with I-8, I-9, I-11, I-12): events, the
 //! fold with every rule, the due list, the decider's checklist and the records' retention.
 
+mod appeals;
 mod apply;
 pub mod checklist;
+mod decide;
 mod due;
 pub mod events;
+mod keep;
 mod plan;
 pub mod state;
 pub mod team;
@@ -65,8 +68,9 @@ pub fn replay(header: &Header, events: &[Event], as_of: NaiveDate, ctx: Context<
         violations.extend(apply::apply(&mut case, header, i, e, ctx));
         applied += 1;
     }
-    let due = due::due_list(&case, as_of, ctx);
+    let (due, due_warnings) = due::due_list(&case, as_of, ctx);
     let mut warnings = case.warnings.clone();
+    warnings.extend(due_warnings);
     warnings.sort();
     warnings.dedup();
     Outcome {

@@ -166,7 +166,8 @@ pub(super) fn audit_planned(
 
     if let Some(days) = p.days {
         let cap = capacity_days(p.team, p.start, p.end);
-        if days > cap {
+        // reversed dates are reported as such (plan_dates), not as a lack of capacity
+        if days > cap && p.end >= p.start {
             out.push(
                 Rule::DaysCountAuditorsOnly,
                 format!("计划 {days} 人日，但组长和审核员在 {} 至 {} 最多提供 {cap} 人日；技术专家和实习审核员不计审核时间", p.start, p.end),
