@@ -279,7 +279,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         &hash,
     )
     .await?;
-    let _auditor2 = staff(
+    let auditor2 = staff(
         app,
         &admin,
         "auditor2@body.demo",
@@ -307,7 +307,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
             .await?,
         );
     }
-    let _decider = staff(
+    let decider = staff(
         app,
         &admin,
         "decider@body.demo",
@@ -376,6 +376,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         ),
     ];
     let mut members = Vec::new();
+    let mut clients: Vec<(i64, u32)> = Vec::new();
     for (i, (email, person, name, pre, ind, hc, t, c, addr)) in ents.iter().enumerate() {
         let prefix16 = format!("{}{:06}", pre, 100_000 + i * 7_919);
         let uscc = complete_uscc(&prefix16[..16]);
@@ -434,6 +435,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         .await
         .map_err(zh)?;
         members.push((u, eid));
+        clients.push((eid, *hc as u32));
     }
     let (xinghe, e1) = &members[0];
     let (yunfan, e2) = &members[1];
@@ -632,6 +634,14 @@ pub async fn seed(app: &App) -> Result<bool, String> {
                 .map_err(zh)?;
         }
     }
+    // 003 lifecycle: four clients at different stages (one overdue)
+    let people = crate::demo_cases::People {
+        admin: &admin,
+        auditor,
+        auditor2: &auditor2,
+        decider: &decider,
+    };
+    crate::demo_cases::seed(app, &people, &clients).await?;
     Ok(true)
 }
 

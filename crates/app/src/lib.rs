@@ -33,6 +33,7 @@ pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod demo;
+mod demo_cases;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;

@@ -232,6 +232,38 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
         br.login("xinghe@ent.demo", tianping_app::demo::PASSWORD)
             .await;
         assert_eq!(br.get("/assessments").await.status, StatusCode::OK);
+        // four certification clients at different stages, one with its surveillance overdue
+        let admin = repo::user_by_email(&app.state.store, "admin@body.demo")
+            .await
+            .unwrap()
+            .unwrap();
+        let cases = tianping_app::cases::list(&app.state, &admin).await.unwrap();
+        let mut states: Vec<&str> = cases.iter().map(|c| c.state.as_str()).collect();
+        states.sort();
+        assert_eq!(
+            states,
+            ["applied", "certified", "certified", "in_audit"],
+            "{b}"
+        );
+        let today = tianping_app::cases::today(&app.state);
+        let due = tianping_app::cases::due(&app.state, &admin, today)
+            .await
+            .unwrap();
+        let overdue: Vec<&str> = due
+            .iter()
+            .filter(|d| d.due.overdue)
+            .map(|d| d.due.kind.as_str())
+            .collect();
+        assert!(
+            overdue.contains(&"surveillance") && overdue.contains(&"suspend"),
+            "{b}: {overdue:?}"
+        );
+        assert!(
+            due.iter()
+                .any(|d| d.due.kind.as_str() == "correction" && !d.due.overdue),
+            "{b}"
+        );
+        assert!(due.iter().any(|d| d.due.kind.as_str() == "decision"), "{b}");
         let rep = tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap();
