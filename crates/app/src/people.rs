@@ -50,6 +50,8 @@ pub struct PersonRecords {
     pub conflicts: Vec<ConflictRecord>,
     /// The names of the enterprises the conflicts name.
     pub enterprise_names: BTreeMap<i64, String>,
+    /// The names of those who recorded, declared or withdrew.
+    pub names: BTreeMap<i64, String>,
     pub today: NaiveDate,
     /// What the person lacks today to audit (8.1.4.1 1)); empty: a qualified auditor.
     pub gaps: Vec<CompetenceKind>,
@@ -78,6 +80,13 @@ pub async fn person(app: &App, u: &User, user_id: i64) -> Result<PersonRecords, 
     let conflicts = store::conflicts_of(&app.store, person.id).await?;
     let ids: Vec<i64> = conflicts.iter().map(|c| c.enterprise_id).collect();
     let enterprise_names = store::enterprise_names(&app.store, &ids).await?;
+    let who_ids: Vec<i64> = competence
+        .iter()
+        .map(|r| r.recorded_by)
+        .chain(conflicts.iter().map(|c| c.declared_by))
+        .chain(conflicts.iter().filter_map(|c| c.withdrawn_by))
+        .collect();
+    let names = repo::user_names(&app.store, &who_ids).await?;
     let today = today(app);
     let facts: Vec<_> = competence
         .iter()
@@ -100,6 +109,7 @@ pub async fn person(app: &App, u: &User, user_id: i64) -> Result<PersonRecords, 
         competence,
         conflicts,
         enterprise_names,
+        names,
         today,
         gaps,
     })
@@ -303,6 +313,14 @@ pub async fn withdraw_conflict(
     .await?;
     tx.commit().await?;
     Ok(rec)
+}
+
+/// An enterprise's name (empty when there is none), for a declaration's view.
+pub async fn enterprise_name(app: &App, id: i64) -> Result<String, Error> {
+    Ok(store::enterprise_names(&app.store, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default())
 }
 
 /// The declared (not withdrawn) conflicts of body `body_org_id`'s people with client

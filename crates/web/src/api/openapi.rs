@@ -10,9 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, enterprises, notifications, onsite, review, schemes,
-    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled,
-    Unauthorized,
+    answers, assessments, audit, batch, enterprises, notifications, onsite, people, review,
+    schemes, submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField,
+    Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +39,7 @@ use super::{
         (name = "audit", description = "The audit log (system administrators)"),
         (name = "notifications", description = "The caller's notifications (inbox)"),
         (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
+        (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -72,6 +73,7 @@ pub fn openapi_doc() -> Document {
         notifications::Doc::openapi(),
         review::Doc::openapi(),
         batch::Doc::openapi(),
+        people::Doc::openapi(),
     ] {
         doc.merge(part);
     }
