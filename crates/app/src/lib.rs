@@ -18,6 +18,8 @@
 //! - [`evidence`]: evidence files.
 //! - [`admin`]: organisations, invitations; [`staff`]: deactivating, reactivating, roles,
 //!   revoking invitations; [`audit_log`]: the audit log filtered and paged.
+//! - [`people`]: a certification body's people: competence records, conflicts of interest,
+//!   qualified auditors on a day, and what the certification rules read of them.
 //! - [`notify`]: the inbox and the notification of each event; [`mail`]: the e-mail outbox
 //!   and its delivery task; [`reset`]: password reset by e-mail.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
@@ -41,6 +43,7 @@ pub mod identity;
 pub mod mail;
 pub mod notify;
 pub mod onsite;
+pub mod people;
 pub mod plans;
 pub mod precedence;
 pub mod rescore;

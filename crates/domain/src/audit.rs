@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::identity::RequestStatus;
 use crate::msg::{FieldError, Lang};
+use crate::people::CompetenceKind;
 use crate::text::{text_enum, AssessmentStatus, Mode, OrgKind, Role, Source, UnknownText};
 
 text_enum! {
@@ -57,6 +58,10 @@ text_enum! {
         CaseLinkChecklist = "case_link_checklist", "关联审核评分", "Audit checklist linked";
         CaseFile = "case_file", "上传认证材料", "Certification document uploaded";
         CasePattern = "case_pattern", "设置证书编号规则", "Certificate number pattern set";
+        AddCompetence = "add_competence", "记录人员能力", "Competence recorded";
+        RemoveCompetence = "remove_competence", "删除人员能力记录", "Competence record removed";
+        DeclareConflict = "declare_conflict", "声明利益冲突", "Conflict of interest declared";
+        WithdrawConflict = "withdraw_conflict", "撤回利益冲突声明", "Conflict of interest withdrawn";
     }
 }
 
@@ -173,6 +178,17 @@ pub fn field_label(key: &str, l: Lang) -> Option<&'static str> {
         "audit" => ("审核", "Audit"),
         "assessment" => ("评价", "Assessment"),
         "pattern" => ("证书编号规则", "Certificate number pattern"),
+        "competence_kind" => ("能力记录类别", "Kind of competence"),
+        "obtained_on" => ("取得日期", "Obtained on"),
+        "valid_until" => ("有效期至", "Valid until"),
+        "record_id" => ("记录编号", "Record no."),
+        "conflict_id" => ("声明编号", "Declaration no."),
+        "reason" => ("原因", "Reason"),
+        "until" => ("利益冲突持续至", "Conflict lasts until"),
+        "declared_on" => ("声明日期", "Declared on"),
+        "declared_by" => ("声明人账号", "Declared by account"),
+        "withdrawn_at" => ("撤回时间", "Withdrawn at"),
+        "withdrawn_by" => ("撤回人账号", "Withdrawn by account"),
         _ => return None,
     };
     Some(l.t(zh, en))
@@ -325,6 +341,7 @@ fn text_words(key: &str, s: &str, l: Lang) -> String {
         "mode" => s.parse::<Mode>().ok().map(|x| x.label(l)),
         "role" => s.parse::<Role>().ok().map(|x| x.label(l)),
         "kind" => s.parse::<OrgKind>().ok().map(|x| x.label(l)),
+        "competence_kind" => s.parse::<CompetenceKind>().ok().map(|x| x.label(l)),
         _ => None,
     };
     if let Some(label) = label {

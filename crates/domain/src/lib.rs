@@ -32,6 +32,9 @@
 //!   source (per account with growing delays, and across accounts).
 //! - [`notify`]: notifications as typed notices in both languages, who of a staff hears of
 //!   them, the e-mails' texts, and the retry rule of the e-mail outbox.
+//! - [`people`]: a certification body's people (8.1.4.1, 5.2): competence records (CCAA
+//!   registration, EEPC training, business areas), who is a qualified auditor on a day,
+//!   declared conflicts of interest per client, and who may keep them.
 //! - [`reset`]: password reset links (how long they work, how often an address gets one).
 //! - [`words`]: figures and words for people (two decimals, levels and stars in words, the
 //!   distance to what a result did not reach, interpretations without internal notes).
@@ -54,6 +57,7 @@ pub mod msg;
 pub mod notify;
 pub mod onsite;
 pub mod password;
+pub mod people;
 pub mod precedence;
 pub mod reset;
 pub mod review;

@@ -12,7 +12,8 @@
 //! emptied or rewritten as a whole.
 //!
 //! [`notify`] holds the inbox and who hears of an event; [`mail`] the e-mail outbox and the
-//! password-reset links.
+//! password-reset links; [`people`] a body's competence records and declared conflicts of
+//! interest.
 
 pub mod audit;
 pub mod audit_search;
@@ -22,6 +23,7 @@ pub mod identity;
 pub mod mail;
 pub mod notify;
 pub mod onsite;
+pub mod people;
 pub mod repo;
 pub mod review;
 pub mod staff;

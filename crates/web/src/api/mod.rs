@@ -9,7 +9,8 @@
 //! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row),
 //! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
 //! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
-//! caller's inbox), [`review`] (verification and proposals). This module holds the router and
+//! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
+//! competence records, qualified auditors, conflicts of interest). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
@@ -24,6 +25,7 @@ mod enterprises;
 mod notifications;
 mod onsite;
 mod openapi;
+mod people;
 mod review;
 mod schemes;
 mod submission;
@@ -90,6 +92,7 @@ fn build() -> Routes {
     let r = answers::routes(r);
     let r = notifications::routes(r);
     let r = review::routes(r);
+    let r = people::routes(r);
     audit::routes(r)
 }
 
@@ -460,4 +463,5 @@ text_schema! {
     SourceText = tianping_app::domain::Source, "Source", "Where an answer comes from (I-6)";
     NoticeKindText = tianping_app::domain::notify::NoticeKind, "NoticeKind", "What a notification is about";
     ProposalStatusText = tianping_app::domain::ProposalStatus, "ProposalStatus", "Where a disputed proposal stands (I-20)";
+    CompetenceKindText = tianping_app::domain::people::CompetenceKind, "CompetenceKind", "What a competence record of a body's member is (8.1.4.1)";
 }

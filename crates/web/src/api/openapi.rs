@@ -10,9 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, cases, enterprises, notifications, onsite, review, schemes,
-    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, Throttled,
-    Unauthorized,
+    answers, assessments, audit, batch, cases, enterprises, notifications, onsite, people, review,
+    schemes, submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField,
+    Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -40,6 +40,7 @@ use super::{
         (name = "notifications", description = "The caller's notifications (inbox)"),
         (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
         (name = "cases", description = "Certification cases as event logs (I-16, I-17): application to certificate, surveillance, suspension, withdrawal, appeals; the due list"),
+        (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "meta", description = "This document")
     )
 )]
@@ -74,6 +75,7 @@ pub fn openapi_doc() -> Document {
         review::Doc::openapi(),
         batch::Doc::openapi(),
         cases::Doc::openapi(),
+        people::Doc::openapi(),
     ] {
         doc.merge(part);
     }

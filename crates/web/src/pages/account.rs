@@ -271,7 +271,12 @@ pub(super) async fn account_page(ctx: Ctx, Query(q): Query<PageQ>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
     let body = html! {
-        div.card { p { (u.name) " · " (u.email) " · " (role_label(l, u.role.as_str())) } }
+        div.card {
+            p { (u.name) " · " (u.email) " · " (role_label(l, u.role.as_str())) }
+            @if u.role.org_kind() == Some(OrgKind::Body) {
+                p { a href={ "/people/" (u.id) } { (l.t("我的能力记录与利益冲突声明", "My competence records and conflicts of interest")) } }
+            }
+        }
         @if let Some(t) = &q.token {
             div.flash {
                 (l.t("新的 API 令牌（只显示这一次）：", "New API token (shown only once):")) " "

@@ -45,6 +45,7 @@ mod item;
 mod nav;
 mod onsite;
 mod password;
+mod people;
 mod result;
 mod review;
 mod staff;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<App> {
         .merge(review::routes())
         .merge(administration::routes())
         .merge(staff::routes())
+        .merge(people::routes())
         .merge(identity::routes())
         .merge(audit::routes())
         .merge(inbox::routes())

@@ -46,8 +46,16 @@ pub(super) fn org_section(st: &App, ctx: &Ctx, me: &User, o: &OrgStaff, back: &s
         })
         .collect();
     let now = st.stamp_in(0);
+    let body = o.org.kind == OrgKind::Body;
     html! {
         h2 { (l.t("人员", "Staff")) " · " (o.org.name) }
+        @if body {
+            p {
+                a href={ "/admin/orgs/" (o.org.id) "/people" } {
+                    (l.t("人员能力与审核员资格、利益冲突声明", "Competence, qualified auditors and conflicts of interest"))
+                }
+            }
+        }
         div.tablewrap {
             table {
                 tr {
@@ -56,7 +64,10 @@ pub(super) fn org_section(st: &App, ctx: &Ctx, me: &User, o: &OrgStaff, back: &s
                 }
                 @for s in &o.staff {
                     tr {
-                        td { (s.name) @if s.id == me.id { " " span.muted { (l.t("（你）", "(you)")) } } }
+                        td {
+                            @if body { a href={ "/people/" (s.id) } { (s.name) } } @else { (s.name) }
+                            @if s.id == me.id { " " span.muted { (l.t("（你）", "(you)")) } }
+                        }
                         td { (s.email) }
                         td { (role_label(l, s.role.as_str())) }
                         td {
