@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{Datelike, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use tianping_calc::audit_time::AuditTimeTable;
@@ -44,11 +44,7 @@ pub fn audit_time_table() -> &'static AuditTimeTable {
 
 /// Today in China (UTC+8), the day events are entered on.
 pub fn today(app: &App) -> NaiveDate {
-    let now = app.now();
-    match FixedOffset::east_opt(8 * 3600) {
-        Some(beijing) => now.with_timezone(&beijing).date_naive(),
-        None => now.date_naive(),
-    }
+    app.today()
 }
 
 /// One stored event with who entered it and when.
@@ -117,7 +113,8 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<CaseRow, Error> {
 }
 
 /// The people a case's events name: the header of an imported history, and the body's
-/// staff (id = user id) with their roles.
+/// staff (id = user id) with their roles and their competence records valid today — complete
+/// records, so that an auditor without CCAA and EEPC is refused (8.1.4.1).
 async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
     let mut header: Header = serde_json::from_str(&c.header_json)
         .unwrap_or_else(|_| Header::new(CaseKind::Certification));
@@ -128,21 +125,17 @@ async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
                 id,
                 name: Some(u.name.clone()),
                 roles: vec![u.role.as_str().to_string()],
-                competence: competence_of(app, &u).await?,
+                competence: crate::people::competence_strings(app, u.id).await?,
+                records_complete: true,
             });
         }
     }
     Ok(header)
 }
 
-/// Competence records of a person, as strings the team rules read (`CCAA…`, `EEPC…`).
-async fn competence_of(_app: &App, _u: &User) -> Result<Vec<String>, Error> {
-    Ok(Vec::new())
-}
-
-/// The conflicts of interest declared with this client.
-async fn conflicts_of(_app: &App, _c: &CaseRow) -> Result<Vec<Conflict>, Error> {
-    Ok(Vec::new())
+/// The conflicts of interest the body's people declared with this client.
+async fn conflicts_of(app: &App, c: &CaseRow) -> Result<Vec<Conflict>, Error> {
+    crate::people::conflicts_for(app, c.org_id, c.enterprise_id).await
 }
 
 fn context<'a>(conflicts: &'a [Conflict]) -> Context<'a> {
@@ -196,14 +189,12 @@ pub async fn list(app: &App, u: &User) -> Result<Vec<CaseRow>, Error> {
     })
 }
 
-/// The body's admin opens a certification case for an enterprise the body is engaged with
-/// (or engages it now). Returns the case id.
+/// The body's admin opens a certification case for an enterprise that engaged the body.
+/// Returns the case id.
 pub async fn open(app: &App, u: &User, enterprise_id: i64) -> Result<i64, Error> {
     let org = u.org_id.ok_or(Error::NotFound)?;
     rules::may_manage(&u.principal(), org)?;
-    repo::get_enterprise(&app.store, enterprise_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    client_of(app, org, enterprise_id).await?;
     let mut tx = app.begin().await?;
     let id = create_case(
         &mut tx,
@@ -215,6 +206,19 @@ pub async fn open(app: &App, u: &User, enterprise_id: i64) -> Result<i64, Error>
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A body opens cases only for enterprises that engaged it (the enterprise's own choice);
+/// any other enterprise is not found.
+async fn client_of(app: &App, org: i64, enterprise_id: i64) -> Result<(), Error> {
+    repo::get_enterprise(&app.store, enterprise_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if repo::is_engaged(&app.store, org, enterprise_id).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
 }
 
 async fn create_case(
@@ -385,7 +389,8 @@ async fn check_people(
 /// What an append did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Appended {
-    /// The number of the event in the case (0-based).
+    /// The number of the appended event in the case (0-based); a certificate a grant issued
+    /// follows it.
     pub seq: i64,
     /// The certificate a grant issued.
     pub certificate: Option<String>,
@@ -419,7 +424,8 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
     }
     cert::check_next(&header, &events, &event, today, context(&conflicts)).map_err(refused)?;
     let mut certificate = None;
-    write_event(&mut tx, u, id, events.len() as i64, &event).await?;
+    let seq = events.len() as i64;
+    write_event(&mut tx, u, id, seq, &event).await?;
     let grant = matches!(
         &event.kind,
         EventKind::Decision { result: DecisionResult::Grant, audit, .. }
@@ -452,7 +458,7 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
     .await?;
     tx.commit().await?;
     Ok(Appended {
-        seq: events.len() as i64 - 1,
+        seq,
         certificate,
         state: outcome.state.as_str().to_string(),
     })
@@ -545,9 +551,7 @@ pub async fn import(
 ) -> Result<Imported, Error> {
     let org = u.org_id.ok_or(Error::NotFound)?;
     rules::may_manage(&u.principal(), org)?;
-    repo::get_enterprise(&app.store, enterprise_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    client_of(app, org, enterprise_id).await?;
     let (header, events) = jsonl::parse::<Event>(text, CaseKind::Certification).map_err(|e| {
         Error::invalid(
             "file",

@@ -25,6 +25,23 @@ fn zh(e: crate::Error) -> String {
 /// Import the four demo histories for the enterprises `clients` (id and effective headcount,
 /// in the demo's order).
 pub(crate) async fn seed(app: &App, p: &People<'_>, clients: &[(i64, u32)]) -> Result<(), String> {
+    // the auditors' competence records (8.1.4.1 1)), kept by the body's admin
+    for (who, ccaa) in [(p.auditor, "CCAA-2019-N-0412"), (p.auditor2, "CCAA-2021-N-1077")] {
+        for (kind, value, obtained, until) in [
+            ("ccaa", ccaa, "2019-05-01", "2031-04-30"),
+            ("eepc", "EEPC认证知识培训合格", "2024-03-15", ""),
+        ] {
+            let input = tianping_domain::people::CompetenceInput {
+                kind: kind.into(),
+                value: value.into(),
+                obtained_on: obtained.into(),
+                valid_until: until.into(),
+            };
+            crate::people::add_competence(app, p.admin, who.id, &input)
+                .await
+                .map_err(zh)?;
+        }
+    }
     let today = cases::today(app);
     let d = |n: i64| (today + Duration::days(n)).to_string();
     let (admin, a1, a2, dec) = (

@@ -127,6 +127,13 @@ impl App {
         self.clock.now()
     }
 
+    /// Today in China (UTC+8): the day acts are dated by (case events, people's records).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now()
+            .with_timezone(&tianping_domain::audit::china())
+            .date_naive()
+    }
+
     /// Now plus `secs` seconds, as stored.
     pub fn stamp_in(&self, secs: i64) -> String {
         tianping_store::stamp(self.now() + chrono::Duration::seconds(secs))

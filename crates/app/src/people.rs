@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use tianping_case::certification::Conflict;
 use tianping_case::Person;
-use tianping_domain::audit::china;
 use tianping_domain::people::{
     self as rules, CompetenceInput, CompetenceKind, ConflictInput, Staff,
 };
@@ -29,7 +28,7 @@ pub use tianping_store::people::{CompetenceRecord, ConflictRecord};
 
 /// Today in China, the day people date their records by.
 pub fn today(app: &App) -> NaiveDate {
-    app.now().with_timezone(&china()).date_naive()
+    app.today()
 }
 
 fn staff(u: &User) -> Staff {
@@ -376,5 +375,6 @@ pub async fn case_person(app: &App, user_id: i64, day: NaiveDate) -> Result<Opti
         name: Some(u.name),
         roles: vec![u.role.as_str().to_string()],
         competence: competence_strings_on(app, user_id, day).await?,
+        records_complete: true,
     }))
 }

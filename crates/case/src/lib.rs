@@ -54,6 +54,10 @@ pub struct Person {
     /// Competence records as free strings, e.g. `"CCAA"`, `"EEPC"`, a business area code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub competence: Vec<String>,
+    /// The competence list is the person's full record (the app's people): an empty one lacks
+    /// everything. In a file, a person described without competence is not checked.
+    #[serde(skip)]
+    pub records_complete: bool,
 }
 
 /// The header line of a case file: its kind and the people it names. Other fields are

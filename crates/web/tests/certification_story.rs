@@ -116,6 +116,7 @@ async fn a_client_runs_a_full_certification_cycle() {
                     .to_string()
             }
         };
+        qualify(&app, "auditor@b1.test").await;
         let auditor = id("auditor@b1.test").await;
         let decider = id("decider@b1.test").await;
 
@@ -181,6 +182,14 @@ async fn a_client_runs_a_full_certification_cycle() {
             json!({"type": "contract_signed"}),
         )
         .await;
+        // the admin reviewed the application and has no CCAA/EEPC record: not on the team
+        let admin = id("admin@b1.test").await;
+        let by_admin = json!({"type": "audit_planned", "audit": "S1", "kind": "stage1",
+            "start": "2025-10-09", "end": "2025-10-09", "days": 1,
+            "team": [{"person": admin, "role": "leader"}]});
+        let mut e = rules(&s.refused("admin@b1.test", "2025-09-15", by_admin).await);
+        e.sort();
+        assert_eq!(e, ["auditor_competence", "separate_functions"]);
         s.ok("admin@b1.test", "2025-09-15", stage1).await;
         s.ok(
             "auditor@b1.test",

@@ -118,7 +118,7 @@ pub(super) fn audit_planned(
     }
     for m in p.team.iter().filter(|m| m.role.counts_days()) {
         if let Some(person) = header.person(&m.person) {
-            if !person.competence.is_empty() {
+            if person.records_complete || !person.competence.is_empty() {
                 let gaps = competence_gaps(person);
                 if !gaps.is_empty() {
                     out.push(

@@ -52,6 +52,7 @@ fn person(id: &str, name: &str, competence: &[&str]) -> Person {
         name: Some(name.into()),
         roles: Vec::new(),
         competence: competence.iter().map(|c| c.to_string()).collect(),
+        records_complete: false,
     }
 }
 

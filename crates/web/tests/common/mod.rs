@@ -594,3 +594,35 @@ pub async fn kinds(app: &App, email: &str) -> Vec<String> {
         .map(|n| n["kind"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Record a CCAA registration (valid to 2035) and the EEPC training for a body's auditor, so
+/// that the certification rules accept them on an audit team (8.1.4.1).
+#[allow(dead_code)]
+pub async fn qualify(app: &App, email: &str) {
+    use tianping_app::domain::people::CompetenceInput;
+    let st = &app.state;
+    let person = tianping_store::repo::user_by_email(&st.store, email)
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = tianping_store::repo::users_of_org(&st.store, person.org_id.unwrap())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == tianping_app::domain::Role::BodyAdmin)
+        .unwrap();
+    for (kind, value, obtained, until) in [
+        ("ccaa", "CCAA-2020-N-0001", "2020-01-01", "2035-12-31"),
+        ("eepc", "EEPC 培训合格", "2024-06-01", ""),
+    ] {
+        let input = CompetenceInput {
+            kind: kind.into(),
+            value: value.into(),
+            obtained_on: obtained.into(),
+            valid_until: until.into(),
+        };
+        tianping_app::people::add_competence(st, &admin, person.id, &input)
+            .await
+            .unwrap();
+    }
+}
