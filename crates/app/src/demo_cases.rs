@@ -26,7 +26,10 @@ fn zh(e: crate::Error) -> String {
 /// in the demo's order).
 pub(crate) async fn seed(app: &App, p: &People<'_>, clients: &[(i64, u32)]) -> Result<(), String> {
     // the auditors' competence records (8.1.4.1 1)), kept by the body's admin
-    for (who, ccaa) in [(p.auditor, "CCAA-2019-N-0412"), (p.auditor2, "CCAA-2021-N-1077")] {
+    for (who, ccaa) in [
+        (p.auditor, "CCAA-2019-N-0412"),
+        (p.auditor2, "CCAA-2021-N-1077"),
+    ] {
         for (kind, value, obtained, until) in [
             ("ccaa", ccaa, "2019-05-01", "2031-04-30"),
             ("eepc", "EEPC认证知识培训合格", "2024-03-15", ""),

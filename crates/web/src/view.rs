@@ -44,6 +44,12 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                             a href="/" { (l.t("首页", "Home")) }
                             a href="/enterprises" { (l.t("企业", "Enterprises")) }
                             a href="/assessments" { (l.t("评价", "Assessments")) }
+                            @if matches!(role, "body_admin" | "auditor" | "decider" | "enterprise" | "operator") {
+                                a href="/cases" { (l.t("认证案卷", "Certification")) }
+                            }
+                            @if matches!(role, "body_admin" | "auditor" | "decider") {
+                                a href="/due" { (l.t("待办", "Due")) }
+                            }
                             @if matches!(role, "body_admin" | "sysadmin") {
                                 a href="/admin" { (l.t("机构管理", "Administration")) }
                             }

@@ -24,7 +24,14 @@ async fn every_page_route_answers_for_an_allowed_user() {
             "{b}: English switch"
         );
         anon.get("/lang/zh?back=/").await;
-        for p in ["/enterprises", "/assessments", "/account", "/admin"] {
+        for p in [
+            "/enterprises",
+            "/assessments",
+            "/account",
+            "/admin",
+            "/cases",
+            "/due",
+        ] {
             let r = anon.get(p).await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{b} {p}");
             assert!(r.location().starts_with("/login?next="), "{b} {p}");
@@ -49,6 +56,8 @@ async fn every_page_route_answers_for_an_allowed_user() {
             format!("/assessments/{}/history", f.self_a),
             format!("/assessments/{}", f.star_a),
             "/account".into(),
+            "/cases".into(),
+            "/cases/apply".into(),
         ] {
             let r = a.get(&p).await;
             assert_eq!(
@@ -191,6 +200,9 @@ async fn every_page_route_answers_for_an_allowed_user() {
         let mut adm = app.browser();
         adm.login("admin@b1.test", PW).await;
         assert_eq!(adm.get("/admin").await.status, StatusCode::OK, "{b}");
+        for p in ["/cases", "/cases/import", "/due", "/due?as_of=2030-01-01"] {
+            assert_eq!(adm.get(p).await.status, StatusCode::OK, "{b} {p}");
+        }
         let r = adm
             .post(
                 "/admin/invite",

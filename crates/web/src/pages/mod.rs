@@ -35,6 +35,14 @@ mod administration;
 mod answer;
 mod assessment;
 mod audit;
+mod case_apply;
+mod case_decide;
+mod case_forms;
+mod case_page;
+mod case_parse;
+mod case_words;
+mod cases;
+mod due;
 mod enterprise;
 mod explain;
 mod home;
@@ -85,13 +93,29 @@ pub fn routes() -> Router<App> {
         .merge(audit::routes())
         .merge(inbox::routes())
         .merge(password::routes())
+        .merge(cases::routes())
+        .merge(case_page::routes())
+        .merge(case_apply::routes())
+        .merge(case_forms::routes())
+        .merge(case_decide::routes())
+        .merge(due::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
 /// the file's name and its bytes (empty when no file was sent). A broken or oversized upload
 /// is an error on the `file` field.
 async fn uploaded_file(st: &App, mp: &mut Multipart) -> Result<(String, String, Vec<u8>), Error> {
-    let mut csrf = String::new();
+    let (mut fields, name, data) = uploaded_form(st, mp).await?;
+    Ok((fields.remove("csrf").unwrap_or_default(), name, data))
+}
+
+/// A multipart form with one file and text fields (the CSRF token among them, under `csrf`):
+/// the text fields by name, the file's name and its bytes (empty when no file was sent).
+async fn uploaded_form(
+    st: &App,
+    mp: &mut Multipart,
+) -> Result<(BTreeMap<String, String>, String, Vec<u8>), Error> {
+    let mut fields = BTreeMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         let next = mp.next_field().await.map_err(|e| {
@@ -102,9 +126,8 @@ async fn uploaded_file(st: &App, mp: &mut Multipart) -> Result<(String, String, 
             )
         })?;
         let Some(fl) = next else { break };
-        match fl.name() {
-            Some("csrf") => csrf = fl.text().await.unwrap_or_default(),
-            Some("file") => {
+        match fl.name().map(str::to_string) {
+            Some(n) if n == "file" => {
                 let name = fl.file_name().unwrap_or("").to_string();
                 let data = fl.bytes().await.map_err(|_| {
                     let max = st.config.max_upload_bytes / 1024 / 1024;
@@ -119,11 +142,15 @@ async fn uploaded_file(st: &App, mp: &mut Multipart) -> Result<(String, String, 
                 })?;
                 file = Some((name, data.to_vec()));
             }
-            _ => {}
+            Some(n) => {
+                let v = fl.text().await.unwrap_or_default();
+                fields.insert(n, v);
+            }
+            None => {}
         }
     }
     let (name, data) = file.unwrap_or_default();
-    Ok((csrf, name, data))
+    Ok((fields, name, data))
 }
 
 fn redirect(to: &str) -> Response {

@@ -291,15 +291,26 @@ impl Browser {
     }
 
     pub async fn upload(&mut self, path: &str, file_name: &str, data: &[u8]) -> Resp {
+        self.upload_with(path, &[], file_name, data).await
+    }
+
+    /// Upload a file with other form fields (the CSRF token is added).
+    pub async fn upload_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        data: &[u8],
+    ) -> Resp {
         let b = "----tianpingboundary";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
-                self.csrf
-            )
-            .as_bytes(),
-        );
+        let csrf = self.csrf.clone();
+        for (k, v) in [("csrf", csrf.as_str())].iter().chain(fields) {
+            body.extend_from_slice(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
         body.extend_from_slice(
             format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
