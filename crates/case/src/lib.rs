@@ -115,6 +115,8 @@ pub struct Due {
 pub enum DueKind {
     /// The applicant's supplements, by the date the body set (8.1.2.2).
     Supplement,
+    /// The client confirms an audit plan before the audit starts (8.1.4.2).
+    PlanConfirmation,
     /// The contract before any audit (8.1.2.3).
     Contract,
     /// A decision on a completed audit (8.1.7).
@@ -141,6 +143,7 @@ impl DueKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DueKind::Supplement => "supplement",
+            DueKind::PlanConfirmation => "plan_confirmation",
             DueKind::Contract => "contract",
             DueKind::Decision => "decision",
             DueKind::Certificate => "certificate",
@@ -157,6 +160,7 @@ impl DueKind {
     pub fn name_zh(self) -> &'static str {
         match self {
             DueKind::Supplement => "补充申请材料",
+            DueKind::PlanConfirmation => "确认审核计划",
             DueKind::Contract => "签订认证合同",
             DueKind::Decision => "作出认证决定",
             DueKind::Certificate => "颁发认证证书",

@@ -107,6 +107,10 @@ rules! {
         "再认证审核须在获证组织提出再认证申请之后";
 
     // ---- certification: audit, findings, corrections ----
+    /// The client confirms the audit plan before the audit starts (short-notice special audits
+    /// excepted, 8.4.3).
+    PlanConfirmed = "plan_confirmed", "8.1.4.2",
+        "审核计划须在审核活动开始前提交申请组织确认（提前较短时间通知的特殊审核除外）";
     /// An audit is completed after its planned start, not twice.
     CompletionAfterPlan = "completion_after_plan", "8.1.6",
         "审核完成日期不得早于计划的开始日期";

@@ -49,7 +49,15 @@ fn an_appeal_is_decided_by_someone_outside_the_decision() {
         json!({"type": "appeal_decided", "by": "dec", "result": "rejected"}),
         Rule::AppealImpartial,
     );
-    assert!(v.message.contains("dec"), "{}", v.message);
+    // named as the header describes them
+    assert!(v.message.contains("决定人员"), "{}", v.message);
+    // nor by a member of the team whose audit the decision covered
+    let v = s.refuses(
+        "2026-10-20",
+        json!({"type": "appeal_decided", "by": "lead", "result": "rejected"}),
+        Rule::AppealImpartial,
+    );
+    assert!(v.message.contains("审核组成员"), "{}", v.message);
     let closed = s.allows(
         "2026-10-20",
         json!({"type": "appeal_decided", "by": "dec2", "result": "upheld"}),

@@ -162,3 +162,55 @@ fn an_open_correction_is_overdue_on_the_due_list_the_day_after() {
     assert!(nc1("2025-12-05").overdue);
     assert_eq!(nc1("2025-12-05").clause, "8.1.6.5");
 }
+
+#[test]
+fn the_client_confirms_the_plan_before_the_audit_starts() {
+    let base = Story::new().contracted_from("2026-02-26");
+    // planned on 2 March for 9 March, not confirmed yet: the client is due to confirm it
+    let s = base.then_unconfirmed(
+        "2026-03-02",
+        plan("S1", "stage1", "2026-03-09", "2026-03-09", &["lead"], 1.0),
+    );
+    let due = s.replay_as_of("2026-03-05").due;
+    let c = due
+        .iter()
+        .find(|x| x.kind == DueKind::PlanConfirmation)
+        .expect("a confirmation is due");
+    assert_eq!(
+        (c.due, c.overdue, c.clause),
+        (d("2026-03-09"), false, "8.1.4.2")
+    );
+    // on the start day it is still in time; a day later it is late
+    s.allows(
+        "2026-03-09",
+        json!({"type": "plan_confirmed", "audit": "S1"}),
+    );
+    let v = s.refuses(
+        "2026-03-10",
+        json!({"type": "plan_confirmed", "audit": "S1"}),
+        Rule::PlanConfirmed,
+    );
+    assert!(v.message.contains("2026-03-09"), "{}", v.message);
+    // an audit completed without the client's confirmation
+    let v = s.refuses(
+        "2026-03-09",
+        done("S1", "2026-03-09", json!([])),
+        Rule::PlanConfirmed,
+    );
+    assert!(v.message.contains("plan_confirmed"), "{}", v.message);
+    // confirmed once
+    let confirmed = s.allows(
+        "2026-03-04",
+        json!({"type": "plan_confirmed", "audit": "S1"}),
+    );
+    confirmed.refuses(
+        "2026-03-05",
+        json!({"type": "plan_confirmed", "audit": "S1"}),
+        Rule::NotTwice,
+    );
+    assert!(confirmed
+        .replay_as_of("2026-03-05")
+        .due
+        .iter()
+        .all(|x| x.kind != DueKind::PlanConfirmation));
+}

@@ -143,7 +143,7 @@ fn the_decider_was_on_no_team_of_the_audits_covered() {
 fn the_reviewer_does_not_decide() {
     let s = initial().stage2("2025-11-03", json!([]));
     let v = s.refuses("2025-11-10", grant("S2", "rev"), Rule::SeparateFunctions);
-    assert!(v.message.contains("rev"), "{}", v.message);
+    assert!(v.message.contains("申请评审员"), "{}", v.message);
 }
 
 #[test]

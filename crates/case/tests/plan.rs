@@ -342,7 +342,7 @@ fn the_reviewer_does_not_audit() {
         ),
         Rule::SeparateFunctions,
     );
-    assert!(v.message.contains("rev"), "{}", v.message);
+    assert!(v.message.contains("申请评审员"), "{}", v.message);
 }
 
 #[test]

@@ -58,7 +58,11 @@ fn member() -> impl Strategy<Value = Member> {
         TeamRole::TechnicalExpert,
         TeamRole::Trainee,
     ]);
-    (person(), role).prop_map(|(person, role)| Member { person, role })
+    (person(), role).prop_map(|(person, role)| Member {
+        person,
+        role,
+        task: None,
+    })
 }
 
 fn kind() -> impl Strategy<Value = EventKind> {
@@ -123,9 +127,13 @@ fn kind() -> impl Strategy<Value = EventKind> {
                         days_reason,
                         sites,
                         offsite_reason: None,
+                        objectives: None,
+                        criteria: None,
+                        scope: None,
                     }
                 }
             ),
+        audit().prop_map(|audit| EventKind::PlanConfirmed { audit }),
         (
             audit(),
             date(),

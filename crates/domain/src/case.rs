@@ -33,6 +33,7 @@ pub fn may_see(p: &Principal, c: CaseFacts) -> Result<(), Denied> {
 /// Event types the client enters itself.
 pub const CLIENT_EVENTS: &[&str] = &[
     "application_received",
+    "plan_confirmed",
     "correction_submitted",
     "recertification_applied",
     "appeal_received",

@@ -155,6 +155,21 @@ async fn a_certification_runs_through_the_pages() {
             ],
         )
         .await;
+        // the client confirms the plan (8.1.4.2), offered in its form
+        let r = ent
+            .get(&format!("{case}/events/new?type=plan_confirmed"))
+            .await;
+        assert!(r.body.contains("<option value=\"S1\">"), "{bk}: {}", r.body);
+        enter(
+            &mut ent,
+            &case,
+            &[
+                ("type", "plan_confirmed"),
+                ("date", "2026-03-02"),
+                ("audit", "S1"),
+            ],
+        )
+        .await;
 
         // stage 2 before stage 1 is done, and without a leader: refused with both clauses,
         // the form keeps what was typed
@@ -235,6 +250,16 @@ async fn a_certification_runs_through_the_pages() {
                 ("days_reason", "抽样场所少，经机构批准"),
                 ("site_0", "总部"),
                 ("site_1", "项目部"),
+            ],
+        )
+        .await;
+        enter(
+            &mut ent,
+            &case,
+            &[
+                ("type", "plan_confirmed"),
+                ("date", "2026-03-09"),
+                ("audit", "S2"),
             ],
         )
         .await;

@@ -191,6 +191,21 @@ async fn a_client_runs_a_full_certification_cycle() {
         e.sort();
         assert_eq!(e, ["auditor_competence", "separate_functions"]);
         s.ok("admin@b1.test", "2025-09-15", stage1).await;
+        // the audit must not complete before the client confirms the plan (8.1.4.2)
+        let e = s
+            .refused(
+                "auditor@b1.test",
+                "2025-10-09",
+                json!({"type": "audit_completed", "audit": "S1", "last_day": "2025-10-09"}),
+            )
+            .await;
+        assert_eq!(rules(&e), ["plan_confirmed"], "{e:?}");
+        s.ok(
+            "a@a.test",
+            "2025-09-16",
+            json!({"type": "plan_confirmed", "audit": "S1"}),
+        )
+        .await;
         s.ok(
             "auditor@b1.test",
             "2025-10-09",
@@ -208,6 +223,12 @@ async fn a_client_runs_a_full_certification_cycle() {
         let mut stage2 = stage2;
         stage2["days"] = json!(2);
         s.ok("admin@b1.test", "2025-10-10", stage2).await;
+        s.ok(
+            "a@a.test",
+            "2025-10-11",
+            json!({"type": "plan_confirmed", "audit": "S2"}),
+        )
+        .await;
         s.ok(
             "auditor@b1.test",
             "2025-11-04",
@@ -317,6 +338,12 @@ async fn a_client_runs_a_full_certification_cycle() {
         // surveillance 1 within 12 months of issue
         s.ok("admin@b1.test", "2026-12-01", json!({"type": "audit_planned", "audit": "SV1", "kind": "surveillance",
             "start": "2027-01-11", "end": "2027-01-11", "days": 1, "team": [{"person": auditor, "role": "leader"}]})).await;
+        s.ok(
+            "a@a.test",
+            "2026-12-02",
+            json!({"type": "plan_confirmed", "audit": "SV1"}),
+        )
+        .await;
         s.ok("auditor@b1.test", "2027-01-11", json!({"type": "audit_completed", "audit": "SV1", "last_day": "2027-01-11", "score": 90})).await;
         s.ok(
             "decider@b1.test",
@@ -347,6 +374,12 @@ async fn a_client_runs_a_full_certification_cycle() {
         s.ok("admin@b1.test", "2027-11-15", json!({"type": "audit_planned", "audit": "SV2", "kind": "surveillance",
             "start": "2028-01-05", "end": "2028-01-05", "days": 1, "team": [{"person": auditor, "role": "leader"}]})).await;
         s.ok(
+            "a@a.test",
+            "2027-11-16",
+            json!({"type": "plan_confirmed", "audit": "SV2"}),
+        )
+        .await;
+        s.ok(
             "auditor@b1.test",
             "2028-01-05",
             json!({"type": "audit_completed", "audit": "SV2", "last_day": "2028-01-05"}),
@@ -376,6 +409,12 @@ async fn a_client_runs_a_full_certification_cycle() {
         .await;
         s.ok("admin@b1.test", "2028-11-01", json!({"type": "audit_planned", "audit": "RC", "kind": "recertification",
             "start": "2028-12-04", "end": "2028-12-05", "days": 2, "team": [{"person": auditor, "role": "leader"}]})).await;
+        s.ok(
+            "a@a.test",
+            "2028-11-02",
+            json!({"type": "plan_confirmed", "audit": "RC"}),
+        )
+        .await;
         s.ok("auditor@b1.test", "2028-12-05", json!({"type": "audit_completed", "audit": "RC", "last_day": "2028-12-05", "score": 96})).await;
         let renewed = s
             .ok(

@@ -41,11 +41,21 @@ pub(super) fn appeal_received(
     if case.appeals.iter().any(|a| a.id == id) {
         out.push(Rule::NotTwice, format!("申诉 {id} 已记录"));
     }
+    let involved = decision.as_ref().map_or_else(Vec::new, |x| {
+        let mut people = vec![x.by.clone()];
+        for a in case.audits.iter().filter(|a| x.covers.contains(&a.id)) {
+            people.extend(a.team.iter().map(|m| m.person.clone()));
+        }
+        people.sort();
+        people.dedup();
+        people
+    });
     case.appeals.push(AppealRec {
         id,
         received: d,
         decision_date: decision.as_ref().map(|x| x.date),
         decider: decision.map(|x| x.by),
+        involved,
         decided: None,
     });
 }
@@ -58,6 +68,7 @@ pub(super) fn appeal_decided(
     result: AppealResult,
     id: &Option<String>,
 ) {
+    let name = case.who(by);
     let found = case
         .appeals
         .iter_mut()
@@ -78,7 +89,14 @@ pub(super) fn appeal_decided(
             if a.decider.as_deref() == Some(by) {
                 out.push(
                     Rule::AppealImpartial,
-                    format!("{by} 作出了被申诉的认证决定，申诉须由未参与该决定的人员处理"),
+                    format!("{name} 作出了被申诉的认证决定，申诉须由未参与该决定的人员处理"),
+                );
+            } else if a.involved.iter().any(|p| p == by) {
+                out.push(
+                    Rule::AppealImpartial,
+                    format!(
+                        "{name} 是被申诉决定所覆盖审核的审核组成员，申诉须由未参与该决定的人员处理"
+                    ),
                 );
             }
             a.decided = Some((d, by.to_string(), result));

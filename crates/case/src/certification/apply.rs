@@ -101,6 +101,9 @@ pub(super) fn apply(
             days_reason,
             sites,
             offsite_reason,
+            objectives,
+            criteria,
+            scope,
         } => {
             let plan = Plan {
                 id: audit,
@@ -133,12 +136,17 @@ pub(super) fn apply(
                     offsite_reason: offsite_reason.clone(),
                     audit_time,
                     audit_time_trace: trace,
+                    objectives: objectives.clone(),
+                    criteria: criteria.clone(),
+                    scope: scope.clone(),
+                    confirmed: None,
                     last_day: None,
                     score: None,
                     decided: false,
                 });
             }
         }
+        EventKind::PlanConfirmed { audit } => plan_confirmed(case, o, d, audit),
         EventKind::AuditCompleted {
             audit,
             last_day,
@@ -417,6 +425,15 @@ fn audit_completed(
             format!("审核末日 {last_day} 早于计划开始日期 {}", a.start),
         );
     }
+    if a.kind != AuditKind::Special && a.confirmed.is_none() && a.last_day.is_none() {
+        out.push(
+            Rule::PlanConfirmed,
+            format!(
+                "审核 {audit} 的计划未经申请组织确认（plan_confirmed）：计划须在审核开始（{}）前提交申请组织确认",
+                a.start
+            ),
+        );
+    }
     if a.kind == AuditKind::Surveillance {
         if let Some(due) = surveillance_due(case, ctx) {
             if last_day > due.interval {
@@ -472,4 +489,29 @@ fn audit_completed(
         // a new interval starts: an extension of the previous one ends
         case.extension_until = None;
     }
+}
+
+/// The client confirms an audit plan (8.1.4.2): a planned audit, once, before it is done.
+fn plan_confirmed(case: &mut CaseState, o: &mut Out, d: NaiveDate, audit: &str) {
+    let Some(a) = case.audits.iter_mut().find(|a| a.id == audit) else {
+        o.push(
+            Rule::KnownReference,
+            format!("案卷中没有审核 {audit} 的审核计划；请先记录审核计划"),
+        );
+        return;
+    };
+    if let Some(c) = a.confirmed {
+        o.push(Rule::NotTwice, format!("审核 {audit} 的计划已于 {c} 确认"));
+        return;
+    }
+    if a.last_day.is_some() || d > a.start {
+        o.push(
+            Rule::PlanConfirmed,
+            format!(
+                "审核 {audit} 于 {} 开始，计划应在此之前（最迟当日）经申请组织确认，{d} 已晚",
+                a.start
+            ),
+        );
+    }
+    a.confirmed = Some(d);
 }

@@ -155,6 +155,7 @@ pub fn grant_conditions(
     }
 
     if let Some(p) = decider {
+        let name = case.who(p);
         let on: Vec<String> = covers
             .iter()
             .filter(|id| case.audit(id).is_some_and(|a| a.on_team(p)))
@@ -165,9 +166,9 @@ pub fn grant_conditions(
             "决定人员未参与所覆盖的审核",
             on.is_empty(),
             if on.is_empty() {
-                format!("{p} 不在审核 {} 的审核组中", covers.join("、"))
+                format!("{name} 不在审核 {} 的审核组中", covers.join("、"))
             } else {
-                format!("{p} 是审核 {} 的审核组成员", on.join("、"))
+                format!("{name} 是审核 {} 的审核组成员", on.join("、"))
             },
         ));
         let reviewer = case
@@ -180,7 +181,7 @@ pub fn grant_conditions(
                 Rule::SeparateFunctions,
                 "决定人员未承担申请评审",
                 false,
-                format!("{p} 评审了认证申请"),
+                format!("{name} 评审了认证申请"),
             ));
         }
         if let Some(c) = conflict_of(ctx.conflicts, p, date) {
@@ -188,7 +189,7 @@ pub fn grant_conditions(
                 Rule::ConflictOfInterest,
                 "决定人员与申请组织无利益冲突",
                 false,
-                format!("{p} 声明了利益冲突：{}", c.reason),
+                format!("{name} 声明了利益冲突：{}", c.reason),
             ));
         }
     }

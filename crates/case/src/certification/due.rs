@@ -120,6 +120,25 @@ pub(super) fn due_list(
         }
     }
 
+    for a in case
+        .audits
+        .iter()
+        .filter(|a| a.kind != AuditKind::Special && a.confirmed.is_none() && a.last_day.is_none())
+    {
+        push(
+            DueKind::PlanConfirmation,
+            a.start,
+            as_of > a.start,
+            "8.1.4.2",
+            Some(a.id.clone()),
+            format!(
+                "{} {} 的审核计划待申请组织确认（审核于 {} 开始）",
+                a.kind.name_zh(),
+                a.id,
+                a.start
+            ),
+        );
+    }
     for a in &case.audits {
         if let (Some(last), false, true) = (a.last_day, a.decided, a.kind != AuditKind::Stage1) {
             push(

@@ -115,6 +115,9 @@ impl TeamRole {
 pub struct Member {
     pub person: String,
     pub role: TeamRole,
+    /// The member's tasks in the audit plan (8.1.4.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -223,6 +226,17 @@ pub enum EventKind {
         /// Why stage 1 is not on site (8.1.5.2 2)).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         offsite_reason: Option<String>,
+        /// The audit plan's objectives, criteria and scope (8.1.4.2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        objectives: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criteria: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+    },
+    /// The client confirms the audit plan before the audit starts (8.1.4.2).
+    PlanConfirmed {
+        audit: String,
     },
     AuditCompleted {
         audit: String,
@@ -306,6 +320,7 @@ impl EventKind {
             EventKind::ApplicationReviewed { .. } => "application_reviewed",
             EventKind::ContractSigned { .. } => "contract_signed",
             EventKind::AuditPlanned { .. } => "audit_planned",
+            EventKind::PlanConfirmed { .. } => "plan_confirmed",
             EventKind::AuditCompleted { .. } => "audit_completed",
             EventKind::CorrectionSubmitted { .. } => "correction_submitted",
             EventKind::CorrectionAccepted { .. } => "correction_accepted",
@@ -331,6 +346,7 @@ impl EventKind {
         "application_reviewed",
         "contract_signed",
         "audit_planned",
+        "plan_confirmed",
         "audit_completed",
         "correction_submitted",
         "correction_accepted",
@@ -362,6 +378,7 @@ pub fn type_name_zh(t: &str) -> &'static str {
         "application_reviewed" => "申请评审",
         "contract_signed" => "签订认证合同",
         "audit_planned" => "审核计划",
+        "plan_confirmed" => "确认审核计划",
         "audit_completed" => "审核完成",
         "correction_submitted" => "提交纠正",
         "correction_accepted" => "接受纠正",

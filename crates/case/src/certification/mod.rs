@@ -58,7 +58,7 @@ pub struct Outcome {
 /// Replay a history as of a date: events dated after `as_of` are not applied; an event that
 /// breaks a rule is kept and reported.
 pub fn replay(header: &Header, events: &[Event], as_of: NaiveDate, ctx: Context<'_>) -> Outcome {
-    let mut case = CaseState::default();
+    let mut case = CaseState::for_header(header);
     let mut violations = Vec::new();
     let mut applied = 0;
     for (i, e) in events.iter().enumerate() {
@@ -106,7 +106,7 @@ pub fn check_next(
             ),
         });
     }
-    let mut case = CaseState::default();
+    let mut case = CaseState::for_header(header);
     for (i, e) in events.iter().enumerate() {
         let _ = apply::apply(&mut case, header, i, e, ctx);
     }

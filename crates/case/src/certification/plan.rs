@@ -125,7 +125,7 @@ pub(super) fn audit_planned(
                         Rule::AuditorCompetence,
                         format!(
                             "{}（{}）缺少：{}",
-                            m.person,
+                            case.who(&m.person),
                             m.role.name_zh(),
                             gaps.join("、")
                         ),
@@ -140,7 +140,8 @@ pub(super) fn audit_planned(
                 Rule::ConflictOfInterest,
                 format!(
                     "{} 与该组织存在利益冲突（{}），不能参加审核",
-                    m.person, c.reason
+                    case.who(&m.person),
+                    c.reason
                 ),
             );
         }
@@ -158,7 +159,7 @@ pub(super) fn audit_planned(
             if p.team.iter().any(|m| m.person == r) {
                 out.push(
                     Rule::SeparateFunctions,
-                    format!("{r} 评审了认证申请，不能参加审核"),
+                    format!("{} 评审了认证申请，不能参加审核", case.who(r)),
                 );
             }
         }

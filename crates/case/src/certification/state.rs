@@ -146,6 +146,12 @@ pub struct Audit {
     pub audit_time: Option<f64>,
     /// The computation's trace.
     pub audit_time_trace: Vec<String>,
+    /// The plan's objectives, criteria and scope (8.1.4.2).
+    pub objectives: Option<String>,
+    pub criteria: Option<String>,
+    pub scope: Option<String>,
+    /// The day the client confirmed the plan (8.1.4.2).
+    pub confirmed: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub score: Option<f64>,
     pub decided: bool,
@@ -239,6 +245,9 @@ pub struct AppealRec {
     /// The decision appealed (its date and decider), when there was one.
     pub decision_date: Option<NaiveDate>,
     pub decider: Option<String>,
+    /// Everyone who took part in the decision appealed: its decider and the teams of the
+    /// audits it covered (ISO/IEC 17021-1 9.8: the appeal goes to someone else).
+    pub involved: Vec<String>,
     pub decided: Option<(NaiveDate, String, AppealResult)>,
 }
 
@@ -273,9 +282,32 @@ pub struct CaseState {
     pub appeals: Vec<AppealRec>,
     pub complaints: Vec<ComplaintRec>,
     pub warnings: Vec<String>,
+    /// People's names by id, from the header, for messages.
+    #[serde(skip)]
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 impl CaseState {
+    /// A fold that names people as the header describes them.
+    pub fn for_header(header: &crate::Header) -> CaseState {
+        CaseState {
+            names: header
+                .people
+                .iter()
+                .filter_map(|p| p.name.clone().map(|n| (p.id.clone(), n)))
+                .collect(),
+            ..CaseState::default()
+        }
+    }
+
+    /// A person as messages name them: the name the header gives, else the id.
+    pub fn who(&self, id: &str) -> String {
+        self.names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
     pub fn audit(&self, id: &str) -> Option<&Audit> {
         self.audits.iter().find(|a| a.id == id)
     }

@@ -101,14 +101,17 @@ mod tests {
             Member {
                 person: "l".into(),
                 role: TeamRole::Leader,
+                task: None,
             },
             Member {
                 person: "e".into(),
                 role: TeamRole::TechnicalExpert,
+                task: None,
             },
             Member {
                 person: "t".into(),
                 role: TeamRole::Trainee,
+                task: None,
             },
         ];
         assert_eq!(capacity_days(&team, d("2026-03-02"), d("2026-03-03")), 2.0);

@@ -11,7 +11,9 @@ use chrono::{Days, NaiveDate};
 use serde_json::{json, Value};
 use tianping_calc::audit_time::AuditTimeTable;
 use tianping_calc::calendar::Calendar;
-use tianping_case::certification::{check_next, replay, Conflict, Context, Event, Outcome};
+use tianping_case::certification::{
+    check_next, replay, Conflict, Context, Event, EventKind, Outcome,
+};
 use tianping_case::{CaseKind, Header, Person, Rule, Violation};
 
 pub fn d(s: &str) -> NaiveDate {
@@ -118,6 +120,34 @@ impl Story {
     /// Append an event without checking it.
     pub fn then(mut self, date: &str, body: Value) -> Story {
         self.events.push(ev(date, body));
+        self.confirm_plan();
+        self
+    }
+
+    /// The client confirms an audit plan the day it is made (8.1.4.2), as every story's
+    /// client does unless a test leaves it out (`then_unconfirmed`).
+    fn confirm_plan(&mut self) {
+        use tianping_case::certification::events::AuditKind;
+        let planned = match self.events.last().map(|e| &e.kind) {
+            Some(EventKind::AuditPlanned { audit, kind, .. }) if *kind != AuditKind::Special => {
+                audit.clone()
+            }
+            _ => return,
+        };
+        let date = self
+            .events
+            .last()
+            .map(|e| e.date.to_string())
+            .unwrap_or_default();
+        self.events.push(ev(
+            &date,
+            json!({"type": "plan_confirmed", "audit": planned}),
+        ));
+    }
+
+    /// Append an event without the client's confirmation of a plan.
+    pub fn then_unconfirmed(mut self, date: &str, body: Value) -> Story {
+        self.events.push(ev(date, body));
         self
     }
 
@@ -168,6 +198,7 @@ impl Story {
             at.is_empty(),
             "replay should report nothing at {index}: {at:#?}"
         );
+        s.confirm_plan();
         s
     }
 

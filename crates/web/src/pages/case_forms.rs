@@ -43,6 +43,19 @@ fn blank(l: Lang) -> (String, String) {
 
 impl FormCtx<'_> {
     fn open_audits(&self, l: Lang) -> Vec<(String, String)> {
+        self.audits_where(l, |a| a.last_day.is_none())
+    }
+
+    /// Planned audits whose plan the client has not confirmed yet (8.1.4.2).
+    fn unconfirmed_audits(&self, l: Lang) -> Vec<(String, String)> {
+        self.audits_where(l, |a| a.last_day.is_none() && a.confirmed.is_none())
+    }
+
+    fn audits_where(
+        &self,
+        l: Lang,
+        keep: impl Fn(&tianping_case::certification::state::Audit) -> bool,
+    ) -> Vec<(String, String)> {
         let mut o = vec![blank(l)];
         o.extend(
             self.v
@@ -50,7 +63,7 @@ impl FormCtx<'_> {
                 .case
                 .audits
                 .iter()
-                .filter(|a| a.last_day.is_none())
+                .filter(|a| keep(a))
                 .map(|a| {
                     (
                         a.id.clone(),
@@ -218,6 +231,12 @@ fn inputs(l: Lang, t: &str, c: &FormCtx<'_>, v: &Fields, e: &BTreeMap<String, St
             (text("计划人日低于审核时间的理由（经机构批准）", "Why fewer days than the audit time (approved by the body)", "days_reason", &[("maxlength", "2000")]))
             (site_checks(l, c, v))
             (text("第一阶段非现场审核的理由（8.1.5.2）", "Why stage 1 is off site (8.1.5.2)", "offsite_reason", &[("maxlength", "2000")]))
+            (text("审核目的（8.1.4.2）", "Objectives (8.1.4.2)", "objectives", &[("maxlength", "2000")]))
+            (text("审核准则", "Criteria", "criteria", &[("maxlength", "2000")]))
+            (text("审核范围", "Audit scope", "audit_scope", &[("maxlength", "2000")]))
+        },
+        "plan_confirmed" => html! {
+            (choose("审核计划", "Audit plan", "audit", &c.unconfirmed_audits(l)))
         },
         "audit_completed" => html! {
             (choose("审核", "Audit", "audit", &c.open_audits(l)))
@@ -290,6 +309,9 @@ fn team_rows(l: Lang, c: &FormCtx<'_>, v: &Fields, e: &BTreeMap<String, String>)
                     select id={ "f-team_role_" (i) } name={ "team_role_" (i) } {
                         @for (k, t) in &roles { option value=(k) selected[*k == val(&format!("team_role_{i}"))] { (t) } }
                     }
+                    label.visually-hidden for={ "f-team_task_" (i) } { (l.t("任务分工", "Tasks")) }
+                    input id={ "f-team_task_" (i) } type="text" name={ "team_task_" (i) } maxlength="200"
+                        placeholder=(l.t("任务分工（可不填）", "Tasks (optional)")) value=(val(&format!("team_task_{i}")));
                 }
                 (err(e.get(&format!("team_role_{i}")).map(String::as_str)))
             }

@@ -288,6 +288,10 @@ fn actions(l: Lang, v: &CaseView) -> Markup {
 fn applicable(t: &str, c: &CaseState) -> bool {
     match t {
         "audit_completed" => c.audits.iter().any(|a| a.last_day.is_none()),
+        "plan_confirmed" => c
+            .audits
+            .iter()
+            .any(|a| a.last_day.is_none() && a.confirmed.is_none()),
         "correction_submitted" => c.findings.iter().any(|f| f.accepted.is_none()),
         "correction_accepted" => c
             .findings

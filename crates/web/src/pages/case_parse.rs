@@ -177,8 +177,14 @@ pub(super) fn parse_event(t: &str, v: &Fields, me: &User) -> Result<Event, Vec<F
                 days_reason: p.opt("days_reason"),
                 sites,
                 offsite_reason: p.opt("offsite_reason"),
+                objectives: p.opt("objectives"),
+                criteria: p.opt("criteria"),
+                scope: p.opt("audit_scope"),
             })
         }
+        "plan_confirmed" => Some(EventKind::PlanConfirmed {
+            audit: p.req("audit", ("审核", "the audit")),
+        }),
         "audit_completed" => {
             let audit = p.req("audit", ("审核", "the audit"));
             let last_day = p.date("last_day", ("审核末日", "the last day"));
@@ -273,7 +279,8 @@ fn team_of(p: &mut Parse<'_>) -> Vec<Member> {
             continue;
         };
         if let Some(role) = p.pick::<TeamRole>(&format!("team_role_{i}"), TEAM_ROLE) {
-            team.push(Member { person, role });
+            let task = p.opt(&format!("team_task_{i}"));
+            team.push(Member { person, role, task });
         }
     }
     team

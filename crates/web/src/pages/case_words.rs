@@ -172,6 +172,12 @@ pub(super) fn event_words(l: Lang, k: &EventKind, h: &Header) -> String {
                 .map(|b| format!(" · {}", person(h, b)))
                 .unwrap_or_default()
         ),
+        EventKind::PlanConfirmed { audit } => {
+            format!(
+                "{audit}{sep}{}",
+                l.t("申请组织确认审核计划", "the client confirmed the plan")
+            )
+        }
         EventKind::ContractSigned { file } => opt(l.t("合同：", "contract: "), file)
             .trim_start_matches(sep)
             .to_string(),
@@ -186,7 +192,18 @@ pub(super) fn event_words(l: Lang, k: &EventKind, h: &Header) -> String {
         } => {
             let team: Vec<String> = team
                 .iter()
-                .map(|m| format!("{}（{}）", person(h, &m.person), role_words(l, m.role)))
+                .map(|m| {
+                    let task = m
+                        .task
+                        .as_deref()
+                        .map(|t| format!("：{t}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{}（{}{task}）",
+                        person(h, &m.person),
+                        role_words(l, m.role)
+                    )
+                })
                 .collect();
             format!(
                 "{audit} {}{sep}{start} — {end}{sep}{}{}{}",
