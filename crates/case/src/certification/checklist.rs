@@ -197,9 +197,17 @@ pub fn grant_conditions(
 }
 
 fn cond(rule: Rule, text: &'static str, satisfied: bool, reason: String) -> Condition {
+    // the four conditions of 8.1.7 each name their own item
+    let clause = match (rule, text.split_once(')')) {
+        (Rule::GrantConditions, Some(("1", _))) => "8.1.7 1)",
+        (Rule::GrantConditions, Some(("2", _))) => "8.1.7 2)",
+        (Rule::GrantConditions, Some(("3", _))) => "8.1.7 3)",
+        (Rule::GrantConditions, Some(("4", _))) => "8.1.7 4)",
+        _ => rule.clause(),
+    };
     Condition {
         rule,
-        clause: rule.clause(),
+        clause,
         text,
         satisfied,
         reason,
