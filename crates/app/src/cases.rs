@@ -717,3 +717,49 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
     });
     Ok(out)
 }
+
+/// A body's certificate-number pattern (I-21) and the number the next grant would get.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pattern {
+    pub pattern: String,
+    /// An example of this year's number with the next value of the sequence.
+    pub example: String,
+}
+
+/// The body's pattern (its staff).
+pub async fn pattern(app: &App, u: &User) -> Result<Pattern, Error> {
+    let org = match (u.role, u.org_id) {
+        (Role::BodyAdmin | Role::Auditor | Role::Decider, Some(o)) => o,
+        _ => return Err(Error::NotFound),
+    };
+    let pattern = store::pattern(&app.store, org)
+        .await?
+        .unwrap_or_else(|| rules::DEFAULT_PATTERN.to_string());
+    let example = rules::certificate_number(&pattern, today(app).year(), 1)
+        .map_err(|e| Error::Invalid(vec![e]))?;
+    Ok(Pattern { pattern, example })
+}
+
+/// Set the body's pattern (its admin): `{year}`, `{seq}` or `{seq:N}` once, safe
+/// characters. Numbers already issued stay as they are; the sequence goes on.
+pub async fn set_pattern(app: &App, u: &User, pattern: &str) -> Result<Pattern, Error> {
+    let org = u.org_id.ok_or(Error::NotFound)?;
+    rules::may_manage(&u.principal(), org)?;
+    let pattern = pattern.trim();
+    rules::check_pattern(pattern).map_err(|e| Error::Invalid(vec![e]))?;
+    let before = store::pattern(&app.store, org).await?;
+    let mut tx = app.begin().await?;
+    store::set_pattern(&mut tx, org, pattern).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_pattern",
+        "org",
+        &org.to_string(),
+        before.map(|p| json!({ "pattern": p })).as_ref(),
+        Some(&json!({ "pattern": pattern })),
+    )
+    .await?;
+    tx.commit().await?;
+    self::pattern(app, u).await
+}

@@ -516,3 +516,53 @@ async fn an_imported_history_lists_its_violations() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_body_admin_sets_the_certificate_number_pattern_on_the_cases_page() {
+    for app in apps().await {
+        let bk = app.backend;
+        let _f = fixture(&app).await;
+        let mut admin = app.browser();
+        admin.login("admin@b1.test", PW).await;
+        let r = admin.get("/cases").await;
+        assert!(
+            r.body.contains("证书编号规则") && r.body.contains("EEPC-{year}-{seq:5}"),
+            "{bk}"
+        );
+        // a pattern that could repeat numbers: the form comes back with the typed value
+        let r = admin
+            .post("/cases/pattern", &[("pattern", "ZH-{year}")])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bk}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("{seq}") && r.body.contains("value=\"ZH-{year}\""),
+            "{bk}"
+        );
+        let r = admin
+            .post("/cases/pattern", &[("pattern", "ZH-{seq:3}")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{bk}: {}", r.body);
+        let r = admin.get(&r.location()).await;
+        assert!(
+            r.body.contains("证书编号规则已保存") && r.body.contains("ZH-001"),
+            "{bk}"
+        );
+        // an auditor sees no such form; posting is refused
+        let mut auditor = app.browser();
+        auditor.login("auditor@b1.test", PW).await;
+        assert!(
+            !auditor.get("/cases").await.body.contains("证书编号规则"),
+            "{bk}"
+        );
+        let r = auditor
+            .post("/cases/pattern", &[("pattern", "A-{seq}")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{bk}");
+        app.cleanup().await;
+    }
+}

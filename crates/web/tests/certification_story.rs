@@ -496,3 +496,82 @@ async fn a_client_runs_a_full_certification_cycle() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_body_sets_its_certificate_numbers_and_they_never_repeat() {
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    on(&clock, "2026-05-01");
+    for app in apps_with(clock.clone(), |_| {}).await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let admin = token(&app, "admin@b1.test").await;
+        let r = app.api(&admin).get("/certificate-pattern").await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(r.json()["example"], "EEPC-2026-00001", "{b}");
+        // a pattern without the sequence could repeat: refused, naming the field
+        let r = app
+            .api(&admin)
+            .call(
+                axum::http::Method::PUT,
+                "/certificate-pattern",
+                Some(json!({"pattern": "ZH-{year}"})),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["errors"][0]["field"], "pattern", "{b}");
+        let r = app
+            .api(&admin)
+            .call(
+                axum::http::Method::PUT,
+                "/certificate-pattern",
+                Some(json!({"pattern": "ZH/EEPC/{year}/{seq:4}"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(r.json()["example"], "ZH/EEPC/2026/0001", "{b}");
+        // only the body's admin sets it; an enterprise does not see it
+        let auditor = token(&app, "auditor@b1.test").await;
+        let r = app
+            .api(&auditor)
+            .call(
+                axum::http::Method::PUT,
+                "/certificate-pattern",
+                Some(json!({"pattern": "X-{seq}"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
+        let ent = token(&app, "a@a.test").await;
+        assert_eq!(
+            app.api(&ent).get("/certificate-pattern").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // many issuers at once (several server processes share the database): every number
+        // of the sequence is handed out once
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let st = app.state.clone();
+            let org = f.body_id;
+            tasks.push(tokio::spawn(async move {
+                let mut tx = st.begin().await.unwrap();
+                let (_, seq) = tianping_store::cases::take_seq(&mut tx, org, "X-{seq}")
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                seq
+            }));
+        }
+        let mut seqs = Vec::new();
+        for t in tasks {
+            seqs.push(t.await.unwrap());
+        }
+        seqs.sort();
+        assert_eq!(seqs, (1..=8).collect::<Vec<i64>>(), "{b}");
+        app.cleanup().await;
+    }
+}

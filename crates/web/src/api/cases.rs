@@ -29,6 +29,7 @@ pub(super) fn routes(r: Routes) -> Routes {
         .route("/cases/:id/events.jsonl", get(export_case))
         .route("/cases/:id/checklist", get(checklist))
         .route("/due", get(due_list))
+        .route("/certificate-pattern", get(get_pattern).put(put_pattern))
 }
 
 #[derive(OpenApi)]
@@ -42,7 +43,9 @@ pub(super) fn routes(r: Routes) -> Routes {
     append_event,
     export_case,
     checklist,
-    due_list
+    due_list,
+    get_pattern,
+    put_pattern
 ))]
 pub(super) struct Doc;
 
@@ -357,4 +360,41 @@ async fn due_list(
             .map(DueItem::from)
             .collect(),
     ))
+}
+
+/// A body's certificate-number pattern (I-21).
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(super) struct PatternBody {
+    /// `{year}` the issue year, `{seq}` or `{seq:N}` (zero-padded) the sequence, once.
+    pattern: String,
+    /// This year's number with the next value of the sequence (read only).
+    #[serde(default, skip_deserializing)]
+    example: String,
+}
+
+/// The body's certificate-number pattern
+#[utoipa::path(get, path = "/certificate-pattern", tag = "cases",
+    responses((status = 200, body = PatternBody), (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound)))]
+async fn get_pattern(State(st): State<App>, Caller(u): Caller) -> ApiRes<PatternBody> {
+    let p = cases::pattern(&st, &u).await?;
+    Ok(Json(PatternBody {
+        pattern: p.pattern,
+        example: p.example,
+    }))
+}
+
+/// Set the body's certificate-number pattern (body admin)
+///
+/// Numbers already issued stay; the sequence goes on.
+#[utoipa::path(put, path = "/certificate-pattern", tag = "cases", request_body = PatternBody,
+    responses((status = 200, body = PatternBody), (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden), (status = 422, response = Invalid)))]
+async fn put_pattern(State(st): State<App>, Caller(u): Caller, body: Bytes) -> ApiRes<PatternBody> {
+    let b: PatternBody = serde_json::from_slice(&body).map_err(bad_json)?;
+    let p = cases::set_pattern(&st, &u, &b.pattern).await?;
+    Ok(Json(PatternBody {
+        pattern: p.pattern,
+        example: p.example,
+    }))
 }

@@ -10,13 +10,14 @@ use tianping_case::certification::State as CaseState;
 use tianping_case::{Header, Rule, Violation};
 
 use super::*;
-use crate::view::{csrf, err, page, page_with, select};
+use crate::view::{csrf, err, page_with, select};
 
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/cases", get(list_page))
         .route("/cases/open", post(open_post))
+        .route("/cases/pattern", post(pattern_post))
         .route("/cases/import", get(import_page).post(import_post))
         .route("/cases/:id/export.jsonl", get(export))
         .route("/cases/:id/delete", post(delete_post))
@@ -139,6 +140,12 @@ struct ListQ {
 
 /// The cases this person sees; a body admin opens or imports one, an enterprise applies.
 async fn list_page(State(st): State<App>, ctx: Ctx, Query(q): Query<ListQ>) -> Res {
+    list_view(&st, &ctx, &q, None).await
+}
+
+/// The list page; `pattern_error` re-shows the number-pattern form with what was typed.
+async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, &Error)>) -> Res {
+    let st = st.clone();
     let u = ctx.user()?;
     let l = ctx.lang;
     let list = cases::list(&st, u).await?;
@@ -148,9 +155,17 @@ async fn list_page(State(st): State<App>, ctx: Ctx, Query(q): Query<ListQ>) -> R
     } else {
         Vec::new()
     };
+    let pattern = if admin {
+        Some(cases::pattern(&st, u).await?)
+    } else {
+        None
+    };
     let body = html! {
         @if q.done.as_deref() == Some("deleted") {
             div.flash role="status" { (l.t("案卷已删除。", "The case was deleted.")) }
+        }
+        @if q.done.as_deref() == Some("pattern") {
+            div.flash role="status" { (l.t("证书编号规则已保存。", "The certificate number pattern was saved.")) }
         }
         @if u.role == Role::Enterprise {
             p { a.button href="/cases/apply" { (l.t("申请认证", "Apply for certification")) } }
@@ -191,13 +206,66 @@ async fn list_page(State(st): State<App>, ctx: Ctx, Query(q): Query<ListQ>) -> R
                 }
             }
             p { a href="/cases/import" { (l.t("导入已有的认证记录（JSON Lines）", "Import an existing history (JSON Lines)")) } }
+            (pattern_form(l, &ctx.csrf, &pattern, pattern_error))
         }
     };
-    Ok(page(
+    let status = if pattern_error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok(page_with(
+        status,
         &ctx.chrome(),
         l.t("认证案卷", "Certification cases"),
         body,
     ))
+}
+
+/// The body's certificate-number pattern (I-21): the current one, an example, the form.
+fn pattern_form(
+    l: Lang,
+    token: &str,
+    current: &Option<cases::Pattern>,
+    error: Option<(&str, &Error)>,
+) -> Markup {
+    let Some(p) = current else { return html! {} };
+    let value = error.map_or(p.pattern.as_str(), |(v, _)| v);
+    html! {
+        h2 { (l.t("证书编号规则", "Certificate numbers")) }
+        p.muted {
+            (l.t("授予认证时按此规则自动编号，序号由数据库顺序产生，不会重复。当前规则的本年示例：", "A grant numbers its certificate by this pattern; the sequence comes from the database and never repeats. This year's example: "))
+            b { (p.example) }
+        }
+        form.inline method="post" action="/cases/pattern" {
+            (csrf(token))
+            label for="f-pattern" { (l.t("编号规则（{year} 年份，{seq} 或 {seq:5} 补零序号）", "Pattern ({year}, {seq} or zero-padded {seq:5})")) }
+            input #f-pattern type="text" name="pattern" value=(value) maxlength="40" required;
+            button { (l.t("保存", "Save")) }
+        }
+        @if let Some((_, e)) = error {
+            p.err role="alert" { (e.detail(l)) }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PatternForm {
+    csrf: String,
+    pattern: String,
+}
+
+async fn pattern_post(State(st): State<App>, ctx: Ctx, Form(f): Form<PatternForm>) -> Res {
+    let u = ctx.user()?;
+    ctx.check_csrf(&f.csrf)?;
+    match cases::set_pattern(&st, u, &f.pattern).await {
+        Ok(_) => Ok(redirect("/cases?done=pattern")),
+        Err(e @ Error::Invalid(_)) => {
+            list_view(&st, &ctx, &ListQ::default(), Some((&f.pattern, &e))).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn enterprise_options(ents: &[repo::Enterprise]) -> Vec<(String, String)> {
