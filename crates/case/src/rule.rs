@@ -165,6 +165,9 @@ rules! {
     /// Scope changes concern a valid certificate.
     ScopeNeedsCertificate = "scope_needs_certificate", "8.4.1, 8.4.2",
         "扩大或缩小认证范围须针对有效的证书";
+    /// An extended scope is certified only after an extension audit the body granted on.
+    ScopeExtensionAudited = "scope_extension_audited", "8.4.1.2, 8.4.1.3",
+        "扩大认证范围须经扩大认证审核（可结合监督审核）并作出保持认证的决定后，方可换发证书";
     /// Recertification is applied for from 3 months before expiry.
     RecertificationWindow = "recertification_window", "8.3.1",
         "再认证申请可在证书有效期满前3个月（含当日）起提出；证书过期、撤销或注销后须按初次认证重新申请";

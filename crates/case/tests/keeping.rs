@@ -335,6 +335,23 @@ fn scope_changes_concern_a_valid_certificate_and_reissue_it() {
         extend.clone(),
         Rule::ScopeNeedsCertificate,
     );
+    // an extension needs its audit and a decision to maintain first (8.4.1.2, 8.4.1.3)
+    let v = c.refuses("2026-03-10", extend.clone(), Rule::ScopeExtensionAudited);
+    assert!(v.message.contains("扩大认证审核"), "{}", v.message);
+    // a reduction that does not affect the system is reissued directly (8.4.2.2)
+    c.allows(
+        "2026-03-10",
+        json!({"type": "scope_changed", "change": "reduce", "scope": "房屋建筑工程施工"}),
+    );
+    let c = c
+        .then(
+            "2026-03-02",
+            json!({"type": "audit_planned", "audit": "EXT", "kind": "special",
+                   "start": "2026-03-05", "end": "2026-03-05", "days": 1,
+                   "team": [{"person": "lead", "role": "leader"}]}),
+        )
+        .completed("2026-03-05", "EXT", json!([]))
+        .decided("2026-03-09", "EXT");
     let changed = c.allows("2026-03-10", extend);
     let due = due_of(&changed, "2026-03-10", DueKind::Certificate).unwrap();
     assert!(due.message.contains("市政"), "{}", due.message);

@@ -420,3 +420,53 @@ fn a_recertification_audit_needs_the_application() {
     c.then("2028-11-01", json!({"type": "recertification_applied"}))
         .allows("2028-11-20", r1);
 }
+
+#[test]
+fn over_a_cycle_the_sampled_temporary_sites_cover_the_scope() {
+    // two temporary sites doing different work; the cycle's audits sample only 项目部甲
+    let s = multi_site(json!([
+        {"name": "项目部甲", "headcount": 30, "temporary": true, "activity": "房建"},
+        {"name": "项目部乙", "headcount": 30, "temporary": true, "activity": "市政"}
+    ]))
+    .then(
+        "2026-03-10",
+        covering("S2", "stage2", "2026-03-20", &["项目部甲"]),
+    )
+    .completed("2026-03-21", "S2", json!([]))
+    .decided("2026-03-25", "S2")
+    .issued("2026-03-25", "TP-1")
+    .then(
+        "2027-02-01",
+        covering("SV1", "surveillance", "2027-02-10", &["项目部甲"]),
+    )
+    .completed("2027-02-11", "SV1", json!([]));
+    let uncovered = s
+        .clone()
+        .then(
+            "2028-01-10",
+            covering("SV2", "surveillance", "2028-01-20", &["项目部甲"]),
+        )
+        .completed("2028-01-21", "SV2", json!([]))
+        .then("2028-12-26", json!({"type": "recertification_applied"}));
+    let v = uncovered.refuses(
+        "2029-01-05",
+        covering("RC", "recertification", "2029-01-15", &["项目部乙"]),
+        Rule::Sampling,
+    );
+    assert!(
+        v.message.contains("市政") && !v.message.contains("房建"),
+        "{}",
+        v.message
+    );
+    // the second surveillance samples 项目部乙: the cycle covered both activities
+    s.then(
+        "2028-01-10",
+        covering("SV2", "surveillance", "2028-01-20", &["项目部乙"]),
+    )
+    .completed("2028-01-21", "SV2", json!([]))
+    .then("2028-12-26", json!({"type": "recertification_applied"}))
+    .allows(
+        "2029-01-05",
+        covering("RC", "recertification", "2029-01-15", &["项目部甲"]),
+    );
+}

@@ -79,7 +79,7 @@ fn a_clean_full_history_exits_0_with_its_state_certificate_and_due() {
     assert_eq!(v["stars"], Value::Null);
     assert_eq!(
         (v["events"].as_u64(), v["applied"].as_u64()),
-        (Some(30), Some(30))
+        (Some(35), Some(35))
     );
     assert_eq!(v["violations"], serde_json::json!([]));
     assert_eq!(kinds(&v), ["surveillance"]);
@@ -131,7 +131,7 @@ fn the_history_on_the_way_is_what_it_was_then() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["state"], "suspended");
     assert_eq!(v["certificate"]["status"], "suspended");
-    assert_eq!(v["applied"].as_u64(), Some(16));
+    assert_eq!(v["applied"].as_u64(), Some(18));
     assert_eq!(kinds(&v), ["surveillance", "withdraw"]);
     assert_eq!(due(&v, "withdraw")["due"], "2027-04-09");
     // restored, surveilled twice: recertification can be applied for from 27 October 2028
@@ -158,12 +158,12 @@ fn today_is_the_default_as_of_and_later_events_are_warned_of() {
     assert_eq!(o.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["as_of"], "2026-10-20");
-    assert_eq!(v["applied"].as_u64(), Some(16));
+    assert_eq!(v["applied"].as_u64(), Some(18));
     let warning = v["warnings"][0].as_str().unwrap();
     assert!(
-        warning.contains("14 个事件")
+        warning.contains("17 个事件")
             && warning.contains("2026-10-20")
-            && warning.contains("第 19、"),
+            && warning.contains("第 21、"),
         "{warning}"
     );
     // a later --as-of applies them, and still warns: they are dated after today
@@ -179,9 +179,9 @@ fn today_is_the_default_as_of_and_later_events_are_warned_of() {
     );
     assert_eq!(o.status.code(), Some(0));
     let (out, err) = text(&o);
-    assert!(out.contains("计入 30 个"), "{out}");
+    assert!(out.contains("计入 35 个"), "{out}");
     assert!(
-        err.contains("警告：14 个事件的日期晚于今天 2026-10-20"),
+        err.contains("警告：17 个事件的日期晚于今天 2026-10-20"),
         "{err}"
     );
 }

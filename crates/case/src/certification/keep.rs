@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::apply::{months, status_message, workdays_after, Out};
-use super::events::ScopeChange;
+use super::events::{AuditKind, DecisionResult, ScopeChange};
 use super::state::*;
 use super::Context;
 use crate::Rule;
@@ -156,11 +156,28 @@ pub(super) fn scope_changed(
     change: ScopeChange,
     scope: &str,
 ) {
-    if case.status_on(d) != Some(CertStatus::Valid) {
+    let valid = case.status_on(d) == Some(CertStatus::Valid);
+    if !valid {
         out.push(
             Rule::ScopeNeedsCertificate,
             status_message(case, d, "变更认证范围", "有效"),
         );
+    }
+    if valid && change == ScopeChange::Extend {
+        // an extension audit (special, or with a surveillance) granted since the last issue
+        let since = case.certificate().map(|c| c.issued);
+        let audited = case.decisions.iter().any(|x| {
+            x.result == DecisionResult::Grant
+                && matches!(x.kind, AuditKind::Special | AuditKind::Surveillance)
+                && since.is_some_and(|s| x.date >= s)
+        });
+        if !audited {
+            out.push(
+                Rule::ScopeExtensionAudited,
+                "扩大认证范围前须完成扩大认证审核（特殊审核，或结合监督审核）并作出保持认证的决定"
+                    .into(),
+            );
+        }
     }
     let verb = match change {
         ScopeChange::Extend => "扩大",

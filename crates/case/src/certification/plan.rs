@@ -94,6 +94,18 @@ pub(super) fn audit_planned(
             }
         }
         AuditKind::Recertification => {
+            // the cycle that ends: its sampled temporary sites should have covered the scope
+            if let Some(c) = case.temporary_coverage(case.cycle.saturating_sub(1)) {
+                if !c.missing.is_empty() && case.recertification_applied.is_some() {
+                    out.push(
+                        Rule::Sampling,
+                        format!(
+                            "本认证周期抽样的临时场所未覆盖认证范围：未覆盖 {}（8.1.3.2 2)：认证周期内所抽样场所的生产/服务范围应覆盖认证范围）",
+                            c.missing.join("、")
+                        ),
+                    );
+                }
+            }
             if case.recertification_applied.is_none() {
                 out.push(
                     Rule::RecertificationNeedsApplication,

@@ -258,6 +258,13 @@ pub struct ComplaintRec {
     pub closed: Option<(NaiveDate, String)>,
 }
 
+/// The temporary sites' activities a cycle's audits covered and missed (I-9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub covered: Vec<String>,
+    pub missing: Vec<String>,
+}
+
 /// Everything the fold has built.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CaseState {
@@ -437,6 +444,39 @@ impl CaseState {
             }
             None => self.application_state(),
         }
+    }
+
+    /// Which activities of the temporary sites (their `activity`, else their name) the
+    /// audits of certification cycle `cycle` sampled, and which they missed (I-9: over the
+    /// cycle the sampled temporary sites cover the scope). `None` without temporary sites.
+    pub fn temporary_coverage(&self, cycle: u32) -> Option<Coverage> {
+        let app = self.application.as_ref()?;
+        let what = |s: &super::events::Site| s.activity.clone().unwrap_or_else(|| s.name.clone());
+        let mut all: Vec<String> = app.sites.iter().filter(|s| s.temporary).map(what).collect();
+        if all.is_empty() {
+            return None;
+        }
+        all.sort();
+        all.dedup();
+        let mut covered: Vec<String> = app
+            .sites
+            .iter()
+            .filter(|s| s.temporary)
+            .filter(|s| {
+                self.audits
+                    .iter()
+                    .any(|a| a.cycle == cycle && a.sites.contains(&s.name))
+            })
+            .map(what)
+            .collect();
+        covered.sort();
+        covered.dedup();
+        let missing = all
+            .iter()
+            .filter(|a| !covered.contains(a))
+            .cloned()
+            .collect();
+        Some(Coverage { covered, missing })
     }
 
     /// The last day the records must be kept: the current cycle plus one full cycle (10).
