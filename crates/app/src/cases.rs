@@ -13,6 +13,7 @@ use tianping_calc::audit_time::AuditTimeTable;
 use tianping_calc::calendar::Calendar;
 use tianping_case::certification::checklist::{grant_conditions, Condition};
 use tianping_case::certification::events::{AuditKind, DecisionResult, TeamRole};
+use tianping_case::certification::programme::{programme, ProgrammeItem};
 use tianping_case::certification::{self as cert, Conflict, Context, EventKind, Outcome};
 use tianping_case::{jsonl, CaseKind, Header, Person, Violation};
 use tianping_domain::case::{self as rules, CaseFacts};
@@ -66,6 +67,8 @@ pub struct CaseView {
     pub outcome: Outcome,
     /// The event types this person may enter.
     pub enterable: Vec<&'static str>,
+    /// The audit programme of the current cycle (8.1.3.3), from the fold.
+    pub programme: Vec<ProgrammeItem>,
     /// Checklist assessments of the audits: (audit, assessment id).
     pub checklists: Vec<(String, i64)>,
     pub files: Vec<CaseFile>,
@@ -160,7 +163,9 @@ pub async fn view(
     let as_of = as_of.unwrap_or_else(|| today(app));
     let plain: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
     let outcome = cert::replay(&header, &plain, as_of, context(&conflicts));
+    let programme = programme(&outcome.case, context(&conflicts));
     Ok(CaseView {
+        programme,
         enterable: rules::enterable(&u.principal(), facts(&c)),
         checklists: store::audit_links(&app.store, id).await?,
         files: store::files(&app.store, id).await?,

@@ -374,6 +374,12 @@ async fn a_certification_runs_through_the_pages() {
             "{bk}: {}",
             r.body
         );
+        // the programme of the cycle: the first surveillance within 12 months of issue
+        assert!(r.body.contains("审核方案（本认证周期）"), "{bk}");
+        assert!(
+            r.body.contains("第一次监督审核") && r.body.contains("2026-03-20 — 2027-03-20"),
+            "{bk}"
+        );
         assert!(r.body.contains("获证"), "{bk}");
         let r = ent.get("/cases").await;
         assert!(

@@ -9,6 +9,7 @@ mod due;
 pub mod events;
 mod keep;
 mod plan;
+pub mod programme;
 pub mod state;
 pub mod team;
 

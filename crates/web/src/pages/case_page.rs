@@ -90,6 +90,7 @@ pub(super) async fn render(
         }
         (header_card(l, &v, today))
         (certificate_card(l, &v))
+        (super::case_programme::programme_section(l, &v.programme))
         h2 { (l.t("待办事项", "Due")) " · " (v.as_of) }
         @if o.due.is_empty() {
             p.muted { (l.t("没有到期或逾期的事项。", "Nothing due or overdue.")) }

@@ -40,6 +40,7 @@ mod case_decide;
 mod case_forms;
 mod case_page;
 mod case_parse;
+mod case_programme;
 mod case_words;
 mod cases;
 mod due;
