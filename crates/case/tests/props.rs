@@ -157,6 +157,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
                     last_day,
                     findings,
                     score: score.map(f64::from),
+                    report: None,
                 }
             }),
         (finding(), any::<bool>()).prop_map(|(finding, done)| EventKind::CorrectionSubmitted {

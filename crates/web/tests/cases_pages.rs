@@ -288,9 +288,18 @@ async fn a_certification_runs_through_the_pages() {
                 ("finding_id_0", "NC1"),
                 ("finding_severity_0", "minor"),
                 ("finding_text_0", "内部审核记录不完整"),
+                ("recommendation", "after_corrections"),
+                ("conclusion", "体系运行基本有效"),
             ],
         )
         .await;
+        let r = auditor.get(&case).await;
+        assert!(
+            r.body.contains("不符合项关闭后推荐通过（保持）认证")
+                && r.body.contains("体系运行基本有效"),
+            "{bk}: the report's items"
+        );
+        assert!(r.body.contains("已确认"), "{bk}: plan confirmation shown");
 
         // the decider: the minor finding's plan is not accepted, so no grant
         let mut decider = app.browser();

@@ -234,12 +234,17 @@ async fn a_client_runs_a_full_certification_cycle() {
             "2025-11-04",
             json!({"type": "audit_completed", "audit": "S2",
             "last_day": "2025-11-04", "score": 91.5,
-            "findings": [{"id": "NC1", "severity": "minor"}, {"id": "NC2", "severity": "major"}]}),
+            "findings": [{"id": "NC1", "severity": "minor"}, {"id": "NC2", "severity": "major"}],
+            "report": {"recommendation": "after_corrections", "conclusion": "体系基本有效",
+                       "deviations": "按计划实施，无偏离"}}),
         )
         .await;
 
-        // the corrections are due 1 and 3 months after the audit
+        // the corrections are due 1 and 3 months after the audit; the report is kept
         let v = s.view("2025-11-05").await;
+        let s2 = &v["outcome"]["case"]["audits"][1];
+        assert_eq!(s2["report"]["recommendation"], "after_corrections", "{s2}");
+        assert_eq!(s2["confirmed"], "2025-10-11");
         let due: Vec<_> = v["outcome"]["due"]
             .as_array()
             .unwrap()

@@ -142,6 +142,7 @@ pub(super) fn apply(
                     confirmed: None,
                     last_day: None,
                     score: None,
+                    report: None,
                     decided: false,
                 });
             }
@@ -152,7 +153,15 @@ pub(super) fn apply(
             last_day,
             findings,
             score,
-        } => audit_completed(case, o, audit, *last_day, findings, *score, ctx),
+            report,
+        } => {
+            audit_completed(case, o, audit, *last_day, findings, *score, ctx);
+            if let Some(a) = case.audits.iter_mut().find(|a| &a.id == audit) {
+                if report.is_some() {
+                    a.report = report.clone();
+                }
+            }
+        }
         EventKind::CorrectionSubmitted { finding, kind } => {
             correction_submitted(case, o, d, finding, *kind)
         }

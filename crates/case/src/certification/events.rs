@@ -152,6 +152,40 @@ pub struct Finding {
     pub text: Option<String>,
 }
 
+/// The team's opinion on granting or maintaining the certification (8.1.6.4 8)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    /// 推荐通过（保持）认证
+    Recommend,
+    /// 推荐在不符合项关闭后通过
+    AfterCorrections,
+    /// 不推荐
+    NotRecommend,
+}
+
+impl Recommendation {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Recommendation::Recommend => "推荐通过（保持）认证",
+            Recommendation::AfterCorrections => "不符合项关闭后推荐通过（保持）认证",
+            Recommendation::NotRecommend => "不推荐通过（保持）认证",
+        }
+    }
+}
+
+/// What the audit report of 8.1.6.4 says beyond the plan and the findings: how the audit went
+/// and where it deviated from the plan (6)), the conclusion (7)) and the team's opinion (8)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AuditReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviations: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendation>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrectionKind {
@@ -246,6 +280,9 @@ pub enum EventKind {
         /// The Annex B.1 checklist (composite) score on the 100-point scale, I-3 / I-10.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         score: Option<f64>,
+        /// The audit report's own items (8.1.6.4 6)–8)).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        report: Option<AuditReport>,
     },
     CorrectionSubmitted {
         finding: String,

@@ -154,6 +154,8 @@ pub struct Audit {
     pub confirmed: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub score: Option<f64>,
+    /// The report's own items (8.1.6.4 6)–8)).
+    pub report: Option<super::events::AuditReport>,
     pub decided: bool,
 }
 

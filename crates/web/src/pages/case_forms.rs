@@ -243,6 +243,13 @@ fn inputs(l: Lang, t: &str, c: &FormCtx<'_>, v: &Fields, e: &BTreeMap<String, St
             (date("审核末日", "Last day of the audit", "last_day"))
             (field(l.t("附录B.1清单得分（可不填；已关联评分时自动读取）", "Annex B.1 checklist score (optional; read from a linked assessment)"), "score", "number", val("score"), g("score"), &[("step", "0.01"), ("min", "0"), ("max", "100")]))
             (finding_rows(l, v, e))
+            (choose("审核组对是否通过或保持认证的意见（8.1.6.4 8)）", "The team's opinion (8.1.6.4 8))", "recommendation", &{
+                let mut o = vec![blank(l)];
+                o.extend(options(l, RECOMMENDATION));
+                o
+            }))
+            (text("审核结论（8.1.6.4 7)）", "Conclusion (8.1.6.4 7))", "conclusion", &[("maxlength", "4000")]))
+            (text("审核实施情况及偏离计划的情况（8.1.6.4 6)）", "How it went and deviations from the plan (8.1.6.4 6))", "deviations", &[("maxlength", "4000")]))
         },
         "correction_submitted" => html! {
             (choose("不符合项", "Finding", "finding", &c.findings(l, false)))

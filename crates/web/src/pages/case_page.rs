@@ -402,9 +402,12 @@ fn audit_card(l: Lang, token: &str, v: &CaseView, a: &Audit, admin: bool) -> Mar
                 (l.t("审核组：", "Team: "))
                 @for (i, m) in a.team.iter().enumerate() {
                     @if i > 0 { "、" }
-                    (person(header, &m.person)) "（" (role_words(l, m.role)) "）"
+                    (person(header, &m.person)) "（" (role_words(l, m.role))
+                    @if let Some(t) = &m.task { "：" (t) }
+                    "）"
                 }
             }
+            (plan_and_report(l, a))
             p {
                 (l.t("计划人日：", "Planned days: ")) (a.days.map(fig).unwrap_or_else(|| "—".into()))
                 @if a.kind == AuditKind::Stage2 {
@@ -579,6 +582,36 @@ fn delete_form(l: Lang, token: &str, id: i64, refused: &[Refusal]) -> Markup {
         form method="post" action={ "/cases/" (id) "/delete" } {
             (csrf(token))
             button.danger { (l.t("删除案卷", "Delete the case")) }
+        }
+    }
+}
+
+/// The audit plan's items and the client's confirmation (8.1.4.2), and the report's own
+/// items (8.1.6.4 6)–8)).
+fn plan_and_report(l: Lang, a: &Audit) -> Markup {
+    use tianping_case::certification::events::AuditKind as K;
+    let line = |zh: &'static str, en: &'static str, x: &Option<String>| {
+        html! { @if let Some(t) = x.as_deref().filter(|t| !t.trim().is_empty()) { p { span.muted { (l.t(zh, en)) } (t) } } }
+    };
+    html! {
+        (line("审核目的：", "Objectives: ", &a.objectives))
+        (line("审核准则：", "Criteria: ", &a.criteria))
+        (line("审核范围：", "Audit scope: ", &a.scope))
+        @if a.kind != K::Special {
+            p {
+                (l.t("审核计划确认（8.1.4.2）：", "Plan confirmed by the client (8.1.4.2): "))
+                @match a.confirmed {
+                    Some(d) => { span.pill.ok { (l.t("已确认", "confirmed")) } " " (d) }
+                    None => { span.pill.warn { (l.t("待申请组织确认", "waiting for the client")) } }
+                }
+            }
+        }
+        @if let Some(r) = &a.report {
+            @if let Some(x) = r.recommendation {
+                p { span.muted { (l.t("审核组意见：", "Team's opinion: ")) } b { (super::case_words::choice_words(l, super::case_words::RECOMMENDATION, x)) } }
+            }
+            (line("审核结论：", "Conclusion: ", &r.conclusion))
+            (line("审核实施情况及偏离计划：", "How it went, deviations: ", &r.deviations))
         }
     }
 }

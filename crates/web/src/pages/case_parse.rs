@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
+use tianping_case::certification::events::AuditReport;
 use tianping_case::certification::events::{Finding, Member, TeamRole};
 use tianping_case::certification::{Event, EventKind};
 
@@ -109,6 +110,15 @@ impl<'a> Parse<'a> {
         }
     }
 
+    /// An optional choice: blank is none, anything else must be one of the choices.
+    pub fn pick_opt<T: DeserializeOwned>(&mut self, k: &str, c: &[Choice]) -> Option<T> {
+        if self.text(k).trim().is_empty() {
+            None
+        } else {
+            self.pick(k, c)
+        }
+    }
+
     /// One of the form's choices, read as the event's enum.
     pub fn pick<T: DeserializeOwned>(&mut self, k: &str, c: &[Choice]) -> Option<T> {
         let s = self.text(k);
@@ -190,11 +200,17 @@ pub(super) fn parse_event(t: &str, v: &Fields, me: &User) -> Result<Event, Vec<F
             let last_day = p.date("last_day", ("审核末日", "the last day"));
             let score = p.opt_num("score", ("清单得分", "The score"));
             let findings = findings_of(&mut p);
+            let report = AuditReport {
+                deviations: p.opt("deviations"),
+                conclusion: p.opt("conclusion"),
+                recommendation: p.pick_opt("recommendation", RECOMMENDATION),
+            };
             Some(EventKind::AuditCompleted {
                 audit,
                 last_day,
                 findings,
                 score,
+                report: (report != AuditReport::default()).then_some(report),
             })
         }
         "correction_submitted" => {

@@ -67,6 +67,20 @@ pub(super) const DECISION: &[Choice] = &[
     ("refuse", "不予认证", "refuse"),
 ];
 
+pub(super) const RECOMMENDATION: &[Choice] = &[
+    ("recommend", "推荐通过（保持）认证", "recommend"),
+    (
+        "after_corrections",
+        "不符合项关闭后推荐通过（保持）认证",
+        "recommend once the nonconformities are closed",
+    ),
+    (
+        "not_recommend",
+        "不推荐通过（保持）认证",
+        "do not recommend",
+    ),
+];
+
 pub(super) const SCOPE_CHANGE: &[Choice] = &[
     ("extend", "扩大认证范围", "extend the scope"),
     ("reduce", "缩小认证范围", "reduce the scope"),
@@ -223,8 +237,20 @@ pub(super) fn event_words(l: Lang, k: &EventKind, h: &Header) -> String {
             last_day,
             findings,
             score,
+            report,
         } => {
             let mut s = format!("{audit}{sep}{}{last_day}", l.t("末日 ", "last day "));
+            if let Some(r) = report {
+                if let Some(x) = r.recommendation {
+                    s.push_str(&format!(
+                        "{sep}{}{}",
+                        l.t("审核组意见：", "team's opinion: "),
+                        choice_words(l, RECOMMENDATION, x)
+                    ));
+                }
+                s.push_str(&opt(l.t("审核结论：", "conclusion: "), &r.conclusion));
+                s.push_str(&opt(l.t("偏离计划：", "deviations: "), &r.deviations));
+            }
             if findings.is_empty() {
                 s.push_str(&format!("{sep}{}", l.t("无不符合项", "no findings")));
             }
@@ -313,4 +339,15 @@ pub(super) fn event_words(l: Lang, k: &EventKind, h: &Header) -> String {
             person(h, by)
         ),
     }
+}
+
+/// A choice's words for an enum value (its serde name).
+pub(super) fn choice_words<T: serde::Serialize>(l: Lang, c: &[Choice], v: T) -> String {
+    let key = serde_json::to_value(v)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_string))
+        .unwrap_or_default();
+    c.iter()
+        .find(|x| x.0 == key)
+        .map_or(key.clone(), |x| l.t(x.1, x.2).to_string())
 }
