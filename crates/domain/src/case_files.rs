@@ -260,6 +260,15 @@ pub enum Need {
 }
 
 impl Need {
+    /// The one spelling in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Need::Required => "required",
+            Need::IfApplicable => "if_applicable",
+            Need::NotNeeded => "not_needed",
+        }
+    }
+
     pub fn label(self, l: Lang) -> &'static str {
         match self {
             Need::Required => l.t("必须提交", "required"),
