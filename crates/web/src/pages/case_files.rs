@@ -45,6 +45,7 @@ fn render(st: &App, ctx: &Ctx, id: i64, m: &Materials, again: &Again) -> Markup 
     html! {
         h2 #materials { (l.t("材料", "Documents")) }
         @if let Some(rows) = &m.checklist { (checklist(l, rows, &m.missing)) }
+        h3 { (l.t("已上传的文件", "Files uploaded")) }
         @if files.is_empty() {
             p.muted { (l.t("尚未上传材料。", "No documents uploaded yet.")) }
         } @else {
