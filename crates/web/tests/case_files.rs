@@ -175,6 +175,17 @@ async fn documents_of_a_case_through_pages_and_api() {
         let r = admin.get(&case).await;
         assert!(r.body.contains("尚缺必须提交的申请材料"), "{bk}");
         assert!(r.body.contains(r#"option value="contract""#), "{bk}");
+        // and above the application review's form
+        let r = admin
+            .get(&format!("{case}/events/new?type=application_reviewed"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{bk}");
+        assert!(
+            r.body
+                .contains("尚缺必须提交的申请材料（8.1.1）：b) 场所法律地位证明"),
+            "{bk}: {}",
+            r.body
+        );
         let ta = token(&app, "admin@b1.test").await;
         let r = api_upload(
             &app,

@@ -34,6 +34,32 @@ pub(super) async fn section(st: &App, ctx: &Ctx, v: &CaseView) -> Result<Markup,
     Ok(render(st, ctx, v.case.id, &m, &Again::default()))
 }
 
+/// Above the application review's form: the required application documents still missing
+/// (or that they are all in), with a link to the case's documents.
+pub(super) async fn review_note(st: &App, ctx: &Ctx, v: &CaseView) -> Result<Markup, Error> {
+    let l = ctx.lang;
+    let m = case_files::materials(st, ctx.user()?, v).await?;
+    let link = format!("/cases/{}#materials", v.case.id);
+    Ok(html! {
+        @if m.checklist.is_some() {
+            @if m.missing.is_empty() {
+                p { span.pill.ok { (l.t("必须提交的申请材料已齐全", "All required application documents are in")) }
+                    " " a href=(link) { (l.t("查看材料", "See the documents")) } }
+            } @else {
+                div.flash.bad role="status" {
+                    (l.t("尚缺必须提交的申请材料（8.1.1）：", "Required application documents missing (8.1.1): "))
+                    @for (i, k) in m.missing.iter().enumerate() {
+                        @if i > 0 { (l.t("、", ", ")) }
+                        (k.letter().map(|c| format!("{c}) ")).unwrap_or_default()) (k.label(l))
+                    }
+                    (l.t("。材料不齐时可要求补充（8.1.2.2）。", ". When documents are missing, ask for supplements (8.1.2.2)."))
+                    " " a href=(link) { (l.t("查看材料", "See the documents")) }
+                }
+            }
+        }
+    })
+}
+
 fn accepted_types() -> Vec<&'static str> {
     evidence_rules::TYPES.iter().map(|(e, _)| *e).collect()
 }
