@@ -15,7 +15,8 @@
 //! - [`precedence`]: which save replaces which answer (I-20): proposals, refusals.
 //! - [`review`]: the body's review: verifying self-declared answers (an item or a whole
 //!   table), resolving the enterprise's proposals.
-//! - [`evidence`]: evidence files.
+//! - [`evidence`]: evidence files; [`case_files`]: the documents of a certification case
+//!   (upload by the party allowed, list with the application's checklist, download).
 //! - [`admin`]: organisations, invitations; [`staff`]: deactivating, reactivating, roles,
 //!   revoking invitations; [`audit_log`]: the audit log filtered and paged.
 //! - [`people`]: a certification body's people: competence records, conflicts of interest,
@@ -31,6 +32,7 @@ pub mod answers;
 pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
+pub mod case_files;
 pub mod cases;
 pub mod clock;
 pub mod config;

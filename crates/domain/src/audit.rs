@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::case_files::DocKind;
 use crate::identity::RequestStatus;
 use crate::msg::{FieldError, Lang};
 use crate::people::CompetenceKind;
@@ -159,6 +160,8 @@ pub fn field_label(key: &str, l: Lang) -> Option<&'static str> {
         "engine_version" => ("计分引擎版本", "Engine version"),
         "why" => ("原因", "Reason"),
         "file_name" => ("文件名", "File name"),
+        "document" => ("材料类别", "Document"),
+        "subject" => ("所涉事项", "About"),
         "content_type" => ("文件类型", "File type"),
         "size" => ("大小（字节）", "Size (bytes)"),
         "uploaded_by" => ("上传人账号", "Uploaded by account"),
@@ -342,6 +345,7 @@ fn text_words(key: &str, s: &str, l: Lang) -> String {
         "role" => s.parse::<Role>().ok().map(|x| x.label(l)),
         "kind" => s.parse::<OrgKind>().ok().map(|x| x.label(l)),
         "competence_kind" => s.parse::<CompetenceKind>().ok().map(|x| x.label(l)),
+        "document" => s.parse::<DocKind>().ok().map(|x| x.label(l)),
         _ => None,
     };
     if let Some(label) = label {
@@ -601,6 +605,7 @@ mod tests {
         assert_eq!(words("role", &json!("body_admin"), l), "机构管理员");
         assert_eq!(words("status", &json!("pending"), l), "待处理");
         assert_eq!(words("disabled", &json!(1), l), "是");
+        assert_eq!(words("document", &json!("contract"), l), "认证合同");
         assert_eq!(words("note", &json!(null), l), "（空）");
         assert_eq!(
             words("created_at", &json!("2026-05-01T16:30:00.000Z"), l),

@@ -19,6 +19,9 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`case_files`]: the documents of a certification case (8.1.1 a)–i), the contract, audit
+//!   plans and reports, correction evidence, appeals): who uploads which, the application's
+//!   checklist, subjects, accepted files.
 //! - [`interpretation`]: the standard's interpretations for people (a title, no internal notes).
 //! - [`import`]: answers in bulk from a spreadsheet (CSV reading, columns by header, an
 //!   indicator by id or printed number, numbers as people type them).
@@ -47,6 +50,7 @@ pub mod access;
 pub mod answer;
 pub mod audit;
 pub mod case;
+pub mod case_files;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;

@@ -1,5 +1,5 @@
 //! What every page shares besides its markup (crate::view): the language, the style sheet,
-//! the request's chrome, role labels, URL encoding and times for people.
+//! the request's chrome, role labels, URL encoding, times for people and files as downloads.
 
 use std::fmt::Write;
 
@@ -20,6 +20,35 @@ pub fn url_enc(s: &str) -> String {
         }
     }
     o
+}
+
+/// A stored file as a download: its content type, a Content-Disposition with the UTF-8 name
+/// (RFC 6266 `filename*`) and `fallback` as the plain name for old clients, never cached.
+pub fn download(fallback: &str, file_name: &str, content_type: &str, data: Vec<u8>) -> Response {
+    use axum::http::header::CONTENT_DISPOSITION;
+    use axum::http::HeaderValue;
+    let mut r = data.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let fallback: String = fallback
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
+    // url_enc keeps `/`, which a stored file name never holds (evidence::file_name)
+    let disp = format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        url_enc(file_name)
+    );
+    h.insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disp).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r
 }
 
 /// The stylesheet, served at [`STYLESHEET_PATH`] (no inline styles: the Content-Security-Policy

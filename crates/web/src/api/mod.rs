@@ -10,7 +10,8 @@
 //! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
 //! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
-//! competence records, qualified auditors, conflicts of interest). This module holds the router and
+//! competence records, qualified auditors, conflicts of interest), [`cases`] (certification
+//! cases) and [`case_files`] (their documents). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
@@ -19,6 +20,7 @@ mod answers;
 mod assessments;
 mod audit;
 mod batch;
+mod case_files;
 mod cases;
 mod distance;
 mod enterprises;
@@ -87,6 +89,7 @@ fn build() -> Routes {
     let r = assessments::routes(r);
     let r = submission::routes(r);
     let r = cases::routes(r);
+    let r = case_files::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);
     let r = answers::routes(r);

@@ -10,9 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, cases, enterprises, notifications, onsite, people, review,
-    schemes, submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField,
-    Throttled, Unauthorized,
+    answers, assessments, audit, batch, case_files, cases, enterprises, notifications, onsite,
+    people, review, schemes, submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem,
+    ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -75,6 +75,7 @@ pub fn openapi_doc() -> Document {
         review::Doc::openapi(),
         batch::Doc::openapi(),
         cases::Doc::openapi(),
+        case_files::Doc::openapi(),
         people::Doc::openapi(),
     ] {
         doc.merge(part);

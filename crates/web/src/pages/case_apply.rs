@@ -1,6 +1,7 @@
 //! The enterprise applies for certification (8.1.1): the body, the scope, the effective
 //! headcount, the day the system started operating and the sites; a new case whose first
-//! event is the application, dated today. The same inputs enter a supplement or updated
+//! event is the application, dated today, after which the enterprise uploads the documents of
+//! 8.1.1 a)–i) on the case page (`case_files`). The same inputs enter a supplement or updated
 //! application on a case.
 
 use tianping_app::cases;
@@ -177,6 +178,10 @@ async fn apply_view(
                 (l.t("申请日期为今天（", "The application is dated today (")) (today)
                 (l.t("）。认证机构评审申请后，可能要求补充材料。", "). The body reviews it and may ask for supplements."))
             }
+            p.muted {
+                (l.t("提交后，请在案卷页面的“材料”部分上传 8.1.1 a)–i) 的文件：营业执照、认证申请及信息调查表、企业简介及组织机构图、业务活动描述、体系成文信息、未列入严重违法失信名单的截图，以及适用时的场所法律地位证明、资质证明和其他管理体系证书。",
+                    "After applying, upload the documents of 8.1.1 a)–i) in the case's Documents section: the business licence, the application form, the profile and organisation chart, the business activities, the system's documented information, the credit-list screenshot, and where they apply the sites' legal status, permits and other certificates."))
+            }
             form method="post" action="/cases/apply" {
                 (csrf(&ctx.csrf))
                 (form_errors(&e, &v.keys().map(String::as_str).chain(["org"]).collect::<Vec<_>>()))
@@ -221,7 +226,8 @@ async fn apply_post(State(st): State<App>, ctx: Ctx, Form(f): Form<Vec<(String, 
         kind,
     };
     match cases::apply(&st, u, org, event).await {
-        Ok(id) => Ok(redirect(&format!("/cases/{id}?done=0"))),
+        // the documents of 8.1.1 a)–i) are uploaded next, in the case's documents section
+        Ok(id) => Ok(redirect(&format!("/cases/{id}?done=0#materials"))),
         Err(Error::Invalid(e)) => apply_view(&st, &ctx, &v, &e, &[]).await,
         Err(Error::Refused(r)) => apply_view(&st, &ctx, &v, &[], &r).await,
         Err(Error::NotFound) => {

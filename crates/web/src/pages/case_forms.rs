@@ -428,6 +428,10 @@ async fn form_page(
     };
     let e = errs_map(l, errors);
     let id = v.case.id;
+    let documents = match t {
+        "application_reviewed" => super::case_files::review_note(st, ctx, &v).await?,
+        _ => html! {},
+    };
     let c = FormCtx { v: &v, staff };
     let known: Vec<String> = fields
         .keys()
@@ -438,6 +442,7 @@ async fn form_page(
     let body = html! {
         p { a href={ "/cases/" (id) } { "← " (v.case.enterprise_name) " · " (l.t("认证案卷", "certification case")) } }
         (refusals_box(l, refusals))
+        (documents)
         div.card {
             form method="post" action={ "/cases/" (id) "/events" } {
                 (csrf(&ctx.csrf))

@@ -1,8 +1,8 @@
 //! One certification case (I-16): who and where it stands on a date (`?as_of=`), the
 //! certificate and its history, what is due, the violations of an imported history, the
-//! application, the audits with their team, audit time and findings, the decisions, appeals
-//! and complaints, the event timeline, the events this person may enter, and the body
-//! admin's delete button (clause 10).
+//! application with its documents (`case_files`), the audits with their team, audit time and
+//! findings, the decisions, appeals and complaints, the event timeline, the events this
+//! person may enter, and the body admin's delete button (clause 10).
 
 use chrono::NaiveDate;
 use tianping_app::cases::{self, CaseView};
@@ -82,6 +82,7 @@ pub(super) async fn render(
     let admin = u.role == Role::BodyAdmin && u.org_id == Some(v.case.org_id);
     let token = ctx.csrf.as_str();
     let o = &v.outcome;
+    let materials = super::case_files::section(st, ctx, &v).await?;
     let body = html! {
         p { a href="/cases" { "← " (l.t("认证案卷", "Certification cases")) } }
         (done_flash(l, &v, shown.done))
@@ -104,13 +105,10 @@ pub(super) async fn render(
         @for w in &o.warnings { p.notice { (w) } }
         (actions(l, &v))
         (application_card(l, &v))
+        (materials)
         (audits_section(l, token, &v, admin))
         (decisions_section(l, &v))
         (timeline(l, &v, &names))
-        @if !v.files.is_empty() {
-            h2 { (l.t("案卷文件", "Files")) }
-            ul { @for f in &v.files { li { (f.file_name) " · " (f.kind) " · " span.muted { (when(&f.uploaded_at)) } } } }
-        }
         @if admin { (delete_form(l, token, v.case.id, &shown.delete_refused)) }
     };
     let status = if shown.delete_refused.is_empty() {

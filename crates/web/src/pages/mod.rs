@@ -37,6 +37,7 @@ mod assessment;
 mod audit;
 mod case_apply;
 mod case_decide;
+mod case_files;
 mod case_forms;
 mod case_page;
 mod case_parse;
@@ -99,6 +100,7 @@ pub fn routes() -> Router<App> {
         .merge(case_apply::routes())
         .merge(case_forms::routes())
         .merge(case_decide::routes())
+        .merge(case_files::routes())
         .merge(due::routes())
 }
 
@@ -112,7 +114,8 @@ async fn uploaded_file(st: &App, mp: &mut Multipart) -> Result<(String, String, 
 
 /// A multipart form with one file and text fields (the CSRF token among them, under `csrf`):
 /// the text fields by name, the file's name and its bytes (empty when no file was sent).
-async fn uploaded_form(
+/// The API's uploads read their forms with it too.
+pub(crate) async fn uploaded_form(
     st: &App,
     mp: &mut Multipart,
 ) -> Result<(BTreeMap<String, String>, String, Vec<u8>), Error> {
