@@ -31,6 +31,8 @@ pub mod answers;
 pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
+pub mod case_notify;
+pub mod case_remind;
 pub mod cases;
 pub mod clock;
 pub mod config;
