@@ -443,3 +443,53 @@ async fn the_team_the_deciders_and_the_client_hear_of_an_audit_and_reminders_com
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_servers_reminder_task_reminds_by_itself_once_and_stops() {
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    for app in apps_with(clock.clone(), |_| {}).await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let case = apply(&app, &clock, f.body_id, "a@a.test", "2025-09-01").await;
+        post(
+            &app,
+            &clock,
+            case,
+            "admin@b1.test",
+            "2025-09-03",
+            json!({"type": "application_reviewed",
+            "result": "supplement_requested", "due": "2025-09-10", "reason": "组织机构图"}),
+        )
+        .await;
+        // 2025-09-03 is 7 days before the supplements are due
+        let task = case_remind::start(&app.state, std::time::Duration::from_millis(20), |e| {
+            eprintln!("{e}")
+        });
+        let due = |n: &(String, String, String)| n.0 == "case_due";
+        let mut waited = 0;
+        while !case_notes(&app, "a@a.test").await.iter().any(due) && waited < 250 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            waited += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        task.stop().await;
+        for who in ["a@a.test", "admin@b1.test"] {
+            let n: Vec<_> = case_notes(&app, who)
+                .await
+                .into_iter()
+                .filter(due)
+                .collect();
+            assert_eq!(n.len(), 1, "{b}: {who}: once, however many runs: {n:?}");
+            assert_eq!(
+                n[0].1, "待办提醒：补充申请材料，2025-09-10 到期（Enterprise A）",
+                "{b}"
+            );
+        }
+        // stopped: the day of the deadline comes and nothing more is sent
+        on(&clock, "2025-09-10");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let n = case_notes(&app, "a@a.test").await;
+        assert_eq!(n.iter().filter(|n| due(n)).count(), 1, "{b}: {n:?}");
+        app.cleanup().await;
+    }
+}
