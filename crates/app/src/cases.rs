@@ -461,6 +461,15 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
         cache.map(|x| x.valid_until.to_string()).as_deref(),
     )
     .await?;
+    crate::case_notify::event(
+        app,
+        &mut tx,
+        &c,
+        &event,
+        certificate.as_deref(),
+        &outcome.case,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Appended {
         seq,

@@ -23,6 +23,9 @@
 //!   qualified auditors on a day, and what the certification rules read of them.
 //! - [`notify`]: the inbox and the notification of each event; [`mail`]: the e-mail outbox
 //!   and its delivery task; [`reset`]: password reset by e-mail.
+//! - [`cases`]: certification cases as event logs; [`case_notify`]: who of the client and
+//!   the body is told of a case's event; [`case_remind`]: the due reminders, each sent once,
+//!   and the server's hourly task.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -33,6 +36,8 @@ pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
 pub mod case_files;
+pub mod case_notify;
+pub mod case_remind;
 pub mod cases;
 pub mod clock;
 pub mod config;

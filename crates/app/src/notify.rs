@@ -4,6 +4,9 @@
 //! [`submitted`], [`invited`]). A notice is stored as data and put into words in the
 //! reader's language when shown ([`Notice::title`], [`Notice::detail`]).
 //!
+//! Certification cases have their own hook and reminders ([`crate::case_notify`],
+//! [`crate::case_remind`]), through [`send`] too.
+//!
 //! For later events (verification finished, change requests, deadline reminders):
 //! `notify::send(app, &mut tx, &recipients, &Notice::Verified { … })`, with the recipients
 //! from [`staff_hearing`] or [`enterprise_members`].

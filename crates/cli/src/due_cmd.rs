@@ -1,13 +1,43 @@
 //! `tianping due`: everything due or overdue across the certification cases, as readable
-//! Chinese lines or JSON.
+//! Chinese lines or JSON; with `--notify`, today's reminders sent first.
 
 use chrono::NaiveDate;
 use serde_json::json;
+use tianping_app::case_remind::{self, Reminded};
 use tianping_app::cases::DueRow;
+use tianping_app::{mail, App};
 
 use crate::{out, Format};
 
-pub fn print(rows: &[DueRow], as_of: NaiveDate, format: Format) -> Result<(), String> {
+/// What `--notify` did: the reminders sent, and the e-mails delivered now.
+pub struct Notified {
+    pub reminded: Reminded,
+    pub delivery: Option<mail::Delivery>,
+}
+
+/// Send today's reminders that were not sent before, then deliver the e-mails due (when
+/// e-mail is configured; a running server's delivery task would send them too).
+pub async fn notify(app: &App, today: NaiveDate) -> Result<Notified, String> {
+    let reminded = case_remind::remind(app, today)
+        .await
+        .map_err(|e| e.to_string())?;
+    let delivery = if mail::enabled(app) {
+        Some(mail::deliver_due(app).await.map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    if let Some(d) = &delivery {
+        d.errors.iter().for_each(|e| out::stderrln(e));
+    }
+    Ok(Notified { reminded, delivery })
+}
+
+pub fn print(
+    rows: &[DueRow],
+    as_of: NaiveDate,
+    notified: Option<&Notified>,
+    format: Format,
+) -> Result<(), String> {
     if format == Format::Json {
         let items: Vec<_> = rows
             .iter()
@@ -20,8 +50,25 @@ pub fn print(rows: &[DueRow], as_of: NaiveDate, format: Format) -> Result<(), St
                 })
             })
             .collect();
-        let v = json!({"as_of": as_of.to_string(), "due": items});
+        let mut v = json!({"as_of": as_of.to_string(), "due": items});
+        if let Some(n) = notified {
+            v["reminded"] = json!({
+                "reminders": n.reminded.reminders,
+                "notified": n.reminded.notified,
+                "mails_sent": n.delivery.as_ref().map(|d| d.sent),
+            });
+        }
         return out::stdoutln(&serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    if let Some(n) = notified {
+        let mails = match &n.delivery {
+            Some(d) => format!("，发出邮件 {} 封", d.sent),
+            None => "（未配置 smtp_url，只写站内消息）".into(),
+        };
+        out::stdoutln(&format!(
+            "今日提醒：新发送 {} 条，通知 {} 人次{mails}",
+            n.reminded.reminders, n.reminded.notified
+        ))?;
     }
     let overdue = rows.iter().filter(|r| r.due.overdue).count();
     out::stdoutln(&format!(

@@ -149,6 +149,10 @@ pub enum Command {
         /// The day to look from, YYYY-MM-DD (default today in China); a future day projects.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Send today's reminders (7 days before and on the last day) that were not sent
+        /// before, as the server does every hour, and deliver the e-mails they queue.
+        #[arg(long)]
+        notify: bool,
     },
     /// The hash-chained audit log: signing key, signed checkpoints, verification.
     Audit {

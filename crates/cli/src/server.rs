@@ -1,7 +1,8 @@
 //! `serve`, `demo`, `migrate`, `rescore` and `audit keygen|checkpoint|verify`: the commands
 //! that need the database and the web service (crates/store, crates/web). `serve` and `demo`
-//! also sign checkpoints of the audit log at intervals when a key is configured, and send the
-//! e-mail outbox when SMTP is configured (both stop with the server).
+//! also sign checkpoints of the audit log at intervals when a key is configured, send the
+//! e-mail outbox when SMTP is configured, and send the certification cases' due reminders
+//! every hour (all stop with the server).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -359,7 +360,11 @@ impl Checkpointer {
 async fn serve_with_checkpoints(state: App, setup: AuditSetup) -> Result<(), String> {
     let cp = start_checkpoints(&state.store, setup, state.config.audit_checkpoint_minutes);
     let mail = start_mail(&state);
+    // the certification cases' due reminders: at start, then every hour (sent once each)
+    let reminders =
+        tianping_app::case_remind::start(&state, Duration::from_secs(3600), out::stderrln);
     let r = tianping_web::serve(state).await;
+    reminders.stop().await;
     if let Some(m) = mail {
         m.stop().await;
     }
@@ -492,19 +497,30 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     ExitCode::SUCCESS
                 })
             }
-            Command::Due { db, as_of } => {
+            Command::Due { db, as_of, notify } => {
                 let c = config(None, db, None, false)?;
                 let state = App::open(c).await?;
+                let today = tianping_app::cases::today(&state);
                 let day = match as_of {
                     Some(s) => s.parse().map_err(|_| {
                         format!("--as-of 的日期无效：{s}（应为 YYYY-MM-DD，例如 2026-03-01）")
                     })?,
-                    None => tianping_app::cases::today(&state),
+                    None => today,
+                };
+                let reminded = if *notify {
+                    if day != today {
+                        return Err(format!(
+                            "--notify 只发送今天（{today}）的提醒，不能与其他日期的 --as-of {day} 同用"
+                        ));
+                    }
+                    Some(crate::due_cmd::notify(&state, today).await?)
+                } else {
+                    None
                 };
                 let rows = tianping_app::cases::due_all(&state, day)
                     .await
                     .map_err(|e| e.to_string())?;
-                crate::due_cmd::print(&rows, day, cli.format)?;
+                crate::due_cmd::print(&rows, day, reminded.as_ref(), cli.format)?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit {

@@ -59,6 +59,7 @@ text_enum! {
         CaseLinkChecklist = "case_link_checklist", "关联审核评分", "Audit checklist linked";
         CaseFile = "case_file", "上传认证材料", "Certification document uploaded";
         CasePattern = "case_pattern", "设置证书编号规则", "Certificate number pattern set";
+        CaseRemind = "case_remind", "发送认证待办提醒", "Certification reminders sent";
         AddCompetence = "add_competence", "记录人员能力", "Competence recorded";
         RemoveCompetence = "remove_competence", "删除人员能力记录", "Competence record removed";
         DeclareConflict = "declare_conflict", "声明利益冲突", "Conflict of interest declared";

@@ -35,6 +35,9 @@
 //!   source (per account with growing delays, and across accounts).
 //! - [`notify`]: notifications as typed notices in both languages, who of a staff hears of
 //!   them, the e-mails' texts, and the retry rule of the e-mail outbox.
+//! - [`case_notify`]: who of the client and of the body hears of an event of a certification
+//!   case, and the notice's words; [`case_remind`]: the due reminders (7 days before and on
+//!   the day), who hears them, and their words.
 //! - [`people`]: a certification body's people (8.1.4.1, 5.2): competence records (CCAA
 //!   registration, EEPC training, business areas), who is a qualified auditor on a day,
 //!   declared conflicts of interest per client, and who may keep them.
@@ -51,6 +54,8 @@ pub mod answer;
 pub mod audit;
 pub mod case;
 pub mod case_files;
+pub mod case_notify;
+pub mod case_remind;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::case_notify::{CaseNews, Names};
+use crate::case_remind::Reminder;
 use crate::msg::Lang;
 use crate::text::{text_enum, Mode, Role, UnknownText};
 
@@ -21,6 +23,8 @@ text_enum! {
         Verified = "verified", "核验完成", "Verification finished";
         ChangeRequested = "change_requested", "变更申请", "Change request";
         Deadline = "deadline", "截止提醒", "Deadline reminder";
+        CaseEvent = "case_event", "认证进展", "Certification case";
+        CaseDue = "case_due", "认证待办提醒", "Certification reminder";
     }
 }
 
@@ -75,6 +79,24 @@ pub enum Notice {
         title: String,
         due: String,
     },
+    /// Something happened in a certification case (`date`: the event's day; `certificate`:
+    /// the one a grant or a change of scope issued, else the case's current one).
+    CaseEvent {
+        case_id: i64,
+        enterprise: String,
+        org: String,
+        date: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
+        news: CaseNews,
+    },
+    /// Something in a certification case is due in 7 days or today.
+    CaseDue {
+        case_id: i64,
+        enterprise: String,
+        org: String,
+        reminder: Reminder,
+    },
 }
 
 impl Notice {
@@ -86,6 +108,8 @@ impl Notice {
             Notice::Verified { .. } => NoticeKind::Verified,
             Notice::ChangeRequested { .. } => NoticeKind::ChangeRequested,
             Notice::Deadline { .. } => NoticeKind::Deadline,
+            Notice::CaseEvent { .. } => NoticeKind::CaseEvent,
+            Notice::CaseDue { .. } => NoticeKind::CaseDue,
         }
     }
 
@@ -100,6 +124,9 @@ impl Notice {
             | Notice::Submitted { assessment_id, .. }
             | Notice::Verified { assessment_id, .. }
             | Notice::Deadline { assessment_id, .. } => format!("/assessments/{assessment_id}"),
+            Notice::CaseEvent { case_id, .. } | Notice::CaseDue { case_id, .. } => {
+                format!("/cases/{case_id}")
+            }
         }
     }
 
@@ -184,6 +211,15 @@ impl Notice {
             }
             (Notice::Deadline { title, .. }, Lang::Zh) => format!("截止提醒：{title}"),
             (Notice::Deadline { title, .. }, Lang::En) => format!("Deadline: {title}"),
+            (Notice::CaseEvent { news, .. }, l) => news.title(self.names(), l),
+            (
+                Notice::CaseDue {
+                    enterprise,
+                    reminder,
+                    ..
+                },
+                l,
+            ) => reminder.title(enterprise, l),
         }
     }
 
@@ -222,6 +258,36 @@ impl Notice {
                 Lang::Zh => format!("截止日期：{due}。"),
                 Lang::En => format!("Due on {due}."),
             },
+            Notice::CaseEvent { news, .. } => news.detail(self.names(), l),
+            Notice::CaseDue { reminder, .. } => reminder.detail(l),
+        }
+    }
+
+    /// The names a case's notice is told with.
+    fn names(&self) -> Names<'_> {
+        match self {
+            Notice::CaseEvent {
+                enterprise,
+                org,
+                certificate,
+                ..
+            } => Names {
+                enterprise,
+                org,
+                certificate: certificate.as_deref(),
+            },
+            Notice::CaseDue {
+                enterprise, org, ..
+            } => Names {
+                enterprise,
+                org,
+                certificate: None,
+            },
+            _ => Names {
+                enterprise: "",
+                org: "",
+                certificate: None,
+            },
         }
     }
 }
@@ -230,13 +296,17 @@ impl Notice {
 /// about the organisation's clients: engagements go to the body's admins and auditors (and
 /// a platform's operators), submitted self-assessments to the reviewers (auditors and
 /// admins) of the bodies engaged, change requests to the body's admins. Expert assignments
-/// and deadlines are addressed to one person, not to a staff.
+/// and deadlines are addressed to one person, not to a staff; a certification case's notices
+/// to the parties of [`crate::case_notify::hearers`] and [`crate::case_remind::reminded`].
 pub fn staff_hears(kind: NoticeKind, role: Role) -> bool {
     match kind {
         NoticeKind::Engaged => matches!(role, Role::BodyAdmin | Role::Auditor | Role::Operator),
         NoticeKind::Submitted | NoticeKind::Verified => role.is_body_editor(),
         NoticeKind::ChangeRequested => role == Role::BodyAdmin,
-        NoticeKind::ExpertAssigned | NoticeKind::Deadline => false,
+        NoticeKind::ExpertAssigned
+        | NoticeKind::Deadline
+        | NoticeKind::CaseEvent
+        | NoticeKind::CaseDue => false,
     }
 }
 
@@ -443,6 +513,30 @@ mod tests {
                 assessment_id: 7,
                 title: "t".into(),
                 due: "2026-12-01".into(),
+            },
+            Notice::CaseEvent {
+                case_id: 5,
+                enterprise: "星河".into(),
+                org: "一号机构".into(),
+                date: "2026-01-26".into(),
+                certificate: Some("EEPC-2026-00001".into()),
+                news: crate::case_notify::CaseNews::Granted {
+                    audit: "S2".into(),
+                    kind: crate::case_notify::AuditSort::Stage2,
+                },
+            },
+            Notice::CaseDue {
+                case_id: 5,
+                enterprise: "星河".into(),
+                org: "一号机构".into(),
+                reminder: Reminder {
+                    item: crate::case_remind::DueItem::Correction,
+                    stage: crate::case_remind::Stage::Day,
+                    due: "2025-12-04".into(),
+                    subject: Some("NC1".into()),
+                    clause: "8.1.6.5".into(),
+                    message: "NC1 一般不符合".into(),
+                },
             },
         ]
     }

@@ -197,6 +197,7 @@ pub async fn delete(tx: &mut Tx, case_id: i64) -> Result<()> {
         "case_files",
         "case_audits",
         "certificates",
+        "case_reminders",
         "cases",
     ] {
         let col = if table == "cases" { "id" } else { "case_id" };

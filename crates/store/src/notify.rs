@@ -3,6 +3,7 @@
 //! event that causes it.
 
 use serde::Serialize;
+use tianping_domain::case_remind::{DueItem, Stage};
 use tianping_domain::notify::NoticeKind;
 
 use crate::repo::{Tx, User};
@@ -173,4 +174,32 @@ pub async fn enterprise_name(tx: &mut Tx, id: i64) -> Result<Option<String>> {
         .fetch_optional(tx.conn())
         .await?;
     Ok(r.map(|x| x.0))
+}
+
+// ---------------------------------------------------------------- case reminders (0011)
+
+/// Remember that a reminder of a case's due item was sent: true when it is new (send it),
+/// false when it was sent before (by this run, an earlier one or another server).
+pub async fn remember_reminder(
+    tx: &mut Tx,
+    case_id: i64,
+    kind: DueItem,
+    subject: &str,
+    due_on: &str,
+    stage: Stage,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO case_reminders (case_id, kind, subject, due_on, stage, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (case_id, kind, subject, due_on, stage) DO NOTHING",
+    )
+    .bind(case_id)
+    .bind(kind.as_str())
+    .bind(subject)
+    .bind(due_on)
+    .bind(stage.as_str())
+    .bind(tx.now().to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(r.rows_affected() == 1)
 }

@@ -390,7 +390,7 @@ async fn correction_evidence_and_reports_name_the_case_findings_and_audits() {
         // a history with an audit S2 and its findings NC1 and NC2, imported by the body admin
         let history = include_str!("../../case/tests/cases/full-cycle.jsonl")
             .lines()
-            .take(8)
+            .take(10)
             .collect::<Vec<_>>()
             .join("\n");
         let admin = repo::user_by_email(&app.state.store, "admin@b1.test")
