@@ -59,7 +59,10 @@ rules! {
     /// A supplement request names the date by which the applicant supplements, later than
     /// the review; the supplement arrives by then; a refusal gives its reason.
     SupplementDue = "supplement_due", "8.1.2.2",
-        "要求补充材料时须写明晚于评审日的补充期限，申请组织在期限内（含当日）补充；不受理时须说明理由";
+        "要求补充材料时须写明晚于评审日的补充期限，申请组织在期限内（含当日）补充";
+    /// A refused application is told its reasons in writing.
+    RefusalReason = "refusal_reason", "8.1.2.2",
+        "不受理认证申请时须书面说明理由";
     /// The contract follows an accepted application.
     ContractNeedsAcceptance = "contract_needs_acceptance", "8.1.2.3",
         "认证合同须在申请受理之后签订";

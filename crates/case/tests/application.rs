@@ -104,12 +104,12 @@ fn a_refusal_gives_its_reason() {
     s.refuses(
         "2026-03-05",
         json!({"type": "application_reviewed", "result": "refused"}),
-        Rule::SupplementDue,
+        Rule::RefusalReason,
     );
     s.refuses(
         "2026-03-05",
         json!({"type": "application_reviewed", "result": "refused", "reason": "  "}),
-        Rule::SupplementDue,
+        Rule::RefusalReason,
     );
     let s = s.allows(
         "2026-03-05",

@@ -305,7 +305,7 @@ fn application_reviewed(
             out.push(Rule::SupplementDue, format!("补充期限须晚于评审日期 {d}"))
         }
         ReviewResult::Refused if blank(reason) => out.push(
-            Rule::SupplementDue,
+            Rule::RefusalReason,
             "不受理认证申请时须说明理由（reason）".into(),
         ),
         _ => {}
