@@ -69,6 +69,10 @@ pub struct CaseView {
     pub enterable: Vec<&'static str>,
     /// The audit programme of the current cycle (8.1.3.3), from the fold.
     pub programme: Vec<ProgrammeItem>,
+    /// Who and what a certificate names (003 Annex C): the holder's record and the standard.
+    pub holder: Option<repo::Enterprise>,
+    /// The standard and its edition (the scheme's name and version).
+    pub standard: String,
     /// Checklist assessments of the audits: (audit, assessment id).
     pub checklists: Vec<(String, i64)>,
     pub files: Vec<CaseFile>,
@@ -164,8 +168,22 @@ pub async fn view(
     let plain: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
     let outcome = cert::replay(&header, &plain, as_of, context(&conflicts));
     let programme = programme(&outcome.case, context(&conflicts));
+    let holder = repo::get_enterprise(&app.store, c.enterprise_id).await?;
+    let standard = app
+        .catalog
+        .get("eepc-certification")
+        .map(|s| {
+            format!(
+                "{}（方案版本 {}）",
+                s.standard,
+                &s.version[..s.version.len().min(12)]
+            )
+        })
+        .unwrap_or_default();
     Ok(CaseView {
         programme,
+        holder,
+        standard,
         enterable: rules::enterable(&u.principal(), facts(&c)),
         checklists: store::audit_links(&app.store, id).await?,
         files: store::files(&app.store, id).await?,

@@ -383,6 +383,15 @@ async fn a_certification_runs_through_the_pages() {
             "{bk}: {}",
             r.body
         );
+        // the certificate names its holder, sites, standard and issuer (Annex C)
+        assert!(
+            r.body.contains("获证组织")
+                && r.body.contains("Enterprise A")
+                && r.body.contains("履约能力评价体系认证实施细则")
+                && r.body.contains("证书覆盖的场所")
+                && r.body.contains("Body One"),
+            "{bk}"
+        );
         // the programme of the cycle: the first surveillance within 12 months of issue
         assert!(r.body.contains("审核方案（本认证周期）"), "{bk}");
         assert!(

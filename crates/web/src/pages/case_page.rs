@@ -210,7 +210,27 @@ fn certificate_card(l: Lang, v: &CaseView) -> Markup {
                             div { div.muted { (l.t("等级", "Grade")) } (r.grade.as_deref().unwrap_or("—")) }
                             div { div.muted { (l.t("认证范围", "Scope")) } (r.scope) }
                             div { div.muted { (l.t("首次发证", "First issued")) } (r.original) }
+                            @if let Some(change) = &r.change {
+                                div { div.muted { (l.t("换发说明", "What changed")) } (change) }
+                            }
                         }
+                        @if let Some(h) = &v.holder {
+                            div { div.muted { (l.t("获证组织", "Holder")) } (h.name) br; span.muted { (h.uscc) } }
+                            @if h.operating_address.trim().is_empty() || h.operating_address == h.registered_address {
+                                div { div.muted { (l.t("地址", "Address")) } (h.registered_address) }
+                            } @else {
+                                div { div.muted { (l.t("注册地址", "Registered address")) } (h.registered_address) }
+                                div { div.muted { (l.t("经营地址", "Operating address")) } (h.operating_address) }
+                            }
+                        }
+                        @if let Some(app) = &case.application {
+                            @let listed: Vec<&str> = app.sites.iter().filter(|s| !s.temporary).map(|s| s.name.as_str()).collect();
+                            @if !listed.is_empty() {
+                                div { div.muted { (l.t("证书覆盖的场所", "Sites on the certificate")) } (listed.join("、")) }
+                            }
+                        }
+                        div { div.muted { (l.t("认证依据", "Standard")) } (v.standard) }
+                        div { div.muted { (l.t("发证机构", "Issuer")) } (v.case.org_name) }
                     }
                 }
             }
