@@ -122,14 +122,20 @@ pub fn programme(case: &CaseState, ctx: Context<'_>) -> Vec<ProgrammeItem> {
                 .rev()
                 .find(|a| a.kind == k && (a.cycle == cycle || a.cycle == case.cycle))
         };
-        out.push(item(
-            Step::Stage1,
-            case.contract,
-            None,
-            "签订认证合同后（8.1.2.3），可不在现场进行（8.1.5.2）".into(),
-            AuditKind::Stage1,
-            standing(find(AuditKind::Stage1)),
-        ));
+        // Annex A's initial time covers both stages: it is shown once, with stage 2
+        out.push(ProgrammeItem {
+            audit_days: None,
+            trace: Vec::new(),
+            ..item(
+                Step::Stage1,
+                case.contract,
+                None,
+                "签订认证合同后（8.1.2.3），可不在现场进行（8.1.5.2）；审核时间与第二阶段合计"
+                    .into(),
+                AuditKind::Stage1,
+                standing(find(AuditKind::Stage1)),
+            )
+        });
         out.push(item(
             Step::Stage2,
             None,

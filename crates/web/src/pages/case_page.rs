@@ -427,14 +427,14 @@ fn audit_card(l: Lang, token: &str, v: &CaseView, a: &Audit, admin: bool) -> Mar
             }
             (plan_and_report(l, a))
             p {
-                (l.t("计划人日：", "Planned days: ")) (a.days.map(fig).unwrap_or_else(|| "—".into()))
+                (l.t("计划人日：", "Planned days: ")) (a.days.map(super::case_words::days).unwrap_or_else(|| "—".into()))
                 @if a.kind == AuditKind::Stage2 {
-                    @if let Some(p) = planned { (l.t("（第一、二阶段合计 ", " (stages 1 and 2 together: ")) (fig(p)) (l.t("）", ")")) }
+                    @if let Some(p) = planned { (l.t("（第一、二阶段合计 ", " (stages 1 and 2 together: ")) (super::case_words::days(p)) (l.t("）", ")")) }
                 }
                 (l.t("；按附录A（I-8）计算的审核时间", "; audit time by Annex A (I-8)"))
                 @if together { (l.t("（第一、二阶段合计）", " (stages 1 and 2 together)")) }
                 (l.t("：", ": "))
-                (a.audit_time.map(fig).unwrap_or_else(|| l.t("无法计算", "not computable").into()))
+                (a.audit_time.map(super::case_words::days).unwrap_or_else(|| l.t("无法计算", "not computable").into()))
                 @if below { " " span.pill.warn { (l.t("低于审核时间", "below the audit time")) } }
                 @if let Some(r) = &a.days_reason { br; span.muted { (l.t("理由：", "Reason: ")) (r) } }
             }

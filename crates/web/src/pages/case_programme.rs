@@ -34,7 +34,7 @@ pub(super) fn programme_section(l: Lang, items: &[ProgrammeItem]) -> Markup {
                         td {
                             @match p.audit_days {
                                 Some(d) => {
-                                    (tianping_domain::words::fig(d)) " " (l.t("人日", "days"))
+                                    (super::case_words::days(d)) " " (l.t("人日", "days"))
                                     @if !p.trace.is_empty() {
                                         details {
                                             summary { (l.t("计算过程", "How")) }

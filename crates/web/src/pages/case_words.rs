@@ -224,12 +224,8 @@ pub(super) fn event_words(l: Lang, k: &EventKind, h: &Header) -> String {
                 l.t(kind.name_zh(), kind.as_str()),
                 l.t("审核组：", "team: "),
                 team.join("、"),
-                days.map(|d| format!(
-                    "{sep}{} {}",
-                    tianping_domain::words::fig(d),
-                    l.t("人日", "days")
-                ))
-                .unwrap_or_default()
+                days.map(|d| format!("{sep}{} {}", self::days(d), l.t("人日", "days")))
+                    .unwrap_or_default()
             )
         }
         EventKind::AuditCompleted {
@@ -350,4 +346,14 @@ pub(super) fn choice_words<T: serde::Serialize>(l: Lang, c: &[Choice], v: T) -> 
     c.iter()
         .find(|x| x.0 == key)
         .map_or(key.clone(), |x| l.t(x.1, x.2).to_string())
+}
+
+/// Person-days as people write them: half days as "1.5", whole days as "2".
+pub(super) fn days(x: f64) -> String {
+    let s = tianping_domain::words::fig(x);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
