@@ -12,7 +12,7 @@ use serde_json::json;
 use tianping_calc::audit_time::AuditTimeTable;
 use tianping_calc::calendar::Calendar;
 use tianping_case::certification::checklist::{grant_conditions, Condition};
-use tianping_case::certification::events::{AuditKind, DecisionResult, TeamRole};
+use tianping_case::certification::events::{AuditKind, DecisionResult, ReviewResult, TeamRole};
 use tianping_case::certification::programme::{programme, ProgrammeItem};
 use tianping_case::certification::{self as cert, Conflict, Context, EventKind, Outcome};
 use tianping_case::{jsonl, CaseKind, Header, Person, Violation};
@@ -427,6 +427,21 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
     let c = get(app, u, id).await?;
     rules::may_enter(&u.principal(), facts(&c), event.kind.type_name())?;
     stamp_by(&mut event.kind, u);
+    if let EventKind::ApplicationReviewed {
+        result: ReviewResult::Accepted,
+        ..
+    } = &event.kind
+    {
+        // an application is accepted only with its documents complete (8.1.2.2)
+        let missing = crate::case_files::missing_documents(app, u, id).await?;
+        tianping_domain::case_files::acceptance(&missing).map_err(|m| {
+            Error::Refused(vec![Refusal {
+                rule: "application_complete".into(),
+                clause: "8.1.2.2".into(),
+                message: Msg::wrap("The application's documents are not complete", m),
+            }])
+        })?;
+    }
     let header = header_of(app, &c).await?;
     let conflicts = conflicts_of(app, &c).await?;
     let today = today(app);

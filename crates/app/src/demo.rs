@@ -377,6 +377,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
     ];
     let mut members = Vec::new();
     let mut clients: Vec<(i64, u32)> = Vec::new();
+    let mut client_users: Vec<repo::User> = Vec::new();
     for (i, (email, person, name, pre, ind, hc, t, c, addr)) in ents.iter().enumerate() {
         let prefix16 = format!("{}{:06}", pre, 100_000 + i * 7_919);
         let uscc = complete_uscc(&prefix16[..16]);
@@ -434,6 +435,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         )
         .await
         .map_err(zh)?;
+        client_users.push(u.clone());
         members.push((u, eid));
         clients.push((eid, *hc as u32));
     }
@@ -641,7 +643,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         auditor2: &auditor2,
         decider: &decider,
     };
-    crate::demo_cases::seed(app, &people, &clients).await?;
+    crate::demo_cases::seed(app, &people, &clients, &client_users).await?;
     Ok(true)
 }
 

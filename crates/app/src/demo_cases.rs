@@ -24,7 +24,12 @@ fn zh(e: crate::Error) -> String {
 
 /// Import the four demo histories for the enterprises `clients` (id and effective headcount,
 /// in the demo's order).
-pub(crate) async fn seed(app: &App, p: &People<'_>, clients: &[(i64, u32)]) -> Result<(), String> {
+pub(crate) async fn seed(
+    app: &App,
+    p: &People<'_>,
+    clients: &[(i64, u32)],
+    users: &[User],
+) -> Result<(), String> {
     // the auditors' competence records (8.1.4.1 1)), kept by the body's admin
     for (who, ccaa) in [
         (p.auditor, "CCAA-2019-N-0412"),
@@ -136,6 +141,32 @@ pub(crate) async fn seed(app: &App, p: &People<'_>, clients: &[(i64, u32)]) -> R
                 v.message
             ));
         }
+        // every client has uploaded its application documents (8.1.1), so the applied one
+        // can be reviewed in the demo
+        if let Some(u) = users.get(k) {
+            documents(app, u, r.case_id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The client uploads the application documents 8.1.1 requires (short text files).
+async fn documents(app: &App, u: &User, case: i64) -> Result<(), String> {
+    for kind in crate::case_files::missing_documents(app, u, case)
+        .await
+        .map_err(zh)?
+    {
+        let name = format!("{}.txt", kind.label(crate::Lang::Zh));
+        let text = format!("{}（演示文件）", kind.label(crate::Lang::Zh));
+        let up = crate::case_files::Upload {
+            kind: kind.as_str(),
+            subject: "",
+            file_name: &name,
+            data: text.as_bytes(),
+        };
+        crate::case_files::upload(app, u, case, up)
+            .await
+            .map_err(zh)?;
     }
     Ok(())
 }

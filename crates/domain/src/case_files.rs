@@ -290,6 +290,27 @@ pub fn need(kind: DocKind, sites: usize) -> Need {
     }
 }
 
+/// Whether the body may accept an application that holds these documents: an application is
+/// accepted only when its documents are complete (8.1.2.2, "申请材料齐全并符合有关要求的，受理
+/// 认证申请"); otherwise the body asks for supplements by a date or refuses. The refusal
+/// names each missing document with its letter.
+pub fn acceptance(missing: &[DocKind]) -> Result<(), String> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = missing
+        .iter()
+        .map(|k| match k.letter() {
+            Some(c) => format!("{c}) {}", k.label(crate::msg::Lang::Zh)),
+            None => k.label(crate::msg::Lang::Zh).to_string(),
+        })
+        .collect();
+    Err(format!(
+        "申请材料不齐全，不能受理：缺少 {}；请要求申请组织在期限内补充（要求补充材料），或待其上传后再评审",
+        names.join("、")
+    ))
+}
+
 /// One line of the application checklist (8.1.1 a)–i)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChecklistRow {
@@ -461,6 +482,13 @@ pub fn check_file(file_name: &str, data: &[u8], max_bytes: usize) -> Result<Acce
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_application_is_accepted_only_complete() {
+        assert!(acceptance(&[]).is_ok());
+        let e = acceptance(&[DocKind::Licence, DocKind::CreditScreenshot]).unwrap_err();
+        assert!(e.contains("a) 营业执照") && e.contains("i) "), "{e}");
+    }
 
     fn p(role: Role, org: Option<i64>, ent: Option<i64>) -> Principal {
         Principal {

@@ -135,6 +135,7 @@ async fn the_client_hears_of_its_applications_review_and_a_refusal_with_its_reas
         );
         assert_eq!(titles(&app, "a@a.test").await.len(), 1, "{b}: not B's");
         // then A's supplements come in and the application is accepted
+        upload_application_documents(&app, ca, "a@a.test").await;
         post(
             &app,
             &clock,
@@ -241,6 +242,7 @@ async fn the_team_the_deciders_and_the_client_hear_of_an_audit_and_reminders_com
             let (app, clock) = (&app, &clock);
             async move { post(app, clock, case, email, day, e).await }
         };
+        upload_application_documents(&app, case, "a@a.test").await;
         post(
             "admin@b1.test",
             "2025-09-05",

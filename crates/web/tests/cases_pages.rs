@@ -112,6 +112,8 @@ async fn a_certification_runs_through_the_pages() {
             r.body.contains("value=\"2026-03-02\""),
             "{bk}: today by default"
         );
+        let case_id: i64 = case.trim_start_matches("/cases/").parse().unwrap();
+        upload_application_documents(&app, case_id, "a@a.test").await;
         enter(
             &mut admin,
             &case,

@@ -637,3 +637,34 @@ pub async fn qualify(app: &App, email: &str) {
             .unwrap();
     }
 }
+
+/// The enterprise `email` uploads the application documents 8.1.1 requires (a, d, e, f, g, i;
+/// b too for several sites) to case `case`, so that the body may accept it (8.1.2.2).
+#[allow(dead_code)]
+pub async fn upload_application_documents(app: &App, case: i64, email: &str) {
+    let st = &app.state;
+    let u = tianping_store::repo::user_by_email(&st.store, email)
+        .await
+        .unwrap()
+        .unwrap();
+    let missing = tianping_app::case_files::missing_documents(st, &u, case)
+        .await
+        .unwrap();
+    for kind in missing {
+        let name = format!("{}.txt", kind.as_str());
+        let text = format!("{}（测试文件）", kind.label(tianping_app::Lang::Zh));
+        tianping_app::case_files::upload(
+            st,
+            &u,
+            case,
+            tianping_app::case_files::Upload {
+                kind: kind.as_str(),
+                subject: "",
+                file_name: &name,
+                data: text.as_bytes(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
