@@ -15,7 +15,7 @@ use tianping_case::certification::checklist::{grant_conditions, Condition};
 use tianping_case::certification::events::{AuditKind, DecisionResult, ReviewResult, TeamRole};
 use tianping_case::certification::programme::{programme, ProgrammeItem};
 use tianping_case::certification::{self as cert, Conflict, Context, EventKind, Outcome};
-use tianping_case::{jsonl, CaseKind, Header, Person, Violation};
+use tianping_case::{CaseKind, Header, Person, Violation};
 use tianping_domain::case::{self as rules, CaseFacts};
 use tianping_domain::{Msg, Role};
 use tianping_store::audit;
@@ -78,14 +78,14 @@ pub struct CaseView {
     pub files: Vec<CaseFile>,
 }
 
-fn facts(c: &CaseRow) -> CaseFacts {
+pub(crate) fn facts(c: &CaseRow) -> CaseFacts {
     CaseFacts {
         org_id: c.org_id,
         enterprise_id: c.enterprise_id,
     }
 }
 
-fn refused(v: Vec<Violation>) -> Error {
+pub(crate) fn refused(v: Vec<Violation>) -> Error {
     Error::Refused(
         v.into_iter()
             .map(|x| Refusal {
@@ -97,7 +97,7 @@ fn refused(v: Vec<Violation>) -> Error {
     )
 }
 
-fn parse_events(rows: &[EventRow]) -> Result<Vec<StoredEvent>, Error> {
+pub(crate) fn parse_events(rows: &[EventRow]) -> Result<Vec<StoredEvent>, Error> {
     rows.iter()
         .map(|r| {
             let event: Event = serde_json::from_str(&r.data_json)
@@ -122,7 +122,7 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<CaseRow, Error> {
 /// The people a case's events name: the header of an imported history, and the body's
 /// staff (id = user id) with their roles and their competence records valid today — complete
 /// records, so that an auditor without CCAA and EEPC is refused (8.1.4.1).
-async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
+pub(crate) async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
     let mut header: Header = serde_json::from_str(&c.header_json)
         .unwrap_or_else(|_| Header::new(CaseKind::Certification));
     for u in repo::users_of_org(&app.store, c.org_id).await? {
@@ -141,11 +141,11 @@ async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
 }
 
 /// The conflicts of interest the body's people declared with this client.
-async fn conflicts_of(app: &App, c: &CaseRow) -> Result<Vec<Conflict>, Error> {
+pub(crate) async fn conflicts_of(app: &App, c: &CaseRow) -> Result<Vec<Conflict>, Error> {
     crate::people::conflicts_for(app, c.org_id, c.enterprise_id).await
 }
 
-fn context<'a>(conflicts: &'a [Conflict]) -> Context<'a> {
+pub(crate) fn context<'a>(conflicts: &'a [Conflict]) -> Context<'a> {
     Context {
         calendar: calendar(),
         audit_time: audit_time_table(),
@@ -233,7 +233,7 @@ pub async fn open(app: &App, u: &User, enterprise_id: i64) -> Result<i64, Error>
 
 /// A body opens cases only for enterprises that engaged it (the enterprise's own choice);
 /// any other enterprise is not found.
-async fn client_of(app: &App, org: i64, enterprise_id: i64) -> Result<(), Error> {
+pub(crate) async fn client_of(app: &App, org: i64, enterprise_id: i64) -> Result<(), Error> {
     repo::get_enterprise(&app.store, enterprise_id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -244,7 +244,7 @@ async fn client_of(app: &App, org: i64, enterprise_id: i64) -> Result<(), Error>
     }
 }
 
-async fn create_case(
+pub(crate) async fn create_case(
     tx: &mut WriteTx,
     u: &User,
     org: i64,
@@ -572,241 +572,7 @@ pub async fn checklist(app: &App, u: &User, id: i64, audit: &str) -> Result<Vec<
     ))
 }
 
-/// A case as JSON Lines (I-16): the header with the people its events name, then the events.
-pub async fn export(app: &App, u: &User, id: i64) -> Result<String, Error> {
-    let v = view(app, u, id, None).await?;
-    let events: Vec<Event> = v.events.into_iter().map(|e| e.event).collect();
-    Ok(jsonl::write(&v.header, &events))
-}
-
-/// What an import did: the new case and the violations its history has (kept, I-16).
-#[derive(Debug, Clone, Serialize)]
-pub struct Imported {
-    pub case_id: i64,
-    pub events: usize,
-    pub violations: Vec<Violation>,
-}
-
-/// Import a client's existing history (JSON Lines of I-16) as a new case of the body: every
-/// event is kept, and the violations the rules find are listed. A malformed file changes
-/// nothing and names the line.
-pub async fn import(
-    app: &App,
-    u: &User,
-    enterprise_id: i64,
-    text: &str,
-) -> Result<Imported, Error> {
-    let org = u.org_id.ok_or(Error::NotFound)?;
-    rules::may_manage(&u.principal(), org)?;
-    client_of(app, org, enterprise_id).await?;
-    let (header, events) = jsonl::parse::<Event>(text, CaseKind::Certification).map_err(|e| {
-        Error::invalid(
-            "file",
-            e.to_string(),
-            format!("Line {}: {}", e.line, e.message),
-        )
-    })?;
-    let today = today(app);
-    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.date > today) {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "第 {i} 个事件的日期 {} 晚于今天 {today}：只能导入已经发生的事",
-                e.date
-            ),
-            format!("Event {i} is dated {} after today {today}", e.date),
-        ));
-    }
-    let mut tx = app.begin().await?;
-    let id = create_case(&mut tx, u, org, enterprise_id, &header).await?;
-    for (i, e) in events.iter().enumerate() {
-        let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
-        store::append(
-            &mut tx,
-            id,
-            i as i64,
-            e.kind.type_name(),
-            &e.date.to_string(),
-            &data,
-            Some(u.id),
-        )
-        .await?;
-        if let EventKind::CertificateIssued { number } = &e.kind {
-            store::record_certificate(&mut tx, number, org, id, &e.date.to_string()).await?;
-        }
-    }
-    let outcome = cert::replay(&header, &events, today, context(&[]));
-    let cache = outcome.certificate.as_ref();
-    store::set_cache(
-        &mut tx,
-        id,
-        outcome.state.as_str(),
-        cache.map(|x| x.number.as_str()),
-        cache.map(|x| x.valid_until.to_string()).as_deref(),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "case_import",
-        "case",
-        &id.to_string(),
-        None,
-        Some(&json!({"events": events.len(), "violations": outcome.violations.len()})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Imported {
-        case_id: id,
-        events: events.len(),
-        violations: outcome.violations,
-    })
-}
-
-/// Delete a case: the body's admin, and only after the retention of clause 10.
-pub async fn delete(app: &App, u: &User, id: i64) -> Result<(), Error> {
-    let v = view(app, u, id, None).await?;
-    rules::may_manage(&u.principal(), v.case.org_id)?;
-    cert::deletion_allowed(&v.outcome.case, v.as_of).map_err(|x| refused(vec![x]))?;
-    let mut tx = app.begin().await?;
-    store::delete(&mut tx, id).await?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "case_delete",
-        "case",
-        &id.to_string(),
-        Some(&json!({"enterprise": v.case.enterprise_id, "events": v.events.len()})),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Link an audit of a case to the eepc-certification assessment that scores it (Annex B.1).
-pub async fn link_checklist(
-    app: &App,
-    u: &User,
-    id: i64,
-    audit: &str,
-    assessment_id: i64,
-) -> Result<(), Error> {
-    let c = get(app, u, id).await?;
-    rules::may_manage(&u.principal(), c.org_id)?;
-    let a = repo::get_assessment(&app.store, assessment_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if a.enterprise_id != c.enterprise_id
-        || a.org_id != Some(c.org_id)
-        || a.scheme != "eepc-certification"
-    {
-        return Err(Error::invalid(
-            "assessment",
-            "审核的评分须为本机构对该组织的履约能力评价体系认证（eepc-certification）现场评价",
-            "The checklist must be this body's eepc-certification assessment of the client",
-        ));
-    }
-    let mut tx = app.begin().await?;
-    store::link_audit(&mut tx, id, audit, assessment_id).await?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "case_link_checklist",
-        "case",
-        &id.to_string(),
-        None,
-        Some(&json!({"audit": audit, "assessment": assessment_id})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// One thing due in one case.
-#[derive(Debug, Clone, Serialize)]
-pub struct DueRow {
-    pub case: CaseRow,
-    pub due: tianping_case::Due,
-}
-
-/// Everything due or overdue on `as_of` across the cases this person sees, earliest first.
-pub async fn due(app: &App, u: &User, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
-    due_in(app, list(app, u).await?, as_of).await
-}
-
-/// Everything due or overdue on `as_of` in every case of every body (the command line,
-/// reminders).
-pub async fn due_all(app: &App, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
-    due_in(app, store::list(&app.store, None, None).await?, as_of).await
-}
-
-async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
-    let mut out = Vec::new();
-    for c in cases {
-        let header = header_of(app, &c).await?;
-        let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
-            .into_iter()
-            .map(|e| e.event)
-            .collect();
-        let conflicts = conflicts_of(app, &c).await?;
-        let outcome = cert::replay(&header, &events, as_of, context(&conflicts));
-        out.extend(outcome.due.into_iter().map(|due| DueRow {
-            case: c.clone(),
-            due,
-        }));
-    }
-    out.sort_by(|a, b| {
-        a.due
-            .due
-            .cmp(&b.due.due)
-            .then(a.case.enterprise_name.cmp(&b.case.enterprise_name))
-    });
-    Ok(out)
-}
-
-/// A body's certificate-number pattern (I-21) and the number the next grant would get.
-#[derive(Debug, Clone, Serialize)]
-pub struct Pattern {
-    pub pattern: String,
-    /// An example of this year's number with the next value of the sequence.
-    pub example: String,
-}
-
-/// The body's pattern (its staff).
-pub async fn pattern(app: &App, u: &User) -> Result<Pattern, Error> {
-    let org = match (u.role, u.org_id) {
-        (Role::BodyAdmin | Role::Auditor | Role::Decider, Some(o)) => o,
-        _ => return Err(Error::NotFound),
-    };
-    let pattern = store::pattern(&app.store, org)
-        .await?
-        .unwrap_or_else(|| rules::DEFAULT_PATTERN.to_string());
-    let example = rules::certificate_number(&pattern, today(app).year(), 1)
-        .map_err(|e| Error::Invalid(vec![e]))?;
-    Ok(Pattern { pattern, example })
-}
-
-/// Set the body's pattern (its admin): `{year}`, `{seq}` or `{seq:N}` once, safe
-/// characters. Numbers already issued stay as they are; the sequence goes on.
-pub async fn set_pattern(app: &App, u: &User, pattern: &str) -> Result<Pattern, Error> {
-    let org = u.org_id.ok_or(Error::NotFound)?;
-    rules::may_manage(&u.principal(), org)?;
-    let pattern = pattern.trim();
-    rules::check_pattern(pattern).map_err(|e| Error::Invalid(vec![e]))?;
-    let before = store::pattern(&app.store, org).await?;
-    let mut tx = app.begin().await?;
-    store::set_pattern(&mut tx, org, pattern).await?;
-    audit::append(
-        &mut tx,
-        &actor(u),
-        "case_pattern",
-        "org",
-        &org.to_string(),
-        before.map(|p| json!({ "pattern": p })).as_ref(),
-        Some(&json!({ "pattern": pattern })),
-    )
-    .await?;
-    tx.commit().await?;
-    self::pattern(app, u).await
-}
+pub use crate::case_records::{
+    delete, due, due_all, export, import, link_checklist, pattern, set_pattern, DueRow, Imported,
+    Pattern,
+};

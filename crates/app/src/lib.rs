@@ -37,6 +37,7 @@ pub mod audit_log;
 pub mod bulk;
 pub mod case_files;
 pub mod case_notify;
+pub mod case_records;
 pub mod case_remind;
 pub mod cases;
 pub mod clock;

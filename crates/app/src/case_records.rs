@@ -1,0 +1,259 @@
+//! A case's records beyond its events: export and import as JSON Lines (I-16), deletion after
+//! the retention of clause 10, the checklist assessment of an audit, the due list across
+//! cases, and the body's certificate-number pattern (I-21).
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::json;
+use tianping_case::certification::{self as cert, Event, EventKind};
+use tianping_case::{jsonl, CaseKind, Violation};
+use tianping_domain::case as rules;
+use tianping_domain::Role;
+use tianping_store::audit;
+use tianping_store::cases::{self as store, CaseRow};
+use tianping_store::repo::{self, User};
+
+use crate::cases::{
+    client_of, conflicts_of, context, create_case, get, header_of, list, parse_events, refused,
+    today, view,
+};
+use crate::{actor, App, Error};
+
+/// A case as JSON Lines (I-16): the header with the people its events name, then the events.
+pub async fn export(app: &App, u: &User, id: i64) -> Result<String, Error> {
+    let v = view(app, u, id, None).await?;
+    let events: Vec<Event> = v.events.into_iter().map(|e| e.event).collect();
+    Ok(jsonl::write(&v.header, &events))
+}
+
+/// What an import did: the new case and the violations its history has (kept, I-16).
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub case_id: i64,
+    pub events: usize,
+    pub violations: Vec<Violation>,
+}
+
+/// Import a client's existing history (JSON Lines of I-16) as a new case of the body: every
+/// event is kept, and the violations the rules find are listed. A malformed file changes
+/// nothing and names the line.
+pub async fn import(
+    app: &App,
+    u: &User,
+    enterprise_id: i64,
+    text: &str,
+) -> Result<Imported, Error> {
+    let org = u.org_id.ok_or(Error::NotFound)?;
+    rules::may_manage(&u.principal(), org)?;
+    client_of(app, org, enterprise_id).await?;
+    let (header, events) = jsonl::parse::<Event>(text, CaseKind::Certification).map_err(|e| {
+        Error::invalid(
+            "file",
+            e.to_string(),
+            format!("Line {}: {}", e.line, e.message),
+        )
+    })?;
+    let today = today(app);
+    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.date > today) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "第 {i} 个事件的日期 {} 晚于今天 {today}：只能导入已经发生的事",
+                e.date
+            ),
+            format!("Event {i} is dated {} after today {today}", e.date),
+        ));
+    }
+    let mut tx = app.begin().await?;
+    let id = create_case(&mut tx, u, org, enterprise_id, &header).await?;
+    for (i, e) in events.iter().enumerate() {
+        let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
+        store::append(
+            &mut tx,
+            id,
+            i as i64,
+            e.kind.type_name(),
+            &e.date.to_string(),
+            &data,
+            Some(u.id),
+        )
+        .await?;
+        if let EventKind::CertificateIssued { number } = &e.kind {
+            store::record_certificate(&mut tx, number, org, id, &e.date.to_string()).await?;
+        }
+    }
+    let outcome = cert::replay(&header, &events, today, context(&[]));
+    let cache = outcome.certificate.as_ref();
+    store::set_cache(
+        &mut tx,
+        id,
+        outcome.state.as_str(),
+        cache.map(|x| x.number.as_str()),
+        cache.map(|x| x.valid_until.to_string()).as_deref(),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_import",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"events": events.len(), "violations": outcome.violations.len()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Imported {
+        case_id: id,
+        events: events.len(),
+        violations: outcome.violations,
+    })
+}
+
+/// Delete a case: the body's admin, and only after the retention of clause 10.
+pub async fn delete(app: &App, u: &User, id: i64) -> Result<(), Error> {
+    let v = view(app, u, id, None).await?;
+    rules::may_manage(&u.principal(), v.case.org_id)?;
+    cert::deletion_allowed(&v.outcome.case, v.as_of).map_err(|x| refused(vec![x]))?;
+    let mut tx = app.begin().await?;
+    store::delete(&mut tx, id).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_delete",
+        "case",
+        &id.to_string(),
+        Some(&json!({"enterprise": v.case.enterprise_id, "events": v.events.len()})),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Link an audit of a case to the eepc-certification assessment that scores it (Annex B.1).
+pub async fn link_checklist(
+    app: &App,
+    u: &User,
+    id: i64,
+    audit: &str,
+    assessment_id: i64,
+) -> Result<(), Error> {
+    let c = get(app, u, id).await?;
+    rules::may_manage(&u.principal(), c.org_id)?;
+    let a = repo::get_assessment(&app.store, assessment_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if a.enterprise_id != c.enterprise_id
+        || a.org_id != Some(c.org_id)
+        || a.scheme != "eepc-certification"
+    {
+        return Err(Error::invalid(
+            "assessment",
+            "审核的评分须为本机构对该组织的履约能力评价体系认证（eepc-certification）现场评价",
+            "The checklist must be this body's eepc-certification assessment of the client",
+        ));
+    }
+    let mut tx = app.begin().await?;
+    store::link_audit(&mut tx, id, audit, assessment_id).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_link_checklist",
+        "case",
+        &id.to_string(),
+        None,
+        Some(&json!({"audit": audit, "assessment": assessment_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One thing due in one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueRow {
+    pub case: CaseRow,
+    pub due: tianping_case::Due,
+}
+
+/// Everything due or overdue on `as_of` across the cases this person sees, earliest first.
+pub async fn due(app: &App, u: &User, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    due_in(app, list(app, u).await?, as_of).await
+}
+
+/// Everything due or overdue on `as_of` in every case of every body (the command line,
+/// reminders).
+pub async fn due_all(app: &App, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    due_in(app, store::list(&app.store, None, None).await?, as_of).await
+}
+
+async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
+    let mut out = Vec::new();
+    for c in cases {
+        let header = header_of(app, &c).await?;
+        let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        let conflicts = conflicts_of(app, &c).await?;
+        let outcome = cert::replay(&header, &events, as_of, context(&conflicts));
+        out.extend(outcome.due.into_iter().map(|due| DueRow {
+            case: c.clone(),
+            due,
+        }));
+    }
+    out.sort_by(|a, b| {
+        a.due
+            .due
+            .cmp(&b.due.due)
+            .then(a.case.enterprise_name.cmp(&b.case.enterprise_name))
+    });
+    Ok(out)
+}
+
+/// A body's certificate-number pattern (I-21) and the number the next grant would get.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pattern {
+    pub pattern: String,
+    /// An example of this year's number with the next value of the sequence.
+    pub example: String,
+}
+
+/// The body's pattern (its staff).
+pub async fn pattern(app: &App, u: &User) -> Result<Pattern, Error> {
+    let org = match (u.role, u.org_id) {
+        (Role::BodyAdmin | Role::Auditor | Role::Decider, Some(o)) => o,
+        _ => return Err(Error::NotFound),
+    };
+    let pattern = store::pattern(&app.store, org)
+        .await?
+        .unwrap_or_else(|| rules::DEFAULT_PATTERN.to_string());
+    let example = rules::certificate_number(&pattern, today(app).year(), 1)
+        .map_err(|e| Error::Invalid(vec![e]))?;
+    Ok(Pattern { pattern, example })
+}
+
+/// Set the body's pattern (its admin): `{year}`, `{seq}` or `{seq:N}` once, safe
+/// characters. Numbers already issued stay as they are; the sequence goes on.
+pub async fn set_pattern(app: &App, u: &User, pattern: &str) -> Result<Pattern, Error> {
+    let org = u.org_id.ok_or(Error::NotFound)?;
+    rules::may_manage(&u.principal(), org)?;
+    let pattern = pattern.trim();
+    rules::check_pattern(pattern).map_err(|e| Error::Invalid(vec![e]))?;
+    let before = store::pattern(&app.store, org).await?;
+    let mut tx = app.begin().await?;
+    store::set_pattern(&mut tx, org, pattern).await?;
+    audit::append(
+        &mut tx,
+        &actor(u),
+        "case_pattern",
+        "org",
+        &org.to_string(),
+        before.map(|p| json!({ "pattern": p })).as_ref(),
+        Some(&json!({ "pattern": pattern })),
+    )
+    .await?;
+    tx.commit().await?;
+    self::pattern(app, u).await
+}
