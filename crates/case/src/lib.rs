@@ -4,6 +4,7 @@
 //! [`Violation`]; a replayed history ([`certification::replay`]) keeps the event and lists
 //! the violation. Time is an argument (`as_of`), the working-day calendar too.
 
+pub mod capability;
 pub mod certification;
 pub mod jsonl;
 pub mod rule;
@@ -137,6 +138,20 @@ pub enum DueKind {
     /// An appeal or complaint to decide (11.1).
     Appeal,
     Complaint,
+    /// The end of a capability result's publicity, 15 working days (004 6.4, I-11).
+    PublicityEnd,
+    /// An objection to a capability result, to be ruled by a panel formed anew (004 6.5).
+    ObjectionRuling,
+    /// A capability result an upheld objection overturned: evaluate again and publish (6.5).
+    Reevaluation,
+    /// Confirming a capability result once its publicity has ended (6.5).
+    Confirmation,
+    /// Announcing a confirmed capability result (6.5).
+    Announcement,
+    /// The final evaluation report of a confirmed result (6.5, 8.1).
+    FinalReport,
+    /// A capability grade's last valid day: the five-year cycle ends (9.1).
+    GradeExpiry,
 }
 
 impl DueKind {
@@ -154,6 +169,13 @@ impl DueKind {
             DueKind::Recertification => "recertification",
             DueKind::Appeal => "appeal",
             DueKind::Complaint => "complaint",
+            DueKind::PublicityEnd => "publicity_end",
+            DueKind::ObjectionRuling => "objection_ruling",
+            DueKind::Reevaluation => "reevaluation",
+            DueKind::Confirmation => "confirmation",
+            DueKind::Announcement => "announcement",
+            DueKind::FinalReport => "final_report",
+            DueKind::GradeExpiry => "grade_expiry",
         }
     }
 
@@ -171,6 +193,13 @@ impl DueKind {
             DueKind::Recertification => "再认证",
             DueKind::Appeal => "处理申诉",
             DueKind::Complaint => "处理投诉",
+            DueKind::PublicityEnd => "公示期满",
+            DueKind::ObjectionRuling => "异议裁决",
+            DueKind::Reevaluation => "重新评价",
+            DueKind::Confirmation => "确认评价结果",
+            DueKind::Announcement => "公告评价结果",
+            DueKind::FinalReport => "出具最终评价报告",
+            DueKind::GradeExpiry => "等级到期",
         }
     }
 }
