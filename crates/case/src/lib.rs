@@ -2,7 +2,8 @@
 //! its state is their fold. Every rule lives here once and decides twice: the app asks
 //! [`certification::check_next`] before appending an event and refuses it with the
 //! [`Violation`]; a replayed history ([`certification::replay`]) keeps the event and lists
-//! the violation. Time is an argument (`as_of`), the working-day calendar too.
+//! the violation. Time is an argument (`as_of`), the working-day calendar too. A capability
+//! evaluation (seed 004) has the same two doors in [`capability`].
 
 pub mod capability;
 pub mod certification;
