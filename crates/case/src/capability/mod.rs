@@ -5,9 +5,11 @@
 //! or downgrading. Events, the fold with every rule, the due list.
 
 mod apply;
+mod conclude;
 mod due;
 pub mod events;
 pub mod grade;
+mod publicity;
 pub mod state;
 
 use chrono::NaiveDate;
@@ -15,9 +17,10 @@ use serde::Serialize;
 use tianping_calc::calendar::Calendar;
 
 use crate::{Due, Header, Rule, Violation};
-pub use apply::{MIN_PANEL, PUBLICITY_WORKDAYS};
+pub use apply::MIN_PANEL;
 pub use events::{Event, EventKind};
 pub use grade::{grade_for, Grade, Score};
+pub use publicity::PUBLICITY_WORKDAYS;
 pub use state::{CaseState, State};
 
 /// What the rules need besides the events: the working-day calendar (the publicity, I-11).
