@@ -23,9 +23,10 @@ use tianping_store::notify as store;
 use crate::case_notify::people;
 use crate::{cases, notify, App, Error};
 
-/// The domain's name of a due list's kind.
-pub fn item(k: DueKind) -> DueItem {
-    match k {
+/// The domain's name of a due list's kind; none for the kinds of capability cases, which the
+/// app does not hold yet (their due items have no reminders).
+pub fn item(k: DueKind) -> Option<DueItem> {
+    Some(match k {
         DueKind::Supplement => DueItem::Supplement,
         DueKind::PlanConfirmation => DueItem::PlanConfirmation,
         DueKind::Contract => DueItem::Contract,
@@ -38,7 +39,14 @@ pub fn item(k: DueKind) -> DueItem {
         DueKind::Recertification => DueItem::Recertification,
         DueKind::Appeal => DueItem::Appeal,
         DueKind::Complaint => DueItem::Complaint,
-    }
+        DueKind::PublicityEnd
+        | DueKind::ObjectionRuling
+        | DueKind::Reevaluation
+        | DueKind::Confirmation
+        | DueKind::Announcement
+        | DueKind::FinalReport
+        | DueKind::GradeExpiry => return None,
+    })
 }
 
 /// What a run of [`remind`] did.
@@ -65,7 +73,7 @@ pub async fn remind(app: &App, today: NaiveDate) -> Result<Reminded, Error> {
         let todo: Vec<(Due, DueItem, _)> = due
             .into_iter()
             .filter_map(|d| {
-                let i = item(d.kind);
+                let i = item(d.kind)?;
                 reminder(i, d.due, d.overdue, today).map(|s| (d, i, s))
             })
             .collect();

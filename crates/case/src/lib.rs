@@ -2,8 +2,10 @@
 //! its state is their fold. Every rule lives here once and decides twice: the app asks
 //! [`certification::check_next`] before appending an event and refuses it with the
 //! [`Violation`]; a replayed history ([`certification::replay`]) keeps the event and lists
-//! the violation. Time is an argument (`as_of`), the working-day calendar too.
+//! the violation. Time is an argument (`as_of`), the working-day calendar too. A capability
+//! evaluation (seed 004) has the same two doors in [`capability`].
 
+pub mod capability;
 pub mod certification;
 pub mod jsonl;
 pub mod rule;
@@ -137,6 +139,20 @@ pub enum DueKind {
     /// An appeal or complaint to decide (11.1).
     Appeal,
     Complaint,
+    /// The end of a capability result's publicity, 15 working days (004 6.4, I-11).
+    PublicityEnd,
+    /// An objection to a capability result, to be ruled by a panel formed anew (004 6.5).
+    ObjectionRuling,
+    /// A capability result an upheld objection overturned: evaluate again and publish (6.5).
+    Reevaluation,
+    /// Confirming a capability result once its publicity has ended (6.5).
+    Confirmation,
+    /// Announcing a confirmed capability result (6.5).
+    Announcement,
+    /// The final evaluation report of a confirmed result (6.5, 8.1).
+    FinalReport,
+    /// A capability grade's last valid day: the five-year cycle ends (9.1).
+    GradeExpiry,
 }
 
 impl DueKind {
@@ -154,6 +170,13 @@ impl DueKind {
             DueKind::Recertification => "recertification",
             DueKind::Appeal => "appeal",
             DueKind::Complaint => "complaint",
+            DueKind::PublicityEnd => "publicity_end",
+            DueKind::ObjectionRuling => "objection_ruling",
+            DueKind::Reevaluation => "reevaluation",
+            DueKind::Confirmation => "confirmation",
+            DueKind::Announcement => "announcement",
+            DueKind::FinalReport => "final_report",
+            DueKind::GradeExpiry => "grade_expiry",
         }
     }
 
@@ -171,6 +194,13 @@ impl DueKind {
             DueKind::Recertification => "再认证",
             DueKind::Appeal => "处理申诉",
             DueKind::Complaint => "处理投诉",
+            DueKind::PublicityEnd => "公示期满",
+            DueKind::ObjectionRuling => "异议裁决",
+            DueKind::Reevaluation => "重新评价",
+            DueKind::Confirmation => "确认评价结果",
+            DueKind::Announcement => "公告评价结果",
+            DueKind::FinalReport => "出具最终评价报告",
+            DueKind::GradeExpiry => "等级到期",
         }
     }
 }

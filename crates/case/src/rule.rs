@@ -52,6 +52,57 @@ rules! {
     NotTwice = "not_twice", "I-16",
         "同一事项不得重复记录";
 
+    // ---- capability (004, I-18) ----
+    /// The body answers an application after it is received (6.1).
+    CapabilityReviewNeedsApplication = "capability_review_needs_application", "6.1",
+        "受理答复须在收到企业的书面申请之后";
+    /// A refused application is told the reason (6.1).
+    CapabilityRefusalReason = "capability_refusal_reason", "6.1",
+        "不予受理的，须说明原因并退回申请材料";
+    /// Verification and the evaluation panel follow an accepted application (6.2, 6.3).
+    CapabilityNeedsAcceptance = "capability_needs_acceptance", "6.2, 6.3",
+        "核查申请材料、成立评价专家组须在受理申请之后";
+    /// A panel has at least 3 experts (7.2.2, I-13).
+    CapabilityPanelSize = "capability_panel_size", "7.2.2, I-13",
+        "评价专家组不少于3位专家";
+    /// The evaluation follows the verification and a round-1 panel (6.2, 6.3).
+    CapabilityEvaluationNeedsPanel = "capability_evaluation_needs_panel", "6.2, 6.3",
+        "现场量化评价须在受理申请、核查申请材料并成立评价专家组之后";
+    /// A suggested grade follows the score (8.2, I-3).
+    CapabilityGradeFollowsScore = "capability_grade_follows_score", "8.2, I-3",
+        "等级建议须与得分一致：一级[85,100]、二级[70,85)、三级[60,70)，60分以下只给出得分、不予评级";
+    /// Publicity shows a preliminary result (6.4): after an evaluation, and after a new one
+    /// when an objection was upheld.
+    CapabilityPublicityNeedsEvaluation = "capability_publicity_needs_evaluation", "6.4",
+        "公示的是初评结果：须在评价完成之后；异议成立的，须重新评价后再公示";
+    /// An objection comes within the publicity: through its 15th working day (6.4, 6.5, I-11).
+    CapabilityObjectionInTime = "capability_objection_in_time", "6.4, 6.5, I-11",
+        "异议须在公示期内提出：公示期为开始公示后的15个工作日，含第15个工作日";
+    /// The panel formed anew (round 2) follows an objection to the result (6.5, I-13).
+    CapabilitySecondPanelAfterObjection = "capability_second_panel_after_objection", "6.5, I-13",
+        "重新组成专家组（第二轮）须在收到公示期内的异议之后";
+    /// The panel formed anew shares no member with round 1 (I-13).
+    CapabilitySecondPanelIndependent = "capability_second_panel_independent", "6.5, I-13",
+        "重新组成的专家组不得有第一轮评价专家组的成员";
+    /// An objection is ruled after the panel formed anew has investigated (6.5).
+    CapabilityRulingAfterSecondPanel = "capability_ruling_after_second_panel", "6.5",
+        "异议由重新组成的专家组现场调查核实后裁决：裁决须在第二轮专家组组成之后";
+    /// Confirmation comes on a day after the publicity's end (6.4, 6.5, I-11).
+    CapabilityConfirmationAfterPublicity = "capability_confirmation_after_publicity", "6.4, 6.5, I-11",
+        "确认须在初评结果公示期满之后：最早为公示期第15个工作日的次日";
+    /// Confirmation needs every objection ruled, none upheld against the result (6.5).
+    CapabilityObjectionsRuled = "capability_objections_ruled", "6.5",
+        "确认须在公示期内的每项异议裁决之后；异议成立的，须重新评价并重新公示";
+    /// Announcement and final report follow the confirmation (6.5, 8.1).
+    CapabilityNeedsConfirmation = "capability_needs_confirmation", "6.5, 8.1",
+        "公告和最终评价报告须在评价结果确认之后";
+    /// Two consecutive applications are at least 2 years apart (9.1).
+    CapabilityReapplicationInterval = "capability_reapplication_interval", "9.1",
+        "连续两次申请第三方评价的间隔不少于两年：自上次受理的申请之日起满两年（同月同日）方可再次申请";
+    /// Revocation and downgrading concern a grade in force; a downgrade lowers it (9.2).
+    CapabilitySanctionNeedsGrade = "capability_sanction_needs_grade", "9.2",
+        "撤销或降级须针对已确认、未撤销且在有效期内的等级；降级须降至更低的等级";
+
     // ---- certification: application and contract ----
     /// The application is reviewed after it is received, once per application or supplement.
     ReviewNeedsApplication = "review_needs_application", "8.1.2.1",

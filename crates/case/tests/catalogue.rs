@@ -1,5 +1,6 @@
 //! Every rule of the catalogue is tested: each `Rule` is named by a test of its theme, which
-//! shows it allowed and refused (a new rule without a test fails here).
+//! shows it allowed and refused (a new rule without a test fails here) — certification's and
+//! the capability evaluation's (`capability_*.rs`) alike.
 
 use tianping_case::Rule;
 
@@ -10,6 +11,19 @@ const TESTS: &[(&str, &str)] = &[
     ("decision.rs", include_str!("decision.rs")),
     ("keeping.rs", include_str!("keeping.rs")),
     ("appeals.rs", include_str!("appeals.rs")),
+    (
+        "capability_application.rs",
+        include_str!("capability_application.rs"),
+    ),
+    (
+        "capability_evaluation.rs",
+        include_str!("capability_evaluation.rs"),
+    ),
+    (
+        "capability_publicity.rs",
+        include_str!("capability_publicity.rs"),
+    ),
+    ("capability_grade.rs", include_str!("capability_grade.rs")),
 ];
 
 /// `events_in_order` → `EventsInOrder`, as the variant is written.

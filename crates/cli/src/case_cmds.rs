@@ -1,7 +1,8 @@
 //! `tianping case check FILE [--as-of DATE]` (DESIGN I-16): replay a case file with the rules
 //! of `tianping-case` — the same rules the app refuses by — and print the state, the
 //! certificate, what is due and every violation. Exit 0 without violations, 1 with, 2 when the
-//! file cannot be read (naming its line).
+//! file cannot be read (naming its line). The header's `case` chooses the rules: a capability
+//! evaluation is replayed by `case_capability`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 use tianping_calc::audit_time::AuditTimeTable;
 use tianping_calc::calendar::Calendar;
 use tianping_case::certification::{replay, Context, Event, Outcome};
-use tianping_case::{jsonl, CaseKind, Violation};
+use tianping_case::{jsonl, CaseKind, Due, Violation};
 
 use crate::commands::pretty;
 use crate::out;
@@ -19,7 +20,7 @@ use crate::{CaseCmd, Cli, Format};
 
 /// Exit code of a file that cannot be checked: unreadable, malformed, or a kind of case whose
 /// rules are not there yet.
-const MALFORMED: u8 = 2;
+pub(crate) const MALFORMED: u8 = 2;
 
 pub fn run(cli: &Cli, cmd: &CaseCmd) -> Result<ExitCode, String> {
     match cmd {
@@ -40,7 +41,7 @@ fn today() -> Result<NaiveDate, String> {
 }
 
 /// A file that cannot be checked: the message on stderr (and as JSON on stdout), exit 2.
-fn malformed(cli: &Cli, file: &Path, line: Option<usize>, message: &str) -> ExitCode {
+pub(crate) fn malformed(cli: &Cli, file: &Path, line: Option<usize>, message: &str) -> ExitCode {
     let at = match line {
         Some(n) => format!("{}：第 {n} 行：", file.display()),
         None => format!("{}：", file.display()),
@@ -77,13 +78,19 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         Ok(h) => h,
         Err(e) => return Ok(malformed(cli, file, Some(e.line), &e.message)),
     };
-    if header.case != CaseKind::Certification {
-        let m = format!(
-            "案卷类型为 {}（{}）：case check 目前只检查履约能力评价体系认证（certification）的案卷；企业能力评价（capability）和星级评价（stars）的规则将在下一期实现",
-            header.case.as_str(),
-            header.case.name_zh(),
-        );
-        return Ok(malformed(cli, file, Some(header_line(&text)), &m));
+    match header.case {
+        CaseKind::Certification => {}
+        CaseKind::Capability => {
+            return crate::case_capability::check(cli, file, &text, as_of, today)
+        }
+        CaseKind::Stars => {
+            let m = format!(
+                "案卷类型为 {}（{}）：case check 目前检查履约能力评价体系认证（certification）和企业能力评价（capability）的案卷；星级评价（stars）的规则将在下一期实现",
+                header.case.as_str(),
+                header.case.name_zh(),
+            );
+            return Ok(malformed(cli, file, Some(header_line(&text)), &m));
+        }
     }
     let (header, events) = match jsonl::parse::<Event>(&text, CaseKind::Certification) {
         Ok(x) => x,
@@ -98,7 +105,8 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         conflicts: &[],
     };
     let outcome = replay(&header, &events, as_of, ctx);
-    let mut warnings = future_warning(&events, &lines, today)
+    let dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
+    let mut warnings = future_warning(&dates, &lines, today)
         .into_iter()
         .collect::<Vec<_>>();
     warnings.extend(outcome.warnings.iter().cloned());
@@ -128,12 +136,16 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
 
 /// One warning naming the lines of events dated after today (I-16 edges): an event records
 /// what has happened. They are still replayed when `--as-of` reaches them.
-fn future_warning(events: &[Event], lines: &[usize], today: NaiveDate) -> Option<String> {
-    let later: Vec<(usize, NaiveDate)> = events
+pub(crate) fn future_warning(
+    dates: &[NaiveDate],
+    lines: &[usize],
+    today: NaiveDate,
+) -> Option<String> {
+    let later: Vec<(usize, NaiveDate)> = dates
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.date > today)
-        .map(|(i, e)| (line_of(lines, i), e.date))
+        .filter(|(_, d)| **d > today)
+        .map(|(i, d)| (line_of(lines, i), *d))
         .collect();
     let last = later.iter().map(|(_, d)| *d).max()?;
     let shown: Vec<String> = later.iter().take(10).map(|(n, _)| n.to_string()).collect();
@@ -163,7 +175,7 @@ fn header_line(text: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn line_of(lines: &[usize], event: usize) -> usize {
+pub(crate) fn line_of(lines: &[usize], event: usize) -> usize {
     lines.get(event).copied().unwrap_or(0)
 }
 
@@ -181,22 +193,8 @@ impl Report<'_> {
     /// due and violations; the as-of date, the events applied and the warnings beside them.
     fn json(&self) -> Value {
         let o = self.outcome;
-        let due: Vec<Value> = o
-            .due
-            .iter()
-            .map(|x| {
-                json!({"kind": x.kind.as_str(), "due": x.due, "overdue": x.overdue,
-                       "clause": x.clause, "subject": x.subject, "message": x.message})
-            })
-            .collect();
-        let violations: Vec<Value> = o
-            .violations
-            .iter()
-            .map(|v| {
-                json!({"event": v.event, "line": line_of(self.lines, v.event),
-                       "rule": v.rule.id(), "clause": v.clause, "message": v.message})
-            })
-            .collect();
+        let due = due_json(&o.due);
+        let violations = violations_json(&o.violations, self.lines);
         json!({
             "case": CaseKind::Certification.as_str(),
             "as_of": self.as_of,
@@ -243,47 +241,79 @@ impl Report<'_> {
                 c.valid_until
             )),
         }
-        if o.due.is_empty() {
-            s.push_str("待办：无\n");
-        } else {
-            s.push_str(&format!("待办（{} 项）：\n", o.due.len()));
-            for x in &o.due {
-                let mark = if x.overdue { "【已逾期】" } else { "" };
-                s.push_str(&format!(
-                    "  - {mark}{} {}（{}，条款 {}）：{}\n",
-                    x.due,
-                    x.kind.name_zh(),
-                    x.kind.as_str(),
-                    x.clause,
-                    x.message
-                ));
-            }
-        }
-        if o.violations.is_empty() {
-            s.push_str("违规：无\n");
-        } else {
-            s.push_str(&format!("违规（{} 项）：\n", o.violations.len()));
-            for v in &o.violations {
-                s.push_str(&self.violation_text(v));
-            }
-        }
+        s.push_str(&due_text(&o.due));
+        s.push_str(&violations_text(&o.violations, self.lines, |i| {
+            self.events
+                .get(i)
+                .map(|e| format!("{} {}", e.date, e.kind.name_zh()))
+        }));
         s
     }
+}
 
-    fn violation_text(&self, v: &Violation) -> String {
-        let what = self
-            .events
-            .get(v.event)
-            .map(|e| format!("{} {}", e.date, e.kind.name_zh()))
-            .unwrap_or_default();
-        format!(
-            "  - 第 {} 行（事件 {}，{what}）：{}（{}，条款 {}）\n    要求：{}\n",
-            line_of(self.lines, v.event),
+/// The due list as I-16 prints it in JSON.
+pub(crate) fn due_json(due: &[Due]) -> Vec<Value> {
+    due.iter()
+        .map(|x| {
+            json!({"kind": x.kind.as_str(), "due": x.due, "overdue": x.overdue,
+                   "clause": x.clause, "subject": x.subject, "message": x.message})
+        })
+        .collect()
+}
+
+/// The violations as I-16 prints them in JSON, with the line of each event.
+pub(crate) fn violations_json(violations: &[Violation], lines: &[usize]) -> Vec<Value> {
+    violations
+        .iter()
+        .map(|v| {
+            json!({"event": v.event, "line": line_of(lines, v.event),
+                   "rule": v.rule.id(), "clause": v.clause, "message": v.message})
+        })
+        .collect()
+}
+
+/// The due list in words, overdue items marked.
+pub(crate) fn due_text(due: &[Due]) -> String {
+    if due.is_empty() {
+        return "待办：无\n".into();
+    }
+    let mut s = format!("待办（{} 项）：\n", due.len());
+    for x in due {
+        let mark = if x.overdue { "【已逾期】" } else { "" };
+        s.push_str(&format!(
+            "  - {mark}{} {}（{}，条款 {}）：{}\n",
+            x.due,
+            x.kind.name_zh(),
+            x.kind.as_str(),
+            x.clause,
+            x.message
+        ));
+    }
+    s
+}
+
+/// The violations in words: each with its line, event (`what`: its date and name), rule,
+/// clause and what the rule requires.
+pub(crate) fn violations_text(
+    violations: &[Violation],
+    lines: &[usize],
+    what: impl Fn(usize) -> Option<String>,
+) -> String {
+    if violations.is_empty() {
+        return "违规：无\n".into();
+    }
+    let mut s = format!("违规（{} 项）：\n", violations.len());
+    for v in violations {
+        s.push_str(&format!(
+            "  - 第 {} 行（事件 {}，{}）：{}（{}，条款 {}）\n    要求：{}\n",
+            line_of(lines, v.event),
             v.event,
+            what(v.event).unwrap_or_default(),
             v.message,
             v.rule.id(),
             v.clause,
             v.rule.requirement_zh()
-        )
+        ));
     }
+    s
 }

@@ -2,6 +2,7 @@
 //! `--format json`; errors go to stderr with a non-zero exit code.
 
 mod calc_cmds;
+mod case_capability;
 mod case_cmds;
 mod commands;
 mod due_cmd;
