@@ -23,9 +23,10 @@ use tianping_store::notify as store;
 use crate::case_notify::people;
 use crate::{cases, notify, App, Error};
 
-/// The domain's name of a due list's kind.
-pub fn item(k: DueKind) -> DueItem {
-    match k {
+/// The domain's name of a due list's kind; `None` for the star rating's kinds, whose cases the
+/// app does not open yet (their reminders come with them).
+pub fn item(k: DueKind) -> Option<DueItem> {
+    Some(match k {
         DueKind::Supplement => DueItem::Supplement,
         DueKind::PlanConfirmation => DueItem::PlanConfirmation,
         DueKind::Contract => DueItem::Contract,
@@ -38,7 +39,8 @@ pub fn item(k: DueKind) -> DueItem {
         DueKind::Recertification => DueItem::Recertification,
         DueKind::Appeal => DueItem::Appeal,
         DueKind::Complaint => DueItem::Complaint,
-    }
+        DueKind::Supervision | DueKind::LowerOrBlacklist | DueKind::StarAward => return None,
+    })
 }
 
 /// What a run of [`remind`] did.
@@ -65,7 +67,7 @@ pub async fn remind(app: &App, today: NaiveDate) -> Result<Reminded, Error> {
         let todo: Vec<(Due, DueItem, _)> = due
             .into_iter()
             .filter_map(|d| {
-                let i = item(d.kind);
+                let i = item(d.kind)?;
                 reminder(i, d.due, d.overdue, today).map(|s| (d, i, s))
             })
             .collect();

@@ -7,6 +7,7 @@
 pub mod certification;
 pub mod jsonl;
 pub mod rule;
+pub mod stars;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,12 @@ pub enum DueKind {
     /// An appeal or complaint to decide (11.1).
     Appeal,
     Complaint,
+    /// The yearly supervision of a star rating (000 §8).
+    Supervision,
+    /// A supervision supported fewer stars than held: lower them or blacklist (000 §8, I-6).
+    LowerOrBlacklist,
+    /// A star application's result allows an award: the body decides (000 §6.1, §8).
+    StarAward,
 }
 
 impl DueKind {
@@ -154,6 +161,9 @@ impl DueKind {
             DueKind::Recertification => "recertification",
             DueKind::Appeal => "appeal",
             DueKind::Complaint => "complaint",
+            DueKind::Supervision => "supervision",
+            DueKind::LowerOrBlacklist => "lower_or_blacklist",
+            DueKind::StarAward => "star_award",
         }
     }
 
@@ -171,6 +181,9 @@ impl DueKind {
             DueKind::Recertification => "再认证",
             DueKind::Appeal => "处理申诉",
             DueKind::Complaint => "处理投诉",
+            DueKind::Supervision => "星级监督审查",
+            DueKind::LowerOrBlacklist => "降低星级或列入黑名单",
+            DueKind::StarAward => "作出星级授予决定",
         }
     }
 }

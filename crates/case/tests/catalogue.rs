@@ -10,6 +10,8 @@ const TESTS: &[(&str, &str)] = &[
     ("decision.rs", include_str!("decision.rs")),
     ("keeping.rs", include_str!("keeping.rs")),
     ("appeals.rs", include_str!("appeals.rs")),
+    ("stars_award.rs", include_str!("stars_award.rs")),
+    ("stars_keep.rs", include_str!("stars_keep.rs")),
 ];
 
 /// `events_in_order` → `EventsInOrder`, as the variant is written.
