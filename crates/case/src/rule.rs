@@ -192,7 +192,7 @@ rules! {
     // ---- star rating (000, I-19) ----
     /// An award rests on an application of the enterprise and a result of that application,
     /// once per application.
-    StarAwardNeedsResult = "star_award_needs_result", "6.1, 8",
+    StarAwardNeedsResult = "star_award_needs_result", "8",
         "授予星级须依据企业提出的星级申请和该申请的评价结果，每次申请只作一次授予决定";
     /// Without comprehensive stars, an enterprise gets 1★ first.
     StarFirstAward = "star_first_award", "6.1, I-6",

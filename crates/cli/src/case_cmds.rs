@@ -17,6 +17,8 @@ use crate::commands::pretty;
 use crate::out;
 use crate::{CaseCmd, Cli, Format};
 
+mod stars;
+
 /// Exit code of a file that cannot be checked: unreadable, malformed, or a kind of case whose
 /// rules are not there yet.
 const MALFORMED: u8 = 2;
@@ -77,13 +79,17 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         Ok(h) => h,
         Err(e) => return Ok(malformed(cli, file, Some(e.line), &e.message)),
     };
-    if header.case != CaseKind::Certification {
-        let m = format!(
-            "案卷类型为 {}（{}）：case check 目前只检查履约能力评价体系认证（certification）的案卷；企业能力评价（capability）和星级评价（stars）的规则将在下一期实现",
-            header.case.as_str(),
-            header.case.name_zh(),
-        );
-        return Ok(malformed(cli, file, Some(header_line(&text)), &m));
+    match header.case {
+        CaseKind::Certification => {}
+        CaseKind::Stars => return stars::check(cli, file, &text, as_of, today),
+        CaseKind::Capability => {
+            let m = format!(
+                "案卷类型为 {}（{}）：企业能力评价（capability）的规则将在下一期实现",
+                header.case.as_str(),
+                header.case.name_zh(),
+            );
+            return Ok(malformed(cli, file, Some(header_line(&text)), &m));
+        }
     }
     let (header, events) = match jsonl::parse::<Event>(&text, CaseKind::Certification) {
         Ok(x) => x,
@@ -98,7 +104,8 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         conflicts: &[],
     };
     let outcome = replay(&header, &events, as_of, ctx);
-    let mut warnings = future_warning(&events, &lines, today)
+    let dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
+    let mut warnings = future_warning(&dates, &lines, today)
         .into_iter()
         .collect::<Vec<_>>();
     warnings.extend(outcome.warnings.iter().cloned());
@@ -128,12 +135,12 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
 
 /// One warning naming the lines of events dated after today (I-16 edges): an event records
 /// what has happened. They are still replayed when `--as-of` reaches them.
-fn future_warning(events: &[Event], lines: &[usize], today: NaiveDate) -> Option<String> {
-    let later: Vec<(usize, NaiveDate)> = events
+fn future_warning(dates: &[NaiveDate], lines: &[usize], today: NaiveDate) -> Option<String> {
+    let later: Vec<(usize, NaiveDate)> = dates
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.date > today)
-        .map(|(i, e)| (line_of(lines, i), e.date))
+        .filter(|(_, d)| **d > today)
+        .map(|(i, d)| (line_of(lines, i), *d))
         .collect();
     let last = later.iter().map(|(_, d)| *d).max()?;
     let shown: Vec<String> = later.iter().take(10).map(|(n, _)| n.to_string()).collect();

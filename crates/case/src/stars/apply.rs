@@ -99,7 +99,7 @@ fn result(
     match case.open_application_mut() {
         Some(app) => app.results.push(rec),
         None => case.warnings.push(format!(
-            "{} 不属于任何未决定的星级申请，不能作为授予星级的依据",
+            "{}不属于任何未决定的星级申请，不能作为授予星级的依据",
             rec.words()
         )),
     }
@@ -223,7 +223,7 @@ fn award_problems(case: &StarCase, target: u8, dims: Option<&DimensionStars>) ->
                     p.single(
                         Rule::StarWithinResult,
                         format!(
-                            "单项星级超过 {} 给出的单项星级：{}",
+                            "单项星级超过 {}给出的单项星级：{}",
                             r.words(),
                             over.join("；")
                         ),
@@ -411,7 +411,7 @@ fn lowered(
             Some(b) if b.stars >= current => out.push(
                 Rule::StarLowering,
                 format!(
-                    "最近的 {} 不少于现有{}：没有降级的依据",
+                    "最近的 {}不少于现有{}：没有降级的依据",
                     b.words(),
                     star_word(current)
                 ),

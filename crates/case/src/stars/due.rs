@@ -20,7 +20,7 @@ pub(super) fn due_list(case: &StarCase, as_of: NaiveDate) -> Vec<Due> {
                 kind: DueKind::StarAward,
                 due: r.date,
                 overdue: false,
-                clause: "6.1, 8",
+                clause: "8",
                 subject: None,
                 message: format!(
                     "{}的评价结果 {}：按申请规则最高可授予{}，现为{}，待作出授予决定",
