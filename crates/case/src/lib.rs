@@ -182,7 +182,7 @@ impl DueKind {
             DueKind::Appeal => "处理申诉",
             DueKind::Complaint => "处理投诉",
             DueKind::Supervision => "星级监督审查",
-            DueKind::LowerOrBlacklist => "降低星级或列入黑名单",
+            DueKind::LowerOrBlacklist => "降低星级或纳入黑名单",
             DueKind::StarAward => "作出星级授予决定",
         }
     }
