@@ -23,8 +23,8 @@ use tianping_store::notify as store;
 use crate::case_notify::people;
 use crate::{cases, notify, App, Error};
 
-/// The domain's name of a due list's kind; none for the kinds of capability cases, which the
-/// app does not hold yet (their due items have no reminders).
+/// The domain's name of a due list's kind; `None` for the kinds of capability and star-rating
+/// cases, which the app does not hold yet (their reminders come with them).
 pub fn item(k: DueKind) -> Option<DueItem> {
     Some(match k {
         DueKind::Supplement => DueItem::Supplement,
@@ -45,7 +45,10 @@ pub fn item(k: DueKind) -> Option<DueItem> {
         | DueKind::Confirmation
         | DueKind::Announcement
         | DueKind::FinalReport
-        | DueKind::GradeExpiry => return None,
+        | DueKind::GradeExpiry
+        | DueKind::Supervision
+        | DueKind::LowerOrBlacklist
+        | DueKind::StarAward => return None,
     })
 }
 

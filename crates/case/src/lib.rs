@@ -9,6 +9,7 @@ pub mod capability;
 pub mod certification;
 pub mod jsonl;
 pub mod rule;
+pub mod stars;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -153,6 +154,12 @@ pub enum DueKind {
     FinalReport,
     /// A capability grade's last valid day: the five-year cycle ends (9.1).
     GradeExpiry,
+    /// The yearly supervision of a star rating (000 §8).
+    Supervision,
+    /// A supervision supported fewer stars than held: lower them or blacklist (000 §8, I-6).
+    LowerOrBlacklist,
+    /// A star application's result allows an award: the body decides (000 §6.1, §8).
+    StarAward,
 }
 
 impl DueKind {
@@ -177,6 +184,9 @@ impl DueKind {
             DueKind::Announcement => "announcement",
             DueKind::FinalReport => "final_report",
             DueKind::GradeExpiry => "grade_expiry",
+            DueKind::Supervision => "supervision",
+            DueKind::LowerOrBlacklist => "lower_or_blacklist",
+            DueKind::StarAward => "star_award",
         }
     }
 
@@ -201,6 +211,9 @@ impl DueKind {
             DueKind::Announcement => "公告评价结果",
             DueKind::FinalReport => "出具最终评价报告",
             DueKind::GradeExpiry => "等级到期",
+            DueKind::Supervision => "星级监督审查",
+            DueKind::LowerOrBlacklist => "降低星级或纳入黑名单",
+            DueKind::StarAward => "作出星级授予决定",
         }
     }
 }

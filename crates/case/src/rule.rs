@@ -239,6 +239,47 @@ rules! {
     /// An appeal or complaint is closed once, after it was received.
     AppealOpen = "appeal_open", "11.1",
         "申诉或投诉须先收到后处理";
+
+    // ---- star rating (000, I-19) ----
+    /// An award rests on an application of the enterprise and a result of that application,
+    /// once per application.
+    StarAwardNeedsResult = "star_award_needs_result", "8",
+        "授予星级须依据企业提出的星级申请和该申请的评价结果，每次申请只作一次授予决定";
+    /// Without comprehensive stars, an enterprise gets 1★ first.
+    StarFirstAward = "star_first_award", "6.1, I-6",
+        "未持有综合星级的企业不可越级，只能先授予一星级";
+    /// An award does not lower the stars held: lowering is its own decision.
+    StarAwardNotLower = "star_award_not_lower", "8, I-6",
+        "授予的星级不得低于现有星级；降低星级须依据监督审查结果以降低星级决定记录";
+    /// From 1★ to 2★ or 3★, from 2★ to 3★: by an online self-evaluation.
+    StarOnlineStep = "star_online_step", "6.1, I-6",
+        "一星级企业通过线上自评可升至二星级或三星级，二星级企业可升至三星级：本次申请须有线上自评结果";
+    /// 4★ and 5★ need 3★ already, an online and an on-site result of the application.
+    StarFourFive = "star_four_five", "6.1, I-6",
+        "四星级、五星级须已持有三星级及以上，并在本次申请中既有线上自评结果、又有第三方认证机构现场实地审查结果";
+    /// Never more stars, comprehensive or single-dimension, than the result supports.
+    StarWithinResult = "star_within_result", "8, I-6",
+        "授予的综合星级不得超过本次申请最新评价结果支持的星级，单项星级不得超过现场实地审查结果给出的单项星级";
+    /// Single-dimension stars only with an on-site result.
+    DimensionStarsOnsite = "dimension_stars_onsite", "6.2",
+        "单项星级不单独申请，只在本次申请有第三方认证机构现场实地审查结果时授予";
+    /// A blacklisted enterprise is not awarded until the entry is lifted.
+    StarBlacklisted = "star_blacklisted", "8, I-19",
+        "列入黑名单的企业在移出黑名单前不得授予星级";
+    /// The yearly supervision within 12 months of the last award or supervision.
+    SupervisionInTime = "supervision_in_time", "8, I-19",
+        "持有星级的企业每年度至少一次监督审查：在上次授予星级或监督审查后12个月内完成（无对应日的，以该月末日为期限）";
+    /// A lowering rests on a supervision or spot check since the last award or lowering, to
+    /// exactly the fewer stars it supports.
+    StarLowering = "star_lowering", "8, I-6",
+        "降低星级须依据上次授予或降级后的监督审查（或抽查验证）结果，降至该结果支持的星级，且少于现有星级";
+    /// Supervision and lowering concern a rated enterprise; blacklisting one not blacklisted,
+    /// lifting one that is.
+    StarStatus = "star_status", "8, I-19",
+        "监督审查和降低星级须针对持有星级的企业；列入黑名单须针对未列入的企业，移出黑名单须针对已列入的企业";
+    /// Awards, lowerings and blacklist decisions name who decided; a blacklisting its reason.
+    StarDecisionRecorded = "star_decision_recorded", "8, I-19",
+        "授予星级、降低星级、列入和移出黑名单须记录作出决定的人员（by），列入黑名单须写明理由";
 }
 
 impl Serialize for Rule {

@@ -24,6 +24,8 @@ const TESTS: &[(&str, &str)] = &[
         include_str!("capability_publicity.rs"),
     ),
     ("capability_grade.rs", include_str!("capability_grade.rs")),
+    ("stars_award.rs", include_str!("stars_award.rs")),
+    ("stars_keep.rs", include_str!("stars_keep.rs")),
 ];
 
 /// `events_in_order` → `EventsInOrder`, as the variant is written.

@@ -18,6 +18,8 @@ use crate::commands::pretty;
 use crate::out;
 use crate::{CaseCmd, Cli, Format};
 
+mod stars;
+
 /// Exit code of a file that cannot be checked: unreadable, malformed, or a kind of case whose
 /// rules are not there yet.
 pub(crate) const MALFORMED: u8 = 2;
@@ -83,14 +85,7 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         CaseKind::Capability => {
             return crate::case_capability::check(cli, file, &text, as_of, today)
         }
-        CaseKind::Stars => {
-            let m = format!(
-                "案卷类型为 {}（{}）：case check 目前检查履约能力评价体系认证（certification）和企业能力评价（capability）的案卷；星级评价（stars）的规则将在下一期实现",
-                header.case.as_str(),
-                header.case.name_zh(),
-            );
-            return Ok(malformed(cli, file, Some(header_line(&text)), &m));
-        }
+        CaseKind::Stars => return stars::check(cli, file, &text, as_of, today),
     }
     let (header, events) = match jsonl::parse::<Event>(&text, CaseKind::Certification) {
         Ok(x) => x,
@@ -166,13 +161,6 @@ fn read(file: &Path) -> Result<String, String> {
     }
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取文件：{e}"))?;
     String::from_utf8(bytes).map_err(|_| "文件不是 UTF-8 编码的文本".to_string())
-}
-
-/// The 1-based line of the header (the first non-blank line).
-fn header_line(text: &str) -> usize {
-    text.lines()
-        .position(|l| !l.trim().is_empty())
-        .map_or(1, |i| i + 1)
 }
 
 pub(crate) fn line_of(lines: &[usize], event: usize) -> usize {
