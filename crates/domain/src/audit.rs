@@ -64,6 +64,10 @@ text_enum! {
         RemoveCompetence = "remove_competence", "删除人员能力记录", "Competence record removed";
         DeclareConflict = "declare_conflict", "声明利益冲突", "Conflict of interest declared";
         WithdrawConflict = "withdraw_conflict", "撤回利益冲突声明", "Conflict of interest withdrawn";
+        QuestionnaireOpen = "questionnaire_open", "发放问卷", "Questionnaire opened";
+        QuestionnaireLinks = "questionnaire_links", "增发问卷链接", "More questionnaire links issued";
+        QuestionnaireClose = "questionnaire_close", "结束问卷", "Questionnaire closed";
+        QuestionnaireApply = "questionnaire_apply", "问卷结果写入评价", "Questionnaire results written into the assessment";
     }
 }
 
@@ -193,6 +197,11 @@ pub fn field_label(key: &str, l: Lang) -> Option<&'static str> {
         "declared_by" => ("声明人账号", "Declared by account"),
         "withdrawn_at" => ("撤回时间", "Withdrawn at"),
         "withdrawn_by" => ("撤回人账号", "Withdrawn by account"),
+        "questionnaire" => ("问卷", "Questionnaire"),
+        "closes_on" => ("截止日期", "Closes on"),
+        "links" => ("链接数", "Links"),
+        "responses" => ("回答数", "Responses"),
+        "items" => ("问卷指标", "Questionnaire items"),
         _ => return None,
     };
     Some(l.t(zh, en))

@@ -41,6 +41,9 @@
 //! - [`people`]: a certification body's people (8.1.4.1, 5.2): competence records (CCAA
 //!   registration, EEPC training, business areas), who is a qualified auditor on a day,
 //!   declared conflicts of interest per client, and who may keep them.
+//! - [`questionnaire`]: questionnaires of an on-site capability assessment (004 7.2.1, I-13):
+//!   who opens and closes one, the closing date, single-use links, a response's checks, and
+//!   the aggregate shown only when closed with enough responses that nobody can be singled out.
 //! - [`reset`]: password reset links (how long they work, how often an address gets one).
 //! - [`words`]: figures and words for people (two decimals, levels and stars in words, the
 //!   distance to what a result did not reach, interpretations without internal notes).
@@ -68,6 +71,7 @@ pub mod onsite;
 pub mod password;
 pub mod people;
 pub mod precedence;
+pub mod questionnaire;
 pub mod reset;
 pub mod review;
 pub mod staff;
