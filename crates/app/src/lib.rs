@@ -26,6 +26,8 @@
 //! - [`cases`]: certification cases as event logs; [`case_notify`]: who of the client and
 //!   the body is told of a case's event; [`case_remind`]: the due reminders, each sent once,
 //!   and the server's hourly task.
+//! - [`questionnaire`]: questionnaires of an on-site capability assessment (004 7.2.1,
+//!   I-13): single-use links, anonymous answers, the aggregate once closed, applying it.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -54,6 +56,7 @@ pub mod onsite;
 pub mod people;
 pub mod plans;
 pub mod precedence;
+pub mod questionnaire;
 pub mod rescore;
 pub mod reset;
 pub mod review;
