@@ -309,8 +309,9 @@ pub async fn apply(app: &App, u: &User, qid: i64) -> Result<Vec<String>, Error> 
 /// What a respondent's link leads to.
 #[derive(Debug, Clone)]
 pub enum Link {
-    /// The form: the items and the closing day.
+    /// The form: the enterprise evaluated, the items and the closing day.
     Open {
+        enterprise: String,
         items: Vec<Item>,
         closes_on: NaiveDate,
     },
@@ -359,12 +360,12 @@ async fn record_failure(app: &App, source: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The items of a link's questionnaire, from its assessment's plan.
-async fn link_items(app: &App, q: &Questionnaire) -> Result<Vec<Item>, Error> {
+/// The items of a link's questionnaire, from its assessment's plan, and the assessment.
+async fn link_items(app: &App, q: &Questionnaire) -> Result<(Vec<Item>, Assessment), Error> {
     let a = repo::get_assessment(&app.store, q.assessment_id)
         .await?
         .ok_or(Error::NotFound)?;
-    Ok(asked(q, &items_of(app, &a)?))
+    Ok((asked(q, &items_of(app, &a)?), a))
 }
 
 /// Open the link `token` (no sign-in): the form, or why it takes no answer. An unknown token
@@ -376,8 +377,14 @@ pub async fn link(app: &App, token: &str, client: Option<IpAddr>) -> Result<Link
     match rule::may_answer(found.as_ref().map(|(_, f)| f), app.now()) {
         Ok(()) => {
             let (q, _) = found.ok_or(Error::NotFound)?;
+            let (items, a) = link_items(app, &q).await?;
+            let enterprise = assessments::enterprise_of(app, &a)
+                .await?
+                .map(|e| e.name)
+                .unwrap_or_default();
             Ok(Link::Open {
-                items: link_items(app, &q).await?,
+                enterprise,
+                items,
                 closes_on: q.closes_on,
             })
         }
@@ -417,7 +424,7 @@ pub async fn answer(
         return refused(why).await;
     }
     let (q, _) = found.ok_or(Error::NotFound)?;
-    let items = link_items(app, &q).await?;
+    let (items, _) = link_items(app, &q).await?;
     let ratings = match rule::check_response(&items, form) {
         Ok(r) => r,
         Err(e) => {

@@ -10,7 +10,8 @@
 //! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
 //! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
-//! competence records, qualified auditors, conflicts of interest), [`cases`] (certification
+//! competence records, qualified auditors, conflicts of interest), [`questionnaires`]
+//! (questionnaires of an on-site assessment: open, results, close, apply), [`cases`] (certification
 //! cases) and [`case_files`] (their documents). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
@@ -28,6 +29,7 @@ mod notifications;
 mod onsite;
 mod openapi;
 mod people;
+mod questionnaires;
 mod review;
 mod schemes;
 mod submission;
@@ -96,6 +98,7 @@ fn build() -> Routes {
     let r = notifications::routes(r);
     let r = review::routes(r);
     let r = people::routes(r);
+    let r = questionnaires::routes(r);
     audit::routes(r)
 }
 

@@ -108,7 +108,7 @@ fn invitation_link(l: Lang, link: &str) -> Markup {
 
 /// The address people reach the service at: `base_url` when configured, else the scheme and
 /// the request's `Host` (https when cookies are marked secure); empty when neither is known.
-fn base_url(st: &App, headers: &HeaderMap) -> String {
+pub(super) fn base_url(st: &App, headers: &HeaderMap) -> String {
     if let Some(b) = &st.config.base_url {
         return b.clone();
     }

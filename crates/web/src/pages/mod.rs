@@ -56,6 +56,7 @@ mod nav;
 mod onsite;
 mod password;
 mod people;
+mod questionnaire;
 mod result;
 mod review;
 mod staff;
@@ -102,6 +103,7 @@ pub fn routes() -> Router<App> {
         .merge(case_decide::routes())
         .merge(case_files::routes())
         .merge(due::routes())
+        .merge(questionnaire::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,

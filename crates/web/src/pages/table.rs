@@ -158,6 +158,7 @@ pub(super) async fn assessment_view(
         }
         (summary_line(l, &a, ent.as_ref(), scheme, all, &access))
         (links)
+        (super::questionnaire::summary_link(st, l, u, &a))
         (result_or_notice(l, &a, scheme, &access))
         (submission_bar(l, &ctx.csrf, &a, &access, may_withdraw))
         (table_tabs(l, a.id, scheme, &counts, current, &filter))
