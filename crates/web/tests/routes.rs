@@ -253,6 +253,7 @@ async fn every_page_route_answers_for_an_allowed_user() {
         for p in [
             format!("/assessments/{}", f.onsite_a),
             format!("/assessments/{}/items/{}", f.onsite_a, item),
+            format!("/assessments/{}/questionnaires", f.onsite_a),
             "/enterprises/new".to_string(),
         ] {
             assert_eq!(aud.get(&p).await.status, StatusCode::OK, "{b} {p}");

@@ -388,17 +388,27 @@ fn respond_title(l: Lang) -> &'static str {
 
 /// The form: one item per row, five large choices, the item's text; what was chosen kept and
 /// each error beside its item.
+/// What a respondent's form asks: the enterprise, the items and the closing day.
+struct Asked<'a> {
+    enterprise: &'a str,
+    items: &'a [Item],
+    closes_on: chrono::NaiveDate,
+}
+
 fn respond_form(
     ctx: &Ctx,
     token: &str,
-    enterprise: &str,
-    items: &[Item],
-    closes_on: chrono::NaiveDate,
+    asked: &Asked,
     chosen: &BTreeMap<String, String>,
     errs: &BTreeMap<String, String>,
     status: StatusCode,
 ) -> Response {
     let l = ctx.lang;
+    let Asked {
+        enterprise,
+        items,
+        closes_on,
+    } = *asked;
     let words = scale(l);
     let body = html! {
         @if !enterprise.is_empty() {
@@ -462,9 +472,11 @@ async fn respond_page(
         } => respond_form(
             &ctx,
             &token,
-            &enterprise,
-            &items,
-            closes_on,
+            &Asked {
+                enterprise: &enterprise,
+                items: &items,
+                closes_on,
+            },
             &BTreeMap::new(),
             &BTreeMap::new(),
             StatusCode::OK,
@@ -504,9 +516,11 @@ async fn respond_post(
                 } => Ok(respond_form(
                     &ctx,
                     &token,
-                    &enterprise,
-                    &items,
-                    closes_on,
+                    &Asked {
+                        enterprise: &enterprise,
+                        items: &items,
+                        closes_on,
+                    },
                     &f,
                     &errs,
                     StatusCode::UNPROCESSABLE_ENTITY,
