@@ -1,5 +1,6 @@
 //! The demo on a phone, in headless Chromium at 390 px: the result, table and item pages of
-//! every demo scheme do not scroll sideways, result tables are stacked cards (a dimension's name
+//! every demo scheme, and a questionnaire's respondent form and the body's questionnaires
+//! page, do not scroll sideways, result tables are stacked cards (a dimension's name
 //! on its own line, never one character per line), and the header's links, the table tabs and
 //! the buttons are at least 44 px tall. Screenshots at 390 and 1280 px go to
 //! `target/e2e-screenshots/phone-*.png`.
@@ -64,6 +65,33 @@ async fn demo_result_table_and_item_pages_fit_a_phone() {
             pages.push(("admin@tianping.demo".to_string(), path, name));
         }
     }
+    // a questionnaire on the demo's on-site capability assessment: the body's page and the
+    // respondent's form (no sign-in needed; the admin's session does not matter to it)
+    let onsite = all
+        .iter()
+        .find(|a| a.scheme == "t-cic-capability" && a.org_id.is_some())
+        .expect("the demo's on-site capability assessment");
+    let auditor = tianping_store::repo::user_by_email(&state.store, "auditor@body.demo")
+        .await
+        .unwrap()
+        .unwrap();
+    let input = tianping_app::domain::questionnaire::OpenInput {
+        closes_on: state.today().iter_days().nth(14).unwrap().to_string(),
+        links: "1".into(),
+    };
+    let issued = tianping_app::questionnaire::open(&state, &auditor, onsite.id, &input)
+        .await
+        .unwrap();
+    pages.push((
+        "admin@tianping.demo".to_string(),
+        format!("/q/{}", issued.tokens[0]),
+        "questionnaire-form".to_string(),
+    ));
+    pages.push((
+        "auditor@body.demo".to_string(),
+        format!("/assessments/{}/questionnaires", onsite.id),
+        "questionnaires".to_string(),
+    ));
     let (addr, server) = serve(state).await;
     let profile = tempfile::tempdir().unwrap();
     let (driver, client) = start_browser(profile.path()).await;
