@@ -127,7 +127,7 @@ async fn list_view(
         }
         h2 { (l.t("问卷指标", "Questionnaire items")) }
         ol { @for i in &items { li { b { (i.id) } " " (i.text) } } }
-        @if views.iter().all(|v| v.closed) {
+        @if views.iter().all(|v| v.closed) && a.status == AssessmentStatus::Draft {
             h2 { (l.t("发放问卷", "Open a questionnaire")) }
             form.card method="post" action={ "/assessments/" (a.id) "/questionnaires" } {
                 (csrf(&ctx.csrf))
