@@ -13,11 +13,10 @@ use tianping_case::capability::{replay, Context, Event, Outcome};
 use tianping_case::{jsonl, CaseKind};
 
 use crate::case_cmds::{
-    due_json, due_text, future_warning, malformed, violations_json, violations_text,
+    due_json, due_text, finish, heading, malformed, replay_warnings, violations_json,
+    violations_text,
 };
-use crate::commands::pretty;
-use crate::out;
-use crate::{Cli, Format};
+use crate::Cli;
 
 pub fn check(
     cli: &Cli,
@@ -41,8 +40,7 @@ pub fn check(
         },
     );
     let dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
-    let mut warnings: Vec<String> = future_warning(&dates, &lines, today).into_iter().collect();
-    warnings.extend(outcome.warnings.iter().cloned());
+    let warnings = replay_warnings(&dates, &lines, today, &outcome.warnings);
     let report = Report {
         file,
         as_of,
@@ -51,20 +49,8 @@ pub fn check(
         outcome: &outcome,
         warnings: &warnings,
     };
-    match cli.format {
-        Format::Json => out::stdoutln(&pretty(&report.json()))?,
-        Format::Text => {
-            for w in &warnings {
-                out::stderrln(&format!("警告：{w}"));
-            }
-            out::stdout(&report.text())?;
-        }
-    }
-    Ok(if outcome.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let clean = outcome.violations.is_empty();
+    finish(cli, &report.json(), || report.text(), &warnings, clean)
 }
 
 struct Report<'a> {
@@ -96,24 +82,13 @@ impl Report<'_> {
 
     fn text(&self) -> String {
         let o = self.outcome;
-        let mut s = format!(
-            "{}：{}案卷，{} 个事件，截至 {} 计入 {} 个",
-            self.file.display(),
-            CaseKind::Capability.name_zh(),
-            self.events.len(),
+        let mut s = heading(
+            self.file,
+            CaseKind::Capability,
+            (self.events.len(), o.applied),
             self.as_of,
-            o.applied
+            (o.state.name_zh(), o.state.as_str()),
         );
-        let later = self.events.len() - o.applied;
-        if later > 0 {
-            s.push_str(&format!("（{later} 个晚于该日，未计入）"));
-        }
-        s.push('\n');
-        s.push_str(&format!(
-            "状态：{}（{}）\n",
-            o.state.name_zh(),
-            o.state.as_str()
-        ));
         s.push_str(&self.grade_text());
         s.push_str(&due_text(&o.due));
         s.push_str(&violations_text(&o.violations, self.lines, |i| {

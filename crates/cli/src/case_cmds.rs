@@ -101,10 +101,7 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
     };
     let outcome = replay(&header, &events, as_of, ctx);
     let dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
-    let mut warnings = future_warning(&dates, &lines, today)
-        .into_iter()
-        .collect::<Vec<_>>();
-    warnings.extend(outcome.warnings.iter().cloned());
+    let warnings = replay_warnings(&dates, &lines, today, &outcome.warnings);
     let report = Report {
         file,
         as_of,
@@ -113,25 +110,13 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
         outcome: &outcome,
         warnings: &warnings,
     };
-    match cli.format {
-        Format::Json => out::stdoutln(&pretty(&report.json()))?,
-        Format::Text => {
-            for w in &warnings {
-                out::stderrln(&format!("警告：{w}"));
-            }
-            out::stdout(&report.text())?;
-        }
-    }
-    Ok(if outcome.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let clean = outcome.violations.is_empty();
+    finish(cli, &report.json(), || report.text(), &warnings, clean)
 }
 
 /// One warning naming the lines of events dated after today (I-16 edges): an event records
 /// what has happened. They are still replayed when `--as-of` reaches them.
-pub(crate) fn future_warning(
+fn future_warning(
     dates: &[NaiveDate],
     lines: &[usize],
     today: NaiveDate,
@@ -163,7 +148,7 @@ fn read(file: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "文件不是 UTF-8 编码的文本".to_string())
 }
 
-pub(crate) fn line_of(lines: &[usize], event: usize) -> usize {
+fn line_of(lines: &[usize], event: usize) -> usize {
     lines.get(event).copied().unwrap_or(0)
 }
 
@@ -200,24 +185,13 @@ impl Report<'_> {
 
     fn text(&self) -> String {
         let o = self.outcome;
-        let mut s = format!(
-            "{}：{}案卷，{} 个事件，截至 {} 计入 {} 个",
-            self.file.display(),
-            CaseKind::Certification.name_zh(),
-            self.events.len(),
+        let mut s = heading(
+            self.file,
+            CaseKind::Certification,
+            (self.events.len(), o.applied),
             self.as_of,
-            o.applied
+            (o.state.name_zh(), o.state.as_str()),
         );
-        let later = self.events.len() - o.applied;
-        if later > 0 {
-            s.push_str(&format!("（{later} 个晚于该日，未计入）"));
-        }
-        s.push('\n');
-        s.push_str(&format!(
-            "状态：{}（{}）\n",
-            o.state.name_zh(),
-            o.state.as_str()
-        ));
         match &o.certificate {
             None => s.push_str("证书：无\n"),
             Some(c) => s.push_str(&format!(
@@ -237,6 +211,65 @@ impl Report<'_> {
         }));
         s
     }
+}
+
+/// The warnings of a replay: events dated after today, then the fold's own.
+pub(crate) fn replay_warnings(
+    dates: &[NaiveDate],
+    lines: &[usize],
+    today: NaiveDate,
+    fold: &[String],
+) -> Vec<String> {
+    let mut w: Vec<String> = future_warning(dates, lines, today).into_iter().collect();
+    w.extend(fold.iter().cloned());
+    w
+}
+
+/// The first lines of a replayed case in words: the file, the kind, the events applied by
+/// `as_of`, the state.
+pub(crate) fn heading(
+    file: &Path,
+    kind: CaseKind,
+    (events, applied): (usize, usize),
+    as_of: NaiveDate,
+    (state_zh, state_id): (&str, &str),
+) -> String {
+    let mut s = format!(
+        "{}：{}案卷，{events} 个事件，截至 {as_of} 计入 {applied} 个",
+        file.display(),
+        kind.name_zh(),
+    );
+    let later = events - applied;
+    if later > 0 {
+        s.push_str(&format!("（{later} 个晚于该日，未计入）"));
+    }
+    s.push_str(&format!("\n状态：{state_zh}（{state_id}）\n"));
+    s
+}
+
+/// Print a replayed case — JSON, or words with the warnings on stderr — and its exit code:
+/// 0 without violations, 1 with.
+pub(crate) fn finish(
+    cli: &Cli,
+    json: &Value,
+    text: impl FnOnce() -> String,
+    warnings: &[String],
+    clean: bool,
+) -> Result<ExitCode, String> {
+    match cli.format {
+        Format::Json => out::stdoutln(&pretty(json))?,
+        Format::Text => {
+            for w in warnings {
+                out::stderrln(&format!("警告：{w}"));
+            }
+            out::stdout(&text())?;
+        }
+    }
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// The due list as I-16 prints it in JSON.

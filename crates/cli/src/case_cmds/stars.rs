@@ -10,12 +10,13 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use tianping_case::stars::events::star_word;
 use tianping_case::stars::{replay, Event, Outcome};
-use tianping_case::{jsonl, CaseKind, Violation};
+use tianping_case::{jsonl, CaseKind};
 
-use super::{future_warning, line_of, malformed};
-use crate::commands::pretty;
-use crate::out;
-use crate::{Cli, Format};
+use super::{
+    due_json, due_text, finish, heading, malformed, replay_warnings, violations_json,
+    violations_text,
+};
+use crate::Cli;
 
 pub(super) fn check(
     cli: &Cli,
@@ -31,8 +32,7 @@ pub(super) fn check(
     let lines = jsonl::event_lines(text);
     let outcome = replay(&header, &events, as_of);
     let dates: Vec<NaiveDate> = events.iter().map(|e| e.date).collect();
-    let mut warnings: Vec<String> = future_warning(&dates, &lines, today).into_iter().collect();
-    warnings.extend(outcome.warnings.iter().cloned());
+    let warnings = replay_warnings(&dates, &lines, today, &outcome.warnings);
     let report = Report {
         file,
         as_of,
@@ -41,20 +41,8 @@ pub(super) fn check(
         outcome: &outcome,
         warnings: &warnings,
     };
-    match cli.format {
-        Format::Json => out::stdoutln(&pretty(&report.json()))?,
-        Format::Text => {
-            for w in &warnings {
-                out::stderrln(&format!("警告：{w}"));
-            }
-            out::stdout(&report.text())?;
-        }
-    }
-    Ok(if outcome.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let clean = outcome.violations.is_empty();
+    finish(cli, &report.json(), || report.text(), &warnings, clean)
 }
 
 struct Report<'a> {
@@ -70,22 +58,6 @@ impl Report<'_> {
     /// The I-16 output, shaped as a certification's.
     fn json(&self) -> Value {
         let o = self.outcome;
-        let due: Vec<Value> = o
-            .due
-            .iter()
-            .map(|x| {
-                json!({"kind": x.kind.as_str(), "due": x.due, "overdue": x.overdue,
-                       "clause": x.clause, "subject": x.subject, "message": x.message})
-            })
-            .collect();
-        let violations: Vec<Value> = o
-            .violations
-            .iter()
-            .map(|v| {
-                json!({"event": v.event, "line": line_of(self.lines, v.event),
-                       "rule": v.rule.id(), "clause": v.clause, "message": v.message})
-            })
-            .collect();
         json!({
             "case": CaseKind::Stars.as_str(),
             "as_of": self.as_of,
@@ -95,32 +67,21 @@ impl Report<'_> {
             "certificate": null,
             "grade": null,
             "stars": o.stars,
-            "due": due,
-            "violations": violations,
+            "due": due_json(&o.due),
+            "violations": violations_json(&o.violations, self.lines),
             "warnings": self.warnings,
         })
     }
 
     fn text(&self) -> String {
         let o = self.outcome;
-        let mut s = format!(
-            "{}：{}案卷，{} 个事件，截至 {} 计入 {} 个",
-            self.file.display(),
-            CaseKind::Stars.name_zh(),
-            self.events.len(),
+        let mut s = heading(
+            self.file,
+            CaseKind::Stars,
+            (self.events.len(), o.applied),
             self.as_of,
-            o.applied
+            (o.state.name_zh(), o.state.as_str()),
         );
-        let later = self.events.len() - o.applied;
-        if later > 0 {
-            s.push_str(&format!("（{later} 个晚于该日，未计入）"));
-        }
-        s.push('\n');
-        s.push_str(&format!(
-            "状态：{}（{}）\n",
-            o.state.name_zh(),
-            o.state.as_str()
-        ));
         s.push_str(&format!("星级：{}", star_word(o.stars.current)));
         if let Some(since) = o.stars.since {
             s.push_str(&format!("（{since} 起）"));
@@ -133,47 +94,12 @@ impl Report<'_> {
             s.push_str(&format!("；单项星级：{}", each.join("、")));
         }
         s.push('\n');
-        if o.due.is_empty() {
-            s.push_str("待办：无\n");
-        } else {
-            s.push_str(&format!("待办（{} 项）：\n", o.due.len()));
-            for x in &o.due {
-                let mark = if x.overdue { "【已逾期】" } else { "" };
-                s.push_str(&format!(
-                    "  - {mark}{} {}（{}，条款 {}）：{}\n",
-                    x.due,
-                    x.kind.name_zh(),
-                    x.kind.as_str(),
-                    x.clause,
-                    x.message
-                ));
-            }
-        }
-        if o.violations.is_empty() {
-            s.push_str("违规：无\n");
-        } else {
-            s.push_str(&format!("违规（{} 项）：\n", o.violations.len()));
-            for v in &o.violations {
-                s.push_str(&self.violation_text(v));
-            }
-        }
+        s.push_str(&due_text(&o.due));
+        s.push_str(&violations_text(&o.violations, self.lines, |i| {
+            self.events
+                .get(i)
+                .map(|e| format!("{} {}", e.date, e.kind.name_zh()))
+        }));
         s
-    }
-
-    fn violation_text(&self, v: &Violation) -> String {
-        let what = self
-            .events
-            .get(v.event)
-            .map(|e| format!("{} {}", e.date, e.kind.name_zh()))
-            .unwrap_or_default();
-        format!(
-            "  - 第 {} 行（事件 {}，{what}）：{}（{}，条款 {}）\n    要求：{}\n",
-            line_of(self.lines, v.event),
-            v.event,
-            v.message,
-            v.rule.id(),
-            v.clause,
-            v.rule.requirement_zh()
-        )
     }
 }
