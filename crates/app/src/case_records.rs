@@ -14,8 +14,8 @@ use tianping_store::cases::{self as store, CaseRow};
 use tianping_store::repo::{self, User};
 
 use crate::cases::{
-    client_of, conflicts_of, context, create_case, get, header_of, list, parse_events, refused,
-    today, view,
+    client_of, conflicts_of, context, create_case, get, header_with, list, parse_events, refused,
+    staff_people, today, view,
 };
 use crate::{actor, App, Error};
 
@@ -190,8 +190,14 @@ pub async fn due_all(app: &App, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> 
 
 async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<DueRow>, Error> {
     let mut out = Vec::new();
+    // the staff of a body are read once for all its cases (the hourly reminders walk them all)
+    let mut staff: std::collections::HashMap<i64, Vec<tianping_case::Person>> =
+        std::collections::HashMap::new();
     for c in cases {
-        let header = header_of(app, &c).await?;
+        if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(c.org_id) {
+            e.insert(staff_people(app, c.org_id).await?);
+        }
+        let header = header_with(&c, &staff[&c.org_id]);
         let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
             .into_iter()
             .map(|e| e.event)

@@ -123,21 +123,34 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<CaseRow, Error> {
 /// staff (id = user id) with their roles and their competence records valid today — complete
 /// records, so that an auditor without CCAA and EEPC is refused (8.1.4.1).
 pub(crate) async fn header_of(app: &App, c: &CaseRow) -> Result<Header, Error> {
+    Ok(header_with(c, &staff_people(app, c.org_id).await?))
+}
+
+/// A body's staff as the case rules describe people (one read for many of its cases).
+pub(crate) async fn staff_people(app: &App, org: i64) -> Result<Vec<Person>, Error> {
+    let mut out = Vec::new();
+    for u in repo::users_of_org(&app.store, org).await? {
+        out.push(Person {
+            id: u.id.to_string(),
+            name: Some(u.name.clone()),
+            roles: vec![u.role.as_str().to_string()],
+            competence: crate::people::competence_strings(app, u.id).await?,
+            records_complete: true,
+        });
+    }
+    Ok(out)
+}
+
+/// A case's header with the body's staff added where the stored header does not name them.
+pub(crate) fn header_with(c: &CaseRow, staff: &[Person]) -> Header {
     let mut header: Header = serde_json::from_str(&c.header_json)
         .unwrap_or_else(|_| Header::new(CaseKind::Certification));
-    for u in repo::users_of_org(&app.store, c.org_id).await? {
-        let id = u.id.to_string();
-        if header.person(&id).is_none() {
-            header.people.push(Person {
-                id,
-                name: Some(u.name.clone()),
-                roles: vec![u.role.as_str().to_string()],
-                competence: crate::people::competence_strings(app, u.id).await?,
-                records_complete: true,
-            });
+    for p in staff {
+        if header.person(&p.id).is_none() {
+            header.people.push(p.clone());
         }
     }
-    Ok(header)
+    header
 }
 
 /// The conflicts of interest the body's people declared with this client.

@@ -116,11 +116,7 @@ fn check(cli: &Cli, file: &Path, as_of: Option<&str>) -> Result<ExitCode, String
 
 /// One warning naming the lines of events dated after today (I-16 edges): an event records
 /// what has happened. They are still replayed when `--as-of` reaches them.
-fn future_warning(
-    dates: &[NaiveDate],
-    lines: &[usize],
-    today: NaiveDate,
-) -> Option<String> {
+fn future_warning(dates: &[NaiveDate], lines: &[usize], today: NaiveDate) -> Option<String> {
     let later: Vec<(usize, NaiveDate)> = dates
         .iter()
         .enumerate()

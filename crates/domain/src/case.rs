@@ -67,16 +67,14 @@ pub const ADMIN_EVENTS: &[&str] = &[
 
 /// The event types this person may enter in a case they see, in I-17 order.
 pub fn enterable(p: &Principal, c: CaseFacts) -> Vec<&'static str> {
-    let lists: &[&[&'static str]] = match p.role {
-        Role::Enterprise if p.enterprise_id == Some(c.enterprise_id) => &[CLIENT_EVENTS],
-        Role::BodyAdmin if p.org_id == Some(c.org_id) => &[ADMIN_EVENTS],
-        Role::Auditor if p.org_id == Some(c.org_id) => &[AUDITOR_EVENTS],
-        Role::Decider if p.org_id == Some(c.org_id) => &[DECIDER_EVENTS],
+    let list: &[&'static str] = match p.role {
+        Role::Enterprise if p.enterprise_id == Some(c.enterprise_id) => CLIENT_EVENTS,
+        Role::BodyAdmin if p.org_id == Some(c.org_id) => ADMIN_EVENTS,
+        Role::Auditor if p.org_id == Some(c.org_id) => AUDITOR_EVENTS,
+        Role::Decider if p.org_id == Some(c.org_id) => DECIDER_EVENTS,
         _ => &[],
     };
-    let mut out: Vec<&'static str> = lists.iter().flat_map(|l| l.iter().copied()).collect();
-    out.dedup();
-    out
+    list.to_vec()
 }
 
 /// Whether this person may enter an event of type `kind` (after [`may_see`]).

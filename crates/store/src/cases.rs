@@ -108,19 +108,18 @@ pub async fn lock(tx: &mut Tx, id: i64) -> Result<Option<CaseRow>> {
 
 /// Cases of a body (`org`), of an enterprise, or every case (`None`, `None`), newest first.
 pub async fn list(s: &Store, org: Option<i64>, enterprise: Option<i64>) -> Result<Vec<CaseRow>> {
-    let (cond, bind) = match (org, enterprise) {
-        (Some(o), _) => ("WHERE c.org_id = $1", o),
-        (None, Some(e)) => ("WHERE c.enterprise_id = $1", e),
-        (None, None) => ("WHERE $1 = $1", 0),
+    let (cond, binds): (&str, Vec<i64>) = match (org, enterprise) {
+        (Some(o), Some(e)) => ("WHERE c.org_id = $1 AND c.enterprise_id = $2", vec![o, e]),
+        (Some(o), None) => ("WHERE c.org_id = $1", vec![o]),
+        (None, Some(e)) => ("WHERE c.enterprise_id = $1", vec![e]),
+        (None, None) => ("", Vec::new()),
     };
-    let mut rows: Vec<CaseRow> = sqlx::query_as(&format!("{SELECT} {cond} ORDER BY c.id DESC"))
-        .bind(bind)
-        .fetch_all(&s.pool)
-        .await?;
-    if let (Some(_), Some(e)) = (org, enterprise) {
-        rows.retain(|r| r.enterprise_id == e);
+    let sql = format!("{SELECT} {cond} ORDER BY c.id DESC");
+    let mut q = sqlx::query_as(&sql);
+    for b in binds {
+        q = q.bind(b);
     }
-    Ok(rows)
+    Ok(q.fetch_all(&s.pool).await?)
 }
 
 pub async fn events(s: &Store, case_id: i64) -> Result<Vec<EventRow>> {
