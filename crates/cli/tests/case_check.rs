@@ -2,11 +2,14 @@
 //! kind of violation, malformed files, and `--as-of` projecting the due list. "Today" is set
 //! with TIANPING_TODAY so that the warnings do not depend on the day the tests run.
 
+mod case_common;
+
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use case_common::{due, kinds, text};
 use serde_json::Value;
 use tianping_case::Rule;
 
@@ -15,52 +18,11 @@ fn cases() -> PathBuf {
 }
 
 fn run(args: &[&str], today: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tianping"))
-        .args(args)
-        .env("TIANPING_TODAY", today)
-        .current_dir(cases())
-        .output()
-        .expect("binary runs")
+    case_common::run(&cases(), args, today)
 }
 
 fn check_json(file: &str, as_of: &str, today: &str) -> (i32, Value) {
-    let o = run(
-        &["case", "check", file, "--as-of", as_of, "--format", "json"],
-        today,
-    );
-    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{file}: JSON expected ({e}): {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o.status.code().expect("exit code"), v)
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn kinds(v: &Value) -> Vec<String> {
-    v["due"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["kind"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn due<'a>(v: &'a Value, kind: &str) -> &'a Value {
-    v["due"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["kind"] == kind)
-        .unwrap_or_else(|| panic!("{kind} due in {v:#}"))
+    case_common::check_json(&cases(), file, as_of, today)
 }
 
 #[test]

@@ -2,9 +2,11 @@
 //! history with its grade and due list on the way, one history per capability rule exiting 1
 //! at the right event, and files that cannot be read. "Today" is set with TIANPING_TODAY.
 
+mod case_common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{json, Value};
 use tianping_case::Rule;
@@ -14,27 +16,11 @@ fn cases() -> PathBuf {
 }
 
 fn run(args: &[&str], today: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tianping"))
-        .args(args)
-        .env("TIANPING_TODAY", today)
-        .current_dir(cases())
-        .output()
-        .expect("binary runs")
+    case_common::run(&cases(), args, today)
 }
 
 fn check_json(file: &str, as_of: &str) -> (i32, Value) {
-    let o = run(
-        &["case", "check", file, "--as-of", as_of, "--format", "json"],
-        as_of,
-    );
-    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{file}: JSON expected ({e}): {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o.status.code().expect("exit code"), v)
+    case_common::check_json(&cases(), file, as_of, as_of)
 }
 
 fn due(v: &Value) -> Vec<(String, String, String)> {
