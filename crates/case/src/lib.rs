@@ -8,6 +8,7 @@
 pub mod capability;
 pub mod certification;
 pub mod jsonl;
+pub mod public;
 pub mod rule;
 pub mod stars;
 

@@ -188,6 +188,17 @@ pub async fn set_cache(
     Ok(())
 }
 
+/// Rewrite what the case publishes (`tianping_case::public::PublicView` as JSON; `None`:
+/// nothing), with the cached fold after every append.
+pub async fn set_public(tx: &mut Tx, case_id: i64, public_json: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE cases SET public_json = $1 WHERE id = $2")
+        .bind(public_json)
+        .bind(case_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Delete a case with its events, files, links and certificate numbers (the retention of
 /// clause 10 is checked by the caller).
 pub async fn delete(tx: &mut Tx, case_id: i64) -> Result<()> {
@@ -197,6 +208,7 @@ pub async fn delete(tx: &mut Tx, case_id: i64) -> Result<()> {
         "case_audits",
         "certificates",
         "case_reminders",
+        "objections",
         "cases",
     ] {
         let col = if table == "cases" { "id" } else { "case_id" };
