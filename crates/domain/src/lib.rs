@@ -75,6 +75,7 @@ pub mod questionnaire;
 pub mod reset;
 pub mod review;
 pub mod staff;
+pub mod star_case;
 pub mod submission;
 pub mod text;
 pub mod throttle;
