@@ -61,6 +61,8 @@ pub mod rescore;
 pub mod reset;
 pub mod review;
 pub mod staff;
+pub mod star_cases;
+mod star_stages;
 pub mod submission;
 
 use std::sync::Arc;

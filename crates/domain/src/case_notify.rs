@@ -184,6 +184,13 @@ pub enum CaseNews {
         #[serde(default)]
         id: Option<String>,
     },
+    /// A star-rating case's event (000 §6, §8): its type and what it says in Chinese
+    /// (“授予三星级”, “列入黑名单：原因”).
+    StarEvent {
+        #[serde(rename = "type")]
+        kind: String,
+        summary: String,
+    },
 }
 
 /// The names a notice of a case is told with (as they were at the time).
@@ -378,6 +385,10 @@ impl CaseNews {
             (ComplaintClosed { id }, Lang::En) => {
                 format!("Complaint{} closed", id_of(id))
             }
+            (StarEvent { summary, .. }, Lang::Zh) => format!("“{e}”星级评价：{summary}"),
+            (StarEvent { kind, .. }, Lang::En) => {
+                format!("Star rating of {e}: {}", kind.replace('_', " "))
+            }
         }
     }
 
@@ -505,6 +516,10 @@ impl CaseNews {
             AppealDecided { .. } | ComplaintClosed { .. } => match l {
                 Lang::Zh => format!("{o}的处理结果见案卷页面（11.1）。"),
                 Lang::En => format!("{o}'s outcome is on the case page (11.1)."),
+            },
+            StarEvent { summary, .. } => match l {
+                Lang::Zh => format!("{o}：{summary}。星级、监督审查和待办事项见案卷页面（T11/AII 001-2020 第6、8章）。"),
+                Lang::En => format!("{o}: {summary}. The stars, supervisions and what is due are on the case page (T11/AII 001-2020 §6, §8)."),
             },
         }
     }
@@ -700,6 +715,10 @@ mod tests {
             },
             CaseNews::ComplaintReceived { id: None },
             CaseNews::ComplaintClosed { id: None },
+            CaseNews::StarEvent {
+                kind: "star_awarded".into(),
+                summary: "授予三星级".into(),
+            },
         ];
         let n = Names {
             certificate: None,
