@@ -62,6 +62,7 @@ pub mod reset;
 pub mod review;
 pub mod staff;
 pub mod star_cases;
+mod star_results;
 mod star_stages;
 pub mod submission;
 

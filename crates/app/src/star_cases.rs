@@ -14,6 +14,8 @@
 //!   mode; its stars are the engine's comprehensive stars (表3) before the application rules
 //!   (those are the case's rules); an on-site result carries the single-dimension stars the
 //!   engine gives (表1), a dimension with none left out.
+//! - A result is typed by hand (`star_result` through `append`) only while no assessment is
+//!   linked to the case; once one is, every result comes from a linked assessment.
 //! - The award form proposes the most stars `check_next` allows today, trying 5 down to 1,
 //!   and says why each higher count is refused.
 
@@ -27,7 +29,7 @@ use tianping_domain::case::{may_see, CaseFacts};
 use tianping_domain::case_notify::CaseNews;
 use tianping_domain::notify::Notice;
 use tianping_domain::star_case as rules;
-use tianping_domain::{AssessmentStatus, Msg, OrgKind, Role};
+use tianping_domain::{Msg, OrgKind, Role};
 use tianping_store::audit;
 use tianping_store::cases::{self as store, CaseRow};
 use tianping_store::repo::{self, User};
@@ -83,7 +85,7 @@ pub struct Appended {
     pub state: String,
 }
 
-fn facts(c: &CaseRow) -> CaseFacts {
+pub(crate) fn facts(c: &CaseRow) -> CaseFacts {
     CaseFacts {
         org_id: c.org_id,
         enterprise_id: c.enterprise_id,
@@ -107,7 +109,7 @@ pub(crate) fn refused(v: Vec<Violation>) -> Error {
     )
 }
 
-fn parse(rows: &[store::EventRow]) -> Result<Vec<StoredEvent>, Error> {
+pub(crate) fn parse(rows: &[store::EventRow]) -> Result<Vec<StoredEvent>, Error> {
     rows.iter()
         .map(|r| {
             let event: Event = serde_json::from_str(&r.data_json)
@@ -235,6 +237,18 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
     let c = get(app, u, id).await?;
     rules::may_enter(&u.principal(), facts(&c), event.kind.type_name())?;
     stamp_by(&mut event.kind, u);
+    if matches!(event.kind, EventKind::StarResult { .. })
+        && !store::audit_links(&app.store, id).await?.is_empty()
+    {
+        return Err(Error::Refused(vec![Refusal {
+            rule: "star_result_linked".into(),
+            clause: "6".into(),
+            message: Msg::new(
+                "本案卷的评价结果来自关联的评价：请关联评价（线上自评或现场审查），结果不能手工填写",
+                "This case's results come from linked assessments: link one instead of typing a result",
+            ),
+        }]));
+    }
     let mut tx = app.begin().await?;
     let c = store::lock(&mut tx, id).await?.ok_or(Error::NotFound)?;
     let events: Vec<Event> = parse(&store::events_tx(&mut tx, id).await?)?
@@ -247,7 +261,7 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
 }
 
 /// Check and write one event in the caller's transaction (the case locked).
-async fn write(
+pub(crate) async fn write(
     app: &App,
     tx: &mut WriteTx,
     u: &User,
@@ -273,8 +287,7 @@ async fn write(
     .await?;
     events.push(event.clone());
     let outcome = stars::replay(&header(), &events, today);
-    let due = outcome.case.supervision_due().map(|d| d.to_string());
-    store::set_cache(tx, c.id, outcome.state.as_str(), None, due.as_deref()).await?;
+    store::set_cache(tx, c.id, outcome.state.as_str(), None, None).await?;
     let view = public::stars(&outcome.case);
     let public_json = if view.is_empty() {
         None
@@ -449,91 +462,5 @@ pub async fn list(app: &App, u: &User) -> Result<Vec<CaseRow>, Error> {
         .collect())
 }
 
-/// The body's admin records an evaluation's result from an assessment: a submitted
-/// assessment of `t11-aii-001-2020` of the case's enterprise (an on-site one made by this
-/// body). Its mode decides the result's mode, its stars are the engine's comprehensive stars
-/// and, on site, the single-dimension stars come with it. The link (`result-<n>`) and the
-/// `star_result` event are written in one transaction.
-pub async fn link_result(
-    app: &App,
-    u: &User,
-    id: i64,
-    assessment_id: i64,
-    date: NaiveDate,
-) -> Result<Appended, Error> {
-    let c = get(app, u, id).await?;
-    rules::may_link(&u.principal(), facts(&c))?;
-    rules::may_enter(&u.principal(), facts(&c), "star_result")?;
-    let not_usable = |zh: String, en: &str| Error::invalid("assessment", zh, en);
-    let a = repo::get_assessment(&app.store, assessment_id)
-        .await?
-        .filter(|a| a.enterprise_id == c.enterprise_id)
-        .ok_or_else(|| {
-            not_usable(
-                format!("评价 {assessment_id} 不存在或不是本企业的评价"),
-                "No such assessment of this enterprise",
-            )
-        })?;
-    if a.scheme != STAR_SCHEME {
-        return Err(not_usable(
-            format!("评价 {assessment_id} 不是 T11/AII 001-2020 的评价，不能作为星级评价结果"),
-            "Only an assessment of T11/AII 001-2020 gives stars",
-        ));
-    }
-    if a.status != AssessmentStatus::Submitted {
-        return Err(not_usable(
-            format!("评价 {assessment_id} 尚未提交：只有已提交的评价可作为结果"),
-            "Only a submitted assessment is a result",
-        ));
-    }
-    let mode = match a.mode {
-        tianping_domain::Mode::SelfEvaluation => Mode::Online,
-        tianping_domain::Mode::Onsite => Mode::Onsite,
-    };
-    if mode == Mode::Onsite && a.org_id != Some(c.org_id) {
-        return Err(not_usable(
-            format!("评价 {assessment_id} 是其他机构的现场审查，不能作为本机构的结果"),
-            "An on-site assessment by another body is not this body's result",
-        ));
-    }
-    let rv = crate::assessments::result_view(&a)?.ok_or_else(|| {
-        not_usable(
-            format!("评价 {assessment_id} 没有计算结果"),
-            "The assessment has no result",
-        )
-    })?;
-    let supported = rv.evaluation.stars.unwrap_or(0);
-    let dims: Option<stars::events::DimensionStars> = (mode == Mode::Onsite)
-        .then(|| {
-            rv.evaluation
-                .dimensions
-                .iter()
-                .filter(|d| d.stars > 0)
-                .filter_map(|d| StarCount::new(d.stars).map(|s| (d.name.clone(), s)))
-                .collect::<stars::events::DimensionStars>()
-        })
-        .filter(|m| !m.is_empty());
-    let event = Event {
-        date,
-        kind: EventKind::StarResult {
-            mode,
-            stars: StarCount::new(supported.min(StarCount::MAX))
-                .unwrap_or(StarCount::new(0).expect("0 is a count")),
-            dimension_stars: dims,
-        },
-    };
-    let mut tx = app.begin().await?;
-    let c = store::lock(&mut tx, id).await?.ok_or(Error::NotFound)?;
-    let events: Vec<Event> = parse(&store::events_tx(&mut tx, id).await?)?
-        .into_iter()
-        .map(|e| e.event)
-        .collect();
-    // named by the event's number: unique in the case, under the case's lock
-    let name = format!("result-{}", events.len());
-    store::link_audit(&mut tx, id, &name, assessment_id).await?;
-    let done = write(app, &mut tx, u, &c, events, event).await?;
-    tx.commit().await?;
-    Ok(done)
-}
-
+pub use crate::star_results::link_result;
 pub use crate::star_stages::{stages, StageReport, StageRow};

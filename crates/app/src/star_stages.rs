@@ -47,12 +47,11 @@ fn refuse(rule: &str, zh: String, en: &str) -> Error {
     }])
 }
 
-/// The report of an assessment this person sees (figures hidden from experts, I-13: not
-/// found). Refused for an online self-evaluation (专项能力评价仅现场), an assessment of a
+/// The report of an assessment this person sees (who may not see its result: not found). Refused for an online self-evaluation (专项能力评价仅现场), an assessment of a
 /// category without special-capability tables, or one not yet scored.
 pub async fn stages(app: &App, u: &User, assessment_id: i64) -> Result<StageReport, Error> {
-    let (a, _) = crate::assessments::get(app, u, assessment_id).await?;
-    if !u.principal().sees_totals() {
+    let (a, access) = crate::assessments::get(app, u, assessment_id).await?;
+    if !access.sees_result() {
         return Err(Error::NotFound);
     }
     let scheme = app

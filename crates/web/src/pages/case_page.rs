@@ -49,12 +49,27 @@ async fn case_page(
 ) -> Res {
     let typed = q.as_of.as_deref().filter(|s| !s.trim().is_empty());
     let as_of = typed.and_then(parse_date);
-    let shown = Shown {
-        done: q.done.and_then(|d| d.parse().ok()),
-        bad_date: typed.is_some() && as_of.is_none(),
-        ..Default::default()
-    };
-    render(&st, &ctx, id, as_of, shown).await
+    let done = q.done.and_then(|d| d.parse().ok());
+    let bad_date = typed.is_some() && as_of.is_none();
+    let kind = cases::get(&st, ctx.user()?, id).await?.kind;
+    match kind.as_str() {
+        "stars" => {
+            let shown = super::star_page::Shown {
+                done,
+                bad_date,
+                form: None,
+            };
+            super::star_page::render(&st, &ctx, id, as_of, shown).await
+        }
+        _ => {
+            let shown = Shown {
+                done,
+                bad_date,
+                ..Default::default()
+            };
+            render(&st, &ctx, id, as_of, shown).await
+        }
+    }
 }
 
 /// An event type in words: Chinese, or its JSON name in English.

@@ -56,6 +56,36 @@ pub(super) fn stored_state(l: Lang, s: &str) -> String {
         .map_or_else(|| s.to_string(), |x| state_words(l, *x))
 }
 
+/// A stored state of a case of this kind in words.
+pub(super) fn kind_state(l: Lang, kind: &str, s: &str) -> String {
+    match kind {
+        "stars" => STAR_STATES.iter().find(|x| x.as_str() == s).map_or_else(
+            || s.to_string(),
+            |x| l.t(x.name_zh(), x.as_str()).to_string(),
+        ),
+        _ => stored_state(l, s),
+    }
+}
+
+/// Every state of a star case (`cases.state` of kind `stars`).
+const STAR_STATES: &[tianping_case::stars::State] = &[
+    tianping_case::stars::State::Unrated,
+    tianping_case::stars::State::Applied,
+    tianping_case::stars::State::Evaluated,
+    tianping_case::stars::State::Rated,
+    tianping_case::stars::State::Blacklisted,
+];
+
+/// A case's kind in words (`cases.kind`).
+pub(super) fn kind_words(l: Lang, kind: &str) -> String {
+    match kind {
+        "certification" => l.t("履约能力评价体系认证", "Certification").into(),
+        "capability" => l.t("企业能力评价", "Capability evaluation").into(),
+        "stars" => l.t("星级评价", "Star rating").into(),
+        k => k.to_string(),
+    }
+}
+
 /// A person named in events (`by`, team members): the name the header gives, with the id
 /// when it says more than the name.
 pub(super) fn person(header: &Header, id: &str) -> String {
@@ -168,7 +198,10 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
             div.flash role="status" { (l.t("证书编号规则已保存。", "The certificate number pattern was saved.")) }
         }
         @if u.role == Role::Enterprise {
-            p { a.button href="/cases/apply" { (l.t("申请认证", "Apply for certification")) } }
+            p {
+                a.button href="/cases/apply" { (l.t("申请认证", "Apply for certification")) } " "
+                a.button href="/stars/apply" { (l.t("申请星级评价", "Apply for a star rating")) }
+            }
         }
         @if list.is_empty() {
             p.muted { (l.t("没有可见的认证案卷。", "No certification cases visible to you.")) }
@@ -177,6 +210,7 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
                 table {
                     tr {
                         th { (l.t("企业", "Enterprise")) }
+                        th { (l.t("类型", "Kind")) }
                         th.hide-sm { (l.t("认证机构", "Body")) }
                         th { (l.t("状态", "State")) }
                         th { (l.t("证书编号", "Certificate")) }
@@ -185,8 +219,9 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
                     @for c in &list {
                         tr {
                             td { a href={ "/cases/" (c.id) } { (c.enterprise_name) } }
+                            td { (kind_words(l, &c.kind)) }
                             td.hide-sm { (c.org_name) }
-                            td { (stored_state(l, &c.state)) }
+                            td { (kind_state(l, &c.kind, &c.state)) }
                             td { (c.certificate_number.as_deref().unwrap_or("—")) }
                             td { (c.valid_until.as_deref().unwrap_or("—")) }
                         }

@@ -60,6 +60,10 @@ mod questionnaire;
 mod result;
 mod review;
 mod staff;
+mod star_apply;
+mod star_forms;
+mod star_page;
+mod star_stages;
 mod submit;
 mod table;
 mod table_save;
@@ -104,6 +108,9 @@ pub fn routes() -> Router<App> {
         .merge(case_files::routes())
         .merge(due::routes())
         .merge(questionnaire::routes())
+        .merge(star_apply::routes())
+        .merge(star_forms::routes())
+        .merge(star_stages::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,

@@ -192,6 +192,13 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
         @if let Some(r) = &result {
             (result_card(l, r, scheme, true))
+            @if !r.evaluation.stages.is_empty() {
+                @if a.mode == Mode::Onsite {
+                    p { a href={ "/assessments/" (a.id) "/stages" } { (l.t("专项能力评价分阶段报告（6.3）", "Special-capability report by stage (6.3)")) } }
+                } @else {
+                    p.muted { (l.t("专项能力评价只采用现场实地审查（6.3）：线上自评没有分阶段报告。", "Special capability is evaluated on site only (6.3): an online self-evaluation has no per-stage report.")) }
+                }
+            }
             (explain::explanation(l, r, scheme))
         }
         details.muted.versions {
