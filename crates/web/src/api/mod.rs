@@ -32,6 +32,7 @@ mod people;
 mod questionnaires;
 mod review;
 mod schemes;
+mod stars;
 mod submission;
 mod tokens;
 
@@ -91,6 +92,7 @@ fn build() -> Routes {
     let r = assessments::routes(r);
     let r = submission::routes(r);
     let r = cases::routes(r);
+    let r = stars::routes(r);
     let r = case_files::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);

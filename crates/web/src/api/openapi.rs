@@ -11,8 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     answers, assessments, audit, batch, case_files, cases, enterprises, notifications, onsite,
-    people, questionnaires, review, schemes, submission, tokens, Conflict, Forbidden, Invalid,
-    NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    people, questionnaires, review, schemes, stars, submission, tokens, Conflict, Forbidden,
+    Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -40,6 +40,7 @@ use super::{
         (name = "notifications", description = "The caller's notifications (inbox)"),
         (name = "review", description = "The evaluation body's review: verifying self-declared answers, resolving the enterprise's disputed proposals (I-6, I-20)"),
         (name = "cases", description = "Certification cases as event logs (I-16, I-17): application to certificate, surveillance, suspension, withdrawal, appeals; the due list"),
+        (name = "stars", description = "Star-rating cases of T11/AII 001-2020 (§6, §8, I-19): application, results from assessments, awards, yearly supervision, lowering, blacklist; the special-capability report by stage (§6.3)"),
         (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "questionnaires", description = "Questionnaires of an on-site capability assessment (004 7.2.1, I-13): single-use links answered anonymously, the aggregate once closed with at least 3 responses, written into the assessment as Likert answers"),
         (name = "meta", description = "This document")
@@ -79,6 +80,7 @@ pub fn openapi_doc() -> Document {
         case_files::Doc::openapi(),
         people::Doc::openapi(),
         questionnaires::Doc::openapi(),
+        stars::Doc::openapi(),
     ] {
         doc.merge(part);
     }
