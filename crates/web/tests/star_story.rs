@@ -526,3 +526,128 @@ async fn the_special_capability_report_is_per_stage_and_on_site_only() {
         app.cleanup().await;
     }
 }
+
+/// The demo's recipe, through the app's functions with the real clock: every event dated
+/// before today. A three-star enterprise whose yearly supervision is due in 15 days, and the
+/// same history ending on the blacklist.
+#[tokio::test]
+async fn a_backdated_history_for_the_demo() {
+    use tianping_app::star_cases::{self, Event, EventKind, Mode, StarCount};
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let st = &app.state;
+        let user = |e: &'static str| async move {
+            tianping_store::repo::user_by_email(&st.store, e)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let (ent, adm, dec) = (
+            user("a@a.test").await,
+            user("admin@b1.test").await,
+            user("decider@b1.test").await,
+        );
+        let today = st.today();
+        let day = |n: i64| today - chrono::Duration::days(n);
+        let n = |s: u8| StarCount::new(s).unwrap();
+        let ev = |d, kind| Event { date: d, kind };
+        // 12 months after the 3★ award minus 15 days
+        let award =
+            tianping_calc::calendar::add_months(today + chrono::Duration::days(15), -12).unwrap();
+        let id = star_cases::apply_on(
+            st,
+            &ent,
+            f.body_id,
+            Mode::Online,
+            award - chrono::Duration::days(40),
+        )
+        .await
+        .unwrap();
+        let result = |d| {
+            ev(
+                d,
+                EventKind::StarResult {
+                    mode: Mode::Online,
+                    stars: n(3),
+                    dimension_stars: None,
+                },
+            )
+        };
+        let awarded = |d, s| {
+            ev(
+                d,
+                EventKind::StarAwarded {
+                    stars: n(s),
+                    by: String::new(),
+                    dimension_stars: None,
+                },
+            )
+        };
+        star_cases::append(st, &adm, id, result(award - chrono::Duration::days(35)))
+            .await
+            .unwrap();
+        star_cases::append(st, &dec, id, awarded(award - chrono::Duration::days(30), 1))
+            .await
+            .unwrap();
+        star_cases::apply_on(
+            st,
+            &ent,
+            f.body_id,
+            Mode::Online,
+            award - chrono::Duration::days(10),
+        )
+        .await
+        .unwrap();
+        star_cases::append(st, &adm, id, result(award - chrono::Duration::days(5)))
+            .await
+            .unwrap();
+        star_cases::append(st, &dec, id, awarded(award, 3))
+            .await
+            .unwrap();
+        let v = star_cases::view(st, &adm, id, None).await.unwrap();
+        assert_eq!(v.outcome.stars.current, 3, "{b}");
+        let sup = v
+            .outcome
+            .due
+            .iter()
+            .find(|d| d.kind.as_str() == "supervision")
+            .unwrap();
+        assert_eq!(sup.due, today + chrono::Duration::days(15), "{b}");
+        assert!(!sup.overdue, "{b}");
+        // the blacklisted variant: a spot check supporting none, then the blacklist
+        star_cases::append(
+            st,
+            &adm,
+            id,
+            ev(
+                day(3),
+                EventKind::SupervisionCompleted {
+                    stars: n(0),
+                    spot_check: true,
+                    by: None,
+                },
+            ),
+        )
+        .await
+        .unwrap();
+        star_cases::append(
+            st,
+            &dec,
+            id,
+            ev(
+                day(2),
+                EventKind::Blacklisted {
+                    reason: "抽查发现虚假材料".into(),
+                    by: String::new(),
+                },
+            ),
+        )
+        .await
+        .unwrap();
+        let v = star_cases::view(st, &adm, id, None).await.unwrap();
+        assert_eq!(v.outcome.state.as_str(), "blacklisted", "{b}");
+        assert!(v.public.blacklist.is_some(), "{b}");
+        app.cleanup().await;
+    }
+}
