@@ -119,6 +119,15 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<CaseRow, Error> {
     Ok(c)
 }
 
+/// A certification case; a case of another kind (its own module reads it) is not found here.
+fn certification(c: CaseRow) -> Result<CaseRow, Error> {
+    if c.kind == CaseKind::Certification.as_str() {
+        Ok(c)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
 /// The people a case's events name: the header of an imported history, and the body's
 /// staff (id = user id) with their roles and their competence records valid today — complete
 /// records, so that an auditor without CCAA and EEPC is refused (8.1.4.1).
@@ -173,7 +182,7 @@ pub async fn view(
     id: i64,
     as_of: Option<NaiveDate>,
 ) -> Result<CaseView, Error> {
-    let c = get(app, u, id).await?;
+    let c = certification(get(app, u, id).await?)?;
     let header = header_of(app, &c).await?;
     let events = parse_events(&store::events(&app.store, id).await?)?;
     let conflicts = conflicts_of(app, &c).await?;
@@ -437,7 +446,7 @@ pub struct Appended {
 /// rule and its clause), then the event, a certificate for a grant, the cached fold and the
 /// audit entry in one transaction.
 pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Appended, Error> {
-    let c = get(app, u, id).await?;
+    let c = certification(get(app, u, id).await?)?;
     rules::may_enter(&u.principal(), facts(&c), event.kind.type_name())?;
     stamp_by(&mut event.kind, u);
     if let EventKind::ApplicationReviewed {

@@ -208,6 +208,10 @@ async fn an_enterprise_is_rated_supervised_blacklisted_and_lifted() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
+        // the certification routes do not read it
+        let t = token(&app, "admin@b1.test").await;
+        let r = app.api(&t).get(&format!("/cases/{}", s.case)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}: {}", r.body);
         // the case is listed as a star rating
         let mut page = app.browser();
         page.login("a@a.test", PW).await;
