@@ -296,7 +296,7 @@ pub(crate) async fn write(
         Some(serde_json::to_string(&view).map_err(|x| Error::Internal(x.to_string()))?)
     };
     store::set_public(tx, c.id, public_json.as_deref()).await?;
-    notify(app, tx, c, &event).await?;
+    notify(app, tx, u, c, &event).await?;
     Ok(Appended {
         seq,
         state: outcome.state.as_str().to_string(),
@@ -344,7 +344,13 @@ pub fn summary(e: &EventKind) -> String {
 
 /// The enterprise's users and the body's admins hear of every event (the one entering it
 /// excepted); the deciders of a result that waits for their decision.
-async fn notify(app: &App, tx: &mut WriteTx, c: &CaseRow, e: &Event) -> Result<(), Error> {
+async fn notify(
+    app: &App,
+    tx: &mut WriteTx,
+    me: &User,
+    c: &CaseRow,
+    e: &Event,
+) -> Result<(), Error> {
     let mut to = tianping_store::notify::members(tx, c.enterprise_id).await?;
     to.extend(
         tianping_store::notify::staff(tx, c.org_id)
@@ -366,6 +372,7 @@ async fn notify(app: &App, tx: &mut WriteTx, c: &CaseRow, e: &Event) -> Result<(
             summary: summary(&e.kind),
         },
     };
+    to.retain(|x| x.id != me.id);
     crate::notify::send(app, tx, &to, &notice).await?;
     Ok(())
 }

@@ -264,13 +264,14 @@ async fn an_enterprise_is_rated_supervised_blacklisted_and_lifted() {
         .await;
         let p = public_json(&app, s.case).await.unwrap();
         assert_eq!(p["stars"]["stars"], 1, "{b}: {p}");
-        // the enterprise and the body admins heard of it
-        assert!(
-            kinds(&app, "a@a.test")
-                .await
-                .contains(&"case_event".to_string()),
-            "{b}"
-        );
+        // the enterprise heard of the award, the body's admin of the application, the decider
+        // of the result that waits for a decision; the auditor of none
+        for who in ["a@a.test", "admin@b1.test", "decider@b1.test"] {
+            let k = kinds(&app, who).await;
+            assert!(k.contains(&"case_event".to_string()), "{b} {who}");
+        }
+        let k = kinds(&app, "auditor@b1.test").await;
+        assert!(!k.contains(&"case_event".to_string()), "{b}");
 
         // an on-site application: the online result and the body's on-site assessment
         on(&clock, "2025-03-01");
