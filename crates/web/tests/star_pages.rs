@@ -140,6 +140,13 @@ async fn star_cases_on_the_pages() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{b}: {}", r.body);
+        // in English
+        dec.get("/lang/en?back=/").await;
+        let page = dec.get(&case).await.body;
+        assert!(
+            page.contains("awarded 1 star") && page.contains("Comprehensive stars"),
+            "{b}"
+        );
         // another enterprise does not see the case
         let mut other = app.browser();
         other.login("b@b.test", PW).await;

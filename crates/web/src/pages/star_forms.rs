@@ -8,7 +8,7 @@
 use tianping_app::star_cases::{self, StarView};
 use tianping_app::Refusal;
 use tianping_case::stars::events::{star_word, DimensionStars};
-use tianping_case::stars::{Event, EventKind, Mode, StarCount};
+use tianping_case::stars::{Event, EventKind, Mode as StarMode, StarCount};
 use tianping_domain::star_case::NEEDS_REASON;
 
 use super::cases::{parse_date, refusals_under};
@@ -141,6 +141,26 @@ pub(super) async fn forms(
         }
     };
     let admin = v.enterable.contains(&"star_result");
+    // the assessments this admin sees that may be linked: submitted, of the star scheme
+    let candidates: Vec<(i64, String, &'static str)> = if admin {
+        tianping_app::assessments::list(_st, ctx.user()?, Some(v.case.enterprise_id), 100, 0)
+            .await?
+            .0
+            .into_iter()
+            .filter(|a| {
+                a.scheme == star_cases::STAR_SCHEME && a.status == AssessmentStatus::Submitted
+            })
+            .map(|a| {
+                let mode = match a.mode {
+                    Mode::Onsite => l.t("现场审查", "on site"),
+                    Mode::SelfEvaluation => l.t("线上自评", "online"),
+                };
+                (a.id, a.title, mode)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let link = shown.filter(|s| s.kind == "link");
     let le = link.map(|s| errs_map(l, &s.errors)).unwrap_or_default();
     let lf = link.map_or(&empty, |s| &s.fields);
@@ -158,6 +178,14 @@ pub(super) async fn forms(
                 form method="post" action={ "/cases/" (id) "/stars/results" } {
                     (csrf(&ctx.csrf))
                     (form_errors(&le, &["date", "assessment"]))
+                    @if !candidates.is_empty() {
+                        p.muted {
+                            (l.t("可关联的评价：", "Assessments that may be linked: "))
+                            @for (aid, title, mode) in &candidates {
+                                b { (aid) } " " (title) "（" (mode) "） "
+                            }
+                        }
+                    }
                     (field(l.t("评价编号", "Assessment number"), "assessment", "number", lf.get("assessment").map_or("", String::as_str), le.get("assessment").map(String::as_str), &[("required", ""), ("min", "1")]))
                     (field(l.t("结果日期（不得晚于今天）", "Date of the result (not after today)"), "date", "date", lf.get("date").map_or(today.as_str(), String::as_str), le.get("date").map(String::as_str), &[("required", "")]))
                     p { button { (l.t("关联并记录结果", "Link and record")) } }
@@ -228,8 +256,8 @@ fn parse_event(f: &Fields, v: &StarView) -> Result<Event, Vec<FieldError>> {
         );
     }
     let mode = match text("mode").as_str() {
-        "online" => Some(Mode::Online),
-        "onsite" => Some(Mode::Onsite),
+        "online" => Some(StarMode::Online),
+        "onsite" => Some(StarMode::Onsite),
         _ => None,
     };
     let stars = text("stars").parse::<u8>().ok().and_then(StarCount::new);

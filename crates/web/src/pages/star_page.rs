@@ -9,6 +9,7 @@ use tianping_app::domain::words;
 use tianping_app::star_cases::{self, StarView};
 use tianping_case::stars::events::{star_word, type_name_zh};
 use tianping_case::stars::state::Closed;
+use tianping_case::stars::EventKind;
 use tianping_case::Due;
 
 use super::case_page::due_cells;
@@ -36,6 +37,43 @@ pub(super) fn stars_words(l: Lang, n: u8) -> Markup {
     html! {
         span.marks aria-hidden="true" { (symbols(n)) } " "
         span.words { (words::stars(l, n)) }
+    }
+}
+
+/// An event in a few words: the app's Chinese summary, or English.
+fn event_words(l: Lang, k: &EventKind) -> String {
+    if l == Lang::Zh {
+        return star_cases::summary(k);
+    }
+    let why = |r: &Option<String>| r.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    match k {
+        EventKind::StarApplied { mode } => format!("applied ({})", mode.as_str()),
+        EventKind::StarResult { mode, stars, .. } => {
+            format!(
+                "{} result supports {}",
+                mode.as_str(),
+                words::stars(l, stars.get())
+            )
+        }
+        EventKind::StarAwarded { stars, .. } => format!("awarded {}", words::stars(l, stars.get())),
+        EventKind::SupervisionCompleted {
+            stars, spot_check, ..
+        } => format!(
+            "{} supports {}",
+            if *spot_check {
+                "spot check"
+            } else {
+                "supervision"
+            },
+            words::stars(l, stars.get())
+        ),
+        EventKind::StarLowered { stars, reason, .. } => {
+            format!("lowered to {}{}", words::stars(l, stars.get()), why(reason))
+        }
+        EventKind::Blacklisted { reason, .. } => format!("blacklisted: {reason}"),
+        EventKind::BlacklistLifted { reason, .. } => {
+            format!("taken off the blacklist{}", why(reason))
+        }
     }
 }
 
@@ -68,7 +106,7 @@ pub(super) async fn render(
             @if let Some(e) = v.events.iter().find(|e| e.seq == seq) {
                 div.flash role="status" {
                     (l.t("已记录：", "Recorded: ")) (type_words(l, e.event.kind.type_name()))
-                    " · " (star_cases::summary(&e.event.kind))
+                    " · " (event_words(l, &e.event.kind))
                 }
             }
         }
@@ -297,7 +335,7 @@ fn timeline(l: Lang, v: &StarView, names: &BTreeMap<i64, String>) -> Markup {
                             td { (e.seq + 1) }
                             td { (e.event.date) }
                             td { (type_words(l, e.event.kind.type_name())) }
-                            td { (star_cases::summary(&e.event.kind)) }
+                            td { (event_words(l, &e.event.kind)) }
                             td.hide-sm {
                                 span.muted {
                                     (e.entered_by.and_then(|x| names.get(&x)).map_or("—", String::as_str))
