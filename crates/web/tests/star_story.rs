@@ -370,6 +370,30 @@ async fn an_enterprise_is_rated_supervised_blacklisted_and_lifted() {
             "{b}: {v}"
         );
 
+        // a lowering needs a reason and goes to exactly what the spot check supports
+        let r = s
+            .post(
+                "decider@b1.test",
+                "2026-06-05",
+                json!({"type": "star_lowered", "stars": 1}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["errors"][0]["field"], "reason", "{b}: {}", r.body);
+        let e = s
+            .refused(
+                "decider@b1.test",
+                "2026-06-05",
+                json!({"type": "star_lowered", "stars": 2, "reason": "抽查结果"}),
+            )
+            .await;
+        assert_eq!(rules(&e), ["star_lowering"], "{b}: {e}");
+
         // blacklisting needs a reason; then the stars are gone
         let r = s
             .post(
