@@ -1,16 +1,16 @@
 //! A case's records beyond its events: export and import as JSON Lines (I-16), deletion after
 //! the retention of clause 10, the checklist assessment of an audit, the due list across
-//! cases, and the body's certificate-number pattern (I-21).
+//! cases of every kind, and the body's certificate-number pattern (I-21).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use tianping_case::certification::{self as cert, Event, EventKind};
-use tianping_case::{jsonl, CaseKind, Violation};
+use tianping_case::{capability, jsonl, stars, CaseKind, Header, Violation};
 use tianping_domain::case as rules;
 use tianping_domain::Role;
 use tianping_store::audit;
-use tianping_store::cases::{self as store, CaseRow};
+use tianping_store::cases::{self as store, CaseRow, EventRow};
 use tianping_store::repo::{self, User};
 
 use crate::cases::{
@@ -194,17 +194,31 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
     let mut staff: std::collections::HashMap<i64, Vec<tianping_case::Person>> =
         std::collections::HashMap::new();
     for c in cases {
-        if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(c.org_id) {
-            e.insert(staff_people(app, c.org_id).await?);
-        }
-        let header = header_with(&c, &staff[&c.org_id]);
-        let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
-            .into_iter()
-            .map(|e| e.event)
-            .collect();
-        let conflicts = conflicts_of(app, &c).await?;
-        let outcome = cert::replay(&header, &events, as_of, context(&conflicts));
-        out.extend(outcome.due.into_iter().map(|due| DueRow {
+        let rows = store::events(&app.store, c.id).await?;
+        let due = match c.kind.as_str() {
+            "capability" => {
+                let events: Vec<capability::Event> = parse_lines(&rows)?;
+                let ctx = capability::Context {
+                    calendar: crate::cases::calendar(),
+                };
+                capability::replay(&Header::new(CaseKind::Capability), &events, as_of, ctx).due
+            }
+            "stars" => {
+                let events: Vec<stars::Event> = parse_lines(&rows)?;
+                stars::replay(&Header::new(CaseKind::Stars), &events, as_of).due
+            }
+            _ => {
+                if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(c.org_id) {
+                    e.insert(staff_people(app, c.org_id).await?);
+                }
+                let header = header_with(&c, &staff[&c.org_id]);
+                let events: Vec<Event> =
+                    parse_events(&rows)?.into_iter().map(|e| e.event).collect();
+                let conflicts = conflicts_of(app, &c).await?;
+                cert::replay(&header, &events, as_of, context(&conflicts)).due
+            }
+        };
+        out.extend(due.into_iter().map(|due| DueRow {
             case: c.clone(),
             due,
         }));
@@ -216,6 +230,16 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
             .then(a.case.enterprise_name.cmp(&b.case.enterprise_name))
     });
     Ok(out)
+}
+
+/// The stored events of a capability or star case, read as that kind's events.
+fn parse_lines<E: serde::de::DeserializeOwned>(rows: &[EventRow]) -> Result<Vec<E>, Error> {
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str(&r.data_json)
+                .map_err(|e| Error::Internal(format!("case event {} unreadable: {e}", r.seq)))
+        })
+        .collect()
 }
 
 /// A body's certificate-number pattern (I-21) and the number the next grant would get.
