@@ -20,7 +20,19 @@ use crate::cases::{
 use crate::{actor, App, Error};
 
 /// A case as JSON Lines (I-16): the header with the people its events name, then the events.
+/// A capability evaluation or star rating names people by id only: its header is its kind.
 pub async fn export(app: &App, u: &User, id: i64) -> Result<String, Error> {
+    let c = get(app, u, id).await?;
+    let kind = match c.kind.as_str() {
+        "capability" => Some(CaseKind::Capability),
+        "stars" => Some(CaseKind::Stars),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let rows = store::events(&app.store, id).await?;
+        let events: Vec<serde_json::Value> = parse_lines(&rows)?;
+        return Ok(jsonl::write(&Header::new(kind), &events));
+    }
     let v = view(app, u, id, None).await?;
     let events: Vec<Event> = v.events.into_iter().map(|e| e.event).collect();
     Ok(jsonl::write(&v.header, &events))

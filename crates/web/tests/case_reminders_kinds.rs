@@ -148,6 +148,28 @@ async fn capability_and_star_items_are_on_the_due_list_and_reminded_once() {
             "{b}"
         );
         assert!(titles(&app, "admin@b1.test").await.contains(&lower), "{b}");
+
+        // the history can be taken away as JSON Lines that `tianping case check` reads
+        let t = token(&app, "admin@b1.test").await;
+        let r = app
+            .api(&t)
+            .get(&format!("/cases/{stars}/events.jsonl"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let lines: Vec<&str> = r.body.lines().collect();
+        assert_eq!(lines[0], r#"{"case":"stars"}"#, "{b}");
+        assert_eq!(lines.len(), 5, "{b}: header and 4 events");
+        assert!(lines[4].contains("supervision_completed"), "{b}");
+        let other = token(&app, "b@b.test").await;
+        let r = app
+            .api(&other)
+            .get(&format!("/cases/{cap}/events.jsonl"))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "{b}: another enterprise's case"
+        );
         app.cleanup().await;
     }
 }
