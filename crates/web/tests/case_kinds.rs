@@ -1,8 +1,9 @@
-//! The due list and its reminders cover capability evaluations (004) and star ratings (000)
-//! beside certifications, on SQLite and PostgreSQL: a publicity's end is reminded of 7 days
-//! before and on its last day to the body's admins, a star supervision likewise, once each;
-//! an award to decide goes to the deciders and admins; the enterprise hears none of the
-//! body's work, and nobody of another body hears anything.
+//! What every case does whatever its kind, for capability evaluations (004) and star ratings
+//! (000) beside certifications, on SQLite and PostgreSQL: the due list and its reminders — a
+//! publicity's end is reminded of 7 days before and on its last day to the body's admins, a
+//! star supervision likewise, once each; lowering or blacklisting goes to the deciders and
+//! admins; the enterprise hears none of the body's work, nobody of another body anything —,
+//! the export as JSON Lines, and the import of a history with what it publishes.
 
 mod common;
 
@@ -169,6 +170,81 @@ async fn capability_and_star_items_are_on_the_due_list_and_reminded_once() {
             r.status,
             StatusCode::NOT_FOUND,
             "{b}: another enterprise's case"
+        );
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_capability_history_is_imported_with_its_violations_and_what_it_publishes() {
+    use tianping_store::repo;
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let admin = repo::user_by_email(&app.state.store, "admin@b1.test")
+            .await
+            .unwrap()
+            .unwrap();
+        let import = |text: String| {
+            let (app, admin) = (&app, &admin);
+            async move { tianping_app::cases::import(&app.state, admin, f.ent_a, &text).await }
+        };
+        // a malformed line changes nothing and is named
+        let bad = "{\"case\": \"capability\"}\n{\"type\": \"confirmed\"}\n";
+        let e = import(bad.to_string()).await.unwrap_err();
+        assert!(
+            e.detail(tianping_app::Lang::Zh).contains("第 2 行"),
+            "{b}: {e:?}"
+        );
+        assert!(
+            tianping_app::cases::list(&app.state, &admin)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}"
+        );
+
+        let events = [
+            json!({"type": "application_received", "date": "2025-06-02"}),
+            json!({"type": "application_reviewed", "date": "2025-06-04", "result": "accepted"}),
+            json!({"type": "verification_done", "date": "2025-06-06"}),
+            // a panel of two breaks 7.2.2 (kept and reported)
+            json!({"type": "panel_formed", "date": "2025-06-09", "members": ["a", "b"], "round": 1}),
+            json!({"type": "evaluation_completed", "date": "2025-06-20", "score": 72.5}),
+            json!({"type": "publicity_started", "date": "2025-07-01"}),
+            json!({"type": "confirmed", "date": "2025-07-23"}),
+            json!({"type": "announced", "date": "2025-07-25"}),
+        ];
+        let mut text = r#"{"case": "capability"}"#.to_string();
+        for e in &events {
+            text.push('\n');
+            text.push_str(&e.to_string());
+        }
+        let r = import(text).await.unwrap();
+        assert_eq!(r.events, 8, "{b}");
+        let rules: Vec<&str> = r.violations.iter().map(|v| v.rule.id()).collect();
+        assert_eq!(rules, ["capability_panel_size"], "{b}");
+        let row = store::get(&app.state.store, r.case_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.kind.as_str(), row.state.as_str()),
+            ("capability", "announced"),
+            "{b}"
+        );
+        assert_eq!(row.valid_until.as_deref(), Some("2030-07-22"), "{b}");
+        let public: Option<String> =
+            tianping_store::sqlx::query_scalar("SELECT public_json FROM cases WHERE id = $1")
+                .bind(r.case_id)
+                .fetch_one(&app.state.store.pool)
+                .await
+                .unwrap();
+        let v: tianping_case::public::PublicView = serde_json::from_str(&public.unwrap()).unwrap();
+        assert_eq!(
+            v.grade.as_ref().unwrap().grade.map(|g| g.code()),
+            Some("二级"),
+            "{b}"
         );
         app.cleanup().await;
     }
