@@ -1,16 +1,16 @@
 //! A case's records beyond its events: export and import as JSON Lines (I-16), deletion after
 //! the retention of clause 10, the checklist assessment of an audit, the due list across
-//! cases, and the body's certificate-number pattern (I-21).
+//! cases of every kind, and the body's certificate-number pattern (I-21).
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 use tianping_case::certification::{self as cert, Event, EventKind};
-use tianping_case::{jsonl, CaseKind, Violation};
+use tianping_case::{capability, jsonl, stars, CaseKind, Header, Violation};
 use tianping_domain::case as rules;
 use tianping_domain::Role;
 use tianping_store::audit;
-use tianping_store::cases::{self as store, CaseRow};
+use tianping_store::cases::{self as store, CaseRow, EventRow};
 use tianping_store::repo::{self, User};
 
 use crate::cases::{
@@ -20,7 +20,19 @@ use crate::cases::{
 use crate::{actor, App, Error};
 
 /// A case as JSON Lines (I-16): the header with the people its events name, then the events.
+/// A capability evaluation or star rating names people by id only: its header is its kind.
 pub async fn export(app: &App, u: &User, id: i64) -> Result<String, Error> {
+    let c = get(app, u, id).await?;
+    let kind = match c.kind.as_str() {
+        "capability" => Some(CaseKind::Capability),
+        "stars" => Some(CaseKind::Stars),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let rows = store::events(&app.store, id).await?;
+        let events: Vec<serde_json::Value> = parse_lines(&rows)?;
+        return Ok(jsonl::write(&Header::new(kind), &events));
+    }
     let v = view(app, u, id, None).await?;
     let events: Vec<Event> = v.events.into_iter().map(|e| e.event).collect();
     Ok(jsonl::write(&v.header, &events))
@@ -34,9 +46,9 @@ pub struct Imported {
     pub violations: Vec<Violation>,
 }
 
-/// Import a client's existing history (JSON Lines of I-16) as a new case of the body: every
-/// event is kept, and the violations the rules find are listed. A malformed file changes
-/// nothing and names the line.
+/// Import a client's existing history (JSON Lines of I-16) as a new case of the body, of the
+/// kind its header names: every event is kept, and the violations the rules find are listed.
+/// A malformed file changes nothing and names the line.
 pub async fn import(
     app: &App,
     u: &User,
@@ -46,52 +58,160 @@ pub async fn import(
     let org = u.org_id.ok_or(Error::NotFound)?;
     rules::may_manage(&u.principal(), org)?;
     client_of(app, org, enterprise_id).await?;
-    let (header, events) = jsonl::parse::<Event>(text, CaseKind::Certification).map_err(|e| {
-        Error::invalid(
-            "file",
-            e.to_string(),
-            format!("Line {}: {}", e.line, e.message),
-        )
-    })?;
+    let kind = jsonl::header(text).map_err(bad_file)?.case;
     let today = today(app);
-    if let Some((i, e)) = events.iter().enumerate().find(|(_, e)| e.date > today) {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "第 {i} 个事件的日期 {} 晚于今天 {today}：只能导入已经发生的事",
-                e.date
-            ),
-            format!("Event {i} is dated {} after today {today}", e.date),
-        ));
-    }
-    let mut tx = app.begin().await?;
-    let id = create_case(&mut tx, u, org, enterprise_id, &header).await?;
-    for (i, e) in events.iter().enumerate() {
-        let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
-        store::append(
-            &mut tx,
-            id,
-            i as i64,
-            e.kind.type_name(),
-            &e.date.to_string(),
-            &data,
-            Some(u.id),
-        )
-        .await?;
-        if let EventKind::CertificateIssued { number } = &e.kind {
-            store::record_certificate(&mut tx, number, org, id, &e.date.to_string()).await?;
+    match kind {
+        CaseKind::Certification => {
+            let (header, events) = jsonl::parse::<Event>(text, kind).map_err(bad_file)?;
+            not_after(&events.iter().map(|e| e.date).collect::<Vec<_>>(), today)?;
+            let outcome = cert::replay(&header, &events, today, context(&[]));
+            let cache = outcome.certificate.as_ref();
+            let fold = Fold {
+                state: outcome.state.as_str(),
+                certificate: cache.map(|x| x.number.clone()),
+                valid_until: cache.map(|x| x.valid_until.to_string()),
+                public: None,
+                violations: outcome.violations,
+            };
+            let certificates: Vec<(String, String)> = events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::CertificateIssued { number } => {
+                        Some((number.clone(), e.date.to_string()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let lines = lines_of(&events, |e| (e.kind.type_name(), e.date))?;
+            write_import(
+                app,
+                u,
+                org,
+                enterprise_id,
+                &header,
+                &lines,
+                &certificates,
+                fold,
+            )
+            .await
+        }
+        CaseKind::Capability => {
+            let (header, events) =
+                jsonl::parse::<capability::Event>(text, kind).map_err(bad_file)?;
+            not_after(&events.iter().map(|e| e.date).collect::<Vec<_>>(), today)?;
+            let ctx = capability::Context {
+                calendar: crate::cases::calendar(),
+            };
+            let o = capability::replay(&header, &events, today, ctx);
+            let fold = Fold {
+                state: o.state.as_str(),
+                certificate: None,
+                valid_until: o
+                    .case
+                    .conclusion
+                    .as_ref()
+                    .and_then(|c| c.valid_until)
+                    .map(|d| d.to_string()),
+                public: Some(tianping_case::public::capability(&o.case)),
+                violations: o.violations,
+            };
+            let lines = lines_of(&events, |e| (e.kind.type_name(), e.date))?;
+            write_import(app, u, org, enterprise_id, &header, &lines, &[], fold).await
+        }
+        CaseKind::Stars => {
+            let (header, events) = jsonl::parse::<stars::Event>(text, kind).map_err(bad_file)?;
+            not_after(&events.iter().map(|e| e.date).collect::<Vec<_>>(), today)?;
+            let o = stars::replay(&header, &events, today);
+            let fold = Fold {
+                state: o.state.as_str(),
+                certificate: None,
+                valid_until: None,
+                public: Some(tianping_case::public::stars(&o.case)),
+                violations: o.violations,
+            };
+            let lines = lines_of(&events, |e| (e.kind.type_name(), e.date))?;
+            write_import(app, u, org, enterprise_id, &header, &lines, &[], fold).await
         }
     }
-    let outcome = cert::replay(&header, &events, today, context(&[]));
-    let cache = outcome.certificate.as_ref();
+}
+
+fn bad_file(e: jsonl::ParseError) -> Error {
+    Error::invalid(
+        "file",
+        e.to_string(),
+        format!("Line {}: {}", e.line, e.message),
+    )
+}
+
+/// Only what has happened can be imported.
+fn not_after(dates: &[NaiveDate], today: NaiveDate) -> Result<(), Error> {
+    match dates.iter().enumerate().find(|(_, d)| **d > today) {
+        Some((i, d)) => Err(Error::invalid(
+            "file",
+            format!("第 {i} 个事件的日期 {d} 晚于今天 {today}：只能导入已经发生的事"),
+            format!("Event {i} is dated {d} after today {today}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Each event as (type, date, JSON line).
+fn lines_of<E: Serialize>(
+    events: &[E],
+    head: impl Fn(&E) -> (&'static str, NaiveDate),
+) -> Result<Vec<(&'static str, String, String)>, Error> {
+    events
+        .iter()
+        .map(|e| {
+            let (t, d) = head(e);
+            let data = serde_json::to_string(e).map_err(|x| Error::Internal(x.to_string()))?;
+            Ok((t, d.to_string(), data))
+        })
+        .collect()
+}
+
+/// What an imported history's fold leaves in the case row.
+struct Fold {
+    state: &'static str,
+    certificate: Option<String>,
+    valid_until: Option<String>,
+    public: Option<tianping_case::public::PublicView>,
+    violations: Vec<Violation>,
+}
+
+/// The new case with its events, certificate numbers, cached fold, what it publishes and the
+/// audit entry, in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn write_import(
+    app: &App,
+    u: &User,
+    org: i64,
+    enterprise_id: i64,
+    header: &Header,
+    lines: &[(&'static str, String, String)],
+    certificates: &[(String, String)],
+    fold: Fold,
+) -> Result<Imported, Error> {
+    let mut tx = app.begin().await?;
+    let id = create_case(&mut tx, u, org, enterprise_id, header).await?;
+    for (i, (t, d, data)) in lines.iter().enumerate() {
+        store::append(&mut tx, id, i as i64, t, d, data, Some(u.id)).await?;
+    }
+    for (number, date) in certificates {
+        store::record_certificate(&mut tx, number, org, id, date).await?;
+    }
     store::set_cache(
         &mut tx,
         id,
-        outcome.state.as_str(),
-        cache.map(|x| x.number.as_str()),
-        cache.map(|x| x.valid_until.to_string()).as_deref(),
+        fold.state,
+        fold.certificate.as_deref(),
+        fold.valid_until.as_deref(),
     )
     .await?;
+    if let Some(p) = fold.public.filter(|p| !p.is_empty()) {
+        let json = serde_json::to_string(&p).map_err(|x| Error::Internal(x.to_string()))?;
+        store::set_public(&mut tx, id, Some(&json)).await?;
+    }
     audit::append(
         &mut tx,
         &actor(u),
@@ -99,14 +219,14 @@ pub async fn import(
         "case",
         &id.to_string(),
         None,
-        Some(&json!({"events": events.len(), "violations": outcome.violations.len()})),
+        Some(&json!({"procedure": header.case.as_str(), "events": lines.len(), "violations": fold.violations.len()})),
     )
     .await?;
     tx.commit().await?;
     Ok(Imported {
         case_id: id,
-        events: events.len(),
-        violations: outcome.violations,
+        events: lines.len(),
+        violations: fold.violations,
     })
 }
 
@@ -194,17 +314,31 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
     let mut staff: std::collections::HashMap<i64, Vec<tianping_case::Person>> =
         std::collections::HashMap::new();
     for c in cases {
-        if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(c.org_id) {
-            e.insert(staff_people(app, c.org_id).await?);
-        }
-        let header = header_with(&c, &staff[&c.org_id]);
-        let events: Vec<Event> = parse_events(&store::events(&app.store, c.id).await?)?
-            .into_iter()
-            .map(|e| e.event)
-            .collect();
-        let conflicts = conflicts_of(app, &c).await?;
-        let outcome = cert::replay(&header, &events, as_of, context(&conflicts));
-        out.extend(outcome.due.into_iter().map(|due| DueRow {
+        let rows = store::events(&app.store, c.id).await?;
+        let due = match c.kind.as_str() {
+            "capability" => {
+                let events: Vec<capability::Event> = parse_lines(&rows)?;
+                let ctx = capability::Context {
+                    calendar: crate::cases::calendar(),
+                };
+                capability::replay(&Header::new(CaseKind::Capability), &events, as_of, ctx).due
+            }
+            "stars" => {
+                let events: Vec<stars::Event> = parse_lines(&rows)?;
+                stars::replay(&Header::new(CaseKind::Stars), &events, as_of).due
+            }
+            _ => {
+                if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(c.org_id) {
+                    e.insert(staff_people(app, c.org_id).await?);
+                }
+                let header = header_with(&c, &staff[&c.org_id]);
+                let events: Vec<Event> =
+                    parse_events(&rows)?.into_iter().map(|e| e.event).collect();
+                let conflicts = conflicts_of(app, &c).await?;
+                cert::replay(&header, &events, as_of, context(&conflicts)).due
+            }
+        };
+        out.extend(due.into_iter().map(|due| DueRow {
             case: c.clone(),
             due,
         }));
@@ -216,6 +350,16 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
             .then(a.case.enterprise_name.cmp(&b.case.enterprise_name))
     });
     Ok(out)
+}
+
+/// The stored events of a capability or star case, read as that kind's events.
+fn parse_lines<E: serde::de::DeserializeOwned>(rows: &[EventRow]) -> Result<Vec<E>, Error> {
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str(&r.data_json)
+                .map_err(|e| Error::Internal(format!("case event {} unreadable: {e}", r.seq)))
+        })
+        .collect()
 }
 
 /// A body's certificate-number pattern (I-21) and the number the next grant would get.

@@ -1,4 +1,4 @@
-//! Reminders of what is due in certification cases (issue 9: "7 days before and on the
+//! Reminders of what is due in cases of every kind (issue 9: "7 days before and on the
 //! day"): [`remind`] walks the due list of every case on a day (`cases::due_all`), asks the
 //! pure rule whether the day is a reminder day of each item and who hears it
 //! (`tianping_domain::case_remind`), and sends each reminder once — a row of
@@ -23,10 +23,9 @@ use tianping_store::notify as store;
 use crate::case_notify::people;
 use crate::{cases, notify, App, Error};
 
-/// The domain's name of a due list's kind; `None` for the kinds of capability and star-rating
-/// cases, which the app does not hold yet (their reminders come with them).
-pub fn item(k: DueKind) -> Option<DueItem> {
-    Some(match k {
+/// The domain's name of a due list's kind.
+pub fn item(k: DueKind) -> DueItem {
+    match k {
         DueKind::Supplement => DueItem::Supplement,
         DueKind::PlanConfirmation => DueItem::PlanConfirmation,
         DueKind::Contract => DueItem::Contract,
@@ -39,17 +38,17 @@ pub fn item(k: DueKind) -> Option<DueItem> {
         DueKind::Recertification => DueItem::Recertification,
         DueKind::Appeal => DueItem::Appeal,
         DueKind::Complaint => DueItem::Complaint,
-        DueKind::PublicityEnd
-        | DueKind::ObjectionRuling
-        | DueKind::Reevaluation
-        | DueKind::Confirmation
-        | DueKind::Announcement
-        | DueKind::FinalReport
-        | DueKind::GradeExpiry
-        | DueKind::Supervision
-        | DueKind::LowerOrBlacklist
-        | DueKind::StarAward => return None,
-    })
+        DueKind::PublicityEnd => DueItem::PublicityEnd,
+        DueKind::ObjectionRuling => DueItem::ObjectionRuling,
+        DueKind::Reevaluation => DueItem::Reevaluation,
+        DueKind::Confirmation => DueItem::Confirmation,
+        DueKind::Announcement => DueItem::Announcement,
+        DueKind::FinalReport => DueItem::FinalReport,
+        DueKind::GradeExpiry => DueItem::GradeExpiry,
+        DueKind::Supervision => DueItem::Supervision,
+        DueKind::LowerOrBlacklist => DueItem::LowerOrBlacklist,
+        DueKind::StarAward => DueItem::StarAward,
+    }
 }
 
 /// What a run of [`remind`] did.
@@ -76,7 +75,7 @@ pub async fn remind(app: &App, today: NaiveDate) -> Result<Reminded, Error> {
         let todo: Vec<(Due, DueItem, _)> = due
             .into_iter()
             .filter_map(|d| {
-                let i = item(d.kind)?;
+                let i = item(d.kind);
                 reminder(i, d.due, d.overdue, today).map(|s| (d, i, s))
             })
             .collect();
@@ -156,11 +155,11 @@ pub fn start(
                 let today = app.today();
                 match remind(&app, today).await {
                     Ok(r) if r.reminders > 0 => report(&format!(
-                        "认证待办提醒（{today}）：发送 {} 条，通知 {} 人次",
+                        "案卷待办提醒（{today}）：发送 {} 条，通知 {} 人次",
                         r.reminders, r.notified
                     )),
                     Ok(_) => {}
-                    Err(e) => report(&format!("认证待办提醒（{today}）失败，下次再试：{e}")),
+                    Err(e) => report(&format!("案卷待办提醒（{today}）失败，下次再试：{e}")),
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}
@@ -177,5 +176,42 @@ impl ReminderTask {
     pub async fn stop(self) {
         self.stop.notify_one();
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_due_kind_is_an_item_of_the_same_name() {
+        use DueKind::*;
+        let all = [
+            Supplement,
+            PlanConfirmation,
+            Contract,
+            Decision,
+            Certificate,
+            Correction,
+            Surveillance,
+            Suspend,
+            Withdraw,
+            Recertification,
+            Appeal,
+            Complaint,
+            PublicityEnd,
+            ObjectionRuling,
+            Reevaluation,
+            Confirmation,
+            Announcement,
+            FinalReport,
+            GradeExpiry,
+            DueKind::Supervision,
+            LowerOrBlacklist,
+            StarAward,
+        ];
+        for k in all {
+            assert_eq!(item(k).as_str(), k.as_str());
+        }
     }
 }

@@ -277,7 +277,7 @@ pub(crate) async fn create_case(
     let header_json = serde_json::to_string(header).unwrap_or_else(|_| "{}".into());
     let id = store::create(
         tx,
-        CaseKind::Certification.as_str(),
+        header.case.as_str(),
         org,
         enterprise_id,
         &header_json,
@@ -291,7 +291,7 @@ pub(crate) async fn create_case(
         "case",
         &id.to_string(),
         None,
-        Some(&json!({"procedure": "certification", "org": org, "enterprise": enterprise_id})),
+        Some(&json!({"procedure": header.case.as_str(), "org": org, "enterprise": enterprise_id})),
     )
     .await?;
     Ok(id)

@@ -644,6 +644,15 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         decider: &decider,
     };
     crate::demo_cases::seed(app, &people, &clients, &client_users).await?;
+    // 004 and 000: a result under publicity, an announced grade, stars with a supervision due,
+    // a blacklisting; a questionnaire on the on-site capability assessment
+    let people = crate::demo_ratings::People {
+        admin: &admin,
+        decider: &decider,
+        experts: &experts,
+    };
+    let ids_of: Vec<i64> = clients.iter().map(|c| c.0).collect();
+    crate::demo_ratings::seed(app, &people, &ids_of, auditor, ids[4]).await?;
     Ok(true)
 }
 

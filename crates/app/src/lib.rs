@@ -46,6 +46,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 mod demo_cases;
+mod demo_ratings;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;

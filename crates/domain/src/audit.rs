@@ -52,14 +52,14 @@ text_enum! {
         Withdraw = "withdraw", "撤回提交", "Submission withdrawn";
         ResetPassword = "reset_password", "通过邮件重设密码", "Password reset by e-mail";
         Rescore = "rescore", "重新计分", "Re-scored";
-        CaseOpen = "case_open", "建立认证案卷", "Certification case opened";
+        CaseOpen = "case_open", "建立案卷", "Case opened";
         CaseEvent = "case_event", "记录认证事件", "Certification event recorded";
         CaseImport = "case_import", "导入认证历史", "Certification history imported";
-        CaseDelete = "case_delete", "删除认证案卷", "Certification case deleted";
+        CaseDelete = "case_delete", "删除案卷", "Case deleted";
         CaseLinkChecklist = "case_link_checklist", "关联审核评分", "Audit checklist linked";
         CaseFile = "case_file", "上传认证材料", "Certification document uploaded";
         CasePattern = "case_pattern", "设置证书编号规则", "Certificate number pattern set";
-        CaseRemind = "case_remind", "发送认证待办提醒", "Certification reminders sent";
+        CaseRemind = "case_remind", "发送案卷待办提醒", "Case reminders sent";
         AddCompetence = "add_competence", "记录人员能力", "Competence recorded";
         RemoveCompetence = "remove_competence", "删除人员能力记录", "Competence record removed";
         DeclareConflict = "declare_conflict", "声明利益冲突", "Conflict of interest declared";
@@ -80,7 +80,7 @@ text_enum! {
         Org = "org", "机构", "Organisation";
         Site = "site", "场所", "Site";
         ApiToken = "api_token", "API 令牌", "API token";
-        Case = "case", "认证案卷", "Certification case";
+        Case = "case", "案卷", "Case";
     }
 }
 

@@ -1,17 +1,20 @@
-//! Reminders of what is due in certification cases (issue 9: "7 days before and on the day"):
+//! Reminders of what is due in cases of every kind (issue 9: "7 days before and on the day"):
 //! on which days an item of a case's due list is reminded of, who hears it, and what the
 //! reminder says.
 //!
 //! An item with a deadline (supplements, corrections, surveillance, suspension, withdrawal,
-//! recertification) is reminded of 7 days before its last day and on that day. An item
+//! recertification; a publicity's end, a capability grade's expiry, a star supervision) is
+//! reminded of 7 days before its last day and on that day. An item
 //! without one (a contract, decision or certificate to make, an appeal or complaint to
 //! handle) has the day it became due as its date, which the event that caused it has already
 //! told: it is reminded of once, when it is still open 7 days later. Nothing is reminded of
 //! once overdue (the due list shows it).
 //!
-//! What the client has to do (supplements, corrections, recertification) is told to the
-//! enterprise's users and to the body's admins; what the body has to do to its admins; a
-//! decision to its deciders.
+//! What the client has to do (supplements, corrections, recertification, a new application
+//! before its capability grade expires) is told to the enterprise's users and to the body's
+//! admins; what the body has to do to its admins; a certification decision to its deciders;
+//! confirming a capability result, awarding, lowering or blacklisting to its deciders and
+//! admins (either may record them).
 //!
 //! Pure: the day is an argument.
 
@@ -39,6 +42,16 @@ text_enum! {
         Recertification = "recertification", "再认证", "Recertification";
         Appeal = "appeal", "处理申诉", "Appeal to handle";
         Complaint = "complaint", "处理投诉", "Complaint to handle";
+        PublicityEnd = "publicity_end", "公示期满", "End of the publicity";
+        ObjectionRuling = "objection_ruling", "异议裁决", "Objection to rule on";
+        Reevaluation = "reevaluation", "重新评价", "Result to evaluate again";
+        Confirmation = "confirmation", "确认评价结果", "Result to confirm";
+        Announcement = "announcement", "公告评价结果", "Result to announce";
+        FinalReport = "final_report", "出具最终评价报告", "Final report to issue";
+        GradeExpiry = "grade_expiry", "等级到期", "Grade expiring";
+        Supervision = "supervision", "星级监督审查", "Star supervision";
+        LowerOrBlacklist = "lower_or_blacklist", "降低星级或纳入黑名单", "Lower the stars or blacklist";
+        StarAward = "star_award", "作出星级授予决定", "Star award to decide";
     }
 }
 
@@ -67,6 +80,9 @@ impl DueItem {
                 | DueItem::Suspend
                 | DueItem::Withdraw
                 | DueItem::Recertification
+                | DueItem::PublicityEnd
+                | DueItem::GradeExpiry
+                | DueItem::Supervision
         )
     }
 
@@ -78,6 +94,15 @@ impl DueItem {
                 | DueItem::PlanConfirmation
                 | DueItem::Correction
                 | DueItem::Recertification
+                | DueItem::GradeExpiry
+        )
+    }
+
+    /// Whether the item is a decision (a decider's, or the admin's where the body has none).
+    pub fn is_decision(self) -> bool {
+        matches!(
+            self,
+            DueItem::Confirmation | DueItem::StarAward | DueItem::LowerOrBlacklist
         )
     }
 }
@@ -109,6 +134,8 @@ pub fn reminded(item: DueItem) -> &'static [Party] {
         &[Party::Client, Party::Admins]
     } else if item == DueItem::Decision {
         &[Party::Deciders]
+    } else if item.is_decision() {
+        &[Party::Deciders, Party::Admins]
     } else {
         &[Party::Admins]
     }
@@ -246,10 +273,18 @@ mod tests {
             DueItem::PlanConfirmation,
             DueItem::Correction,
             DueItem::Recertification,
+            DueItem::GradeExpiry,
         ] {
             assert_eq!(reminded(i), [Client, Admins], "{i}");
         }
         assert_eq!(reminded(DueItem::Decision), [Deciders]);
+        for i in [
+            DueItem::Confirmation,
+            DueItem::StarAward,
+            DueItem::LowerOrBlacklist,
+        ] {
+            assert_eq!(reminded(i), [Deciders, Admins], "{i}");
+        }
         for i in [
             DueItem::Contract,
             DueItem::Certificate,
@@ -258,10 +293,16 @@ mod tests {
             DueItem::Withdraw,
             DueItem::Appeal,
             DueItem::Complaint,
+            DueItem::PublicityEnd,
+            DueItem::ObjectionRuling,
+            DueItem::Reevaluation,
+            DueItem::Announcement,
+            DueItem::FinalReport,
+            DueItem::Supervision,
         ] {
             assert_eq!(reminded(i), [Admins], "{i}");
         }
-        assert_eq!(DueItem::ALL.len(), 12);
+        assert_eq!(DueItem::ALL.len(), 22);
     }
 
     #[test]

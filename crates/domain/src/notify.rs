@@ -23,8 +23,8 @@ text_enum! {
         Verified = "verified", "核验完成", "Verification finished";
         ChangeRequested = "change_requested", "变更申请", "Change request";
         Deadline = "deadline", "截止提醒", "Deadline reminder";
-        CaseEvent = "case_event", "认证进展", "Certification case";
-        CaseDue = "case_due", "认证待办提醒", "Certification reminder";
+        CaseEvent = "case_event", "案卷进展", "Case progress";
+        CaseDue = "case_due", "案卷待办提醒", "Case reminder";
     }
 }
 

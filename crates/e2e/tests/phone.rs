@@ -65,7 +65,7 @@ async fn demo_result_table_and_item_pages_fit_a_phone() {
             pages.push(("admin@tianping.demo".to_string(), path, name));
         }
     }
-    // a questionnaire on the demo's on-site capability assessment: the body's page and the
+    // the questionnaire on the demo's on-site capability assessment: the body's page and the
     // respondent's form (no sign-in needed; the admin's session does not matter to it)
     let onsite = all
         .iter()
@@ -75,11 +75,16 @@ async fn demo_result_table_and_item_pages_fit_a_phone() {
         .await
         .unwrap()
         .unwrap();
-    let input = tianping_app::domain::questionnaire::OpenInput {
-        closes_on: state.today().iter_days().nth(14).unwrap().to_string(),
-        links: "1".into(),
-    };
-    let issued = tianping_app::questionnaire::open(&state, &auditor, onsite.id, &input)
+    // the demo opened one; the body hands out one more link
+    let (_, _, open) = tianping_app::questionnaire::list(&state, &auditor, onsite.id)
+        .await
+        .unwrap();
+    let qid = open
+        .first()
+        .expect("the demo's questionnaire")
+        .questionnaire
+        .id;
+    let issued = tianping_app::questionnaire::add_links(&state, &auditor, qid, "1")
         .await
         .unwrap();
     pages.push((

@@ -238,13 +238,23 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             .unwrap()
             .unwrap();
         let cases = tianping_app::cases::list(&app.state, &admin).await.unwrap();
-        let mut states: Vec<&str> = cases.iter().map(|c| c.state.as_str()).collect();
-        states.sort();
+        let states = |kind: &str| {
+            let mut s: Vec<&str> = cases
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.state.as_str())
+                .collect();
+            s.sort();
+            s
+        };
         assert_eq!(
-            states,
+            states("certification"),
             ["applied", "certified", "certified", "in_audit"],
             "{b}"
         );
+        // a capability result under publicity and one announced; stars held and a blacklisting
+        assert_eq!(states("capability"), ["announced", "in_publicity"], "{b}");
+        assert_eq!(states("stars"), ["blacklisted", "rated"], "{b}");
         let today = tianping_app::cases::today(&app.state);
         let due = tianping_app::cases::due(&app.state, &admin, today)
             .await
@@ -264,6 +274,13 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             "{b}"
         );
         assert!(due.iter().any(|d| d.due.kind.as_str() == "decision"), "{b}");
+        for kind in ["publicity_end", "supervision"] {
+            assert!(
+                due.iter()
+                    .any(|d| d.due.kind.as_str() == kind && !d.due.overdue),
+                "{b}: {kind} due"
+            );
+        }
         let rep = tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap();
