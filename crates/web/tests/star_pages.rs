@@ -154,3 +154,35 @@ async fn star_cases_on_the_pages() {
         app.cleanup().await;
     }
 }
+
+/// The demo's star cases (imported histories) open on the stars page for the body's admin and
+/// the decider gets the award proposal where one is due.
+#[tokio::test]
+async fn the_demos_star_cases_render() {
+    for app in apps().await {
+        let b = app.backend;
+        assert!(tianping_app::demo::seed(&app.state).await.unwrap(), "{b}");
+        let admin = tianping_store::repo::user_by_email(&app.state.store, "admin@body.demo")
+            .await
+            .unwrap()
+            .unwrap();
+        let cases = tianping_app::star_cases::list(&app.state, &admin)
+            .await
+            .unwrap();
+        assert_eq!(cases.len(), 2, "{b}");
+        let mut br = app.browser();
+        br.login("admin@body.demo", tianping_app::demo::PASSWORD)
+            .await;
+        for c in &cases {
+            let r = br.get(&format!("/cases/{}", c.id)).await;
+            assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+            assert!(r.body.contains("综合星级") && r.body.contains("☆"), "{b}");
+            if c.state == "blacklisted" {
+                assert!(r.body.contains("列入黑名单（"), "{b}");
+            } else {
+                assert!(r.body.contains("年度监督审查"), "{b}");
+            }
+        }
+        app.cleanup().await;
+    }
+}
