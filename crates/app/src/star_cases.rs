@@ -461,21 +461,6 @@ fn propose(u: &User, events: &[Event], now: &Outcome, today: NaiveDate) -> Propo
     }
 }
 
-/// What is due in a star case on a date (for the due list and reminders: the caller has
-/// checked who may see it).
-pub async fn due_of(
-    app: &App,
-    c: &CaseRow,
-    as_of: NaiveDate,
-) -> Result<Vec<tianping_case::Due>, Error> {
-    let events: Vec<Event> = events_of(app, c.id)
-        .await?
-        .into_iter()
-        .map(|e| e.event)
-        .collect();
-    Ok(stars::replay(&header(), &events, as_of).due)
-}
-
 /// The star cases this person sees (of every kind the list holds, the stars ones).
 pub async fn list(app: &App, u: &User) -> Result<Vec<CaseRow>, Error> {
     Ok(crate::cases::list(app, u)
