@@ -184,6 +184,15 @@ pub enum CaseNews {
         #[serde(default)]
         id: Option<String>,
     },
+    /// An event of a capability evaluation (seed 004), told to the enterprise's users and the
+    /// body's admins: the event's name in both languages and a note (a score, a grade, a
+    /// date), without any objector's name or contact.
+    Capability {
+        event_zh: String,
+        event_en: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
 }
 
 /// The names a notice of a case is told with (as they were at the time).
@@ -378,6 +387,12 @@ impl CaseNews {
             (ComplaintClosed { id }, Lang::En) => {
                 format!("Complaint{} closed", id_of(id))
             }
+            (Capability { event_zh, .. }, Lang::Zh) => {
+                format!("企业能力评价（{e}）：{event_zh}")
+            }
+            (Capability { event_en, .. }, Lang::En) => {
+                format!("Capability evaluation of {e}: {event_en}")
+            }
         }
     }
 
@@ -505,6 +520,12 @@ impl CaseNews {
             AppealDecided { .. } | ComplaintClosed { .. } => match l {
                 Lang::Zh => format!("{o}的处理结果见案卷页面（11.1）。"),
                 Lang::En => format!("{o}'s outcome is on the case page (11.1)."),
+            },
+            Capability { note, .. } => match (note, l) {
+                (Some(n), Lang::Zh) => format!("{n}。详见{o}的案卷页面。"),
+                (Some(n), Lang::En) => format!("{n}. Details on {o}'s case page."),
+                (None, Lang::Zh) => format!("详见{o}的案卷页面。"),
+                (None, Lang::En) => format!("Details on {o}'s case page."),
             },
         }
     }
@@ -700,6 +721,11 @@ mod tests {
             },
             CaseNews::ComplaintReceived { id: None },
             CaseNews::ComplaintClosed { id: None },
+            CaseNews::Capability {
+                event_zh: "开始公示".into(),
+                event_en: "publicity started".into(),
+                note: None,
+            },
         ];
         let n = Names {
             certificate: None,
