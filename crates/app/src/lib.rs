@@ -37,6 +37,8 @@ pub mod answers;
 pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
+pub mod capability_cases;
+pub mod capability_objections;
 pub mod case_files;
 pub mod case_notify;
 pub mod case_records;

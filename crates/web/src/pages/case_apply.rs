@@ -190,6 +190,7 @@ async fn apply_view(
                 p { button { (l.t("提交认证申请", "Apply")) } }
             }
         }
+        (super::capability_forms::apply_form(l, &ctx.csrf, &bodies))
     };
     let status = if errors.is_empty() && refusals.is_empty() {
         StatusCode::OK

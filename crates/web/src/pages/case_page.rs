@@ -54,7 +54,17 @@ async fn case_page(
         bad_date: typed.is_some() && as_of.is_none(),
         ..Default::default()
     };
-    render(&st, &ctx, id, as_of, shown).await
+    // one render module per kind of case
+    match cases::get(&st, ctx.user()?, id).await?.kind.as_str() {
+        "capability" => {
+            let shown = super::capability_page::Shown {
+                done: shown.done,
+                ..Default::default()
+            };
+            super::capability_page::render(&st, &ctx, id, as_of, shown).await
+        }
+        _ => render(&st, &ctx, id, as_of, shown).await,
+    }
 }
 
 /// An event type in words: Chinese, or its JSON name in English.

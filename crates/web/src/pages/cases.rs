@@ -56,6 +56,43 @@ pub(super) fn stored_state(l: Lang, s: &str) -> String {
         .map_or_else(|| s.to_string(), |x| state_words(l, *x))
 }
 
+/// A case's kind in words.
+pub(super) fn kind_words(l: Lang, kind: &str) -> &'static str {
+    match kind {
+        "capability" => l.t("企业能力评价", "Capability evaluation"),
+        "stars" => l.t("星级评价", "Star rating"),
+        _ => l.t("认证", "Certification"),
+    }
+}
+
+/// A stored state in words, by the case's kind.
+pub(super) fn stored_state_of(l: Lang, kind: &str, s: &str) -> String {
+    use tianping_case::capability::State as Cap;
+    const CAP: &[Cap] = &[
+        Cap::New,
+        Cap::Applied,
+        Cap::Refused,
+        Cap::Accepted,
+        Cap::InEvaluation,
+        Cap::Evaluated,
+        Cap::InPublicity,
+        Cap::ObjectionPending,
+        Cap::Reevaluation,
+        Cap::PublicityEnded,
+        Cap::Confirmed,
+        Cap::Announced,
+        Cap::Revoked,
+        Cap::Expired,
+    ];
+    match kind {
+        "capability" => CAP.iter().find(|x| x.as_str() == s).map_or_else(
+            || s.to_string(),
+            |x| l.t(x.name_zh(), x.as_str()).to_string(),
+        ),
+        _ => stored_state(l, s),
+    }
+}
+
 /// A person named in events (`by`, team members): the name the header gives, with the id
 /// when it says more than the name.
 pub(super) fn person(header: &Header, id: &str) -> String {
@@ -168,7 +205,7 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
             div.flash role="status" { (l.t("证书编号规则已保存。", "The certificate number pattern was saved.")) }
         }
         @if u.role == Role::Enterprise {
-            p { a.button href="/cases/apply" { (l.t("申请认证", "Apply for certification")) } }
+            p { a.button href="/cases/apply" { (l.t("申请认证或企业能力评价", "Apply for certification or a capability evaluation")) } }
         }
         @if list.is_empty() {
             p.muted { (l.t("没有可见的认证案卷。", "No certification cases visible to you.")) }
@@ -186,7 +223,7 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
                         tr {
                             td { a href={ "/cases/" (c.id) } { (c.enterprise_name) } }
                             td.hide-sm { (c.org_name) }
-                            td { (stored_state(l, &c.state)) }
+                            td { (kind_words(l, &c.kind)) " · " (stored_state_of(l, &c.kind, &c.state)) }
                             td { (c.certificate_number.as_deref().unwrap_or("—")) }
                             td { (c.valid_until.as_deref().unwrap_or("—")) }
                         }

@@ -35,6 +35,8 @@ mod administration;
 mod answer;
 mod assessment;
 mod audit;
+mod capability_forms;
+mod capability_page;
 mod case_apply;
 mod case_decide;
 mod case_files;
@@ -56,6 +58,7 @@ mod nav;
 mod onsite;
 mod password;
 mod people;
+mod publicity;
 mod questionnaire;
 mod result;
 mod review;
@@ -104,6 +107,8 @@ pub fn routes() -> Router<App> {
         .merge(case_files::routes())
         .merge(due::routes())
         .merge(questionnaire::routes())
+        .merge(publicity::routes())
+        .merge(capability_page::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
