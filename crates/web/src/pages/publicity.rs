@@ -52,7 +52,7 @@ fn render(
         @if let Some(id) = received {
             div.flash role="status" {
                 (l.t("已收到您的异议（编号 ", "Your objection was received (number "))
-                b { (id) }
+                (id)
                 (l.t("）。评价机构将组成新的专家组调查核实，并作出处理（6.5）。", "). The body will form a new panel to investigate and rule on it (6.5)."))
             }
         }

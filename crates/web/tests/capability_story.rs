@@ -1,0 +1,432 @@
+//! A capability evaluation from application to revocation (seed 004 §6, §9; I-18), on every
+//! database, with fixed dates on an injected clock: the enterprise applies, the body accepts,
+//! verifies, forms a panel from its expert pool (a conflicted and a non-pool member refused),
+//! links the on-site assessment and completes the evaluation with its score, starts the
+//! publicity; anonymous objections on the public page (confirmation, throttle, who sees the
+//! contact), a round-2 panel, rulings, confirmation after the end, announcement, revocation
+//! in the public view, a late objection and a re-application inside 2 years refused.
+
+mod common;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use chrono::{Days, NaiveDate, TimeZone, Utc};
+use common::*;
+use tianping_app::capability_cases::{
+    self as uc, ReviewResult, RevocationReason, Round, RulingResult,
+};
+use tianping_app::capability_objections::{self as objs, ObjectionInput};
+use tianping_app::domain::people::{ConflictInput, ExpertField};
+use tianping_app::{Error, FixedClock};
+use tianping_case::capability::{Event, EventKind, Score};
+use tianping_store::repo::{self, NewUser, User};
+
+fn on(clock: &FixedClock, d: NaiveDate) {
+    clock.set(Utc.from_utc_datetime(&d.and_hms_opt(4, 0, 0).unwrap()));
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn user(app: &App, email: &str) -> User {
+    repo::user_by_email(&app.state.store, email)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn ev(date: NaiveDate, kind: EventKind) -> Event {
+    Event { date, kind }
+}
+
+fn refused_rules(e: Error) -> Vec<String> {
+    match e {
+        Error::Refused(r) => r.into_iter().map(|x| x.message.zh).collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_capability_evaluation_from_application_to_revocation() {
+    let clock = Arc::new(FixedClock::new(Utc::now()));
+    for app in apps_with(clock.clone(), |_| {}).await {
+        let f = fixture(&app).await;
+        let st = &app.state;
+        on(&clock, day("2026-03-02"));
+        // the expert pool: e1..e7 (e4 conflicted with the enterprise), and the auditor outside
+        let hash = tianping_app::accounts::hash_password("x-unused-pw-123").unwrap();
+        let mut tx = st.store.begin().await.unwrap();
+        for n in 1..=7 {
+            repo::create_user(
+                &mut tx,
+                &NewUser {
+                    email: &format!("e{n}@b1.test"),
+                    name: &format!("专家{n}"),
+                    password_hash: &hash,
+                    role: "expert".parse().unwrap(),
+                    org_id: Some(f.body_id),
+                    enterprise_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let admin = user(&app, "admin@b1.test").await;
+        let decider = user(&app, "decider@b1.test").await;
+        let ent = user(&app, "a@a.test").await;
+        let auditor = user(&app, "auditor@b1.test").await;
+        let mut e = Vec::new();
+        for n in 1..=7 {
+            let u = user(&app, &format!("e{n}@b1.test")).await;
+            objs::set_expert_fields(
+                st,
+                &admin,
+                u.id,
+                &[ExpertField::Industry, ExpertField::Culture],
+            )
+            .await
+            .unwrap();
+            e.push(u.id.to_string());
+        }
+        tianping_app::people::declare_conflict(
+            st,
+            &admin,
+            e[3].parse().unwrap(),
+            &ConflictInput {
+                enterprise_id: f.ent_a.to_string(),
+                reason: "2年内为其提供咨询".into(),
+                until: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        // the enterprise sees only its fields' text? no: experts' fields are the body's
+        assert!(objs::expert_fields(st, &ent, f.body_id).await.is_err());
+
+        // application and its answer
+        let case = uc::apply(st, &ent, f.body_id).await.unwrap();
+        let list = tianping_app::cases::list(st, &admin).await.unwrap();
+        assert!(list.iter().any(|c| c.id == case && c.kind == "capability"));
+        let d = |s: &str| {
+            let c = clock.clone();
+            let x = day(s);
+            on(&c, x);
+            x
+        };
+        let t = d("2026-03-02");
+        assert!(matches!(
+            uc::append(
+                st,
+                &ent,
+                case,
+                ev(t, EventKind::VerificationDone { by: None })
+            )
+            .await,
+            Err(Error::Forbidden(_))
+        ));
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(
+                t,
+                EventKind::ApplicationReviewed {
+                    result: ReviewResult::Accepted,
+                    reason: None,
+                    by: None,
+                },
+            ),
+        )
+        .await
+        .unwrap();
+        let t = d("2026-03-03");
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, EventKind::VerificationDone { by: None }),
+        )
+        .await
+        .unwrap();
+        // a panel with a conflicted member, then with one outside the pool: refused
+        let t = d("2026-03-04");
+        let panel = |m: &[&String], round| EventKind::PanelFormed {
+            members: m.iter().map(|s| s.to_string()).collect(),
+            round,
+        };
+        let r = uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, panel(&[&e[0], &e[1], &e[3]], Round::First)),
+        )
+        .await;
+        assert!(
+            matches!(&r, Err(Error::Invalid(v)) if v[0].message.zh.contains("利益冲突")),
+            "{r:?}"
+        );
+        let aud = auditor.id.to_string();
+        let r = uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, panel(&[&e[0], &e[1], &aud], Round::First)),
+        )
+        .await;
+        assert!(
+            matches!(&r, Err(Error::Invalid(v)) if v[0].message.zh.contains("专家库")),
+            "{r:?}"
+        );
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, panel(&[&e[0], &e[1], &e[2]], Round::First)),
+        )
+        .await
+        .unwrap();
+        // the on-site assessment, scored, linked: the preliminary score is read from it
+        tianping_store::sqlx::query("UPDATE assessments SET score = 78.5 WHERE id = $1")
+            .bind(f.onsite_a)
+            .execute(&st.store.pool)
+            .await
+            .unwrap();
+        assert!(uc::link_evaluation(st, &admin, case, f.self_b)
+            .await
+            .is_err());
+        uc::link_evaluation(st, &admin, case, f.onsite_a)
+            .await
+            .unwrap();
+        let t = d("2026-03-10");
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(
+                t,
+                EventKind::EvaluationCompleted {
+                    score: Score::new(99.0).unwrap(),
+                    grade: None,
+                    suggestions: Some("加强标准化建设".into()),
+                },
+            ),
+        )
+        .await
+        .unwrap();
+        let v = uc::view(st, &admin, case, None).await.unwrap();
+        let score = v
+            .outcome
+            .case
+            .application()
+            .unwrap()
+            .evaluation()
+            .unwrap()
+            .score;
+        assert_eq!(score.value(), 78.5, "{}", app.backend);
+        let t = d("2026-03-11");
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(
+                t,
+                EventKind::PublicityStarted {
+                    media: Some("机构网站".into()),
+                },
+            ),
+        )
+        .await
+        .unwrap();
+        let end = uc::view(st, &admin, case, None)
+            .await
+            .unwrap()
+            .outcome
+            .case
+            .application()
+            .unwrap()
+            .publicity()
+            .unwrap()
+            .end;
+
+        // an anonymous visitor objects on the public page
+        let t = d("2026-03-12");
+        let mut anon = app.browser().from("203.0.113.7");
+        let r = anon.get(&format!("/public/publicity/{case}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.body.contains("Enterprise A") && r.body.contains("78.5"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(&end.to_string()));
+        // errors keep what was typed
+        let r = anon
+            .post(
+                &format!("/public/publicity/{case}/objections"),
+                &[
+                    ("name", ""),
+                    ("contact", "13800000000"),
+                    ("text", "评分偏高"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("姓名或单位名称") && r.body.contains("评分偏高"));
+        let r = anon
+            .post(
+                &format!("/public/publicity/{case}/objections"),
+                &[
+                    ("name", "张三"),
+                    ("contact", "13800000000"),
+                    ("text", "评分偏高"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = anon.get(&r.location()).await;
+        assert!(r.body.contains("已收到您的异议（编号 O-"), "{}", r.body);
+        // the enterprise sees the text, not the person; the body sees both
+        let seen = objs::objections(st, &ent, case).await.unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].contact, None);
+        assert_eq!(seen[0].text, "评分偏高");
+        let seen = objs::objections(st, &admin, case).await.unwrap();
+        assert_eq!(seen[0].contact.as_deref(), Some("13800000000"));
+        let other = user(&app, "auditor@b2.test").await;
+        assert!(matches!(
+            objs::objections(st, &other, case).await,
+            Err(Error::NotFound)
+        ));
+        // no person in the public view
+        let public = tianping_store::objections::public_json(&st.store, case)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!public.contains("13800000000") && !public.contains("张三"));
+        // the throttle: 3 per address per case per day
+        let ip: IpAddr = "198.51.100.9".parse().unwrap();
+        let o = || ObjectionInput {
+            name: "李四".into(),
+            contact: "li@example.com".into(),
+            text: "材料不实".into(),
+        };
+        for _ in 0..3 {
+            objs::raise_objection(st, case, o(), ip).await.unwrap();
+        }
+        let r = objs::raise_objection(st, case, o(), ip).await;
+        assert!(
+            matches!(&r, Err(Error::Throttled(m)) if m.zh.contains("明天")),
+            "{r:?}"
+        );
+
+        // confirmation is refused while objections are open and before the end
+        let r = uc::append(st, &decider, case, ev(t, EventKind::Confirmed { by: None })).await;
+        assert!(!refused_rules(r.unwrap_err()).is_empty());
+        // round 2: anew, no member of round 1
+        let t = d("2026-03-16");
+        let r = uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, panel(&[&e[0], &e[4], &e[5]], Round::Second)),
+        )
+        .await;
+        assert!(!refused_rules(r.unwrap_err()).is_empty());
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(t, panel(&[&e[4], &e[5], &e[6]], Round::Second)),
+        )
+        .await
+        .unwrap();
+        let t = d("2026-03-20");
+        for _ in 0..4 {
+            uc::append(
+                st,
+                &admin,
+                case,
+                ev(
+                    t,
+                    EventKind::ObjectionRuled {
+                        result: RulingResult::Dismissed,
+                        objection: None,
+                        by: None,
+                    },
+                ),
+            )
+            .await
+            .unwrap();
+        }
+        // after the end: a late objection is refused naming the end; confirmation goes in
+        let after = end.checked_add_days(Days::new(1)).unwrap();
+        on(&clock, after);
+        let r = objs::raise_objection(st, case, o(), "192.0.2.1".parse().unwrap()).await;
+        let msgs = refused_rules(r.unwrap_err());
+        assert!(
+            msgs.iter().any(|m| m.contains(&end.to_string())),
+            "{msgs:?}"
+        );
+        let r = anon.get(&format!("/public/publicity/{case}")).await;
+        assert!(r.body.contains("公示期已结束"));
+        uc::append(
+            st,
+            &decider,
+            case,
+            ev(after, EventKind::Confirmed { by: None }),
+        )
+        .await
+        .unwrap();
+        uc::append(
+            st,
+            &admin,
+            case,
+            ev(after, EventKind::Announced { media: None }),
+        )
+        .await
+        .unwrap();
+        let v = uc::view(st, &admin, case, None).await.unwrap();
+        assert_eq!(v.outcome.state.as_str(), "announced");
+        assert_eq!(v.outcome.grade.unwrap().code.code(), "二级");
+        // revocation needs its reasons; then it is a public notice
+        let rv = |note: Option<&str>| EventKind::Revoked {
+            reason: RevocationReason::Fraud,
+            note: note.map(str::to_string),
+            by: None,
+        };
+        assert!(matches!(
+            uc::append(st, &decider, case, ev(after, rv(None))).await,
+            Err(Error::Invalid(_))
+        ));
+        uc::append(st, &decider, case, ev(after, rv(Some("申报材料弄虚作假"))))
+            .await
+            .unwrap();
+        let public = tianping_store::objections::public_json(&st.store, case)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(public.contains("revoked"), "{public}");
+        // a new application inside 2 years names the first possible day
+        let r = uc::apply(st, &ent, f.body_id).await;
+        let msgs = refused_rules(r.unwrap_err());
+        assert!(msgs.iter().any(|m| m.contains("2028-03-02")), "{msgs:?}");
+        // the body's case page shows the objection with its contact; the enterprise's not
+        let mut b = app.browser();
+        b.login("admin@b1.test", PW).await;
+        let r = b.get(&format!("/cases/{case}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("13800000000") && r.body.contains("企业能力评价"));
+        let r = b.get("/cases").await;
+        assert!(r.body.contains("企业能力评价"));
+        let mut c = app.browser();
+        c.login("a@a.test", PW).await;
+        let r = c.get(&format!("/cases/{case}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("评分偏高") && !r.body.contains("13800000000"));
+        app.cleanup().await;
+    }
+}
