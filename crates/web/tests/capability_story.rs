@@ -422,6 +422,24 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         assert!(r.body.contains("13800000000") && r.body.contains("企业能力评价"));
         let r = b.get("/cases").await;
         assert!(r.body.contains("企业能力评价"));
+        // the expert pool on the body's people page: the admin adds the auditor to it
+        let r = b.get(&format!("/admin/orgs/{}/people", f.body_id)).await;
+        assert!(
+            r.body.contains("专家库") && r.body.contains("专家1"),
+            "{}",
+            r.body
+        );
+        let r = b
+            .post(
+                &format!("/people/{}/expert-fields", auditor.id),
+                &[("field", "certification"), ("field", "standardization")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let pool = objs::expert_fields(st, &admin, f.body_id).await.unwrap();
+        assert!(pool
+            .iter()
+            .any(|(id, fs)| *id == auditor.id && fs.len() == 2));
         let mut c = app.browser();
         c.login("a@a.test", PW).await;
         let r = c.get(&format!("/cases/{case}")).await;

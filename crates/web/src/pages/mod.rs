@@ -48,6 +48,7 @@ mod case_words;
 mod cases;
 mod due;
 mod enterprise;
+mod expert_pool;
 mod explain;
 mod home;
 mod identity;
@@ -108,6 +109,7 @@ pub fn routes() -> Router<App> {
         .merge(due::routes())
         .merge(questionnaire::routes())
         .merge(publicity::routes())
+        .merge(expert_pool::routes())
         .merge(capability_page::routes())
 }
 
