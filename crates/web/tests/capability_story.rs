@@ -307,6 +307,30 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             .unwrap()
             .unwrap();
         assert!(!public.contains("13800000000") && !public.contains("张三"));
+        // the public JSON API takes one too; the API's list hides the contact from the enterprise
+        let r = app
+            .api("")
+            .from("192.0.2.50")
+            .post(
+                &format!("/public/publicity/{case}/objections"),
+                serde_json::json!({"name": "王五", "contact": "wang@example.com", "text": "现场评价走过场"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.json()["id"].as_str().unwrap().starts_with("O-"));
+        let t_ent = token(&app, "a@a.test").await;
+        let r = app
+            .api(&t_ent)
+            .get(&format!("/capability-cases/{case}/objections"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()[1]["contact"], serde_json::Value::Null);
+        let t_admin = token(&app, "admin@b1.test").await;
+        let r = app
+            .api(&t_admin)
+            .get(&format!("/capability-cases/{case}/objections"))
+            .await;
+        assert_eq!(r.json()[1]["contact"], "wang@example.com");
         // the throttle: 3 per address per case per day
         let ip: IpAddr = "198.51.100.9".parse().unwrap();
         let o = || ObjectionInput {
@@ -345,7 +369,7 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         .await
         .unwrap();
         let t = d("2026-03-20");
-        for _ in 0..4 {
+        for _ in 0..5 {
             uc::append(
                 st,
                 &admin,

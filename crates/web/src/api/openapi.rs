@@ -10,9 +10,9 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, case_files, cases, enterprises, notifications, onsite,
-    people, questionnaires, review, schemes, submission, tokens, Conflict, Forbidden, Invalid,
-    NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    answers, assessments, audit, batch, capability, case_files, cases, enterprises, notifications,
+    onsite, people, questionnaires, review, schemes, submission, tokens, Conflict, Forbidden,
+    Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -77,6 +77,7 @@ pub fn openapi_doc() -> Document {
         batch::Doc::openapi(),
         cases::Doc::openapi(),
         case_files::Doc::openapi(),
+        capability::Doc::openapi(),
         people::Doc::openapi(),
         questionnaires::Doc::openapi(),
     ] {
