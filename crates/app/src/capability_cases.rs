@@ -18,7 +18,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
-use tianping_case::capability::{self as cap, Context, Event, EventKind, Outcome, Score};
+use tianping_case::capability::{self as cap, Context, Outcome};
+pub use tianping_case::capability::{Event, EventKind, Grade, Score};
 use tianping_case::{CaseKind, Header};
 use tianping_domain::capability_case::{self as rules, Candidate};
 use tianping_domain::case::CaseFacts;
