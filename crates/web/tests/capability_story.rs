@@ -189,7 +189,23 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         )
         .await
         .unwrap();
-        // the on-site assessment, scored, linked: the preliminary score is read from it
+        // the on-site assessment, scored, linked: the preliminary score is read from it. One
+        // item is answered through the use case (a stored result for the report); the
+        // assessment's total is then set as a fully answered one would carry it (answering the
+        // whole index is the scheme tests' business, not this story's).
+        tianping_app::answers::save(
+            st,
+            &auditor,
+            f.onsite_a,
+            &f.other_item,
+            &tianping_app::answers::AnswerInput {
+                value: serde_json::json!(2),
+                note: String::new(),
+                source: None,
+            },
+        )
+        .await
+        .unwrap();
         tianping_store::sqlx::query("UPDATE assessments SET score = 78.5 WHERE id = $1")
             .bind(f.onsite_a)
             .execute(&st.store.pool)
@@ -446,6 +462,27 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         assert!(r.body.contains("13800000000") && r.body.contains("企业能力评价"));
         let r = b.get("/cases").await;
         assert!(r.body.contains("企业能力评价"));
+        // the evaluation report in the structure of Annex B
+        let r = b.get(&format!("/cases/{case}/report")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for part in [
+            "综述",
+            "特点（优势）",
+            "改进和提升的建议",
+            "各类别及指标得分",
+            "加强标准化建设",
+            "78.50",
+            "二级",
+        ] {
+            assert!(r.body.contains(part), "{part}: {}", r.body);
+        }
+        assert!(!r.body.contains("尚未关联已评分的现场评价"));
+        let mut other = app.browser();
+        other.login("auditor@b2.test", PW).await;
+        assert_eq!(
+            other.get(&format!("/cases/{case}/report")).await.status,
+            StatusCode::NOT_FOUND
+        );
         // the expert pool on the body's people page: the admin adds the auditor to it
         let r = b.get(&format!("/admin/orgs/{}/people", f.body_id)).await;
         assert!(

@@ -74,6 +74,7 @@ pub(super) async fn render(
         div.card {
             p { (l.t("企业能力评价 · ", "Capability evaluation · ")) b { (v.case.enterprise_name) } }
             p { (l.t("评价机构：", "Body: ")) (v.case.org_name) }
+            p { a href={ "/cases/" (v.case.id) "/report" } { (l.t("评价报告", "Evaluation report")) } }
             p { (l.t("状态：", "State: ")) b { (l.t(o.state.name_zh(), o.state.as_str())) } " · " (v.as_of) }
             @if let Some(g) = o.grade {
                 p { (l.t("等级：", "Grade: ")) b { (g.code.code()) } (l.t("，有效期至 ", ", valid until ")) (g.valid_until) }

@@ -37,6 +37,7 @@ mod assessment;
 mod audit;
 mod capability_forms;
 mod capability_page;
+mod capability_report;
 mod case_apply;
 mod case_decide;
 mod case_files;
@@ -111,6 +112,7 @@ pub fn routes() -> Router<App> {
         .merge(publicity::routes())
         .merge(expert_pool::routes())
         .merge(capability_page::routes())
+        .merge(capability_report::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
