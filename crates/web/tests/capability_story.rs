@@ -144,14 +144,16 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         .await
         .unwrap();
         let t = d("2026-03-03");
-        uc::append(
-            st,
-            &admin,
-            case,
-            ev(t, EventKind::VerificationDone { by: None }),
-        )
-        .await
-        .unwrap();
+        let t_admin = token(&app, "admin@b1.test").await;
+        let r = app
+            .api(&t_admin)
+            .post(
+                &format!("/capability-cases/{case}/events"),
+                serde_json::json!({"type": "verification_done", "date": t.to_string()}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["state"], "in_evaluation");
         // a panel with a conflicted member, then with one outside the pool: refused
         let t = d("2026-03-04");
         let panel = |m: &[&String], round| EventKind::PanelFormed {
@@ -214,9 +216,15 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         assert!(uc::link_evaluation(st, &admin, case, f.self_b)
             .await
             .is_err());
-        uc::link_evaluation(st, &admin, case, f.onsite_a)
-            .await
-            .unwrap();
+        let t_admin = token(&app, "admin@b1.test").await;
+        let r = app
+            .api(&t_admin)
+            .put(
+                &format!("/capability-cases/{case}/evaluation"),
+                serde_json::json!({"assessment_id": f.onsite_a}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let t = d("2026-03-10");
         uc::append(
             st,
@@ -421,14 +429,45 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         )
         .await
         .unwrap();
-        uc::append(
-            st,
-            &admin,
-            case,
-            ev(after, EventKind::Announced { media: None }),
-        )
-        .await
-        .unwrap();
+        // the announcement through the case page's form; a second confirmation there is
+        // refused with its clause, beside the form
+        let mut b = app.browser();
+        b.login("admin@b1.test", PW).await;
+        b.get(&format!("/cases/{case}")).await;
+        let events = format!("/cases/{case}/capability/events");
+        let r = b
+            .post(
+                &events,
+                &[
+                    ("type", "announced"),
+                    ("date", &after.to_string()),
+                    ("media", "机构网站"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let r = b
+            .post(
+                &events,
+                &[("type", "confirmed"), ("date", &after.to_string())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("不符合企业能力评价规则") && r.body.contains("依据条款"),
+            "{}",
+            r.body
+        );
+        // the body opens cases only for its clients
+        let t_admin = token(&app, "admin@b1.test").await;
+        let r = app
+            .api(&t_admin)
+            .post(
+                "/capability-cases",
+                serde_json::json!({"enterprise_id": f.ent_b}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
         let v = uc::view(st, &admin, case, None).await.unwrap();
         assert_eq!(v.outcome.state.as_str(), "announced");
         assert_eq!(v.outcome.grade.unwrap().code.code(), "二级");
@@ -455,8 +494,6 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         let msgs = refused_rules(r.unwrap_err());
         assert!(msgs.iter().any(|m| m.contains("2028-03-02")), "{msgs:?}");
         // the body's case page shows the objection with its contact; the enterprise's not
-        let mut b = app.browser();
-        b.login("admin@b1.test", PW).await;
         let r = b.get(&format!("/cases/{case}")).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("13800000000") && r.body.contains("企业能力评价"));
@@ -506,6 +543,16 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         let r = c.get(&format!("/cases/{case}")).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("评分偏高") && !r.body.contains("13800000000"));
+        // the enterprise's application form: inside 2 years, refused naming the day
+        c.get("/cases/apply").await;
+        let r = c
+            .post(
+                "/cases/capability/apply",
+                &[("org", &f.body_id.to_string())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("2028-03-02"), "{}", r.body);
         app.cleanup().await;
     }
 }

@@ -18,8 +18,8 @@ use tianping_case::capability::Event;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{
-    created, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Created, Forbidden, Invalid, NotFound,
-    Routes, Throttled, Unauthorized,
+    bad_json, created, parse_body, ApiPath, ApiQuery, ApiRes, Caller, Created, Forbidden, Invalid,
+    NotFound, Routes, Throttled, Unauthorized,
 };
 use crate::error::Error;
 
@@ -66,7 +66,7 @@ pub(super) struct CapOpenBody {
     responses((status = 401, response = Unauthorized), (status = 201, body = CapCaseId), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 422, response = Invalid)))]
 async fn open_case(State(st): State<App>, Caller(u): Caller, body: Bytes) -> Created<CapCaseId> {
-    let b: CapOpenBody = parse_body(&body)?;
+    let b: CapOpenBody = serde_json::from_slice(&body).map_err(bad_json)?;
     created(CapCaseId {
         id: uc::open(&st, &u, b.enterprise_id).await?,
     })
@@ -83,7 +83,7 @@ pub(super) struct CapApplyBody {
     responses((status = 401, response = Unauthorized), (status = 201, body = CapCaseId), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 422, response = Invalid)))]
 async fn apply(State(st): State<App>, Caller(u): Caller, body: Bytes) -> Created<CapCaseId> {
-    let b: CapApplyBody = parse_body(&body)?;
+    let b: CapApplyBody = serde_json::from_slice(&body).map_err(bad_json)?;
     created(CapCaseId {
         id: uc::apply(&st, &u, b.org_id).await?,
     })
@@ -170,7 +170,7 @@ async fn link_evaluation(
     ApiPath(id): ApiPath<i64>,
     body: Bytes,
 ) -> ApiRes<Value> {
-    let b: EvaluationBody = parse_body(&body)?;
+    let b: EvaluationBody = serde_json::from_slice(&body).map_err(bad_json)?;
     uc::link_evaluation(&st, &u, id, b.assessment_id).await?;
     Ok(Json(serde_json::json!({"assessment_id": b.assessment_id})))
 }
