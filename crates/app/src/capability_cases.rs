@@ -11,9 +11,11 @@
 //! is linked (the linked assessment's score wins otherwise). Objections from the public:
 //! [`crate::capability_objections`].
 //!
-//! For the demo: [`apply`] (the enterprise applies), [`open`] (the body admin opens a case
-//! for a client with its application), [`append`] (an event as a given user, dated as given:
-//! a backdated history is entered event by event in date order), [`link_evaluation`].
+//! For the demo: [`apply`] / [`apply_on`] (the enterprise applies, today or on a past day),
+//! [`open`] / [`open_on`] (the body admin opens a case for a client with its application),
+//! [`append`] (an event as a given user, dated as given: a backdated history is entered event
+//! by event in date order, each not after today), [`link_evaluation`]; the expert pool with
+//! `capability_objections::set_expert_fields`.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -231,9 +233,15 @@ async fn create(tx: &mut WriteTx, u: &User, org: i64, enterprise: i64) -> Result
 
 /// Apply (as the enterprise, to `org`) or open (as the body admin, for client `enterprise`):
 /// the application dated today goes to the pair's capability case, made if there is none.
-async fn application(app: &App, u: &User, org: i64, enterprise: i64) -> Result<i64, Error> {
+async fn application(
+    app: &App,
+    u: &User,
+    org: i64,
+    enterprise: i64,
+    date: NaiveDate,
+) -> Result<i64, Error> {
     let event = Event {
-        date: app.today(),
+        date,
         kind: EventKind::ApplicationReceived {},
     };
     if let Some(id) = existing(app, org, enterprise).await? {
@@ -256,8 +264,15 @@ async fn application(app: &App, u: &User, org: i64, enterprise: i64) -> Result<i
     }
 }
 
-/// The enterprise applies to a body for a capability evaluation (6.1). Returns the case id.
+/// The enterprise applies to a body for a capability evaluation (6.1), dated today. Returns
+/// the case id.
 pub async fn apply(app: &App, u: &User, org_id: i64) -> Result<i64, Error> {
+    apply_on(app, u, org_id, app.today()).await
+}
+
+/// [`apply`] with the application dated `date` (not after today): a history entered after
+/// the fact, as the demo does.
+pub async fn apply_on(app: &App, u: &User, org_id: i64, date: NaiveDate) -> Result<i64, Error> {
     let enterprise = match (u.role, u.enterprise_id) {
         (Role::Enterprise, Some(e)) => e,
         _ => {
@@ -277,15 +292,25 @@ pub async fn apply(app: &App, u: &User, org_id: i64) -> Result<i64, Error> {
             "Choose an evaluation body",
         ));
     }
-    application(app, u, org_id, enterprise).await
+    application(app, u, org_id, enterprise, date).await
 }
 
 /// The body's admin opens a capability case for a client with its application dated today.
 pub async fn open(app: &App, u: &User, enterprise_id: i64) -> Result<i64, Error> {
+    open_on(app, u, enterprise_id, app.today()).await
+}
+
+/// [`open`] with the application dated `date` (not after today).
+pub async fn open_on(
+    app: &App,
+    u: &User,
+    enterprise_id: i64,
+    date: NaiveDate,
+) -> Result<i64, Error> {
     let org = u.org_id.ok_or(Error::NotFound)?;
     tianping_domain::case::may_manage(&u.principal(), org)?;
     crate::cases::client_of(app, org, enterprise_id).await?;
-    application(app, u, org, enterprise_id).await
+    application(app, u, org, enterprise_id, date).await
 }
 
 /// The person entering an act is the one named as acting (`by`).

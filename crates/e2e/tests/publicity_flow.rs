@@ -1,7 +1,8 @@
 //! The public publicity page of a capability evaluation on a phone (seed 004 6.4, 6.5), in
 //! headless Chromium at 390 px: an anonymous visitor opens the page (no sideways scrolling,
 //! 44 px taps), raises an objection and sees its number; the body's admin then signs in and
-//! sees the objection with its contact on the case page.
+//! sees the objection with its contact on the case page; the case page and the report fit a
+//! phone too.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`, like `browser.rs`.
 
@@ -41,6 +42,14 @@ async fn steps(c: &Client, base: &str, case: i64) -> Res {
     }
     c.delete_all_cookies().await.map_err(err("sign out"))?;
     sign_in(c, base, "admin@pub.e2e", PW).await?;
+    check_phone_page(c, base, &format!("/cases/{case}"), "capability-case").await?;
+    check_phone_page(
+        c,
+        base,
+        &format!("/cases/{case}/report"),
+        "capability-report",
+    )
+    .await?;
     c.goto(&format!("{base}/cases/{case}"))
         .await
         .map_err(err("case page"))?;

@@ -311,7 +311,7 @@ pub(super) fn event_form(
         .unwrap_or_default();
     html! {
         details open[mine] {
-            summary { (super::case_page::type_words(l, t)) }
+            summary { (super::capability_page::type_words(l, t)) }
             form.stack method="post" action={ "/cases/" (v.case.id) "/capability/events" } {
                 (csrf(token))
                 input type="hidden" name="type" value=(t);

@@ -13,7 +13,6 @@ use tianping_case::capability::events::type_name_zh;
 use tianping_case::capability::EventKind;
 
 use super::capability_forms::{event_form, Typed};
-use super::case_page::type_words;
 use super::cases::refusals_under;
 use super::*;
 use crate::view::{csrf, field, page_with};
@@ -30,6 +29,14 @@ pub(super) struct Shown {
     pub done: Option<i64>,
     pub error: Option<Error>,
     pub typed: Typed,
+}
+
+/// A capability event type in words: Chinese, or its JSON name in English.
+pub(super) fn type_words(l: Lang, t: &str) -> String {
+    match l {
+        Lang::Zh => type_name_zh(t).to_string(),
+        Lang::En => t.replace('_', " "),
+    }
 }
 
 fn who(v: &CapabilityView, id: &str) -> String {
@@ -149,7 +156,7 @@ pub(super) async fn render(
         div.tablewrap { table {
             tr { th { (l.t("日期", "Date")) } th { (l.t("事件", "Event")) } th { (l.t("说明", "Details")) } }
             @for e in &v.events {
-                tr { td { (e.event.date) } td { (l.t(type_name_zh(e.event.kind.type_name()), e.event.kind.type_name())) } td { (details(&e.event.kind)) } }
+                tr { td { (e.event.date) } td { (l.t(type_name_zh(e.event.kind.type_name()), e.event.kind.type_name())) } td { (details(&v, &e.event.kind)) } }
             }
         } }
     };
@@ -166,14 +173,20 @@ pub(super) async fn render(
     Ok(page_with(status, &ctx.chrome(), &title, body))
 }
 
-fn details(k: &EventKind) -> String {
+fn details(v: &CapabilityView, k: &EventKind) -> String {
     match k {
         EventKind::ApplicationReviewed {
             reason: Some(r), ..
         } => r.clone(),
-        EventKind::PanelFormed { members, round } => {
-            format!("{} · {}", round.name_zh(), members.join("、"))
-        }
+        EventKind::PanelFormed { members, round } => format!(
+            "{} · {}",
+            round.name_zh(),
+            members
+                .iter()
+                .map(|m| who(v, m))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
         EventKind::EvaluationCompleted { score, .. } => format!("{} 分", fig(score.value())),
         EventKind::PublicityStarted { media: Some(m) }
         | EventKind::Announced { media: Some(m) } => m.clone(),
