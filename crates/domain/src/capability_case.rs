@@ -15,7 +15,8 @@
 //!   China day and [`PER_SOURCE_DAY`] per address per day; each field within the lengths of
 //!   the `objections` table (migration 0014).
 //! - Who sees objections: the body's staff see name, contact and text; the enterprise only
-//!   the date and text (the objector may fear reprisal); nobody else.
+//!   the date and text (the objector may fear reprisal); nobody else, the platform's
+//!   operators included.
 
 use crate::access::Principal;
 use crate::case::{may_see, CaseFacts};
@@ -83,12 +84,15 @@ pub enum ObjectionSight {
     TextOnly,
 }
 
+/// The body's staff see everything, the enterprise the dates and texts; nobody else (the
+/// platform's operators included) sees the objections.
 pub fn objection_sight(p: &Principal, c: CaseFacts) -> Result<ObjectionSight, Denied> {
     may_see(p, c)?;
-    Ok(match p.role {
-        Role::Enterprise => ObjectionSight::TextOnly,
-        _ => ObjectionSight::Full,
-    })
+    match p.role {
+        Role::Enterprise => Ok(ObjectionSight::TextOnly),
+        Role::BodyAdmin | Role::Auditor | Role::Decider => Ok(ObjectionSight::Full),
+        _ => Err(Denied::NotFound),
+    }
 }
 
 /// A proposed panel member as the app found them.
@@ -269,6 +273,10 @@ mod tests {
         );
         assert_eq!(
             objection_sight(&p(Role::Enterprise, None, Some(2)), C),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            objection_sight(&p(Role::Operator, Some(3), None), C),
             Err(Denied::NotFound)
         );
     }

@@ -325,6 +325,20 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             objs::objections(st, &other, case).await,
             Err(Error::NotFound)
         ));
+        let op = user(&app, "operator@p.test").await;
+        assert!(matches!(
+            objs::objections(st, &op, case).await,
+            Err(Error::NotFound)
+        ));
+        // the enterprise and the body's admins were told of the events
+        assert!(kinds(&app, "a@a.test")
+            .await
+            .iter()
+            .any(|k| k == "case_event"));
+        assert!(kinds(&app, "admin@b1.test")
+            .await
+            .iter()
+            .any(|k| k == "case_event"));
         // no person in the public view
         let public = tianping_store::objections::public_json(&st.store, case)
             .await
