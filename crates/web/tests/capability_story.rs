@@ -276,9 +276,21 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             .unwrap()
             .end;
 
+        // the public page exists only for a capability case publishing a publicity
+        let mut anon = app.browser().from("203.0.113.7");
+        assert_eq!(
+            anon.get("/public/publicity/99999").await.status,
+            StatusCode::NOT_FOUND
+        );
+        let cert = tianping_app::cases::open(st, &admin, f.ent_a)
+            .await
+            .unwrap();
+        assert_eq!(
+            anon.get(&format!("/public/publicity/{cert}")).await.status,
+            StatusCode::NOT_FOUND
+        );
         // an anonymous visitor objects on the public page
         let t = d("2026-03-12");
-        let mut anon = app.browser().from("203.0.113.7");
         let r = anon.get(&format!("/public/publicity/{case}")).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(
