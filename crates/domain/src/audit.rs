@@ -68,6 +68,9 @@ text_enum! {
         QuestionnaireLinks = "questionnaire_links", "增发问卷链接", "More questionnaire links issued";
         QuestionnaireClose = "questionnaire_close", "结束问卷", "Questionnaire closed";
         QuestionnaireApply = "questionnaire_apply", "问卷结果写入评价", "Questionnaire results written into the assessment";
+        CaseLinkEvaluation = "case_link_evaluation", "关联能力评价的现场评价", "Capability evaluation assessment linked";
+        ObjectionRaised = "objection_raised", "收到公示异议", "Objection to a publicity received";
+        SetExpertFields = "set_expert_fields", "设置专家库领域", "Expert-pool fields set";
     }
 }
 

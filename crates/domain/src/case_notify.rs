@@ -191,6 +191,15 @@ pub enum CaseNews {
         kind: String,
         summary: String,
     },
+    /// An event of a capability evaluation (seed 004), told to the enterprise's users and the
+    /// body's admins: the event's name in both languages and a note (a score, a grade, a
+    /// date), without any objector's name or contact.
+    Capability {
+        event_zh: String,
+        event_en: String,
+        #[serde(default)]
+        note: Option<String>,
+    },
 }
 
 /// The names a notice of a case is told with (as they were at the time).
@@ -389,6 +398,12 @@ impl CaseNews {
             (StarEvent { kind, .. }, Lang::En) => {
                 format!("Star rating of {e}: {}", kind.replace('_', " "))
             }
+            (Capability { event_zh, .. }, Lang::Zh) => {
+                format!("企业能力评价（{e}）：{event_zh}")
+            }
+            (Capability { event_en, .. }, Lang::En) => {
+                format!("Capability evaluation of {e}: {event_en}")
+            }
         }
     }
 
@@ -520,6 +535,12 @@ impl CaseNews {
             StarEvent { summary, .. } => match l {
                 Lang::Zh => format!("{o}：{summary}。星级、监督审查和待办事项见案卷页面（T11/AII 001-2020 第6、8章）。"),
                 Lang::En => format!("{o}: {summary}. The stars, supervisions and what is due are on the case page (T11/AII 001-2020 §6, §8)."),
+            },
+            Capability { note, .. } => match (note, l) {
+                (Some(n), Lang::Zh) => format!("{n}。详见{o}的案卷页面。"),
+                (Some(n), Lang::En) => format!("{n}. Details on {o}'s case page."),
+                (None, Lang::Zh) => format!("详见{o}的案卷页面。"),
+                (None, Lang::En) => format!("Details on {o}'s case page."),
             },
         }
     }
@@ -718,6 +739,11 @@ mod tests {
             CaseNews::StarEvent {
                 kind: "star_awarded".into(),
                 summary: "授予三星级".into(),
+            },
+            CaseNews::Capability {
+                event_zh: "开始公示".into(),
+                event_en: "publicity started".into(),
+                note: None,
             },
         ];
         let n = Names {

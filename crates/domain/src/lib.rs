@@ -55,6 +55,7 @@
 pub mod access;
 pub mod answer;
 pub mod audit;
+pub mod capability_case;
 pub mod case;
 pub mod case_files;
 pub mod case_notify;

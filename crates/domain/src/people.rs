@@ -625,3 +625,15 @@ mod tests {
         assert!(e[0].message.zh.contains("500") && e[0].message.zh.contains("501"));
     }
 }
+
+text_enum! {
+    /// A field of a body's expert pool for capability evaluations (004 7.2.2: the pool holds
+    /// experts of culture, industry, certification auditing and standardisation). A person
+    /// with at least one field recorded is in the pool.
+    ExpertField, "专家库领域" {
+        Culture = "culture", "文化", "Culture";
+        Industry = "industry", "产业", "Industry";
+        Certification = "certification", "认证审核", "Certification auditing";
+        Standardization = "standardization", "标准化", "Standardisation";
+    }
+}

@@ -23,6 +23,7 @@ pub mod checkpoint;
 pub mod identity;
 pub mod mail;
 pub mod notify;
+pub mod objections;
 pub mod onsite;
 pub mod people;
 pub mod questionnaire;

@@ -283,3 +283,48 @@ pub async fn enterprise_names(
     }
     Ok(q.fetch_all(&s.pool).await?.into_iter().collect())
 }
+
+/// The expert-pool fields (004 7.2.2) of body `org_id`'s people: (user id, field), by user.
+pub async fn expert_fields_of_org(
+    s: &Store,
+    org_id: i64,
+) -> Result<Vec<(i64, tianping_domain::people::ExpertField)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT user_id, field FROM expert_fields WHERE org_id = $1 ORDER BY user_id, field",
+    )
+    .bind(org_id)
+    .fetch_all(&s.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(u, f)| Ok((u, f.parse().map_err(|e| decode("field", e))?)))
+        .collect()
+}
+
+/// Replace the expert-pool fields of `user_id`, a member of body `org_id` (none: out of the
+/// pool).
+pub async fn set_expert_fields(
+    tx: &mut Tx,
+    org_id: i64,
+    user_id: i64,
+    fields: &[tianping_domain::people::ExpertField],
+    by: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM expert_fields WHERE user_id = $1")
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?;
+    for f in fields {
+        sqlx::query(
+            "INSERT INTO expert_fields (org_id, user_id, field, recorded_by, recorded_at) \
+             VALUES ($1,$2,$3,$4,$5)",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .bind(f.as_str())
+        .bind(by)
+        .bind(tx.now().to_string())
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}

@@ -45,7 +45,7 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                             a href="/enterprises" { (l.t("企业", "Enterprises")) }
                             a href="/assessments" { (l.t("评价", "Assessments")) }
                             @if matches!(role, "body_admin" | "auditor" | "decider" | "enterprise" | "operator") {
-                                a href="/cases" { (l.t("认证案卷", "Certification")) }
+                                a href="/cases" { (l.t("案卷", "Cases")) }
                             }
                             @if matches!(role, "body_admin" | "auditor" | "decider") {
                                 a href="/due" { (l.t("待办", "Due")) }

@@ -21,6 +21,7 @@ mod answers;
 mod assessments;
 mod audit;
 mod batch;
+mod capability;
 mod case_files;
 mod cases;
 mod distance;
@@ -94,6 +95,7 @@ fn build() -> Routes {
     let r = cases::routes(r);
     let r = stars::routes(r);
     let r = case_files::routes(r);
+    let r = capability::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);
     let r = answers::routes(r);

@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, case_files, cases, enterprises, notifications, onsite,
-    people, questionnaires, review, schemes, stars, submission, tokens, Conflict, Forbidden,
+    answers, assessments, audit, batch, capability, case_files, cases, enterprises, notifications,
+    onsite, people, questionnaires, review, schemes, stars, submission, tokens, Conflict, Forbidden,
     Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
 };
 
@@ -78,6 +78,7 @@ pub fn openapi_doc() -> Document {
         batch::Doc::openapi(),
         cases::Doc::openapi(),
         case_files::Doc::openapi(),
+        capability::Doc::openapi(),
         people::Doc::openapi(),
         questionnaires::Doc::openapi(),
         stars::Doc::openapi(),

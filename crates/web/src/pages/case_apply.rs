@@ -171,7 +171,7 @@ async fn apply_view(
     let g = |k: &str| e.get(k).map(String::as_str);
     let today = cases::today(st);
     let body = html! {
-        p { a href="/cases" { "← " (l.t("认证案卷", "Certification cases")) } }
+        p { a href="/cases" { "← " (l.t("案卷", "Cases")) } }
         (refusals_box(l, refusals))
         div.card {
             p.muted {
@@ -190,6 +190,7 @@ async fn apply_view(
                 p { button { (l.t("提交认证申请", "Apply")) } }
             }
         }
+        (super::capability_forms::apply_form(l, &ctx.csrf, &bodies))
     };
     let status = if errors.is_empty() && refusals.is_empty() {
         StatusCode::OK

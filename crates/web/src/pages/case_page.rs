@@ -51,8 +51,8 @@ async fn case_page(
     let as_of = typed.and_then(parse_date);
     let done = q.done.and_then(|d| d.parse().ok());
     let bad_date = typed.is_some() && as_of.is_none();
-    let kind = cases::get(&st, ctx.user()?, id).await?.kind;
-    match kind.as_str() {
+    // one render module per kind of case
+    match cases::get(&st, ctx.user()?, id).await?.kind.as_str() {
         "stars" => {
             let shown = super::star_page::Shown {
                 done,
@@ -60,6 +60,13 @@ async fn case_page(
                 form: None,
             };
             super::star_page::render(&st, &ctx, id, as_of, shown).await
+        }
+        "capability" => {
+            let shown = super::capability_page::Shown {
+                done,
+                ..Default::default()
+            };
+            super::capability_page::render(&st, &ctx, id, as_of, shown).await
         }
         _ => {
             let shown = Shown {
@@ -99,7 +106,7 @@ pub(super) async fn render(
     let o = &v.outcome;
     let materials = super::case_files::section(st, ctx, &v).await?;
     let body = html! {
-        p { a href="/cases" { "← " (l.t("认证案卷", "Certification cases")) } }
+        p { a href="/cases" { "← " (l.t("案卷", "Cases")) } }
         (done_flash(l, &v, shown.done))
         @if shown.bad_date {
             div.flash.bad role="alert" { (l.t("日期格式应为 YYYY-MM-DD；显示的是今天的状态。", "Dates are written YYYY-MM-DD; showing today.")) }

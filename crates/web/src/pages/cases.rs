@@ -58,7 +58,28 @@ pub(super) fn stored_state(l: Lang, s: &str) -> String {
 
 /// A stored state of a case of this kind in words.
 pub(super) fn kind_state(l: Lang, kind: &str, s: &str) -> String {
+    use tianping_case::capability::State as Cap;
+    const CAP: &[Cap] = &[
+        Cap::New,
+        Cap::Applied,
+        Cap::Refused,
+        Cap::Accepted,
+        Cap::InEvaluation,
+        Cap::Evaluated,
+        Cap::InPublicity,
+        Cap::ObjectionPending,
+        Cap::Reevaluation,
+        Cap::PublicityEnded,
+        Cap::Confirmed,
+        Cap::Announced,
+        Cap::Revoked,
+        Cap::Expired,
+    ];
     match kind {
+        "capability" => CAP.iter().find(|x| x.as_str() == s).map_or_else(
+            || s.to_string(),
+            |x| l.t(x.name_zh(), x.as_str()).to_string(),
+        ),
         "stars" => STAR_STATES.iter().find(|x| x.as_str() == s).map_or_else(
             || s.to_string(),
             |x| l.t(x.name_zh(), x.as_str()).to_string(),
@@ -199,12 +220,12 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
         }
         @if u.role == Role::Enterprise {
             p {
-                a.button href="/cases/apply" { (l.t("申请认证", "Apply for certification")) } " "
+                a.button href="/cases/apply" { (l.t("申请认证或企业能力评价", "Apply for certification or a capability evaluation")) } " "
                 a.button href="/stars/apply" { (l.t("申请星级评价", "Apply for a star rating")) }
             }
         }
         @if list.is_empty() {
-            p.muted { (l.t("没有可见的认证案卷。", "No certification cases visible to you.")) }
+            p.muted { (l.t("没有可见的案卷。", "No cases visible to you.")) }
         } @else {
             div.tablewrap {
                 table {
@@ -252,7 +273,7 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
     Ok(page_with(
         status,
         &ctx.chrome(),
-        l.t("认证案卷", "Certification cases"),
+        l.t("案卷", "Cases"),
         body,
     ))
 }
@@ -351,7 +372,7 @@ async fn import_view(
     let ents = enterprises::list(st, u, 500, 0).await?.0;
     let g = |k: &str| error.and_then(|e| e.get(k)).map(String::as_str);
     let body = html! {
-        p { a href="/cases" { "← " (l.t("认证案卷", "Certification cases")) } }
+        p { a href="/cases" { "← " (l.t("案卷", "Cases")) } }
         @if let Some(i) = done {
             div.card {
                 h2 { (l.t("导入结果", "Result of the import")) }

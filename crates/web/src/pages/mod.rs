@@ -35,6 +35,9 @@ mod administration;
 mod answer;
 mod assessment;
 mod audit;
+mod capability_forms;
+mod capability_page;
+mod capability_report;
 mod case_apply;
 mod case_decide;
 mod case_files;
@@ -46,6 +49,7 @@ mod case_words;
 mod cases;
 mod due;
 mod enterprise;
+mod expert_pool;
 mod explain;
 mod home;
 mod identity;
@@ -56,6 +60,7 @@ mod nav;
 mod onsite;
 mod password;
 mod people;
+mod publicity;
 mod questionnaire;
 mod result;
 mod review;
@@ -111,6 +116,10 @@ pub fn routes() -> Router<App> {
         .merge(star_apply::routes())
         .merge(star_forms::routes())
         .merge(star_stages::routes())
+        .merge(publicity::routes())
+        .merge(expert_pool::routes())
+        .merge(capability_page::routes())
+        .merge(capability_report::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,

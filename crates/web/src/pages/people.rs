@@ -142,7 +142,8 @@ pub(super) async fn body_page(
         b.on.to_string()
     };
     let title = format!("{} · {}", l.t("人员能力", "Competence"), b.org.name);
-    let body = body_view(&ctx, &b, on_error.as_deref(), &typed);
+    let pool = super::expert_pool::section(&st, &ctx, id).await?;
+    let body = html! { (body_view(&ctx, &b, on_error.as_deref(), &typed)) (pool) };
     let status = if on_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
