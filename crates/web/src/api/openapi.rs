@@ -11,8 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     answers, assessments, audit, batch, case_files, cases, enterprises, notifications, onsite,
-    people, questionnaires, review, schemes, submission, tokens, Conflict, Forbidden, Invalid,
-    NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    people, public, questionnaires, review, schemes, submission, tokens, Conflict, Forbidden,
+    Invalid, NotFound, Problem, ProblemField, RateLimited, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -27,7 +27,7 @@ use super::{
     paths(get_openapi),
     components(
         schemas(Problem, ProblemField),
-        responses(Unauthorized, Forbidden, NotFound, Conflict, Invalid, Throttled)
+        responses(Unauthorized, Forbidden, NotFound, Conflict, Invalid, Throttled, RateLimited)
     ),
     modifiers(&Bearer),
     tags(
@@ -42,6 +42,7 @@ use super::{
         (name = "cases", description = "Certification cases as event logs (I-16, I-17): application to certificate, surveillance, suspension, withdrawal, appeals; the due list"),
         (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "questionnaires", description = "Questionnaires of an on-site capability assessment (004 7.2.1, I-13): single-use links answered anonymously, the aggregate once closed with at least 3 responses, written into the assessment as Likert answers"),
+        (name = "public", description = "The public registers and notices, no token (004 6.4, 6.5, 9.2; 000 §6, §8): results under publicity, announcements, capability grades in force, stars held, the blacklist, revocation and downgrade notices; searched by name or credit code; rate-limited per address"),
         (name = "meta", description = "This document")
     )
 )]
@@ -79,6 +80,7 @@ pub fn openapi_doc() -> Document {
         case_files::Doc::openapi(),
         people::Doc::openapi(),
         questionnaires::Doc::openapi(),
+        public::Doc::openapi(),
     ] {
         doc.merge(part);
     }

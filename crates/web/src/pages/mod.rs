@@ -56,6 +56,8 @@ mod nav;
 mod onsite;
 mod password;
 mod people;
+mod public;
+mod public_lists;
 mod questionnaire;
 mod result;
 mod review;
@@ -104,6 +106,7 @@ pub fn routes() -> Router<App> {
         .merge(case_files::routes())
         .merge(due::routes())
         .merge(questionnaire::routes())
+        .merge(public::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
