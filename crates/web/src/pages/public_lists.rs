@@ -40,7 +40,7 @@ fn who(l: Lang, s: &Subject, link: Option<String>) -> (Markup, Markup) {
                 None => (s.enterprise),
             }
         }
-        td data-label=(l.t("统一社会信用代码", "Credit code")) { code { (s.uscc) } }
+        td.nowrap data-label=(l.t("统一社会信用代码", "Credit code")) { code { (s.uscc) } }
     };
     let body = html! {
         td data-label=(l.t("评价机构", "Body")) { (s.body) }
@@ -70,7 +70,7 @@ pub(super) fn publicity(l: Lang, items: &[PublicityRow]) -> Markup {
                     @let (first, body) = who(l, &r.subject, Some(format!("/public/publicity/{}", r.subject.case_id)));
                     tr {
                         (first)
-                        td data-label=(l.t("初评得分", "Score")) { (score(r.notice.score)) }
+                        td.nowrap data-label=(l.t("初评得分", "Score")) { (score(r.notice.score)) }
                         td data-label=(l.t("等级建议", "Suggested grade")) { (grade(l, r.notice.grade)) }
                         td data-label=(l.t("公示期", "Publicity")) {
                             (r.notice.start) (l.t(" 至 ", " to ")) (r.notice.end)
@@ -100,7 +100,7 @@ pub(super) fn notices(l: Lang, items: &[NoticeRow], kind: bool) -> Markup {
                     @let (first, body) = who(l, &r.subject, None);
                     tr {
                         (first)
-                        td data-label=(l.t("日期", "Date")) { (r.notice.date) }
+                        td.nowrap data-label=(l.t("日期", "Date")) { (r.notice.date) }
                         @if kind {
                             td data-label=(l.t("类别", "Kind")) { (r.notice.kind.name_zh()) }
                         }
@@ -122,10 +122,10 @@ pub(super) fn grades(l: Lang, items: &[GradeRow]) -> Markup {
                     @let (first, body) = who(l, &r.subject, None);
                     tr {
                         (first)
-                        td data-label=(l.t("等级", "Grade")) { strong { (r.grade.grade.code()) } }
-                        td data-label=(l.t("得分", "Score")) { (score(r.grade.score)) }
-                        td data-label=(l.t("确认日期", "Confirmed")) { (r.grade.confirmed) }
-                        td data-label=(l.t("有效期至", "Valid until")) { (r.grade.valid_until) }
+                        td.nowrap data-label=(l.t("等级", "Grade")) { strong { (r.grade.grade.code()) } }
+                        td.nowrap data-label=(l.t("得分", "Score")) { (score(r.grade.score)) }
+                        td.nowrap data-label=(l.t("确认日期", "Confirmed")) { (r.grade.confirmed) }
+                        td.nowrap data-label=(l.t("有效期至", "Valid until")) { (r.grade.valid_until) }
                         (body)
                     }
                 }
@@ -144,11 +144,11 @@ pub(super) fn stars(l: Lang, items: &[StarRow]) -> Markup {
                     @let s = &r.stars;
                     tr {
                         (first)
-                        td data-label=(l.t("星级", "Stars")) {
+                        td.nowrap data-label=(l.t("星级", "Stars")) {
                             span.marks aria-hidden="true" { @for _ in 0..s.stars { "★" } } " "
                             (star_word(s.stars))
                         }
-                        td data-label=(l.t("授予或调整日期", "Since")) {
+                        td.nowrap data-label=(l.t("授予或调整日期", "Since")) {
                             @match s.since { Some(d) => (d), None => "—" }
                         }
                         td data-label=(l.t("单项星级", "Single-dimension stars")) {
@@ -184,7 +184,7 @@ pub(super) fn blacklist(l: Lang, items: &[BlacklistRow]) -> Markup {
                     @let (first, body) = who(l, &r.subject, None);
                     tr {
                         (first)
-                        td data-label=(l.t("列入日期", "Date")) { (r.entry.date) }
+                        td.nowrap data-label=(l.t("列入日期", "Date")) { (r.entry.date) }
                         td data-label=(l.t("原因", "Reason")) { (r.entry.reason) }
                         (body)
                     }
