@@ -342,6 +342,7 @@ async fn the_public_lists_show_what_is_in_force_today_and_no_person() {
             rs.iter().any(|r| r.starts_with("乙 Beta"))
                 && rs.iter().any(|r| r.starts_with("丁 Delta"))
         );
+        no_person("the announcements", &r.body);
 
         let r = v.get("/public/notices").await;
         let rs = rows(&r.body);
@@ -529,6 +530,10 @@ async fn the_lists_are_searched_by_name_or_credit_code() {
             r.body.contains("暂无有效的企业能力等级"),
             "{b}: revoked: not in the register"
         );
+        no_person("the index's search", &r.body);
+        let r = v.get("/public?q=%E6%9C%89%E9%99%90").await; // 有限: every enterprise
+        no_person("the index's search of every list", &r.body);
+        assert!(r.body.contains("拒不接受监督审查") && r.body.contains("2031-10-19"));
 
         let api = app.api("").from("198.51.100.2");
         let j: Value = api.get("/public/stars?q=IOTA").await.json();
@@ -609,6 +614,28 @@ async fn too_many_requests_from_one_address_are_refused_and_others_go_on() {
         assert_eq!(r.status, 200, "{b}");
         let r = a.get("/login").await;
         assert_eq!(r.status, 200, "{b}: only the public paths are limited");
+        // POSTs (the objection form under /public/publicity/{id}) are counted apart, and more
+        // strictly: 10 a minute
+        let mut p = app.browser().from("203.0.113.9");
+        let mut posts = 0;
+        loop {
+            let r = p
+                .post("/public/publicity/1/objections", &[("name", "x")])
+                .await;
+            if r.status == 429 {
+                assert!(r.headers.contains_key("retry-after"));
+                assert!(r.body.contains("每分钟最多提交 10 次"), "{}", r.body);
+                break;
+            }
+            posts += 1;
+            assert!(posts <= 20, "{b}: POSTs never refused");
+        }
+        assert!(posts >= 10, "{b}: refused after {posts} POSTs");
+        assert_eq!(
+            p.get("/public").await.status,
+            200,
+            "{b}: reads are counted apart"
+        );
         app.cleanup().await;
     }
 }
