@@ -3,7 +3,8 @@
 //! their links and buttons are at least 44 px tall; a search typed into the star register's
 //! box keeps only the enterprise asked for, and one by credit code finds the blacklisted
 //! enterprise. The star cases are made through the store with what their events publish
-//! (`tianping_case::public::stars`), as the app writes it. Screenshots go to
+//! (`tianping_case::public::stars`), as the app writes it; every list of the demo is checked
+//! at 390 px as well. Screenshots go to
 //! `target/e2e-screenshots/phone-public-*.png`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`, like `browser.rs`.
@@ -170,6 +171,61 @@ async fn the_star_register_and_the_blacklist_fit_a_phone_and_search() {
         driver,
         Duration::from_secs(180),
         public_pages(&client, &base, &code),
+    )
+    .await;
+    server.abort();
+}
+
+/// Every public list of the demo (a result under publicity, an announced grade, stars with the
+/// supervision due, a blacklisting) at 390 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_public_list_of_the_demo_fits_a_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = new_state(dir.path()).await;
+    assert!(tianping_app::demo::seed(&state).await.unwrap());
+    let (addr, server) = serve(state).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (driver, client) = start_browser(profile.path()).await;
+    let base = format!("http://{addr}");
+    let c = client.clone();
+    run(
+        client.clone(),
+        driver,
+        Duration::from_secs(180),
+        async move {
+            let mut problems = Vec::new();
+            for list in [
+                "publicity",
+                "announcements",
+                "grades",
+                "stars",
+                "blacklist",
+                "notices",
+            ] {
+                let path = format!("/public/{list}");
+                if let Err(e) =
+                    check_phone_page(&c, &base, &path, &format!("public-demo-{list}")).await
+                {
+                    problems.push(e);
+                }
+            }
+            // the demo's lists are not empty, but for the notices (nothing revoked or lowered)
+            for (list, testid) in [
+                ("publicity", "publicity"),
+                ("grades", "grades"),
+                ("blacklist", "blacklist"),
+            ] {
+                c.goto(&format!("{base}/public/{list}"))
+                    .await
+                    .map_err(err("open a list"))?;
+                text_of(&c, &format!("//table[@data-testid='{testid}']//td")).await?;
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n"))
+            }
+        },
     )
     .await;
     server.abort();
