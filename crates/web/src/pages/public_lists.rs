@@ -5,6 +5,7 @@
 use tianping_app::public::{BlacklistRow, GradeRow, NoticeRow, PublicityRow, StarRow, Subject};
 use tianping_case::capability::Grade;
 use tianping_case::public::lists::PublicityStatus;
+use tianping_case::public::NoticeKind;
 use tianping_case::stars::events::star_word;
 
 use super::*;
@@ -21,6 +22,21 @@ fn grade(l: Lang, g: Option<Grade>) -> &'static str {
         Some(g) => g.code(),
         None => l.t("不予评级", "no grade"),
     }
+}
+
+/// A notice's kind in the page's language.
+fn kind_name(l: Lang, k: NoticeKind) -> &'static str {
+    let en = match k {
+        NoticeKind::Publicity => "Publicity",
+        NoticeKind::Announcement => "Announcement",
+        NoticeKind::Revocation => "Grade revoked",
+        NoticeKind::Downgrade => "Grade downgraded",
+        NoticeKind::StarAward => "Stars awarded",
+        NoticeKind::StarLowered => "Stars lowered",
+        NoticeKind::Blacklist => "Blacklisted",
+        NoticeKind::BlacklistLifted => "Taken off the blacklist",
+    };
+    l.t(k.name_zh(), en)
 }
 
 fn status(l: Lang, s: PublicityStatus) -> Markup {
@@ -102,7 +118,7 @@ pub(super) fn notices(l: Lang, items: &[NoticeRow], kind: bool) -> Markup {
                         (first)
                         td.nowrap data-label=(l.t("日期", "Date")) { (r.notice.date) }
                         @if kind {
-                            td data-label=(l.t("类别", "Kind")) { (r.notice.kind.name_zh()) }
+                            td data-label=(l.t("类别", "Kind")) { (kind_name(l, r.notice.kind)) }
                         }
                         td data-label=(l.t("内容", "Notice")) { (r.notice.text) }
                         (body)
