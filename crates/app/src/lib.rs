@@ -28,6 +28,8 @@
 //!   and the server's hourly task.
 //! - [`questionnaire`]: questionnaires of an on-site capability assessment (004 7.2.1,
 //!   I-13): single-use links, anonymous answers, the aggregate once closed, applying it.
+//! - [`public`]: the public registers and notices of capability and star cases on today
+//!   (no sign-in, no person), searched by name or credit code.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -61,6 +63,7 @@ pub mod onsite;
 pub mod people;
 pub mod plans;
 pub mod precedence;
+pub mod public;
 pub mod questionnaire;
 pub mod rescore;
 pub mod reset;

@@ -7,7 +7,10 @@
 //!
 //! The view is built from the fold and does not depend on the day it is read: it keeps the
 //! dates (the publicity's end, the grade's last valid day) and the pages compare them with
-//! today ([`PublicView::grade_on`], [`PublicityNotice::open_on`]).
+//! today ([`PublicView::grade_on`], [`PublicityNotice::open_on`]); [`lists`] makes the
+//! public lists of a day from many views.
+
+pub mod lists;
 
 use std::collections::BTreeMap;
 

@@ -14,7 +14,8 @@
 //! [`notify`] holds the inbox and who hears of an event; [`mail`] the e-mail outbox and the
 //! password-reset links; [`people`] a body's competence records and declared conflicts of
 //! interest; [`questionnaire`] the questionnaires of an on-site assessment, their single-use
-//! links (hashes only) and their responses, stored with nothing that ties one to a link.
+//! links (hashes only) and their responses, stored with nothing that ties one to a link;
+//! [`public`] what capability and star cases publish, read for the pages without sign-in.
 
 pub mod audit;
 pub mod audit_search;
@@ -26,6 +27,7 @@ pub mod notify;
 pub mod objections;
 pub mod onsite;
 pub mod people;
+pub mod public;
 pub mod questionnaire;
 pub mod repo;
 pub mod review;

@@ -5,6 +5,7 @@
 //! carry requests in and responses out and decide nothing themselves.
 //! - [`auth`]: session cookies, CSRF, the request context and API bearer tokens.
 //! - [`error`]: errors as pages and as problem+json, in the caller's language.
+//! - [`ratelimit`]: requests per client address under `/public` and `/api/v1/public`.
 //!
 //! Every response carries the security headers of [`security_headers`]: a
 //! Content-Security-Policy that allows only the application's own files (no inline script or
@@ -17,6 +18,7 @@ pub mod auth;
 pub mod error;
 pub mod html;
 pub mod pages;
+pub mod ratelimit;
 pub mod view;
 
 use axum::extract::DefaultBodyLimit;
@@ -30,12 +32,22 @@ use axum::Router;
 
 pub use tianping_app::{App, Config};
 
-/// The whole application.
+/// The whole application, with the default limits of the public pages.
 pub fn router(state: App) -> Router {
+    router_with(state, ratelimit::Limits::default())
+}
+
+/// The whole application with these limits of the public pages ([`ratelimit`]).
+pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
     let limit = state.config.max_upload_bytes + 64 * 1024;
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        // inside `localize`: a refusal is rendered in the caller's language
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), ratelimit::PublicLimiter::new(limits)),
+            ratelimit::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::localize,

@@ -64,6 +64,7 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                                 }
                             }
                         }
+                        a href="/public" { (l.t("公示公告", "Public notices")) }
                     }
                     div.who {
                         @match c.user {

@@ -109,8 +109,10 @@ async fn every_route_is_in_the_openapi_document_and_documents_401_when_it_needs_
         Method::DELETE,
     ];
     let mut routed = Vec::new();
-    for route in tianping_web::api::route_paths() {
+    for (n, route) in tianping_web::api::route_paths().into_iter().enumerate() {
         let path = doc_path(route);
+        // each route probed from its own address, so the public lists' rate limit never answers
+        let ip = format!("10.77.{}.{}", n / 200, n % 200 + 1);
         // a request to the route without a token: 405 where the method is not routed
         let probe = route
             .split('/')
@@ -122,7 +124,7 @@ async fn every_route_is_in_the_openapi_document_and_documents_401_when_it_needs_
             .collect::<Vec<_>>()
             .join("/");
         for m in &methods {
-            let r = app.api("").call(m.clone(), &probe, None).await;
+            let r = app.api("").from(&ip).call(m.clone(), &probe, None).await;
             let op = &doc["paths"][&path][m.as_str().to_lowercase()];
             if r.status == StatusCode::METHOD_NOT_ALLOWED {
                 assert!(op.is_null(), "{m} {path} is documented but not routed");

@@ -12,7 +12,8 @@
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
 //! competence records, qualified auditors, conflicts of interest), [`questionnaires`]
 //! (questionnaires of an on-site assessment: open, results, close, apply), [`cases`] (certification
-//! cases) and [`case_files`] (their documents). This module holds the router and
+//! cases), [`case_files`] (their documents) and [`public`] (the public registers and notices,
+//! no token). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
 //! [`openapi`] assembles the OpenAPI document from the operations' annotations.
@@ -30,6 +31,7 @@ mod notifications;
 mod onsite;
 mod openapi;
 mod people;
+mod public;
 mod questionnaires;
 mod review;
 mod schemes;
@@ -103,6 +105,7 @@ fn build() -> Routes {
     let r = review::routes(r);
     let r = people::routes(r);
     let r = questionnaires::routes(r);
+    let r = public::routes(r);
     audit::routes(r)
 }
 
@@ -397,6 +400,7 @@ problem_responses! {
     Conflict: "Conflicts with the current state: the assessment is submitted and therefore locked (or, to withdraw, not submitted or already acted on by the body), or (I-20) the answer is protected by a higher source, already verified, not self-declared, or the proposal was already dealt with; `detail` says which, naming who gave the current answer.";
     Invalid: "Invalid input: `errors` names each field of the body, or query parameter (a bad value, or one given more than once), at fault.";
     Throttled: "Too many failed sign-ins for this address within 15 minutes; try again later.";
+    RateLimited: "Too many requests from this address to the public pages and API (60 a minute with a burst of 30; POSTs 10 a minute): `Retry-After` gives the seconds to wait, `detail` says so in words.";
 }
 
 /// Sign-in required: no bearer token, or an unknown or expired one.

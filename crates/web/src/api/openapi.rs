@@ -11,8 +11,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     answers, assessments, audit, batch, capability, case_files, cases, enterprises, notifications,
-    onsite, people, questionnaires, review, schemes, stars, submission, tokens, Conflict, Forbidden,
-    Invalid, NotFound, Problem, ProblemField, Throttled, Unauthorized,
+    onsite, people, public, questionnaires, review, schemes, stars, submission, tokens, Conflict,
+    Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -27,7 +27,7 @@ use super::{
     paths(get_openapi),
     components(
         schemas(Problem, ProblemField),
-        responses(Unauthorized, Forbidden, NotFound, Conflict, Invalid, Throttled)
+        responses(Unauthorized, Forbidden, NotFound, Conflict, Invalid, Throttled, RateLimited)
     ),
     modifiers(&Bearer),
     tags(
@@ -43,6 +43,7 @@ use super::{
         (name = "stars", description = "Star-rating cases of T11/AII 001-2020 (§6, §8, I-19): application, results from assessments, awards, yearly supervision, lowering, blacklist; the special-capability report by stage (§6.3)"),
         (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "questionnaires", description = "Questionnaires of an on-site capability assessment (004 7.2.1, I-13): single-use links answered anonymously, the aggregate once closed with at least 3 responses, written into the assessment as Likert answers"),
+        (name = "public", description = "The public registers and notices, no token (004 6.4, 6.5, 9.2; 000 §6, §8): results under publicity, announcements, capability grades in force, stars held, the blacklist, revocation and downgrade notices; searched by name or credit code; rate-limited per address"),
         (name = "meta", description = "This document")
     )
 )]
@@ -82,6 +83,7 @@ pub fn openapi_doc() -> Document {
         people::Doc::openapi(),
         questionnaires::Doc::openapi(),
         stars::Doc::openapi(),
+        public::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -22,6 +22,16 @@ pub(super) async fn home(State(st): State<App>, ctx: Ctx) -> Res {
                     a.button href="/login" { (l.t("登录", "Sign in")) } " "
                     a href="/signup" { (l.t("企业注册", "Register an enterprise")) }
                 }
+                p {
+                    a href="/public" { (l.t("公示公告", "Public notices")) }
+                    " · "
+                    span.muted {
+                        (l.t(
+                            "评价结果公示与公告、企业能力等级名录、星级企业名录、黑名单，无需登录。",
+                            "Publicities and announcements, the register of grades, the star register and the blacklist; no sign-in needed.",
+                        ))
+                    }
+                }
             }
         };
         return Ok(view::page(

@@ -61,6 +61,8 @@ mod onsite;
 mod password;
 mod people;
 mod publicity;
+mod public;
+mod public_lists;
 mod questionnaire;
 mod result;
 mod review;
@@ -120,6 +122,7 @@ pub fn routes() -> Router<App> {
         .merge(expert_pool::routes())
         .merge(capability_page::routes())
         .merge(capability_report::routes())
+        .merge(public::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,
