@@ -270,12 +270,7 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
     } else {
         axum::http::StatusCode::OK
     };
-    Ok(page_with(
-        status,
-        &ctx.chrome(),
-        l.t("案卷", "Cases"),
-        body,
-    ))
+    Ok(page_with(status, &ctx.chrome(), l.t("案卷", "Cases"), body))
 }
 
 /// The body's certificate-number pattern (I-21): the current one, an example, the form.
