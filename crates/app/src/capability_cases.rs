@@ -318,7 +318,7 @@ fn stamp_by(kind: &mut EventKind, u: &User) {
     let me = Some(u.id.to_string());
     match kind {
         EventKind::ApplicationReviewed { by, .. }
-        | EventKind::VerificationDone { by }
+        | EventKind::VerificationDone { by, .. }
         | EventKind::ObjectionRuled { by, .. }
         | EventKind::Confirmed { by }
         | EventKind::Revoked { by, .. }
@@ -327,8 +327,18 @@ fn stamp_by(kind: &mut EventKind, u: &User) {
     }
 }
 
-/// What the form must carry beyond the rules: a revocation's note (the recorded decision).
+/// What the form must carry beyond the rules: a verification's findings (6.2), a
+/// revocation's note (the recorded decision).
 fn check_form(e: &Event) -> Result<(), Error> {
+    if let EventKind::VerificationDone {
+        registration,
+        licences,
+        ..
+    } = &e.kind
+    {
+        rules::verification_fields(registration.as_deref(), licences.as_deref())
+            .map_err(Error::Invalid)?;
+    }
     if let EventKind::Revoked { note, .. } = &e.kind {
         if note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Error::invalid(

@@ -42,7 +42,9 @@ pub(crate) async fn seed(
         vec![
             json!({"type": "application_received", "date": d(t - 60)}),
             json!({"type": "application_reviewed", "date": d(t - 57), "result": "accepted", "by": admin}),
-            json!({"type": "verification_done", "date": d(t - 50), "by": admin}),
+            json!({"type": "verification_done", "date": d(t - 50), "by": admin,
+                "registration": "营业执照；国家企业信用信息公示系统查询为存续",
+                "licences": "无需行政许可"}),
             json!({"type": "panel_formed", "date": d(t - 45), "members": panel, "round": 1}),
             json!({"type": "evaluation_completed", "date": d(t), "score": score, "suggestions": suggestions}),
         ]

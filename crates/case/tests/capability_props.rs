@@ -37,7 +37,11 @@ fn kind() -> impl Strategy<Value = EventKind> {
             reason,
             by: None,
         }),
-        Just(EventKind::VerificationDone { by: None }),
+        Just(EventKind::VerificationDone {
+            by: None,
+            registration: None,
+            licences: None,
+        }),
         (prop::collection::vec(expert, 0..5), any::<bool>()).prop_map(|(members, first)| {
             EventKind::PanelFormed {
                 members,

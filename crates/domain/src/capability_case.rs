@@ -143,6 +143,47 @@ pub fn panel_refusals(members: &[Candidate]) -> Vec<FieldError> {
     out
 }
 
+/// The most characters of what a verification records.
+pub const VERIFICATION_MAX: usize = 500;
+
+/// The verification of 6.2 as the body records it: what showed the enterprise's legal
+/// registration (确认企业的合法性) and which licences its business needs — or that it needs
+/// none —, each required and at most [`VERIFICATION_MAX`] characters.
+pub fn verification_fields(
+    registration: Option<&str>,
+    licences: Option<&str>,
+) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (key, value, zh, en) in [
+        (
+            "registration",
+            registration,
+            "请写明核实企业合法注册的依据（如营业执照、登记机关查询结果，6.2）",
+            "State what showed the enterprise's legal registration (6.2)",
+        ),
+        (
+            "licences",
+            licences,
+            "请写明其业务所需的行政许可及核查结果；无需许可的，写“无需许可”（6.2）",
+            "State the licences its business needs and what was found, or that it needs none (6.2)",
+        ),
+    ] {
+        let n = value.map_or(0, |v| v.trim().chars().count());
+        if n == 0 || n > VERIFICATION_MAX {
+            errors.push(FieldError::new(
+                key,
+                format!("{zh}（1 至 {VERIFICATION_MAX} 个字符）"),
+                en,
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// The most characters of an objection's fields (the `objections` table, migration 0014).
 pub const NAME_MAX: usize = 100;
 pub const CONTACT_MAX: usize = 200;
@@ -230,6 +271,18 @@ mod tests {
         org_id: 10,
         enterprise_id: 20,
     };
+
+    #[test]
+    fn a_verification_records_the_registration_and_the_licences() {
+        assert!(
+            verification_fields(Some("营业执照，登记机关查询为存续"), Some("无需许可")).is_ok()
+        );
+        let e = verification_fields(Some("  "), None).unwrap_err();
+        let keys: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(keys, ["registration", "licences"]);
+        let long = "许".repeat(VERIFICATION_MAX + 1);
+        assert!(verification_fields(Some("执照"), Some(&long)).is_err());
+    }
 
     #[test]
     fn each_role_enters_its_events() {

@@ -132,7 +132,11 @@ async fn an_anonymous_objection_on_a_phone_reaches_the_body() {
             reason: None,
             by: None,
         },
-        EventKind::VerificationDone { by: None },
+        EventKind::VerificationDone {
+            by: None,
+            registration: Some("营业执照，登记机关查询为存续".into()),
+            licences: Some("无需许可".into()),
+        },
         EventKind::PanelFormed {
             members,
             round: Round::First,

@@ -123,7 +123,14 @@ async fn a_capability_evaluation_from_application_to_revocation() {
                 st,
                 &ent,
                 case,
-                ev(t, EventKind::VerificationDone { by: None })
+                ev(
+                    t,
+                    EventKind::VerificationDone {
+                        by: None,
+                        registration: Some("营业执照".into()),
+                        licences: Some("无需许可".into()),
+                    }
+                )
             )
             .await,
             Err(Error::Forbidden(_))
@@ -145,11 +152,27 @@ async fn a_capability_evaluation_from_application_to_revocation() {
         .unwrap();
         let t = d("2026-03-03");
         let t_admin = token(&app, "admin@b1.test").await;
+        // 6.2: the verification records the legal registration and the licences
         let r = app
             .api(&t_admin)
             .post(
                 &format!("/capability-cases/{case}/events"),
                 serde_json::json!({"type": "verification_done", "date": t.to_string()}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("registration") && r.body.contains("licences"),
+            "{}",
+            r.body
+        );
+        let r = app
+            .api(&t_admin)
+            .post(
+                &format!("/capability-cases/{case}/events"),
+                serde_json::json!({"type": "verification_done", "date": t.to_string(),
+                    "registration": "营业执照（统一社会信用代码已在国家企业信用信息公示系统核实，存续）",
+                    "licences": "无需行政许可"}),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);

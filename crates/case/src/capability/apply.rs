@@ -62,7 +62,11 @@ pub(super) fn apply(
         EventKind::ApplicationReviewed { result, reason, by } => {
             application_reviewed(case, o, d, *result, reason, by)
         }
-        EventKind::VerificationDone { .. } => verification_done(case, o, d),
+        EventKind::VerificationDone {
+            registration,
+            licences,
+            ..
+        } => verification_done(case, o, d, registration, licences),
         EventKind::PanelFormed { members, round } => {
             panel_formed(case, o, d, index, members, *round)
         }
@@ -194,7 +198,13 @@ pub(super) fn not_confirmed(app: &Application, o: &mut Out, act: &str) -> bool {
     true
 }
 
-fn verification_done(case: &mut CaseState, o: &mut Out, d: NaiveDate) {
+fn verification_done(
+    case: &mut CaseState,
+    o: &mut Out,
+    d: NaiveDate,
+    registration: &Option<String>,
+    licences: &Option<String>,
+) {
     let Some(app) = accepted_app(case, o, Rule::CapabilityNeedsAcceptance, "核查申请材料")
     else {
         return;
@@ -207,6 +217,8 @@ fn verification_done(case: &mut CaseState, o: &mut Out, d: NaiveDate) {
         return;
     }
     app.verified = Some(d);
+    app.registration = registration.clone();
+    app.licences = licences.clone();
 }
 
 fn distinct(members: &[String]) -> Vec<String> {

@@ -5,7 +5,7 @@
 //! Beyond I-18 every event may carry optional fields a body needs to keep: `by` (who reviewed,
 //! verified, ruled, confirmed, revoked or downgraded), an objection's `id` and the ruling's
 //! `objection` (which objection it rules; the oldest open one when left out), the evaluation's
-//! `suggestions` (改进措施建议, 6.3), the `media` of a publicity or an announcement, the final
+//! `suggestions` (改进措施建议, 6.3), the verification's `registration` and `licences` (6.2), the `media` of a publicity or an announcement, the final
 //! report's `number`, a revocation's `note`.
 
 use chrono::NaiveDate;
@@ -124,10 +124,16 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
     },
-    /// The application's materials and the enterprise's eligibility verified (6.2).
+    /// The application's materials and the enterprise's eligibility verified (6.2): what
+    /// showed its legal registration, and the licences its business needs (or that it needs
+    /// none). Optional in a file; the app asks for both.
     VerificationDone {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        registration: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        licences: Option<String>,
     },
     /// An evaluation panel (评价专家组): round 1 evaluates, round 2 is formed anew for an
     /// objection (6.3, 6.5, 7.2.2).

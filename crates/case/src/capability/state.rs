@@ -141,6 +141,9 @@ pub struct Application {
     pub received: NaiveDate,
     pub review: Option<Review>,
     pub verified: Option<NaiveDate>,
+    /// What the verification found of the legal registration and the licences (6.2).
+    pub registration: Option<String>,
+    pub licences: Option<String>,
     pub panels: Vec<Panel>,
     pub evaluations: Vec<Evaluation>,
     pub publicities: Vec<Publicity>,
@@ -156,6 +159,8 @@ impl Application {
             received,
             review: None,
             verified: None,
+            registration: None,
+            licences: None,
             panels: Vec::new(),
             evaluations: Vec::new(),
             publicities: Vec::new(),

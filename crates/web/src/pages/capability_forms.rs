@@ -63,7 +63,11 @@ pub(super) fn parse(t: &Typed) -> Result<Event, Error> {
             reason: opt(t, "reason"),
             by: None,
         },
-        "verification_done" => EventKind::VerificationDone { by: None },
+        "verification_done" => EventKind::VerificationDone {
+            by: None,
+            registration: opt(t, "registration"),
+            licences: opt(t, "licences"),
+        },
         "panel_formed" => EventKind::PanelFormed {
             members: t
                 .iter()
@@ -320,6 +324,10 @@ pub(super) fn event_form(
                     "application_reviewed" => {
                         (select(l.t("答复", "Answer"), "result", &[("accepted".into(), l.t("受理", "Accept").into()), ("refused".into(), l.t("不予受理", "Refuse").into())], &val("result"), e("result")))
                         (field(l.t("理由（不予受理时必填）", "Reason (for a refusal)"), "reason", "text", &val("reason"), e("reason"), &[]))
+                    }
+                    "verification_done" => {
+                        (field(l.t("合法注册的核实依据（6.2）", "Legal registration: what showed it (6.2)"), "registration", "text", &val("registration"), e("registration"), &[("required", "")]))
+                        (field(l.t("业务所需许可及核查结果（无需许可的写“无需许可”）", "Licences the business needs and what was found (or none needed)"), "licences", "text", &val("licences"), e("licences"), &[("required", "")]))
                     }
                     "panel_formed" => {
                         (select(l.t("轮次", "Round"), "round", &[("1".into(), Round::First.name_zh().into()), ("2".into(), Round::Second.name_zh().into())], &val("round"), e("round")))

@@ -115,7 +115,11 @@ pub(super) async fn render(
                     li { (l.t("受理答复：", "Answer: ")) (r.date) " " (if r.result == uc::ReviewResult::Accepted { l.t("受理", "accepted") } else { l.t("不予受理", "refused") })
                         @if let Some(x) = &r.reason { "（" (x) "）" } }
                 }
-                @if let Some(d) = a.verified { li { (l.t("核查完成：", "Verified: ")) (d) } }
+                @if let Some(d) = a.verified {
+                    li { (l.t("核查完成：", "Verified: ")) (d)
+                        @if let Some(x) = &a.registration { " · " (l.t("合法注册：", "registration: ")) (x) }
+                        @if let Some(x) = &a.licences { " · " (l.t("许可：", "licences: ")) (x) } }
+                }
                 @for p in &a.panels {
                     li { (p.round.name_zh()) "：" (p.date) " · "
                         (p.members.iter().map(|m| who(&v, m)).collect::<Vec<_>>().join("、")) }
