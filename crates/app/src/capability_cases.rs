@@ -23,7 +23,7 @@ use serde_json::json;
 use tianping_case::capability::{self as cap, Context, Outcome};
 pub use tianping_case::capability::{Event, EventKind, Grade, Score};
 use tianping_case::{CaseKind, Header};
-use tianping_domain::capability_case::{self as rules, Candidate};
+use tianping_domain::capability_case as rules;
 use tianping_domain::case::CaseFacts;
 use tianping_domain::people::ExpertField;
 use tianping_domain::{OrgKind, Role};
@@ -32,6 +32,7 @@ use tianping_store::cases::{self as store, CaseRow};
 use tianping_store::repo::{self, User};
 use tianping_store::WriteTx;
 
+use crate::capability_checks as checks;
 use crate::cases::{calendar, facts};
 use crate::{actor, App, Error, Refusal};
 
@@ -327,70 +328,6 @@ fn stamp_by(kind: &mut EventKind, u: &User) {
     }
 }
 
-/// What the form must carry beyond the rules: a verification's findings (6.2), a
-/// revocation's note (the recorded decision).
-fn check_form(e: &Event) -> Result<(), Error> {
-    if let EventKind::VerificationDone {
-        registration,
-        licences,
-        ..
-    } = &e.kind
-    {
-        rules::verification_fields(registration.as_deref(), licences.as_deref())
-            .map_err(Error::Invalid)?;
-    }
-    if let EventKind::Revoked { note, .. } = &e.kind {
-        if note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(Error::invalid(
-                "note",
-                "撤销等级须写明决定的事实和理由（9.2）",
-                "A revocation needs the facts and reasons of the decision (9.2)",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Panel members: active staff of the body, in its expert pool, without a conflict with the
-/// enterprise on the panel's day (7.2.2).
-async fn check_panel(app: &App, c: &CaseRow, e: &Event) -> Result<(), Error> {
-    let EventKind::PanelFormed { members, .. } = &e.kind else {
-        return Ok(());
-    };
-    let staff = repo::users_of_org(&app.store, c.org_id).await?;
-    let fields = tianping_store::people::expert_fields_of_org(&app.store, c.org_id).await?;
-    let conflicts = crate::people::conflicts_for(app, c.org_id, c.enterprise_id).await?;
-    let candidates: Vec<Candidate> = members
-        .iter()
-        .map(|m| {
-            let id = m.trim().parse::<i64>().ok();
-            let person = id.and_then(|id| staff.iter().find(|s| s.id == id && s.disabled == 0));
-            Candidate {
-                id: person.map_or_else(|| m.clone(), |p| format!("{}（{}）", p.name, p.id)),
-                staff: person.is_some(),
-                fields: person
-                    .map(|p| {
-                        fields
-                            .iter()
-                            .filter(|(u, _)| *u == p.id)
-                            .map(|(_, f)| *f)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                conflicted: conflicts
-                    .iter()
-                    .any(|x| x.person == m.trim() && x.active_on(e.date)),
-            }
-        })
-        .collect();
-    let refusals = rules::panel_refusals(&candidates);
-    if refusals.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(refusals))
-    }
-}
-
 /// What an append did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Appended {
@@ -406,8 +343,8 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
     let c = get(app, u, id).await?;
     rules::may_enter(&u.principal(), facts(&c), event.kind.type_name())?;
     stamp_by(&mut event.kind, u);
-    check_form(&event)?;
-    check_panel(app, &c, &event).await?;
+    checks::form(&event)?;
+    checks::panel(app, &c, &event).await?;
     let mut tx = app.begin().await?;
     store::lock(&mut tx, id).await?.ok_or(Error::NotFound)?;
     if let EventKind::EvaluationCompleted { score, .. } = &mut event.kind {
@@ -423,6 +360,7 @@ pub async fn append(app: &App, u: &User, id: i64, mut event: Event) -> Result<Ap
                     )
                 })?;
             *score = Score::new(s).map_err(|m| Error::invalid("score", m, "Score out of range"))?;
+            checks::panel_scored(app, &mut tx, id, a).await?;
         }
     }
     let (_, c) = write(app, &mut tx, &c, Some(u), event).await?;

@@ -40,6 +40,7 @@ pub mod assessments;
 pub mod audit_log;
 pub mod bulk;
 pub mod capability_cases;
+mod capability_checks;
 mod capability_notify;
 pub mod capability_objections;
 pub mod capability_report;

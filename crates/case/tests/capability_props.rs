@@ -78,7 +78,11 @@ fn kind() -> impl Strategy<Value = EventKind> {
             note: None,
             by: None,
         }),
-        grade().prop_map(|grade| EventKind::Downgraded { grade, by: None }),
+        grade().prop_map(|grade| EventKind::Downgraded {
+            grade,
+            note: None,
+            by: None,
+        }),
     ]
 }
 

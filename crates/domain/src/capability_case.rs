@@ -184,6 +184,73 @@ pub fn verification_fields(
     }
 }
 
+/// A revocation or a downgrading (9.2) is a recorded decision: it states its facts and
+/// reasons (`note`, at most [`VERIFICATION_MAX`] characters).
+pub fn decision_note(kind: &str, note: Option<&str>) -> Result<(), Vec<FieldError>> {
+    if !matches!(kind, "revoked" | "downgraded") {
+        return Ok(());
+    }
+    let n = note.map_or(0, |v| v.trim().chars().count());
+    if n == 0 || n > VERIFICATION_MAX {
+        let what = if kind == "revoked" {
+            "撤销等级"
+        } else {
+            "降级"
+        };
+        return Err(vec![FieldError::new(
+            "note",
+            format!("{what}须写明决定的事实和理由（9.2，1 至 {VERIFICATION_MAX} 个字符）"),
+            "A revocation or downgrading states the facts and reasons of the decision (9.2)",
+        )]);
+    }
+    Ok(())
+}
+
+/// Every member of the evaluation panel scores every expert-panel item (7.2.2, I-13: the
+/// item's score is their mean): given the expert-panel items, who scored which
+/// (`(indicator, person)`) and the panel, each member who missed an item, with the items.
+pub fn panel_scored(
+    items: &[&str],
+    scored: &[(String, String)],
+    members: &[String],
+) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for m in members {
+        let missing: Vec<&str> = items
+            .iter()
+            .copied()
+            .filter(|i| !scored.iter().any(|(x, who)| x == i && who == m))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let shown = missing
+            .iter()
+            .take(5)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("、");
+        let more = if missing.len() > 5 { "等" } else { "" };
+        errors.push(FieldError::new(
+            "score",
+            format!(
+                "评价专家组成员 {m} 尚未对 {} 项专家评审指标评分（{shown}{more}）：每项由专家组每位成员评分、取平均（7.2.2，I-13）",
+                missing.len()
+            ),
+            format!(
+                "Panel member {m} has not scored {} expert-panel items ({}): every member scores each (7.2.2, I-13)",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// The most characters of an objection's fields (the `objections` table, migration 0014).
 pub const NAME_MAX: usize = 100;
 pub const CONTACT_MAX: usize = 200;
@@ -282,6 +349,34 @@ mod tests {
         assert_eq!(keys, ["registration", "licences"]);
         let long = "许".repeat(VERIFICATION_MAX + 1);
         assert!(verification_fields(Some("执照"), Some(&long)).is_err());
+    }
+
+    #[test]
+    fn every_panel_member_scores_every_expert_item() {
+        let s = |i: &str, w: &str| (i.to_string(), w.to_string());
+        let members = vec!["1".to_string(), "2".to_string(), "3".to_string()];
+        let scored = vec![
+            s("A", "1"),
+            s("A", "2"),
+            s("A", "3"),
+            s("B", "1"),
+            s("B", "3"),
+        ];
+        assert!(panel_scored(&["A"], &scored, &members).is_ok());
+        let e = panel_scored(&["A", "B"], &scored, &members).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert!(e[0].message.zh.contains("成员 2 尚未对 1 项"), "{:?}", e[0]);
+        // someone outside the panel scoring does not stand in for a member
+        let with_outsider = [scored.clone(), vec![s("B", "9")]].concat();
+        assert!(panel_scored(&["A", "B"], &with_outsider, &members).is_err());
+    }
+
+    #[test]
+    fn revocation_and_downgrading_state_their_reasons() {
+        assert!(decision_note("revoked", Some("经核实申报材料弄虚作假")).is_ok());
+        assert!(decision_note("downgraded", None).is_err());
+        assert!(decision_note("revoked", Some("   ")).is_err());
+        assert!(decision_note("confirmed", None).is_ok());
     }
 
     #[test]

@@ -249,10 +249,7 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let t = d("2026-03-10");
-        uc::append(
-            st,
-            &admin,
-            case,
+        let evaluated = || {
             ev(
                 t,
                 EventKind::EvaluationCompleted {
@@ -260,10 +257,63 @@ async fn a_capability_evaluation_from_application_to_revocation() {
                     grade: None,
                     suggestions: Some("加强标准化建设".into()),
                 },
-            ),
-        )
-        .await
-        .unwrap();
+            )
+        };
+        // every panel member scores every expert-panel item (7.2.2, I-13); the third has not
+        // scored yet: refused, naming the member
+        let scheme = st.scheme("t-cic-capability").unwrap();
+        let items: Vec<_> = scheme
+            .indicators
+            .iter()
+            .filter(|i| i.expert_panel)
+            .collect();
+        assert!(!items.is_empty());
+        for (k, m) in e[..3].iter().enumerate() {
+            let expert = repo::get_user(&st.store, m.parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            for ind in &items {
+                tianping_app::answers::assign_expert(
+                    st, &auditor, f.onsite_a, &ind.id, expert.id, false,
+                )
+                .await
+                .unwrap();
+                if k == 2 && ind.id == items[0].id {
+                    continue;
+                }
+                let score = (ind.points.unwrap_or(0.0) * 0.8 * 2.0).floor() / 2.0;
+                let input = tianping_app::answers::AnswerInput {
+                    value: serde_json::json!(score),
+                    ..Default::default()
+                };
+                tianping_app::answers::save(st, &expert, f.onsite_a, &ind.id, &input)
+                    .await
+                    .unwrap();
+            }
+        }
+        let r = uc::append(st, &admin, case, evaluated()).await;
+        assert!(
+            matches!(&r, Err(Error::Invalid(v)) if v[0].message.zh.contains(&format!("成员 {} 尚未对 1 项", e[2]))),
+            "{r:?}"
+        );
+        let third = repo::get_user(&st.store, e[2].parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let input = tianping_app::answers::AnswerInput {
+            value: serde_json::json!(0),
+            ..Default::default()
+        };
+        tianping_app::answers::save(st, &third, f.onsite_a, &items[0].id, &input)
+            .await
+            .unwrap();
+        tianping_store::sqlx::query("UPDATE assessments SET score = 78.5 WHERE id = $1")
+            .bind(f.onsite_a)
+            .execute(&st.store.pool)
+            .await
+            .unwrap();
+        uc::append(st, &admin, case, evaluated()).await.unwrap();
         let v = uc::view(st, &admin, case, None).await.unwrap();
         let score = v
             .outcome

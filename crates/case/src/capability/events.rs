@@ -6,7 +6,7 @@
 //! verified, ruled, confirmed, revoked or downgraded), an objection's `id` and the ruling's
 //! `objection` (which objection it rules; the oldest open one when left out), the evaluation's
 //! `suggestions` (改进措施建议, 6.3), the verification's `registration` and `licences` (6.2), the `media` of a publicity or an announcement, the final
-//! report's `number`, a revocation's `note`.
+//! report's `number`, a revocation's or downgrading's `note`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,8 @@ pub enum EventKind {
     },
     Downgraded {
         grade: Grade,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
     },

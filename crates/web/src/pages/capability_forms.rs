@@ -159,6 +159,7 @@ pub(super) fn parse(t: &Typed) -> Result<Event, Error> {
                 "一级" => Grade::First,
                 _ => return Err(bad("grade", "请选择降至的等级", "Choose the grade")),
             },
+            note: opt(t, "note"),
             by: None,
         },
         _ => return Err(bad("type", "未知的事件类型", "Unknown event type")),
@@ -379,6 +380,7 @@ pub(super) fn event_form(
                     }
                     "downgraded" => {
                         (select(l.t("降至等级", "Lowered to"), "grade", &grade_options(), &val("grade"), e("grade")))
+                        (field(l.t("决定的事实和理由（必填）", "Facts and reasons (required)"), "note", "text", &val("note"), e("note"), &[("required", "")]))
                     }
                     _ => {}
                 }
