@@ -19,6 +19,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Calendar { .. }
         | Command::Uscc { .. } => crate::calc_cmds::run(cli),
         Command::Case { cmd } => crate::case_cmds::run(cli, cmd),
+        Command::Points { cmd } => crate::points_cmd::run(cli, cmd),
         Command::Serve(_)
         | Command::Demo(_)
         | Command::Migrate(_)

@@ -8,6 +8,7 @@ mod commands;
 mod due_cmd;
 mod out;
 mod output;
+mod points_cmd;
 mod server;
 
 use std::path::PathBuf;
@@ -129,6 +130,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: CaseCmd,
     },
+    /// Shop points of the Shanghai enterprise service cloud (seed 002, DESIGN I-14, I-22).
+    Points {
+        #[command(subcommand)]
+        cmd: PointsCmd,
+    },
     /// Run the web service (pages and /api/v1) on SQLite or PostgreSQL.
     Serve(server::ServeArgs),
     /// Run the web service with a ready demo dataset and print the demo logins.
@@ -190,6 +196,29 @@ pub enum CaseCmd {
         /// date projects the due list.
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PointsCmd {
+    /// Fold a JSON Lines stream of points events (I-22: {"key", "shop", "event", "at", …})
+    /// without a database and print per shop its points, level and points per rule, the
+    /// repeated keys (counted once) and the rejected events. Exit 0 when nothing was
+    /// rejected, 1 when some events were, 2 when the file cannot be read (naming its line).
+    Replay {
+        /// The events file (`-` reads standard input).
+        file: PathBuf,
+        /// Apply the events up to this time: RFC 3339, or YYYY-MM-DD for the end of that day
+        /// in Asia/Shanghai (default now).
+        #[arg(long, value_name = "TIME")]
+        as_of: Option<String>,
+        /// Another rules version (a rules.toml like schemes/sh-service-cloud-points/rules.toml)
+        /// instead of the shipped one; needs --effective-from.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// The date from which the --rules version applies (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        effective_from: Option<String>,
     },
 }
 

@@ -1,0 +1,164 @@
+//! `tianping points replay` as a user runs it (seed 002, DESIGN I-14, I-22): two shops with
+//! a duplicate, a reversal and a campaign; rejected events (exit 1); a malformed line (exit 2,
+//! naming file and line); another rules version; text output in Chinese.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/points")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args(args)
+        .current_dir(dir())
+        .output()
+        .expect("binary runs")
+}
+
+fn replay_json(extra: &[&str]) -> (i32, Value) {
+    let mut args = vec!["points", "replay", "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON expected ({e}): {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o.status.code().unwrap(), v)
+}
+
+#[test]
+fn two_shops_with_points_levels_and_points_per_rule() {
+    let (code, v) = replay_json(&["shops.jsonl", "--as-of", "2026-12-31"]);
+    assert_eq!(code, 0, "{v:#}");
+    let a = &v["shops"]["shop-a"];
+    assert_eq!(a["points"], 160);
+    assert_eq!(a["level"], json!({"kind": "star", "n": 2}));
+    assert_eq!(a["by_rule"]["company-registration"], 25);
+    assert_eq!(a["by_rule"]["follow-enterprise"], 0);
+    assert_eq!(a["by_rule"]["follow-person"], 1);
+    assert_eq!(a["by_rule"]["purchase"], 10);
+    assert_eq!(a["by_rule"]["good-review-enterprise"], 2);
+    assert_eq!(a["by_rule"]["comment-enterprise"], 2);
+    assert_eq!(a["by_rule"]["campaign-good-rate"], 50);
+    assert_eq!(a["by_rule"].as_object().unwrap().len(), 17);
+    // 23:59 and 00:00 Shanghai time are two login days
+    assert_eq!(v["shops"]["shop-b"]["points"], 2);
+    assert_eq!(
+        v["shops"]["shop-b"]["level"],
+        json!({"kind": "star", "n": 1})
+    );
+    assert_eq!(
+        v["duplicates"],
+        json!([{"key": "a-o1", "line": 9, "first_line": 7}])
+    );
+    assert_eq!(v["rejected"], json!([]));
+    assert_eq!(
+        (v["events"].as_u64(), v["applied"].as_u64()),
+        (Some(12), Some(11))
+    );
+    assert_eq!(v["as_of"], "2026-12-31T23:59:59.999999999+08:00");
+}
+
+#[test]
+fn as_of_leaves_later_events_out() {
+    let (code, v) = replay_json(&["shops.jsonl", "--as-of", "2026-01-07T12:00:00+08:00"]);
+    assert_eq!(code, 0);
+    // registration (4 full years), profile, decoration, the enterprise follower and u-2
+    assert_eq!(v["shops"]["shop-a"]["points"], 20 + 20 + 50 + 3 + 1);
+    assert_eq!(v["later"], 4);
+}
+
+#[test]
+fn rejected_events_are_reported_with_their_reason_and_exit_1() {
+    let (code, v) = replay_json(&["rejected.jsonl", "--as-of", "2026-12-31"]);
+    assert_eq!(code, 1);
+    let r = v["rejected"].as_array().unwrap();
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(
+        (r[0]["key"].as_str(), r[0]["line"].as_u64()),
+        (Some("r-1"), Some(1))
+    );
+    assert!(r[0]["reason"].as_str().unwrap().contains("此前没有得分"));
+    assert!(r[1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("未知事件 page_viewed"));
+    assert_eq!(v["shops"]["shop-c"]["points"], 20);
+}
+
+#[test]
+fn a_malformed_line_names_file_and_line_and_exits_2() {
+    let o = run(&[
+        "points",
+        "replay",
+        "malformed.jsonl",
+        "--as-of",
+        "2026-12-31",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("malformed.jsonl：第 2 行："), "{err}");
+    assert!(err.contains("RFC 3339"), "{err}");
+    let o = run(&["points", "replay", "missing.jsonl", "--as-of", "2026-12-31"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["points", "replay", "shops.jsonl", "--as-of", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--as-of"));
+}
+
+#[test]
+fn another_rules_version() {
+    let (code, v) = replay_json(&[
+        "shops.jsonl",
+        "--as-of",
+        "2027-02-01",
+        "--rules",
+        "rules-2027.toml",
+        "--effective-from",
+        "2027-01-01",
+    ]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["shops"]["shop-a"]["by_rule"]["purchase"], 20);
+    assert_eq!(v["rules"]["effective_from"], "2027-01-01");
+    let (_, builtin) = replay_json(&["shops.jsonl", "--as-of", "2027-02-01"]);
+    assert_ne!(v["rules"]["version"], builtin["rules"]["version"]);
+    // --rules without its date, and a broken rules file, are refused naming the file
+    let o = run(&[
+        "points",
+        "replay",
+        "shops.jsonl",
+        "--rules",
+        "rules-2027.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--effective-from"));
+    let o = run(&[
+        "points",
+        "replay",
+        "shops.jsonl",
+        "--rules",
+        "shops.jsonl",
+        "--effective-from",
+        "2027-01-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("shops.jsonl"));
+}
+
+#[test]
+fn text_output_in_chinese() {
+    let o = run(&["points", "replay", "shops.jsonl", "--as-of", "2026-12-31"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("店铺 shop-a：160 分，2星"), "{out}");
+    assert!(out.contains("产品反馈/购买产品 10 分"), "{out}");
+    assert!(out.contains("第 9 行 a-o1：与第 7 行相同"), "{out}");
+    assert!(out.contains("事件 12 个：计入 11 个，重复 1 个"), "{out}");
+}
