@@ -74,7 +74,7 @@ impl Event {
             && self.party == o.party
             && self.subject == o.subject
             && self.good == o.good
-            && self.has_text() == o.has_text()
+            && self.text.as_deref().unwrap_or("") == o.text.as_deref().unwrap_or("")
             && self.campaign == o.campaign
             && self.start == o.start
             && self.end == o.end
