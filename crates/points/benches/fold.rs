@@ -72,10 +72,50 @@ pub fn generate(n: usize, shops: usize) -> Vec<Event> {
     out
 }
 
+/// One fold of `n` events, timed once (`POINTS_BENCH_EVENTS=10000000` for the 10
+/// million: generation, one fold, events/s).
+fn once(n: usize) {
+    let v = Version::builtin();
+    let t = Instant::now();
+    let events = generate(n, 10_000);
+    let g = t.elapsed().as_secs_f64();
+    let as_of: DateTime<FixedOffset> = "2031-01-01T00:00:00+08:00".parse().unwrap();
+    let t = Instant::now();
+    let l = fold(&v, &events, as_of);
+    let s = t.elapsed().as_secs_f64();
+    let entries: usize = l.shops.values().map(|s| s.history.len()).sum();
+    eprintln!(
+        "{n} events of {} shops generated in {g:.1} s; one fold in {s:.2} s = {:.0} events/s ({entries} history entries, {} duplicates, {} rejected)",
+        l.shops.len(),
+        n as f64 / s,
+        l.duplicates.len(),
+        l.rejected.len()
+    );
+}
+
 fn bench(c: &mut Criterion) {
+    if let Some(n) = std::env::var("POINTS_BENCH_EVENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        once(n);
+        return;
+    }
     let v = Version::builtin();
     let events = generate(1_000_000, 1_000);
     let as_of: DateTime<FixedOffset> = "2030-01-01T00:00:00+08:00".parse().unwrap();
+    let text: String = events
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect();
+    let t = Instant::now();
+    let parsed = tianping_points::parse_jsonl(&text).unwrap();
+    let p = t.elapsed().as_secs_f64();
+    eprintln!(
+        "reading 1,000,000 JSON Lines ({} MB): {p:.2} s = {:.0} lines/s",
+        text.len() / 1_000_000,
+        parsed.len() as f64 / p
+    );
     let t = Instant::now();
     let l = fold(&v, &events, as_of);
     let s = t.elapsed().as_secs_f64();
