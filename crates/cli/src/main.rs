@@ -219,6 +219,13 @@ pub enum PointsCmd {
         /// The date from which the --rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         effective_from: Option<String>,
+        /// Recompute the same events under this rules version too and explain the
+        /// difference per shop, rule by rule; needs --compare-effective-from.
+        #[arg(long, value_name = "FILE")]
+        compare_rules: Option<PathBuf>,
+        /// The date from which the --compare-rules version applies (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        compare_effective_from: Option<String>,
     },
 }
 

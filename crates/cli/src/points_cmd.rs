@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{json, Value};
-use tianping_points::{fold, parse_as_of, parse_jsonl, Ledger, Version};
+use tianping_points::{diff, fold, parse_as_of, parse_jsonl, Ledger, ShopDiff, Version};
 
 use crate::case_cmds::{finish, malformed};
 use crate::{Cli, PointsCmd};
@@ -22,18 +22,36 @@ pub fn run(cli: &Cli, cmd: &PointsCmd) -> Result<ExitCode, String> {
             as_of,
             rules,
             effective_from,
-        } => replay(
-            cli,
-            file,
-            as_of.as_deref(),
-            rules.as_deref(),
-            effective_from.as_deref(),
-        ),
+            compare_rules,
+            compare_effective_from,
+        } => {
+            let main = match version(rules.as_deref(), effective_from.as_deref(), "") {
+                Ok(v) => v,
+                Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
+            };
+            let other = match (compare_rules, compare_effective_from) {
+                (None, None) => None,
+                (Some(r), from) => match version(Some(r), from.as_deref(), "compare-") {
+                    Ok(v) => Some(v),
+                    Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
+                },
+                (None, Some(_)) => {
+                    let m = "--compare-effective-from 只与 --compare-rules 一起使用";
+                    return Ok(malformed(cli, file, None, m));
+                }
+            };
+            replay(cli, file, as_of.as_deref(), &main, other.as_ref())
+        }
     }
 }
 
-/// The rules version: the shipped file, or `--rules` with its `--effective-from`.
-fn version(rules: Option<&Path>, from: Option<&str>) -> Result<Version, (String, String)> {
+/// The rules version: the shipped file, or `--{prefix}rules` with its
+/// `--{prefix}effective-from`.
+fn version(
+    rules: Option<&Path>,
+    from: Option<&str>,
+    prefix: &str,
+) -> Result<Version, (String, String)> {
     let Some(path) = rules else {
         if let Some(d) = from {
             let m = format!(
@@ -45,11 +63,13 @@ fn version(rules: Option<&Path>, from: Option<&str>) -> Result<Version, (String,
     };
     let name = path.display().to_string();
     let Some(from) = from else {
-        let m = "--rules 须同时给出 --effective-from YYYY-MM-DD（该规则版本的施行日期）";
-        return Err((name, m.into()));
+        let m = format!(
+            "--{prefix}rules 须同时给出 --{prefix}effective-from YYYY-MM-DD（该规则版本的施行日期）"
+        );
+        return Err((name, m));
     };
     let from = NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d").map_err(|_| {
-        let m = format!("--effective-from “{from}” 不是日期：应写作 YYYY-MM-DD");
+        let m = format!("--{prefix}effective-from “{from}” 不是日期：应写作 YYYY-MM-DD");
         (name.clone(), m)
     })?;
     let text =
@@ -61,13 +81,9 @@ fn replay(
     cli: &Cli,
     file: &Path,
     as_of: Option<&str>,
-    rules: Option<&Path>,
-    effective_from: Option<&str>,
+    version: &Version,
+    compare: Option<&Version>,
 ) -> Result<ExitCode, String> {
-    let version = match version(rules, effective_from) {
-        Ok(v) => v,
-        Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
-    };
     let as_of: DateTime<FixedOffset> = match as_of {
         Some(s) => match parse_as_of(s) {
             Ok(t) => t,
@@ -83,7 +99,8 @@ fn replay(
         Ok(v) => v,
         Err(e) => return Ok(malformed(cli, file, Some(e.line), &e.message)),
     };
-    let ledger = fold(&version, &events, as_of);
+    let ledger = fold(version, &events, as_of);
+    let difference = compare.map(|c| diff(&ledger, &fold(c, &events, as_of)));
     let mut warnings = Vec::new();
     let day = as_of
         .with_timezone(&tianping_points::shanghai())
@@ -99,7 +116,8 @@ fn replay(
         file,
         events: events.len(),
         ledger: &ledger,
-        version: &version,
+        version,
+        compare: compare.zip(difference.as_deref()),
     };
     finish(
         cli,
@@ -125,6 +143,8 @@ struct Report<'a> {
     events: usize,
     ledger: &'a Ledger,
     version: &'a Version,
+    /// The other version and the difference per shop (`--compare-rules`).
+    compare: Option<(&'a Version, &'a [ShopDiff])>,
 }
 
 impl Report<'_> {
@@ -157,6 +177,10 @@ impl Report<'_> {
             "duplicates": l.duplicates,
             "rejected": l.rejected,
             "warnings": warnings,
+            "compare": self.compare.map(|(v, d)| json!({
+                "rules": {"version": v.id, "effective_from": v.effective_from},
+                "shops": d,
+            })),
         })
     }
 
@@ -201,6 +225,21 @@ impl Report<'_> {
                     "  第 {} 行 {}：与第 {} 行相同\n",
                     d.line, d.key, d.first_line
                 ));
+            }
+        }
+        if let Some((v, d)) = self.compare {
+            s.push_str(&format!(
+                "\n按规则版本 {}（{} 起施行）重算：{}\n",
+                v.id,
+                v.effective_from,
+                if d.is_empty() {
+                    "各店铺积分不变"
+                } else {
+                    ""
+                }
+            ));
+            for x in d {
+                s.push_str(&format!("  {}\n", x.zh()));
             }
         }
         if !l.rejected.is_empty() {

@@ -162,3 +162,43 @@ fn text_output_in_chinese() {
     assert!(out.contains("第 9 行 a-o1：与第 7 行相同"), "{out}");
     assert!(out.contains("事件 12 个：计入 11 个，重复 1 个"), "{out}");
 }
+
+#[test]
+fn the_difference_under_another_version_rule_by_rule() {
+    let args = [
+        "shops.jsonl",
+        "--as-of",
+        "2027-02-01",
+        "--compare-rules",
+        "rules-2027.toml",
+        "--compare-effective-from",
+        "2027-01-01",
+    ];
+    let (code, v) = replay_json(&args);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["shops"]["shop-a"]["by_rule"]["purchase"], 10);
+    assert_eq!(v["compare"]["rules"]["effective_from"], "2027-01-01");
+    assert_eq!(
+        v["compare"]["shops"],
+        json!([{"shop": "shop-a", "old_points": 160, "new_points": 170,
+                "old_level": {"kind": "star", "n": 2}, "new_level": {"kind": "star", "n": 2},
+                "rules": [{"rule": "purchase", "old": 10, "new": 20}]}])
+    );
+    let mut text_args = vec!["points", "replay"];
+    text_args.extend_from_slice(&args);
+    let o = run(&text_args);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("店铺 shop-a：160 → 170 分（2星 → 2星）；purchase 10 → 20（+10）"),
+        "{out}"
+    );
+    let o = run(&[
+        "points",
+        "replay",
+        "shops.jsonl",
+        "--compare-rules",
+        "rules-2027.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--compare-effective-from"));
+}
