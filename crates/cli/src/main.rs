@@ -226,6 +226,10 @@ pub enum PointsCmd {
         /// The date from which the --compare-rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         compare_effective_from: Option<String>,
+        /// Also print each shop's history: what every applied event earned or took back,
+        /// with its rule and clause.
+        #[arg(long)]
+        history: bool,
     },
 }
 

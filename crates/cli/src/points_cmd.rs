@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{json, Value};
-use tianping_points::{diff, fold, parse_as_of, parse_jsonl, Ledger, ShopDiff, Version};
+use tianping_points::{diff, fold, parse_as_of, parse_jsonl, Entry, Ledger, ShopDiff, Version};
 
 use crate::case_cmds::{finish, malformed};
 use crate::{Cli, PointsCmd};
@@ -24,6 +24,7 @@ pub fn run(cli: &Cli, cmd: &PointsCmd) -> Result<ExitCode, String> {
             effective_from,
             compare_rules,
             compare_effective_from,
+            history,
         } => {
             let main = match version(rules.as_deref(), effective_from.as_deref(), "") {
                 Ok(v) => v,
@@ -40,7 +41,7 @@ pub fn run(cli: &Cli, cmd: &PointsCmd) -> Result<ExitCode, String> {
                     return Ok(malformed(cli, file, None, m));
                 }
             };
-            replay(cli, file, as_of.as_deref(), &main, other.as_ref())
+            replay(cli, file, as_of.as_deref(), &main, other.as_ref(), *history)
         }
     }
 }
@@ -83,6 +84,7 @@ fn replay(
     as_of: Option<&str>,
     version: &Version,
     compare: Option<&Version>,
+    history: bool,
 ) -> Result<ExitCode, String> {
     let as_of: DateTime<FixedOffset> = match as_of {
         Some(s) => match parse_as_of(s) {
@@ -118,6 +120,7 @@ fn replay(
         ledger: &ledger,
         version,
         compare: compare.zip(difference.as_deref()),
+        history,
     };
     finish(
         cli,
@@ -145,9 +148,30 @@ struct Report<'a> {
     version: &'a Version,
     /// The other version and the difference per shop (`--compare-rules`).
     compare: Option<(&'a Version, &'a [ShopDiff])>,
+    /// `--history`: each shop's entries too.
+    history: bool,
 }
 
 impl Report<'_> {
+    /// One history line: "2026-01-05 09:10 a-prof profile_completed +20 公司信息/公司介绍（…）：计 20 分".
+    fn entry(&self, h: &Entry) -> String {
+        let at = h.at.with_timezone(&tianping_points::shanghai());
+        let full = h
+            .rule
+            .as_deref()
+            .and_then(|r| self.version.rule(r))
+            .map(|r| r.points);
+        let clause = h.clause.as_deref().unwrap_or("—");
+        format!(
+            "{} {} {} {:+} {clause}：{}",
+            at.format("%Y-%m-%d %H:%M"),
+            h.key,
+            h.event,
+            h.points,
+            h.note.zh(h.points, full)
+        )
+    }
+
     fn applied(&self) -> usize {
         let l = self.ledger;
         self.events - l.duplicates.len() - l.rejected.len() - l.later
@@ -160,10 +184,11 @@ impl Report<'_> {
             .iter()
             .map(|(id, s)| {
                 let level = s.level.map(|x| json!({"kind": x.kind, "n": x.n}));
-                (
-                    id.clone(),
-                    json!({"points": s.points, "level": level, "by_rule": s.by_rule}),
-                )
+                let mut v = json!({"points": s.points, "level": level, "by_rule": s.by_rule});
+                if self.history {
+                    v["history"] = json!(s.history);
+                }
+                (id.clone(), v)
             })
             .collect();
         json!({
@@ -215,6 +240,12 @@ impl Report<'_> {
                         "  {}/{} {p} 分{cap}  [{}]\n",
                         r.group, r.name, r.id
                     ));
+                }
+            }
+            if self.history {
+                s.push_str("  明细：\n");
+                for h in &shop.history {
+                    s.push_str(&format!("    {}\n", self.entry(h)));
                 }
             }
         }

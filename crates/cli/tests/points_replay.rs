@@ -202,3 +202,28 @@ fn the_difference_under_another_version_rule_by_rule() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--compare-effective-from"));
 }
+
+#[test]
+fn history_shows_what_each_event_earned_with_rule_and_clause() {
+    let (_, v) = replay_json(&["shops.jsonl", "--as-of", "2026-12-31", "--history"]);
+    let h = v["shops"]["shop-a"]["history"].as_array().unwrap();
+    let sum: i64 = h.iter().map(|x| x["points"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 160);
+    let unf = h.iter().find(|x| x["key"] == "a-unf1").unwrap();
+    assert_eq!(
+        (unf["rule"].as_str(), unf["points"].as_i64()),
+        (Some("follow-enterprise"), Some(-3))
+    );
+    assert!(unf["clause"].as_str().unwrap().contains("002-P5"));
+    let o = run(&[
+        "points",
+        "replay",
+        "shops.jsonl",
+        "--as-of",
+        "2026-12-31",
+        "--history",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("2026-01-08 10:00 a-unf1 unfollowed -3 卖家关注/企业用户（第141行；002-P5、002-P9）：扣回 3 分"), "{out}");
+    assert!(out.contains("注册满 5 年，计 25 分"), "{out}");
+}
