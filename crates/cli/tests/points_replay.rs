@@ -227,3 +227,19 @@ fn history_shows_what_each_event_earned_with_rule_and_clause() {
     assert!(out.contains("2026-01-08 10:00 a-unf1 unfollowed -3 卖家关注/企业用户（第141行；002-P5、002-P9）：扣回 3 分"), "{out}");
     assert!(out.contains("注册满 5 年，计 25 分"), "{out}");
 }
+
+#[test]
+fn a_version_not_yet_in_force_is_warned_of() {
+    let (code, v) = replay_json(&[
+        "shops.jsonl",
+        "--as-of",
+        "2026-12-31",
+        "--rules",
+        "rules-2027.toml",
+        "--effective-from",
+        "2027-01-01",
+    ]);
+    assert_eq!(code, 0);
+    let w = v["warnings"][0].as_str().unwrap();
+    assert!(w.contains("早于该规则版本的施行日期 2027-01-01"), "{w}");
+}

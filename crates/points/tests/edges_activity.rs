@@ -416,3 +416,76 @@ fn levels_002_p8() {
     let l = run(&gone, END);
     assert_eq!((l.shops["s1"].points, l.shops["s1"].level), (0, None));
 }
+
+#[test]
+fn campaign_silences_decided() {
+    let c = "campaign-good-rate";
+    // a review neither good nor with text earns nothing but is a review received: 2 of 3
+    let plain = e("p", "review", "2026-01-10 10:00").subject("p").person();
+    let mut three = share(2, 2);
+    three.push(plain.clone());
+    // `good` absent is not good: 1 good of 2
+    let mut absent = share(1, 1);
+    absent.push(
+        e("n", "review", "2026-01-10 10:00")
+            .subject("n")
+            .person()
+            .text("还行"),
+    );
+    check(vec![
+        case(
+            "a review without good or text is counted",
+            campaign(three),
+            END,
+            c,
+            0,
+        ),
+        case("good absent is not good", campaign(absent), END, c, 0),
+        case(
+            "the same campaign via subject",
+            {
+                let mut v = share(1, 1);
+                let mut x = close("camp", "c1");
+                x.campaign = None;
+                x.subject = Some("c1".into());
+                v.push(x);
+                v
+            },
+            END,
+            c,
+            50,
+        ),
+    ]);
+    let l = run(&[plain], END);
+    assert_eq!(l.shops["s1"].points, 0);
+    assert!(l.rejected.is_empty());
+    // campaign and subject that disagree, and a window that ends before it starts
+    let mut bad = close("camp", "c1");
+    bad.subject = Some("c2".into());
+    let mut reversed = close("camp2", "c3");
+    reversed.start = Some(t("2026-02-01 00:00"));
+    let l = run(&[bad, reversed], END);
+    let reasons: Vec<&str> = l.rejected.iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].contains("不一致"), "{reasons:?}");
+    assert!(reasons[1].contains("晚于结束"), "{reasons:?}");
+}
+
+#[test]
+fn as_of_arguments() {
+    let end = tianping_points::parse_as_of("2026-03-10").unwrap();
+    assert_eq!(end.to_rfc3339(), "2026-03-10T23:59:59.999999999+08:00");
+    let exact = tianping_points::parse_as_of("2026-03-10T15:59:00Z").unwrap();
+    assert_eq!(exact, t("2026-03-10 23:59"));
+    let m = tianping_points::parse_as_of("10/03/2026").unwrap_err();
+    assert!(m.contains("RFC 3339") && m.contains("YYYY-MM-DD"), "{m}");
+    // a login at 23:59:59 on the as-of date is applied, one at 00:00 the next day is not
+    let l = run(
+        &[
+            e("a", "seller_login", "2026-03-10T23:59:59+08:00"),
+            e("b", "seller_login", "2026-03-11 00:00"),
+        ],
+        "2026-03-10T23:59:59.999999999+08:00",
+    );
+    assert_eq!((l.shops["s1"].points, l.later), (1, 1));
+}
