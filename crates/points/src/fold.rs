@@ -1,8 +1,9 @@
 //! The fold: an event stream under a rules version at a time gives the [`Ledger`].
 //!
 //! Canonical order. The result never depends on the order events arrive in: after repeated
-//! keys are set aside, the events are sorted by (shop, `at` as an instant, key) and each
-//! shop's events are applied in that order. `at` is the order the rules need (a reversal
+//! keys are set aside, each shop's events are sorted by (`at` as an instant, key) and applied
+//! in that order (shops are grouped by a number given as they come, which only groups them:
+//! each shop folds alone and shops are reported by name). `at` is the order the rules need (a reversal
 //! takes back what was given before it, login runs follow the calendar); the key breaks ties
 //! between events of the same instant so that two streams with the same events fold alike.
 //!
@@ -25,7 +26,10 @@ pub fn fold(version: &Version, events: &[Event], as_of: DateTime<FixedOffset>) -
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(events.len());
     let mut duplicates = Vec::new();
     let mut rejected = Vec::new();
-    let mut kept: Vec<&Event> = Vec::with_capacity(events.len());
+    // (shop number, seconds, nanoseconds, event): shops are numbered as they come only to
+    // group them (each shop folds alone, and shops are reported by name)
+    let mut shop_no: HashMap<&str, u32> = HashMap::new();
+    let mut kept: Vec<(u32, i64, u32, &Event)> = Vec::with_capacity(events.len());
     let mut later = 0;
     for (i, e) in events.iter().enumerate() {
         match first.get(e.key.as_str()) {
@@ -47,26 +51,31 @@ pub fn fold(version: &Version, events: &[Event], as_of: DateTime<FixedOffset>) -
                 if e.at > as_of {
                     later += 1;
                 } else {
-                    kept.push(e);
+                    let n = shop_no.len() as u32;
+                    let no = *shop_no.entry(e.shop.as_str()).or_insert(n);
+                    let (secs, nanos) = (e.at.timestamp(), e.at.timestamp_subsec_nanos());
+                    kept.push((no, secs, nanos, e));
                 }
             }
         }
     }
     drop(first);
     kept.sort_unstable_by(|a, b| {
-        (a.shop.as_str(), a.at, a.key.as_str()).cmp(&(b.shop.as_str(), b.at, b.key.as_str()))
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| a.3.key.cmp(&b.3.key))
     });
     let mut shops = BTreeMap::new();
-    for group in kept.chunk_by(|a, b| a.shop == b.shop) {
+    for group in kept.chunk_by(|a, b| a.0 == b.0) {
         let mut f = ShopFold::new(version, as_of);
-        for e in group {
+        for &(_, _, _, e) in group {
             if let Err(reason) = f.apply(e) {
                 rejected.push(reject(e, reason));
             }
         }
         let (shop, mut rej): (Shop, Vec<(&Event, String)>) = f.finish();
         rejected.extend(rej.drain(..).map(|(e, r)| reject(e, r)));
-        shops.insert(group[0].shop.clone(), shop);
+        shops.insert(group[0].3.shop.clone(), shop);
     }
     rejected.sort_by(|a, b| (a.line, &a.key).cmp(&(b.line, &b.key)));
     Ledger {

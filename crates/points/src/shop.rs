@@ -23,8 +23,8 @@ pub(crate) struct ShopFold<'a> {
     as_of: DateTime<FixedOffset>,
     /// Points per rule before its cap.
     raw: Vec<i64>,
-    /// (giving event, subject) → what it holds. One-off items use the empty subject.
-    held: HashMap<(usize, String), Held>,
+    /// Per giving event, subject → what it holds. One-off items use the empty subject.
+    held: Vec<HashMap<String, Held>>,
     last_login: Option<NaiveDate>,
     run: u32,
     registered: Vec<&'a Event>,
@@ -38,7 +38,7 @@ impl<'a> ShopFold<'a> {
             v,
             as_of,
             raw: vec![0; v.rules.len()],
-            held: HashMap::new(),
+            held: (0..v.giving.len()).map(|_| HashMap::new()).collect(),
             last_login: None,
             run: 0,
             registered: Vec::new(),
@@ -113,13 +113,13 @@ impl<'a> ShopFold<'a> {
     }
 
     /// The subject an event concerns: empty for a one-off item, else `subject` (required).
-    fn subject(&self, e: &Event, g: usize) -> Result<String, String> {
+    fn subject<'e>(&self, e: &'e Event, g: usize) -> Result<&'e str, String> {
         let first = &self.v.rules[self.v.giving[g].1[0]];
         if first.counting == Counting::Once {
-            return Ok(String::new());
+            return Ok("");
         }
         match e.subject.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => Ok(s.to_string()),
+            Some(s) if !s.is_empty() => Ok(s),
             _ => Err(format!(
                 "{} 缺少 subject：须写明所涉及的关注者、证书、产品、订单、评价或回复",
                 e.event
@@ -137,7 +137,7 @@ impl<'a> ShopFold<'a> {
             ));
         }
         let subject = self.subject(e, g)?;
-        if self.held.contains_key(&(g, subject.clone())) {
+        if self.held[g].contains_key(subject) {
             self.entry(e, Some(rules[0]), 0, Note::AlreadyHeld);
             return Ok(());
         }
@@ -162,8 +162,8 @@ impl<'a> ShopFold<'a> {
             }
         }
         let review = is_review.then_some((e.at, e.good == Some(true)));
-        self.held.insert(
-            (g, subject),
+        self.held[g].insert(
+            subject.to_string(),
             Held {
                 rules: mask,
                 review,
@@ -181,7 +181,7 @@ impl<'a> ShopFold<'a> {
 
     fn reverse(&mut self, e: &Event, g: usize) -> Result<(), String> {
         let subject = self.subject(e, g)?;
-        let Some(held) = self.held.remove(&(g, subject.clone())) else {
+        let Some(held) = self.held[g].remove(subject) else {
             let what = if subject.is_empty() {
                 String::new()
             } else {
@@ -317,7 +317,7 @@ impl<'a> ShopFold<'a> {
                 continue;
             }
             let (mut good, mut total) = (0u32, 0u32);
-            for h in self.held.values() {
+            for h in self.held.iter().flat_map(|m| m.values()) {
                 if let Some((at, g)) = h.review {
                     if start <= at && at <= end {
                         total += 1;
