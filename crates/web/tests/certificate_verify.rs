@@ -56,6 +56,7 @@ async fn import(admin: &mut Browser, ent: i64, text: &str) {
 #[tokio::test]
 async fn status_pages_history_lookup_keys_and_signed_links() {
     let clock = Arc::new(FixedClock::new(day(2026, 6, 1)));
+    let script_re = regex::Regex::new(r#"src="(/static/verify\.js\?v=[0-9a-f]+)""#).unwrap();
     let case_re = regex::Regex::new(r#"href="/cases/(\d+)""#).unwrap();
     let link_re = regex::Regex::new(
         r#"href="(http://127\.0\.0\.1:8080/verify/TP-EEPC-2026-0002#[A-Za-z0-9_\-.]+)""#,
@@ -91,6 +92,14 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
             assert!(r.body.contains(s), "{bk}: {s}");
         }
         assert!(!r.body.contains("撤销"), "{bk}");
+        // the optional script that moves the QR fragment into ?sig= is served
+        let src = script_re
+            .captures(&r.body)
+            .map(|c| c[1].to_string())
+            .expect("the script");
+        let js = anon.get(&src).await;
+        assert_eq!(js.status, StatusCode::OK, "{bk}");
+        assert!(js.body.contains("sig="), "{bk}");
         // a withdrawn one, with its history
         let r = anon.get("/verify/TP-EEPC-2026-0001").await;
         assert_eq!(r.status, StatusCode::OK, "{bk}");

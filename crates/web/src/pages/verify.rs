@@ -65,18 +65,24 @@ async fn lookup(State(st): State<App>, ctx: Ctx, Query(s): Query<LookupQ>) -> Re
             @if hits.is_empty() {
                 p.muted.empty { (l.t("没有找到匹配的证书。", "No certificate matches.")) }
             } @else {
-                div.tablewrap {
-                    table.stack {
+                // stacked as labelled cards on a phone (`table.cards`)
+                table.cards.public data-testid="certificates" {
+                    thead {
                         tr {
                             th { (l.t("证书编号", "Number")) } th { (l.t("获证组织", "Holder")) }
                             th { (l.t("统一社会信用代码", "Credit code")) } th { (l.t("发证机构", "Issuer")) }
                             th { (l.t("发证日期", "Issued")) } th { (l.t("状态", "Status")) }
                         }
+                    }
+                    tbody {
                         @for h in &hits {
                             tr {
-                                td { a href={ "/verify/" (cert_sign::path_encode(&h.number)) } { (h.number) } }
-                                td { (h.holder) } td { (h.uscc) } td { (h.issuer) } td { (h.issued) }
-                                td { (status_pill(l, h.status)) }
+                                td.name { a href={ "/verify/" (cert_sign::path_encode(&h.number)) } { (h.number) } }
+                                td data-label=(l.t("获证组织", "Holder")) { (h.holder) }
+                                td data-label=(l.t("统一社会信用代码", "Credit code")) { (h.uscc) }
+                                td data-label=(l.t("发证机构", "Issuer")) { (h.issuer) }
+                                td data-label=(l.t("发证日期", "Issued")) { (h.issued) }
+                                td data-label=(l.t("状态", "Status")) { (status_pill(l, h.status)) }
                             }
                         }
                     }
