@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
+use tianping_app::domain::cert_sign;
 use tianping_app::FixedClock;
 
 fn day(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -35,6 +36,10 @@ fn history(number: &str, after: &str) -> String {
     )
 }
 
+const REISSUED: &str = r#"{"type": "scope_changed", "date": "2026-03-01", "change": "reduce", "scope": "建筑工程施工合同管理"}
+{"type": "certificate_issued", "date": "2026-03-02", "number": "TP-EEPC-2026-0003"}
+"#;
+
 const KEPT: &str = r#"{"type": "suspended", "date": "2026-03-10", "cause": "监督审核逾期", "cause_confirmed": "2026-03-09"}
 {"type": "restored", "date": "2026-04-01", "by": "dec"}
 {"type": "withdrawn", "date": "2026-05-04", "reason": "未按期整改"}
@@ -59,7 +64,7 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
     let script_re = regex::Regex::new(r#"src="(/static/verify\.js\?v=[0-9a-f]+)""#).unwrap();
     let case_re = regex::Regex::new(r#"href="/cases/(\d+)""#).unwrap();
     let link_re = regex::Regex::new(
-        r#"href="(http://127\.0\.0\.1:8080/verify/TP-EEPC-2026-0002#[A-Za-z0-9_\-.]+)""#,
+        r#"href="(http://127\.0\.0\.1:8080/verify/TP-EEPC-2026-0003#[A-Za-z0-9_\-.]+)""#,
     )
     .unwrap();
     for app in apps_with(clock.clone(), |_| {}).await {
@@ -72,16 +77,16 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         let mut admin = app.browser();
         admin.login("admin@b1.test", PW).await;
         import(&mut admin, f.ent_a, &history("TP-EEPC-2026-0001", KEPT)).await;
-        import(&mut admin, f.ent_a, &history("TP-EEPC-2026-0002", "")).await;
+        import(&mut admin, f.ent_a, &history("TP-EEPC-2026-0002", REISSUED)).await;
 
         let mut anon = app.browser();
         // a granted certificate
-        let r = anon.get("/verify/TP-EEPC-2026-0002").await;
+        let r = anon.get("/verify/TP-EEPC-2026-0003").await;
         assert_eq!(r.status, StatusCode::OK, "{bk}: {}", r.body);
         for s in [
             "证书状态",
-            "有效",
-            "TP-EEPC-2026-0002",
+            r#"class="pill ok">有效"#,
+            "TP-EEPC-2026-0003",
             ent.name.as_str(),
             ent.uscc.as_str(),
             "建筑工程施工合同履约管理",
@@ -100,6 +105,27 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         let js = anon.get(&src).await;
         assert_eq!(js.status, StatusCode::OK, "{bk}");
         assert!(js.body.contains("sig="), "{bk}");
+        // reissued after a scope change: the old number is superseded, the new one valid
+        let r = anon.get("/verify/TP-EEPC-2026-0003").await;
+        assert!(
+            r.body.contains(r#"class="pill ok">有效"#),
+            "{bk}: {}",
+            r.body
+        );
+        assert!(r.body.contains("建筑工程施工合同管理"), "{bk}");
+        assert!(r.body.contains("2026-03-02 换发证书"), "{bk}");
+        assert!(r.body.contains("2029-01-27"), "{bk}: validity kept");
+        let r = anon.get("/verify/TP-EEPC-2026-0002?on=2026-02-15").await;
+        assert!(r.body.contains(r#"class="pill warn">已换发"#), "{bk}");
+        assert!(
+            r.body.contains(r#"href="/verify/TP-EEPC-2026-0003""#),
+            "{bk}"
+        );
+        let at = r.body.find(r#"id="on-date""#).unwrap();
+        assert!(
+            !r.body[at..at + r.body[at..].find("</p>").unwrap()].contains("无效"),
+            "{bk}: valid before the reissue"
+        );
         // a withdrawn one, with its history
         let r = anon.get("/verify/TP-EEPC-2026-0001").await;
         assert_eq!(r.status, StatusCode::OK, "{bk}");
@@ -143,7 +169,7 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
                 .get(&format!("/verify/TP-EEPC-2026-0001?on={on}"))
                 .await;
             let at = r.body.find(r#"id="on-date""#).expect("the answer");
-            let answer = &r.body[at..at + 200];
+            let answer = &r.body[at..at + r.body[at..].find("</p>").unwrap()];
             assert!(answer.contains(on), "{bk}: {on}");
             assert_eq!(answer.contains("无效"), !valid, "{bk}: {on}: {answer}");
             assert!(answer.contains(words), "{bk}: {on}: {answer}");
@@ -190,7 +216,7 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         let mut link = None;
         for id in ids {
             let r = admin.get(&format!("/cases/{id}")).await;
-            if r.body.contains("TP-EEPC-2026-0002") {
+            if r.body.contains("TP-EEPC-2026-0003") {
                 assert!(r.body.contains("<svg"), "{bk}: the QR code");
 
                 link = link_re.captures(&r.body).map(|c| c[1].to_string());
@@ -209,16 +235,24 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         assert_eq!(keys[0]["active"], true, "{bk}");
         assert_eq!(keys[0]["public_key"].as_str().unwrap().len(), 44, "{bk}");
         let kid = keys[0]["kid"].as_str().unwrap().to_string();
+        // the link the app made verifies offline against the published keys (what
+        // `tianping certificate verify` does with a saved keys file)
+        let set: cert_sign::KeySet = serde_json::from_str(&r.body).unwrap();
+        let parts = cert_sign::parse_link(&link).unwrap();
+        assert!(
+            cert_sign::verify(&parts.number, &parts.signed, &set.keys).is_valid(),
+            "{bk}"
+        );
 
         // the status page checks the link's signature
         let r = anon
-            .get(&format!("/verify/TP-EEPC-2026-0002?sig={}", enc(&signed)))
+            .get(&format!("/verify/TP-EEPC-2026-0003?sig={}", enc(&signed)))
             .await;
         assert!(r.body.contains("签名有效"), "{bk}: {}", r.body);
         assert!(r.body.contains(&kid), "{bk}");
         // the whole link pasted works too
         let r = anon
-            .get(&format!("/verify/TP-EEPC-2026-0002?sig={}", enc(&link)))
+            .get(&format!("/verify/TP-EEPC-2026-0003?sig={}", enc(&link)))
             .await;
         assert!(r.body.contains("签名有效"), "{bk}");
         // a changed character, or another certificate's page: invalid
@@ -226,7 +260,7 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         let c = if bad.as_bytes()[10] == b'A' { "B" } else { "A" };
         bad.replace_range(10..11, c);
         let r = anon
-            .get(&format!("/verify/TP-EEPC-2026-0002?sig={}", enc(&bad)))
+            .get(&format!("/verify/TP-EEPC-2026-0003?sig={}", enc(&bad)))
             .await;
         assert!(r.body.contains("签名无效"), "{bk}");
         let r = anon
