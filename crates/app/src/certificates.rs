@@ -223,8 +223,8 @@ pub fn status_on(case: &CaseState, number: &str, day: NaiveDate) -> Status {
     }
 }
 
-/// The history of a case's certificates, without causes or people.
-pub fn history(case: &CaseState) -> Vec<Step> {
+/// The history of a case's certificates up to `today`, without causes or people.
+pub fn history(case: &CaseState, today: NaiveDate) -> Vec<Step> {
     let mut out: Vec<Step> = case
         .certificates
         .iter()
@@ -258,7 +258,8 @@ pub fn history(case: &CaseState) -> Vec<Step> {
     }
     if let Some(c) = case.certificate() {
         if let Some(after) = c.valid_until.succ_opt() {
-            if case.status_on(after) == Some(CertStatus::Expired)
+            if after <= today
+                && case.status_on(after) == Some(CertStatus::Expired)
                 && !case.status_changes.iter().any(|s| s.status.is_terminal())
             {
                 out.push(Step {
@@ -320,7 +321,7 @@ pub async fn public(
         today,
         status,
         superseded_by,
-        history: history(&case),
+        history: history(&case, today),
         on: on.map(|d| (d, status_on(&case, number, d))),
         body_kids,
     }))

@@ -115,6 +115,10 @@ async fn status_pages_history_lookup_keys_and_signed_links() {
         assert!(r.body.contains("建筑工程施工合同管理"), "{bk}");
         assert!(r.body.contains("2026-03-02 换发证书"), "{bk}");
         assert!(r.body.contains("2029-01-27"), "{bk}: validity kept");
+        assert!(
+            !r.body.contains("有效期届满"),
+            "{bk}: no expiry in the future"
+        );
         let r = anon.get("/verify/TP-EEPC-2026-0002?on=2026-02-15").await;
         assert!(r.body.contains(r#"class="pill warn">已换发"#), "{bk}");
         assert!(
