@@ -18,6 +18,7 @@
 //! | `base_url`        | `TIANPING_BASE_URL`       | pages: the request's Host; e-mails: `http://` + bind (0.0.0.0 as 127.0.0.1) |
 //! | `smtp_url`        | `TIANPING_SMTP_URL`       | (no e-mail)             |
 //! | `mail_from`       | `TIANPING_MAIL_FROM`      | (required with `smtp_url`) |
+//! | `keys_dir`        | `TIANPING_KEYS_DIR`       | SQLite: `<database file>.keys`; else `tianping-keys` |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
 //! exists. The audit keys are read here and used by the command line (`crates/cli`): the
@@ -60,6 +61,9 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// The sender of e-mails (`天平 <noreply@example.cn>`); required with `smtp_url`.
     pub mail_from: Option<String>,
+    /// The folder of the bodies' certificate signing keys (I-21), one file per key; none:
+    /// beside a SQLite database file, else `tianping-keys` ([`Config::keys_path`]).
+    pub keys_dir: Option<PathBuf>,
     /// When an undelivered e-mail is tried again, and when it is given up (not a file or
     /// environment option; tests shorten it).
     pub mail_retry: tianping_domain::notify::RetryPolicy,
@@ -85,6 +89,7 @@ impl Default for Config {
             base_url: None,
             smtp_url: None,
             mail_from: None,
+            keys_dir: None,
             mail_retry: tianping_domain::notify::RETRY,
             sources: vec!["默认值".into()],
         }
@@ -118,6 +123,7 @@ struct FileConfig {
     base_url: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
+    keys_dir: Option<PathBuf>,
 }
 
 /// A date as `YYYY-MM-DD` (`--today`, `TIANPING_TODAY`, `today`).
@@ -212,7 +218,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url、smtp_url、mail_from）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url、smtp_url、mail_from、keys_dir）",
                     path.display(),
                     e.message()
                 )
@@ -259,6 +265,9 @@ impl Config {
             }
             if let Some(m) = f.mail_from.filter(|m| !m.trim().is_empty()) {
                 c.mail_from = Some(m.trim().to_string());
+            }
+            if let Some(k) = f.keys_dir {
+                c.keys_dir = Some(k);
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -338,6 +347,10 @@ impl Config {
             c.mail_from = Some(m.trim().to_string());
             from_env.push("TIANPING_MAIL_FROM");
         }
+        if let Some(k) = env("TIANPING_KEYS_DIR") {
+            c.keys_dir = Some(PathBuf::from(k));
+            from_env.push("TIANPING_KEYS_DIR");
+        }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));
         }
@@ -380,6 +393,29 @@ impl Config {
             b.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
         format!("http://{}", b)
+    }
+
+    /// The folder of the certificate signing keys: `keys_dir`, else beside a SQLite database
+    /// file (its name plus `.keys`), else `tianping-keys` in the working directory.
+    pub fn keys_path(&self) -> PathBuf {
+        if let Some(d) = &self.keys_dir {
+            return d.clone();
+        }
+        let db = self.database.trim();
+        let file = db
+            .strip_prefix("sqlite://")
+            .or_else(|| db.strip_prefix("sqlite:"))
+            .or_else(|| (!db.contains("://")).then_some(db))
+            .map(|f| f.split('?').next().unwrap_or(f))
+            .filter(|f| !f.is_empty() && !f.contains(":memory:"));
+        match file {
+            Some(f) => {
+                let mut name = std::ffi::OsString::from(f);
+                name.push(".keys");
+                PathBuf::from(name)
+            }
+            None => PathBuf::from("tianping-keys"),
+        }
     }
 
     /// The external checkpoint file: `audit_checkpoint_file` if set, else beside the key
@@ -466,6 +502,28 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.contains("1 至 1440"), "{e}");
+    }
+
+    #[test]
+    fn the_keys_folder_is_set_or_beside_the_database() {
+        let c = Config::default();
+        assert_eq!(c.keys_path(), PathBuf::from("tianping.db.keys"));
+        let c = Config::load_from(None, &|k| {
+            (k == "DATABASE_URL").then(|| "/var/lib/tp/main.db".into())
+        })
+        .unwrap();
+        assert_eq!(c.keys_path(), PathBuf::from("/var/lib/tp/main.db.keys"));
+        let c = Config::load_from(None, &|k| match k {
+            "DATABASE_URL" => Some("postgres://u@h/db".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.keys_path(), PathBuf::from("tianping-keys"));
+        let c = Config::load_from(None, &|k| {
+            (k == "TIANPING_KEYS_DIR").then(|| "/etc/tianping/keys".into())
+        })
+        .unwrap();
+        assert_eq!(c.keys_path(), PathBuf::from("/etc/tianping/keys"));
     }
 
     #[test]

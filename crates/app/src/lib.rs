@@ -26,6 +26,9 @@
 //! - [`cases`]: certification cases as event logs; [`case_notify`]: who of the client and
 //!   the body is told of a case's event; [`case_remind`]: the due reminders, each sent once,
 //!   and the server's hourly task.
+//! - [`cert_keys`]: the bodies' certificate signing keys in files outside the database
+//!   (made on first use, rotated by key id); [`certificates`]: the signed QR link of a
+//!   certificate and its public status page (I-21).
 //! - [`questionnaire`]: questionnaires of an on-site capability assessment (004 7.2.1,
 //!   I-13): single-use links, anonymous answers, the aggregate once closed, applying it.
 //! - [`public`]: the public registers and notices of capability and star cases on today
@@ -49,6 +52,8 @@ pub mod case_notify;
 pub mod case_records;
 pub mod case_remind;
 pub mod cases;
+pub mod cert_keys;
+pub mod certificates;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -20,6 +20,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Uscc { .. } => crate::calc_cmds::run(cli),
         Command::Case { cmd } => crate::case_cmds::run(cli, cmd),
         Command::Points { cmd } => crate::points_cmd::run(cli, cmd),
+        Command::Certificate { cmd } => crate::cert_cmds::certificate(cli, cmd),
+        Command::Keys { cmd } => crate::cert_cmds::keys(cli, cmd),
         Command::Serve(_)
         | Command::Demo(_)
         | Command::Migrate(_)

@@ -4,6 +4,7 @@
 mod calc_cmds;
 mod case_capability;
 mod case_cmds;
+mod cert_cmds;
 mod commands;
 mod due_cmd;
 mod out;
@@ -165,6 +166,16 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         cmd: server::AuditCmd,
+    },
+    /// Certificates (I-21): `certificate verify` checks a QR link offline.
+    Certificate {
+        #[command(subcommand)]
+        cmd: cert_cmds::CertificateCmd,
+    },
+    /// The bodies' certificate signing keys: `keys rotate --org ID`, `keys list`.
+    Keys {
+        #[command(subcommand)]
+        cmd: cert_cmds::KeysCmd,
     },
 }
 

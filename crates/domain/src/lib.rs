@@ -19,6 +19,8 @@
 //! - [`enterprise`]: checking an enterprise record (USCC, GB/T 4754 industry code, type and
 //!   category), e-mail addresses and names.
 //! - [`evidence`]: which uploads are accepted (by extension and first bytes).
+//! - [`cert_sign`]: signed certificate links (I-21): the canonical payload, Ed25519 signing
+//!   and checking against published keys, the QR link's parts.
 //! - [`case_files`]: the documents of a certification case (8.1.1 a)–i), the contract, audit
 //!   plans and reports, correction evidence, appeals): who uploads which, the application's
 //!   checklist, subjects, accepted files.
@@ -60,6 +62,7 @@ pub mod case;
 pub mod case_files;
 pub mod case_notify;
 pub mod case_remind;
+pub mod cert_sign;
 pub mod enterprise;
 pub mod evidence;
 pub mod identity;

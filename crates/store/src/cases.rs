@@ -395,3 +395,35 @@ pub async fn case_of_certificate(s: &Store, number: &str) -> Result<Option<i64>>
         .await?;
     Ok(r.map(|x| x.0))
 }
+
+/// An issued certificate number with whom it names (the public look-up, I-21).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct CertificateHit {
+    pub number: String,
+    pub case_id: i64,
+    pub org_id: i64,
+    pub body_name: String,
+    pub enterprise_name: String,
+    pub uscc: String,
+    pub issued_on: String,
+}
+
+/// Certificate numbers whose number is `q` (either case), whose holder's credit code starts
+/// with it, or whose holder's name contains it (Latin letters in either case); newest
+/// first, at most `limit`.
+pub async fn find_certificates(s: &Store, q: &str, limit: i64) -> Result<Vec<CertificateHit>> {
+    let like = crate::public::like_escaped;
+    Ok(sqlx::query_as(
+        "SELECT t.number, t.case_id, t.org_id, o.name AS body_name, e.name AS enterprise_name, \
+         e.uscc, t.issued_on FROM certificates t JOIN cases c ON c.id = t.case_id \
+         JOIN orgs o ON o.id = t.org_id JOIN enterprises e ON e.id = c.enterprise_id \
+         WHERE UPPER(t.number) = $1 OR UPPER(e.uscc) LIKE $2 ESCAPE '\\' \
+         OR LOWER(e.name) LIKE $3 ESCAPE '\\' ORDER BY t.issued_on DESC, t.number DESC LIMIT $4",
+    )
+    .bind(q.to_uppercase())
+    .bind(format!("{}%", like(&q.to_ascii_uppercase())))
+    .bind(format!("%{}%", like(&q.to_ascii_lowercase())))
+    .bind(limit)
+    .fetch_all(&s.pool)
+    .await?)
+}

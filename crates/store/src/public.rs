@@ -26,7 +26,7 @@ const SELECT: &str = "SELECT c.id AS case_id, c.kind, e.name AS enterprise_name,
     WHERE c.public_json IS NOT NULL";
 
 /// `s` with the `LIKE` wildcards and the escape character taken literally.
-fn like_escaped(s: &str) -> String {
+pub(crate) fn like_escaped(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for ch in s.chars() {
         if matches!(ch, '%' | '_' | '\\') {

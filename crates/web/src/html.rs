@@ -90,6 +90,10 @@ pub const COPY_SCRIPT_PATH: &str = "/static/copy.js";
 pub const TABLE_JS: &str = include_str!("../static/table.js");
 /// Where the table form's script is served.
 pub const TABLE_JS_PATH: &str = "/static/table.js";
+/// The certificate status page's script: moves a QR link's signed fragment into `?sig=`.
+pub const VERIFY_JS: &str = include_str!("../static/verify.js");
+/// Where the certificate status page's script is served.
+pub const VERIFY_JS_PATH: &str = "/static/verify.js";
 
 /// A script's address with its content hash as a version, like the stylesheet's. Pages work
 /// without the scripts; the CSP allows only the application's own files.
@@ -104,6 +108,12 @@ fn versioned(path: &str, js: &str) -> String {
 pub fn copy_script_href() -> &'static str {
     static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HREF.get_or_init(|| versioned(COPY_SCRIPT_PATH, COPY_JS))
+}
+
+/// The certificate status page's script, versioned.
+pub fn verify_js_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| versioned(VERIFY_JS_PATH, VERIFY_JS))
 }
 
 /// The table script's versioned address.
@@ -132,6 +142,11 @@ pub async fn copy_script() -> Response {
 /// `GET /static/table.js`.
 pub async fn table_js() -> Response {
     script(TABLE_JS)
+}
+
+/// GET the certificate status page's script.
+pub async fn verify_js() -> Response {
+    script(VERIFY_JS)
 }
 
 /// Everything the layout needs about the request.

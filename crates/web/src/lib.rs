@@ -5,7 +5,8 @@
 //! carry requests in and responses out and decide nothing themselves.
 //! - [`auth`]: session cookies, CSRF, the request context and API bearer tokens.
 //! - [`error`]: errors as pages and as problem+json, in the caller's language.
-//! - [`ratelimit`]: requests per client address under `/public` and `/api/v1/public`.
+//! - [`ratelimit`]: requests per client address under `/public`, `/api/v1/public`, `/verify`
+//!   and `/.well-known`.
 //!
 //! Every response carries the security headers of [`security_headers`]: a
 //! Content-Security-Policy that allows only the application's own files (no inline script or
@@ -61,6 +62,7 @@ pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
         .route(html::STYLESHEET_PATH, get(html::stylesheet))
         .route(html::COPY_SCRIPT_PATH, get(html::copy_script))
         .route(html::TABLE_JS_PATH, get(html::table_js))
+        .route(html::VERIFY_JS_PATH, get(html::verify_js))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

@@ -1,5 +1,5 @@
-//! Rate limiting of everything under `/public` and `/api/v1/public` (the pages and API that
-//! need no sign-in), per client address ([`ClientIp`]: the connection's peer, or with
+//! Rate limiting of everything under `/public`, `/api/v1/public`, `/verify` and `/.well-known`
+//! (the pages and API that need no sign-in), per client address ([`ClientIp`]: the connection's peer, or with
 //! `trust_forwarded_for` the address the reverse proxy appended), with `governor`'s keyed
 //! GCRA limiters kept in memory (one process; a restart forgets them).
 //!
@@ -89,12 +89,15 @@ impl PublicLimiter {
     }
 }
 
-/// Whether a path is limited: `/public` and `/api/v1/public` and everything under them.
+/// Whether a path is limited: `/public`, `/api/v1/public`, `/verify` (certificate status,
+/// I-21) and `/.well-known` (the public keys), and everything under them.
 pub fn is_limited(path: &str) -> bool {
-    ["/public", "/api/v1/public"].iter().any(|p| {
-        path.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    ["/public", "/api/v1/public", "/verify", "/.well-known"]
+        .iter()
+        .any(|p| {
+            path.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 /// The key an address is counted under: IPv4 as it is, IPv6 by its /64 network (an
@@ -178,6 +181,9 @@ mod tests {
             "/public/publicity/3/objections",
             "/api/v1/public",
             "/api/v1/public/grades",
+            "/verify",
+            "/verify/EEPC-2026-0001",
+            "/.well-known/tianping-keys.json",
         ] {
             assert!(is_limited(p), "{p}");
         }
@@ -186,6 +192,7 @@ mod tests {
             "/publicity",
             "/publication",
             "/api/v1/publicx",
+            "/verifyx",
             "/cases/1",
         ] {
             assert!(!is_limited(p), "{p}");

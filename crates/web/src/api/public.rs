@@ -28,6 +28,7 @@ pub(super) fn routes(r: Routes) -> Routes {
         .route("/public/stars", get(list_stars))
         .route("/public/blacklist", get(list_blacklist))
         .route("/public/notices", get(list_notices))
+        .route("/public/certificates/:number", get(get_certificate))
 }
 
 #[derive(OpenApi)]
@@ -38,7 +39,8 @@ pub(super) fn routes(r: Routes) -> Routes {
     list_grades,
     list_stars,
     list_blacklist,
-    list_notices
+    list_notices,
+    get_certificate
 ))]
 pub(super) struct Doc;
 
@@ -437,4 +439,153 @@ async fn list_notices(
     ApiQuery(q): ApiQuery<SearchQ>,
 ) -> ApiRes<PublicList<PublicNotice>> {
     Ok(Json(list(uc::notices(&st, q.q.as_deref()).await?, notice)))
+}
+
+/// A certification certificate as its public status page shows it (I-21): no person.
+#[derive(Serialize, ToSchema)]
+pub(super) struct PublicCertificate {
+    /// The certificate number.
+    number: String,
+    /// The holder's name.
+    holder: String,
+    /// The holder's unified social credit code.
+    uscc: String,
+    /// The issuing certification body.
+    issuer: String,
+    /// The certified scope.
+    scope: String,
+    /// The standard's title.
+    standard: String,
+    /// The scheme id and its edition (the first 12 digits of the scheme version).
+    scheme: String,
+    edition: String,
+    /// AAAAA–AA, when the certificate names a grade.
+    grade: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    issued: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    valid_from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    valid_until: NaiveDate,
+    /// The first issue of the chain of renewals.
+    #[schema(value_type = String, format = Date)]
+    original: NaiveDate,
+    /// Today in China, the day `status` is for.
+    #[schema(value_type = String, format = Date)]
+    today: NaiveDate,
+    /// `valid`, `suspended`, `withdrawn`, `cancelled`, `expired`, `superseded` (a later
+    /// certificate replaced this number) or `not_issued`.
+    status: String,
+    /// The number that replaced this one, when superseded.
+    superseded_by: Option<String>,
+    /// The day asked about with `on`, and the status on it.
+    on: Option<CertificateOn>,
+    /// Issues, reissues and status changes, oldest first.
+    history: Vec<CertificateStep>,
+}
+
+/// The status on a day asked about.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CertificateOn {
+    #[schema(value_type = String, format = Date)]
+    date: NaiveDate,
+    /// As `status` of the certificate.
+    status: String,
+    valid: bool,
+}
+
+/// One step of a certificate's history.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CertificateStep {
+    #[schema(value_type = String, format = Date)]
+    date: NaiveDate,
+    /// `issued`, `reissued`, `suspended`, `restored`, `withdrawn`, `cancelled` or `expired`.
+    kind: String,
+    /// The number issued (issues and reissues).
+    number: Option<String>,
+    /// What changed (a reissue or renewal).
+    change: Option<String>,
+}
+
+/// The day to ask about.
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+struct OnQ {
+    /// A day, `YYYY-MM-DD`: the answer says whether the certificate was valid on it.
+    on: Option<String>,
+}
+
+fn status_code(s: tianping_app::certificates::Status) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A certificate's public status, validity and history (the QR link's status page as JSON).
+#[utoipa::path(
+    get,
+    path = "/public/certificates/{number}",
+    tag = "public",
+    operation_id = "get_public_certificate",
+    security(()),
+    params(("number" = String, Path, description = "The certificate number"), OnQ),
+    responses(
+        (status = 200, description = "The certificate", body = PublicCertificate),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 429, response = RateLimited)
+    )
+)]
+async fn get_certificate(
+    State(st): State<App>,
+    ApiPath(number): ApiPath<String>,
+    ApiQuery(q): ApiQuery<OnQ>,
+) -> ApiRes<PublicCertificate> {
+    let on = match q.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            tianping_app::Error::Invalid(vec![tianping_app::FieldError::msg(
+                "on",
+                tianping_app::Msg::new("日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD"),
+            )])
+        })?),
+    };
+    let c = tianping_app::certificates::public(&st, &number, on)
+        .await?
+        .ok_or(tianping_app::Error::NotFound)?;
+    Ok(Json(PublicCertificate {
+        number: c.number,
+        holder: c.holder,
+        uscc: c.uscc,
+        issuer: c.issuer,
+        scope: c.scope,
+        standard: c.standard,
+        scheme: c.scheme,
+        edition: c.edition,
+        grade: c.grade,
+        issued: c.issued,
+        valid_from: c.valid_from,
+        valid_until: c.valid_until,
+        original: c.original,
+        today: c.today,
+        status: status_code(c.status),
+        superseded_by: c.superseded_by,
+        on: c.on.map(|(date, s)| CertificateOn {
+            date,
+            status: status_code(s),
+            valid: s == tianping_app::certificates::Status::Valid,
+        }),
+        history: c
+            .history
+            .into_iter()
+            .map(|h| CertificateStep {
+                date: h.date,
+                kind: h.kind.to_string(),
+                number: h.number,
+                change: h.change,
+            })
+            .collect(),
+    }))
 }

@@ -112,7 +112,7 @@ pub(super) async fn render(
             div.flash.bad role="alert" { (l.t("日期格式应为 YYYY-MM-DD；显示的是今天的状态。", "Dates are written YYYY-MM-DD; showing today.")) }
         }
         (header_card(l, &v, today))
-        (certificate_card(l, &v))
+        (certificate_card(l, &v, signed_link(st, &v)))
         (super::case_programme::programme_section(l, &v.programme))
         h2 { (l.t("待办事项", "Due")) " · " (v.as_of) }
         @if o.due.is_empty() {
@@ -204,7 +204,24 @@ fn header_card(l: Lang, v: &CaseView, today: NaiveDate) -> Markup {
     }
 }
 
-fn certificate_card(l: Lang, v: &CaseView) -> Markup {
+/// The signed QR link of the certificate shown (I-21), or why it could not be signed.
+fn signed_link(st: &App, v: &CaseView) -> Option<Result<String, String>> {
+    let c = v.outcome.certificate.as_ref()?;
+    let rec = v
+        .outcome
+        .case
+        .certificates
+        .iter()
+        .rev()
+        .find(|r| r.number == c.number)?;
+    let holder = v.holder.as_ref()?;
+    Some(
+        tianping_app::certificates::signed_link(st, &v.case, holder, rec)
+            .map_err(|e| e.to_string()),
+    )
+}
+
+fn certificate_card(l: Lang, v: &CaseView, link: Option<Result<String, String>>) -> Markup {
     let case = &v.outcome.case;
     let history = case.certificate_history();
     let rec = v.outcome.certificate.as_ref().and_then(|c| {
@@ -253,6 +270,19 @@ fn certificate_card(l: Lang, v: &CaseView) -> Markup {
                         }
                         div { div.muted { (l.t("认证依据", "Standard")) } (v.standard) }
                         div { div.muted { (l.t("发证机构", "Issuer")) } (v.case.org_name) }
+                    }
+                    @match &link {
+                        Some(Ok(link)) => {
+                            div.cert-qr {
+                                (super::questionnaire::qr_svg(link))
+                                div {
+                                    div.muted { (l.t("证书二维码：公开验证页，链接中带有颁证机构的签名（离线可用 tianping certificate verify 验证）", "QR code: the public status page, with the body's signature in the link (verify offline with tianping certificate verify)")) }
+                                    a.break href=(link) { (link) }
+                                }
+                            }
+                        }
+                        Some(Err(e)) => { p.notice { (l.t("无法为证书签名：", "The certificate could not be signed: ")) (e) } }
+                        None => {}
                     }
                 }
             }

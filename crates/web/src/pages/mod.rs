@@ -74,6 +74,7 @@ mod star_stages;
 mod submit;
 mod table;
 mod table_save;
+mod verify;
 
 use account::*;
 use answer::*;
@@ -123,6 +124,7 @@ pub fn routes() -> Router<App> {
         .merge(capability_page::routes())
         .merge(capability_report::routes())
         .merge(public::routes())
+        .merge(verify::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,

@@ -223,7 +223,7 @@ fn withheld(l: Lang, w: &Withheld) -> String {
 }
 
 /// The QR code of a link as inline SVG (no image request: the code is drawn in the page).
-fn qr_svg(link: &str) -> Markup {
+pub(super) fn qr_svg(link: &str) -> Markup {
     let svg = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M)
         .map(|c| {
             c.render::<svg::Color>()

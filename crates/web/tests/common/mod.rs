@@ -83,8 +83,11 @@ async fn state(
     database: &str,
     clock: Arc<dyn tianping_app::Clock>,
     tweak: fn(&mut Config),
+    keys_dir: Option<std::path::PathBuf>,
 ) -> AppState {
     let mut c = config(database);
+    // certificate signing keys in the run's own folder (beside the SQLite file by default)
+    c.keys_dir = keys_dir;
     tweak(&mut c);
     AppState::new(store, catalog(), c, clock)
 }
@@ -101,7 +104,7 @@ pub async fn apps_with(clock: Arc<dyn tianping_app::Clock>, tweak: fn(&mut Confi
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.db").display().to_string();
     let store = Store::open(&path).await.unwrap();
-    let st = state(store, &path, clock.clone(), tweak).await;
+    let st = state(store, &path, clock.clone(), tweak, None).await;
     out.push(App {
         backend: "sqlite",
         router: tianping_web::router(st.clone()),
@@ -114,12 +117,20 @@ pub async fn apps_with(clock: Arc<dyn tianping_app::Clock>, tweak: fn(&mut Confi
             let schema = format!("tp_web_{}", &tianping_store::random_token()[..16]);
             let store = Store::connect_in_schema(&url, Some(&schema)).await.unwrap();
             store.migrate().await.unwrap();
-            let st = state(store, &url, clock.clone(), tweak).await;
+            let keys = tempfile::tempdir().unwrap();
+            let st = state(
+                store,
+                &url,
+                clock.clone(),
+                tweak,
+                Some(keys.path().join("keys")),
+            )
+            .await;
             out.push(App {
                 backend: "postgres",
                 router: tianping_web::router(st.clone()),
                 state: st,
-                _dir: None,
+                _dir: Some(keys),
                 schema: Some((url, schema)),
             });
         }
