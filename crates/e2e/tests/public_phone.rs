@@ -4,7 +4,8 @@
 //! box keeps only the enterprise asked for, and one by credit code finds the blacklisted
 //! enterprise. The star cases are made through the store with what their events publish
 //! (`tianping_case::public::stars`), as the app writes it; every list of the demo is checked
-//! at 390 px as well. Screenshots go to
+//! at 390 px as well, with a demo certificate's status page and the look-up (I-21).
+//! Screenshots go to
 //! `target/e2e-screenshots/phone-public-*.png`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`, like `browser.rs`.
@@ -183,6 +184,13 @@ async fn every_public_list_of_the_demo_fits_a_phone() {
     let dir = tempfile::tempdir().unwrap();
     let state = new_state(dir.path()).await;
     assert!(tianping_app::demo::seed(&state).await.unwrap());
+    // a demo certificate's public status page and the look-up (I-21)
+    let number = tianping_store::cases::list(&state.store, None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find_map(|c| c.certificate_number)
+        .expect("a certified demo client");
     let (addr, server) = serve(state).await;
     let profile = tempfile::tempdir().unwrap();
     let (driver, client) = start_browser(profile.path()).await;
@@ -206,6 +214,14 @@ async fn every_public_list_of_the_demo_fits_a_phone() {
                 if let Err(e) =
                     check_phone_page(&c, &base, &path, &format!("public-demo-{list}")).await
                 {
+                    problems.push(e);
+                }
+            }
+            for (path, name) in [
+                (format!("/verify/{number}"), "verify-status"),
+                ("/verify?q=%E6%98%9F%E6%B2%B3".to_string(), "verify-lookup"),
+            ] {
+                if let Err(e) = check_phone_page(&c, &base, &path, name).await {
                     problems.push(e);
                 }
             }
