@@ -68,6 +68,7 @@ pub mod notify;
 pub mod onsite;
 pub mod people;
 pub mod plans;
+pub mod points;
 pub mod precedence;
 pub mod public;
 pub mod questionnaire;

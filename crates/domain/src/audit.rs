@@ -71,6 +71,7 @@ text_enum! {
         CaseLinkEvaluation = "case_link_evaluation", "关联能力评价的现场评价", "Capability evaluation assessment linked";
         ObjectionRaised = "objection_raised", "收到公示异议", "Objection to a publicity received";
         SetExpertFields = "set_expert_fields", "设置专家库领域", "Expert-pool fields set";
+        PointsIntake = "points_intake", "接收店铺积分事件", "Shop points events taken in";
     }
 }
 

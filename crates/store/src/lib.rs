@@ -27,6 +27,7 @@ pub mod notify;
 pub mod objections;
 pub mod onsite;
 pub mod people;
+pub mod points;
 pub mod public;
 pub mod questionnaire;
 pub mod repo;

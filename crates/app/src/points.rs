@@ -1,0 +1,331 @@
+//! Shop points intake (seed 002, DESIGN I-14, I-22, I-24): a platform operator's batch of
+//! I-22 events, each answered `accepted`, `duplicate` or `rejected` with the reason; the new
+//! events, the affected shops' balances and ONE audit entry for the batch (counts only, not
+//! one per event) written in one transaction.
+//!
+//! Correctness first: an affected shop's balance is recomputed by folding ALL its stored
+//! events with the shipped rules version (`tianping_points::fold`) as of the intake's time,
+//! so a balance always equals the fold; an incremental update is a later optimisation.
+//! `check` re-folds every shop as of its balance's time and lists what differs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use serde_json::json;
+use tianping_domain::{FieldError, Msg, Role};
+use tianping_points::event::parse_line;
+use tianping_points::{fold, shanghai, Event, Ledger, Version};
+use tianping_store::audit;
+use tianping_store::points::{self as store, Balance, NewEvent};
+use tianping_store::repo::User;
+
+use crate::{actor, App, Error};
+
+/// The most events one batch may carry.
+pub const MAX_BATCH: usize = 10_000;
+
+/// What became of one event of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Accepted,
+    Duplicate,
+    Rejected,
+}
+
+/// One event's answer: its key (empty when unreadable), 1-based position in the batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub line: usize,
+    pub key: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A stored balance that differs from the fold of its shop's events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub platform_id: i64,
+    pub shop: String,
+    /// The stored total (`None`: no balance stored).
+    pub stored: Option<i64>,
+    pub folded: i64,
+    pub stored_by_rule: Option<String>,
+    pub folded_by_rule: String,
+}
+
+/// The platform a person operates: an operator of a platform organisation.
+pub fn platform_of(u: &User) -> Result<i64, Error> {
+    match (u.role, u.org_id) {
+        (Role::Operator, Some(org)) if u.disabled == 0 => Ok(org),
+        _ => Err(Error::Forbidden(Msg {
+            zh: "只有平台运营方的账号可以提交和查看店铺积分".into(),
+            en: "Only a platform operator may submit or read shop points".into(),
+        })),
+    }
+}
+
+/// Take in a batch of events, each one JSON object as text (a JSON Lines line or an element
+/// of a JSON array), in the batch's order.
+pub async fn intake(app: &App, u: &User, lines: &[String]) -> Result<Vec<Outcome>, Error> {
+    let platform = platform_of(u)?;
+    intake_for(app, &actor(u), platform, lines).await
+}
+
+/// The intake for a platform by an actor already allowed (the operator above, or the
+/// command line's `tianping points import`, run by whoever holds the database).
+pub async fn intake_for(
+    app: &App,
+    who: &audit::Actor,
+    platform: i64,
+    lines: &[String],
+) -> Result<Vec<Outcome>, Error> {
+    if lines.len() > MAX_BATCH {
+        return Err(Error::Invalid(vec![FieldError::msg(
+            "events",
+            Msg {
+                zh: format!(
+                    "一批最多 {MAX_BATCH} 个事件，收到 {} 个：请分批提交",
+                    lines.len()
+                ),
+                en: format!(
+                    "At most {MAX_BATCH} events per batch, got {}: split the batch",
+                    lines.len()
+                ),
+            },
+        )]));
+    }
+    let version = Version::builtin();
+    let names: BTreeSet<&str> = version.event_names().into_iter().collect();
+    let mut out = Vec::with_capacity(lines.len());
+    // events to write: (index in `out`, event, its JSON)
+    let mut fresh: Vec<(usize, Event, String)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, raw) in lines.iter().enumerate() {
+        let n = i + 1;
+        let e = match parse_line(raw, n) {
+            Ok(e) => e,
+            Err(p) => {
+                out.push(rejected(
+                    n,
+                    key_of(raw),
+                    format!("第 {n} 个事件：{}", p.message),
+                ));
+                continue;
+            }
+        };
+        if !names.contains(e.event.as_str()) {
+            let m = format!(
+                "第 {n} 个事件：event “{}” 不是积分事件；可用：{}",
+                e.event,
+                names.iter().copied().collect::<Vec<_>>().join("、")
+            );
+            out.push(rejected(n, e.key.clone(), m));
+            continue;
+        }
+        if let Some(&j) = seen.get(&e.key) {
+            let first: &Event = &fresh[j].1;
+            out.push(repeated(
+                n,
+                &e,
+                first,
+                &format!("本批第 {} 个事件", first.line),
+            ));
+            continue;
+        }
+        seen.insert(e.key.clone(), fresh.len());
+        let json = serde_json::to_string(&e).map_err(|x| Error::Internal(x.to_string()))?;
+        out.push(Outcome {
+            line: n,
+            key: e.key.clone(),
+            status: Status::Accepted,
+            reason: None,
+        });
+        fresh.push((i, e, json));
+    }
+
+    let mut tx = app.begin().await?;
+    let ats: Vec<String> = fresh.iter().map(|(_, e, _)| e.at.to_rfc3339()).collect();
+    let rows: Vec<NewEvent> = fresh
+        .iter()
+        .zip(&ats)
+        .map(|((_, e, json), at)| NewEvent {
+            key: &e.key,
+            shop: &e.shop,
+            event: &e.event,
+            at,
+            data_json: json,
+        })
+        .collect();
+    let new = store::insert_events(&mut tx, platform, &rows).await?;
+    let mut shops = BTreeSet::new();
+    for ((i, e, _), is_new) in fresh.iter().zip(new) {
+        if is_new {
+            shops.insert(e.shop.clone());
+            continue;
+        }
+        let stored = store::event_json(&mut tx, platform, &e.key).await?;
+        let first = stored.as_deref().and_then(|s| parse_line(s, 0).ok());
+        out[*i] = match first {
+            Some(f) => repeated(i + 1, e, &f, "已接收的事件"),
+            None => rejected(i + 1, e.key.clone(), "幂等键已被占用".into()),
+        };
+    }
+    let as_of = app.now().with_timezone(&shanghai());
+    for shop in &shops {
+        let events = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
+        let b = balance_of(
+            platform,
+            shop,
+            &fold(&version, &events, as_of),
+            events.len(),
+            as_of,
+        );
+        store::upsert_balance(&mut tx, &b).await?;
+    }
+    let count = |s: Status| out.iter().filter(|o| o.status == s).count();
+    audit::append(
+        &mut tx,
+        who,
+        "points_intake",
+        "org",
+        &platform.to_string(),
+        None,
+        Some(&json!({
+            "accepted": count(Status::Accepted),
+            "duplicates": count(Status::Duplicate),
+            "rejected": count(Status::Rejected),
+            "shops": shops.len(),
+            "rules_version": version.id,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Re-fold every shop's events as of its balance's time and list each balance that differs.
+pub async fn check(app: &App) -> Result<Vec<Difference>, Error> {
+    let version = Version::builtin();
+    let stored: BTreeMap<(i64, String), Balance> = store::balances(&app.store)
+        .await?
+        .into_iter()
+        .map(|b| ((b.platform_id, b.shop.clone()), b))
+        .collect();
+    let mut out = Vec::new();
+    for (platform, shop) in store::shops(&app.store).await? {
+        let events = read_events(store::shop_events_read(&app.store, platform, &shop).await?)?;
+        let had = stored.get(&(platform, shop.clone()));
+        let as_of = had
+            .and_then(|b| DateTime::parse_from_rfc3339(&b.as_of).ok())
+            .unwrap_or_else(|| app.now().with_timezone(&shanghai()));
+        let now = balance_of(
+            platform,
+            &shop,
+            &fold(&version, &events, as_of),
+            events.len(),
+            as_of,
+        );
+        let same = had.is_some_and(|b| {
+            (b.total, &b.by_rule, &b.level_kind, b.level_n, b.events)
+                == (
+                    now.total,
+                    &now.by_rule,
+                    &now.level_kind,
+                    now.level_n,
+                    now.events,
+                )
+        });
+        if !same {
+            out.push(Difference {
+                platform_id: platform,
+                shop,
+                stored: had.map(|b| b.total),
+                folded: now.total,
+                stored_by_rule: had.map(|b| b.by_rule.clone()),
+                folded_by_rule: now.by_rule,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One shop's balance as the operator reads it.
+pub async fn shop(app: &App, u: &User, shop: &str) -> Result<Balance, Error> {
+    let platform = platform_of(u)?;
+    store::balance(&app.store, platform, shop)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+fn read_events(lines: Vec<String>) -> Result<Vec<Event>, Error> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            parse_line(s, i + 1)
+                .map_err(|p| Error::Internal(format!("stored event: {}", p.message)))
+        })
+        .collect()
+}
+
+fn balance_of(
+    platform: i64,
+    shop: &str,
+    l: &Ledger,
+    events: usize,
+    as_of: DateTime<FixedOffset>,
+) -> Balance {
+    let s = l.shops.get(shop);
+    let by_rule = s.map(|s| json!(s.by_rule)).unwrap_or_else(|| json!({}));
+    let level = s.and_then(|s| s.level);
+    Balance {
+        platform_id: platform,
+        shop: shop.to_string(),
+        total: s.map_or(0, |s| s.points),
+        by_rule: by_rule.to_string(),
+        level_kind: level.map(|l| json!(l.kind).as_str().unwrap_or_default().to_string()),
+        level_n: level.map(|l| i64::from(l.n)),
+        events: events as i64,
+        as_of: as_of.to_rfc3339(),
+        updated_at: String::new(),
+    }
+}
+
+fn rejected(line: usize, key: String, reason: String) -> Outcome {
+    Outcome {
+        line,
+        key,
+        status: Status::Rejected,
+        reason: Some(reason),
+    }
+}
+
+/// A key seen before: a duplicate when the contents agree, else rejected as a conflict
+/// (I-22: the first stands).
+fn repeated(line: usize, e: &Event, first: &Event, where_: &str) -> Outcome {
+    if e.same_content(first) {
+        Outcome {
+            line,
+            key: e.key.clone(),
+            status: Status::Duplicate,
+            reason: None,
+        }
+    } else {
+        let m = format!(
+            "第 {line} 个事件：幂等键 “{}” 与{where_}内容不同，以先到者为准",
+            e.key
+        );
+        rejected(line, e.key.clone(), m)
+    }
+}
+
+/// The `key` of an unreadable event, when it has one.
+fn key_of(raw: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| v.get("key").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default()
+}
