@@ -31,6 +31,7 @@ mod notifications;
 mod onsite;
 mod openapi;
 mod people;
+mod points;
 mod public;
 mod questionnaires;
 mod review;
@@ -104,6 +105,7 @@ fn build() -> Routes {
     let r = notifications::routes(r);
     let r = review::routes(r);
     let r = people::routes(r);
+    let r = points::routes(r);
     let r = questionnaires::routes(r);
     let r = public::routes(r);
     audit::routes(r)

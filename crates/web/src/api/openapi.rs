@@ -11,8 +11,9 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     answers, assessments, audit, batch, capability, case_files, cases, enterprises, notifications,
-    onsite, people, public, questionnaires, review, schemes, stars, submission, tokens, Conflict,
-    Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited, Throttled, Unauthorized,
+    onsite, people, points, public, questionnaires, review, schemes, stars, submission, tokens,
+    Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited, Throttled,
+    Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -42,6 +43,7 @@ use super::{
         (name = "cases", description = "Certification cases as event logs (I-16, I-17): application to certificate, surveillance, suspension, withdrawal, appeals; the due list"),
         (name = "stars", description = "Star-rating cases of T11/AII 001-2020 (§6, §8, I-19): application, results from assessments, awards, yearly supervision, lowering, blacklist; the special-capability report by stage (§6.3)"),
         (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
+        (name = "points", description = "Shop points of seed 002 (I-14, I-22): a platform operator's batches of events, answered per event, and a shop's balance"),
         (name = "questionnaires", description = "Questionnaires of an on-site capability assessment (004 7.2.1, I-13): single-use links answered anonymously, the aggregate once closed with at least 3 responses, written into the assessment as Likert answers"),
         (name = "public", description = "The public registers and notices, no token (004 6.4, 6.5, 9.2; 000 §6, §8): results under publicity, announcements, capability grades in force, stars held, the blacklist, revocation and downgrade notices; searched by name or credit code; rate-limited per address"),
         (name = "meta", description = "This document")
@@ -81,6 +83,7 @@ pub fn openapi_doc() -> Document {
         case_files::Doc::openapi(),
         capability::Doc::openapi(),
         people::Doc::openapi(),
+        points::Doc::openapi(),
         questionnaires::Doc::openapi(),
         stars::Doc::openapi(),
         public::Doc::openapi(),
