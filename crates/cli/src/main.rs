@@ -10,6 +10,7 @@ mod due_cmd;
 mod out;
 mod output;
 mod points_cmd;
+mod points_db;
 mod server;
 
 use std::path::PathBuf;
@@ -241,6 +242,23 @@ pub enum PointsCmd {
         /// with its rule and clause.
         #[arg(long)]
         history: bool,
+    },
+    /// Take a JSON Lines file of points events into the database for a platform, in batches
+    /// of 10,000 through the same intake as the API (a line per batch shows progress). Exit 0
+    /// when nothing was rejected, 1 when some events were, 2 when the file cannot be read.
+    Import {
+        /// The events file.
+        file: PathBuf,
+        /// The platform organisation's id (its operators' organisation).
+        #[arg(long, value_name = "ORG_ID")]
+        platform: i64,
+        #[command(flatten)]
+        db: server::DbArgs,
+    },
+    /// Re-fold every shop's stored events and report each balance that differs (exit 1).
+    Check {
+        #[command(flatten)]
+        db: server::DbArgs,
     },
 }
 

@@ -43,6 +43,7 @@ pub fn run(cli: &Cli, cmd: &PointsCmd) -> Result<ExitCode, String> {
             };
             replay(cli, file, as_of.as_deref(), &main, other.as_ref(), *history)
         }
+        PointsCmd::Import { .. } | PointsCmd::Check { .. } => crate::points_db::run(cli, cmd),
     }
 }
 

@@ -87,7 +87,7 @@ pub enum AuditCmd {
     },
 }
 
-fn config(
+pub(crate) fn config(
     bind: Option<&str>,
     db: &DbArgs,
     audit: Option<&AuditKeyArgs>,
@@ -391,7 +391,7 @@ fn start_mail(state: &App) -> Option<tianping_app::mail::MailWorker> {
     tianping_app::mail::start(state, Duration::from_secs(5), out::stderrln)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
