@@ -34,7 +34,8 @@ pub enum Status {
     Rejected,
 }
 
-/// One event's answer: its key (empty when unreadable), 1-based position in the batch.
+/// One event's answer: its key (empty when unreadable), 1-based position in the batch; on an
+/// accepted event, `reason` says why the fold does not apply it now, if it does not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub line: usize,
@@ -147,6 +148,7 @@ pub async fn intake_for(
     }
 
     let mut tx = app.begin().await?;
+    store::lock_platform(&mut tx, platform).await?;
     let ats: Vec<String> = fresh.iter().map(|(_, e, _)| e.at.to_rfc3339()).collect();
     let rows: Vec<NewEvent> = fresh
         .iter()
@@ -174,16 +176,34 @@ pub async fn intake_for(
         };
     }
     let as_of = app.now().with_timezone(&shanghai());
+    let mut unapplied: HashMap<String, String> = HashMap::new();
     for shop in &shops {
         let events = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
-        let b = balance_of(
-            platform,
-            shop,
-            &fold(&version, &events, as_of),
-            events.len(),
-            as_of,
+        let ledger = fold(&version, &events, as_of);
+        unapplied.extend(
+            ledger
+                .rejected
+                .iter()
+                .map(|r| (r.key.clone(), r.reason.clone())),
         );
+        let b = balance_of(platform, shop, &ledger, events.len(), as_of);
         store::upsert_balance(&mut tx, &b).await?;
+    }
+    // an accepted event the fold does not apply now (a reversal of what was not given, a
+    // field its rule needs, a time still to come) is kept, and the answer says so
+    for (i, e, _) in &fresh {
+        let o = &mut out[*i];
+        if o.status != Status::Accepted {
+            continue;
+        }
+        if let Some(r) = unapplied.get(&e.key) {
+            o.reason = Some(format!("已接收，暂未计分：{r}"));
+        } else if e.at > as_of {
+            o.reason = Some(format!(
+                "已接收，暂未计分：时间 {} 晚于现在，之后的接收或重算才计入",
+                e.at.to_rfc3339()
+            ));
+        }
     }
     let count = |s: Status| out.iter().filter(|o| o.status == s).count();
     audit::append(

@@ -116,6 +116,11 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    /// Whether this is a PostgreSQL transaction (a SQLite one holds the process's write lock).
+    pub(crate) fn on_postgres(&self) -> bool {
+        self._guard.is_none()
+    }
+
     /// The time of this transaction's changes, as stored.
     pub fn now(&self) -> &str {
         &self.now

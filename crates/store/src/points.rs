@@ -32,6 +32,19 @@ pub struct Balance {
     pub updated_at: String,
 }
 
+/// Serialise the intakes of a platform until the transaction ends, so that each one folds
+/// every event committed before it (PostgreSQL: a transaction-level advisory lock, class
+/// 15 = this migration; SQLite: its one writer already does, and this transaction holds it).
+pub async fn lock_platform(tx: &mut Tx, platform_id: i64) -> Result<()> {
+    if tx.on_postgres() {
+        sqlx::query("SELECT pg_advisory_xact_lock(15, CAST($1 AS INTEGER))::text")
+            .bind(platform_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Insert a batch of events of a platform in the caller's transaction, skipping keys
 /// already stored (`ON CONFLICT DO NOTHING`); returns, for each event in order, whether it
 /// was new. A key repeated within the batch is new only the first time.

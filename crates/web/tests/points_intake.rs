@@ -78,6 +78,14 @@ fn batch_one() -> Vec<Value> {
             "2026-01-05T09:20:00+08:00",
             json!({}),
         ),
+        // an unfollow of a follower never given: kept, and said not to count
+        ev(
+            "a-unf9",
+            "shop-a",
+            "unfollowed",
+            "2026-01-08T10:00:00+08:00",
+            json!({"subject": "ent-9"}),
+        ),
     ]
 }
 
@@ -115,6 +123,7 @@ async fn a_batch_is_answered_per_event_and_the_balance_is_the_fold() {
                 "rejected",
                 "rejected",
                 "rejected",
+                "accepted",
                 "accepted"
             ],
             "{}",
@@ -126,7 +135,7 @@ async fn a_batch_is_answered_per_event_and_the_balance_is_the_fold() {
                 v["duplicates"].as_i64(),
                 v["rejected"].as_i64()
             ),
-            (Some(4), Some(1), Some(3))
+            (Some(5), Some(1), Some(3))
         );
         let reasons: Vec<&str> = v["results"]
             .as_array()
@@ -140,6 +149,8 @@ async fn a_batch_is_answered_per_event_and_the_balance_is_the_fold() {
         );
         assert!(reasons[1].contains("page_viewed"), "{reasons:?}");
         assert!(reasons[2].contains("第 7 个事件"), "{reasons:?}");
+        assert_eq!(v["results"][8]["status"], "accepted");
+        assert!(reasons[3].starts_with("已接收，暂未计分"), "{reasons:?}");
         assert_eq!(v["results"][6]["key"], "a-bad");
         assert!(v["results"][0].get("reason").is_none());
 
@@ -185,6 +196,7 @@ async fn a_batch_is_answered_per_event_and_the_balance_is_the_fold() {
             &batch_one()[0],
             &batch_one()[1],
             &batch_one()[2],
+            &batch_one()[8],
             &second[1],
         ]
         .iter()
@@ -195,7 +207,7 @@ async fn a_batch_is_answered_per_event_and_the_balance_is_the_fold() {
         let s = &l.shops["shop-a"];
         assert_eq!(shop["total"].as_i64(), Some(s.points), "{}", app.backend);
         assert_eq!(shop["by_rule"], json!(s.by_rule));
-        assert_eq!(shop["events"], 4);
+        assert_eq!(shop["events"], 5);
         let lv = s.level.unwrap();
         assert_eq!(shop["level"]["n"].as_i64(), Some(i64::from(lv.n)));
         assert_eq!(shop["level"]["kind"], json!(lv.kind));
@@ -286,6 +298,45 @@ async fn only_operators_and_at_most_10000_events() {
         assert_eq!(audit_batches(&app).await, 0);
         let r = op.post("/points/events", json!({"key": "x"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        app.cleanup().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_batches_of_one_shop_leave_the_balance_equal_to_the_fold() {
+    for app in apps().await {
+        fixture(&app).await;
+        let op = app.api(&token(&app, "operator@p.test").await);
+        let batch = |b: usize| {
+            let v: Vec<Value> = (0..20)
+                .map(|i| {
+                    ev(
+                        &format!("c{b}-{i}"),
+                        "shop-c",
+                        "purchase",
+                        "2026-02-01T10:00:00+08:00",
+                        json!({"subject": format!("order-{b}-{i}")}),
+                    )
+                })
+                .collect();
+            json!(v)
+        };
+        let (a, b, c, d) = tokio::join!(
+            op.post("/points/events", batch(0)),
+            op.post("/points/events", batch(1)),
+            op.post("/points/events", batch(2)),
+            op.post("/points/events", batch(3)),
+        );
+        for r in [a, b, c, d] {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert_eq!(r.json()["accepted"], 20, "{}", r.body);
+        }
+        let shop = op.get("/points/shops/shop-c").await.json();
+        assert_eq!(shop["events"], 80, "{}: {shop}", app.backend);
+        assert!(tianping_app::points::check(&app.state)
+            .await
+            .unwrap()
+            .is_empty());
         app.cleanup().await;
     }
 }

@@ -53,7 +53,9 @@ pub(super) struct EventOut {
     /// The event's idempotency key (empty when the event could not be read).
     key: String,
     status: EventStatus,
-    /// Why it was rejected (in Chinese, naming the event's place in the batch).
+    /// Why it was rejected (in Chinese, naming the event's place in the batch); on an
+    /// accepted event, why it does not count yet (a reversal of what was not given, a field
+    /// its rule needs, a time still to come: it is kept and folded with later events).
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
 }
