@@ -1,7 +1,8 @@
 //! `tianping points import` and `tianping points check` on a SQLite file (seed 002, I-22):
 //! the events taken in with a count per status, a second import counted as duplicates, each
-//! balance equal to `points replay` of the same file, a tampered balance found (exit 1), and
-//! an organisation that is not a platform refused.
+//! balance equal to `points replay` of the same file, a tampered balance found (exit 1), an
+//! organisation that is not a platform refused, and an import killed with SIGKILL mid-batch
+//! counting every event exactly once after a re-run.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -131,5 +132,102 @@ async fn import_then_check() {
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("1 个店铺") && out.contains("shop-a"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// kill -9 during an import: every batch reported before the kill is stored whole (each is
+/// one transaction), and a re-run counts every event exactly once.
+#[tokio::test]
+async fn an_import_killed_midway_counts_each_event_once_after_a_rerun() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let dir = scratch("kill");
+    let db = dir.join("t.db");
+    let _ = std::fs::remove_file(&db);
+    let events = dir.join("events.jsonl");
+    let total = 50_000;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&events).unwrap());
+    for i in 0..total {
+        writeln!(
+            f,
+            r#"{{"key": "k{i}", "shop": "s{}", "event": "purchase", "at": "2026-02-01T10:{:02}:{:02}+08:00", "subject": "o{i}"}}"#,
+            i % 500,
+            (i / 60) % 60,
+            i % 60
+        )
+        .unwrap();
+    }
+    f.into_inner().unwrap().sync_all().unwrap();
+    let s = Store::open(db.to_str().unwrap()).await.unwrap();
+    let mut tx = s.begin().await.unwrap();
+    let platform = repo::create_org(&mut tx, OrgKind::Platform, "Platform")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    s.close().await;
+    let (url, p, ev) = (
+        db.to_str().unwrap(),
+        platform.id.to_string(),
+        events.to_str().unwrap(),
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
+        .args(["points", "import", ev, "--platform", &p, "--database", url])
+        .env_remove("TIANPING_CONFIG")
+        .env_remove("DATABASE_URL")
+        .current_dir(std::env::temp_dir())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 && !line.contains("第 1 批") {
+        line.clear();
+    }
+    assert!(line.contains("第 1 批"), "{line}");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let s = Store::open(url).await.unwrap();
+    let (stored,): (i64,) = tianping_store::sqlx::query_as("SELECT COUNT(*) FROM points_events")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    s.close().await;
+    assert!(
+        stored >= 10_000 && stored < total && stored % 10_000 == 0,
+        "{stored}"
+    );
+
+    let o = run(&[
+        "points",
+        "import",
+        ev,
+        "--platform",
+        &p,
+        "--database",
+        url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let v = json_of(&o);
+    assert_eq!(v["duplicates"].as_i64(), Some(stored));
+    assert_eq!(v["accepted"].as_i64(), Some(total - stored));
+    let s = Store::open(url).await.unwrap();
+    let (n,): (i64,) = tianping_store::sqlx::query_as("SELECT COUNT(*) FROM points_events")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    let (sum,): (i64,) = tianping_store::sqlx::query_as("SELECT SUM(total) FROM points_balances")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    s.close().await;
+    assert_eq!(n, total);
+    assert_eq!(sum, 10 * total, "each purchase counted once");
+    let o = run(&["points", "check", "--database", url]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
