@@ -117,6 +117,11 @@ pub async fn intake_for(
                 continue;
             }
         };
+        if e.key.trim().is_empty() || e.shop.trim().is_empty() {
+            let m = format!("第 {n} 个事件：key（幂等键）和 shop（店铺）不能为空");
+            out.push(rejected(n, e.key.clone(), m));
+            continue;
+        }
         if !names.contains(e.event.as_str()) {
             let m = format!(
                 "第 {n} 个事件：event “{}” 不是积分事件；可用：{}",

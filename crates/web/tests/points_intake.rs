@@ -295,9 +295,26 @@ async fn only_operators_and_at_most_10000_events() {
             "{}",
             r.body
         );
-        assert_eq!(audit_batches(&app).await, 0);
+        let empty = json!([ev(
+            " ",
+            "s",
+            "profile_completed",
+            "2026-01-05T09:10:00+08:00",
+            json!({})
+        )]);
+        let v = op.post("/points/events", empty).await.json();
+        assert_eq!(v["results"][0]["status"], "rejected", "{v}");
+        assert!(v["results"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("不能为空"));
         let r = op.post("/points/events", json!({"key": "x"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(
+            audit_batches(&app).await,
+            1,
+            "only the batch taken in is audited"
+        );
         app.cleanup().await;
     }
 }
