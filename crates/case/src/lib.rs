@@ -38,6 +38,49 @@ impl CaseKind {
         }
     }
 
+    /// A stored state (`cases.state`) of a case of this kind in Chinese; `None` when unknown.
+    pub fn state_name_zh(self, state: &str) -> Option<&'static str> {
+        fn find<S: Copy>(
+            all: &[S],
+            s: &str,
+            name: impl Fn(S) -> (&'static str, &'static str),
+        ) -> Option<&'static str> {
+            all.iter()
+                .map(|x| name(*x))
+                .find(|(id, _)| *id == s)
+                .map(|(_, zh)| zh)
+        }
+        match self {
+            CaseKind::Certification => find(certification::State::ALL, state, |x| {
+                (x.as_str(), x.name_zh())
+            }),
+            CaseKind::Capability => {
+                find(capability::State::ALL, state, |x| (x.as_str(), x.name_zh()))
+            }
+            CaseKind::Stars => find(stars::State::ALL, state, |x| (x.as_str(), x.name_zh())),
+        }
+    }
+
+    /// An event type of a case of this kind in Chinese.
+    pub fn type_name_zh(self, t: &str) -> &'static str {
+        match self {
+            CaseKind::Certification => certification::events::type_name_zh(t),
+            CaseKind::Capability => capability::events::type_name_zh(t),
+            CaseKind::Stars => stars::events::type_name_zh(t),
+        }
+    }
+
+    /// The kind as stored (`cases.kind`).
+    pub fn parse(s: &str) -> Option<CaseKind> {
+        [
+            CaseKind::Certification,
+            CaseKind::Capability,
+            CaseKind::Stars,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             CaseKind::Certification => "履约能力评价体系认证",

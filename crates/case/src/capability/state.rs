@@ -29,6 +29,24 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, to read a stored one back.
+    pub const ALL: &'static [State] = &[
+        State::New,
+        State::Applied,
+        State::Refused,
+        State::Accepted,
+        State::InEvaluation,
+        State::Evaluated,
+        State::InPublicity,
+        State::ObjectionPending,
+        State::Reevaluation,
+        State::PublicityEnded,
+        State::Confirmed,
+        State::Announced,
+        State::Revoked,
+        State::Expired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::New => "new",

@@ -29,6 +29,23 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, to read a stored one back.
+    pub const ALL: &'static [State] = &[
+        State::New,
+        State::Applied,
+        State::SupplementRequested,
+        State::ApplicationRefused,
+        State::Accepted,
+        State::Contracted,
+        State::InAudit,
+        State::NotGranted,
+        State::Certified,
+        State::Suspended,
+        State::Withdrawn,
+        State::Cancelled,
+        State::Expired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::New => "new",

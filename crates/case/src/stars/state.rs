@@ -24,6 +24,15 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, to read a stored one back.
+    pub const ALL: &'static [State] = &[
+        State::Unrated,
+        State::Applied,
+        State::Evaluated,
+        State::Rated,
+        State::Blacklisted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::Unrated => "unrated",

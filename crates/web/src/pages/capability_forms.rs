@@ -316,7 +316,7 @@ pub(super) fn event_form(
         .unwrap_or_default();
     html! {
         details open[mine] {
-            summary { (super::capability_page::type_words(l, t)) }
+            summary { (super::cases::type_words(l, tianping_case::CaseKind::Capability, t)) }
             form.stack method="post" action={ "/cases/" (v.case.id) "/capability/events" } {
                 (csrf(token))
                 input type="hidden" name="type" value=(t);

@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use tianping_app::capability_cases::{self as uc, CapabilityView};
 use tianping_app::capability_objections::{self as objs, ObjectionView};
 use tianping_app::domain::words::fig;
-use tianping_case::capability::events::type_name_zh;
 use tianping_case::capability::EventKind;
+use tianping_case::CaseKind;
 
 use super::capability_forms::{event_form, Typed};
-use super::cases::refusals_under;
+use super::cases::{refusals_under, type_words};
 use super::*;
 use crate::view::{csrf, field, page_with};
 
@@ -29,14 +29,6 @@ pub(super) struct Shown {
     pub done: Option<i64>,
     pub error: Option<Error>,
     pub typed: Typed,
-}
-
-/// A capability event type in words: Chinese, or its JSON name in English.
-pub(super) fn type_words(l: Lang, t: &str) -> String {
-    match l {
-        Lang::Zh => type_name_zh(t).to_string(),
-        Lang::En => t.replace('_', " "),
-    }
 }
 
 fn who(v: &CapabilityView, id: &str) -> String {
@@ -76,7 +68,7 @@ pub(super) async fn render(
         p { a href="/cases" { "← " (l.t("案卷", "Cases")) } }
         @if let Some(seq) = shown.done {
             @if let Some(e) = v.events.iter().find(|e| e.seq == seq) {
-                div.flash role="status" { (l.t("已记录：", "Recorded: ")) (type_words(l, e.event.kind.type_name())) }
+                div.flash role="status" { (l.t("已记录：", "Recorded: ")) (type_words(l, CaseKind::Capability, e.event.kind.type_name())) }
             }
         }
         (refusals_under(l, l.t("不符合企业能力评价规则，未作记录：", "Refused by the capability evaluation rules; nothing was recorded:"), &refusals))
@@ -164,7 +156,7 @@ pub(super) async fn render(
         div.tablewrap { table {
             tr { th { (l.t("日期", "Date")) } th { (l.t("事件", "Event")) } th { (l.t("说明", "Details")) } }
             @for e in &v.events {
-                tr { td { (e.event.date) } td { (l.t(type_name_zh(e.event.kind.type_name()), e.event.kind.type_name())) } td { (details(&v, &e.event.kind)) } }
+                tr { td { (e.event.date) } td { (type_words(l, CaseKind::Capability, e.event.kind.type_name())) } td { (details(&v, &e.event.kind)) } }
             }
         } }
     };

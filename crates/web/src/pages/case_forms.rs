@@ -9,12 +9,13 @@ use tianping_app::cases::{self, CaseView};
 use tianping_app::Refusal;
 
 use super::case_apply::{application_fields, application_inputs};
-use super::case_page::type_words;
 use super::case_parse::parse_event;
 use super::case_words::*;
 use super::cases::refusals_box;
+use super::cases::type_words;
 use super::*;
 use crate::view::{csrf, err, field, page_with, select};
+use tianping_case::CaseKind;
 
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
@@ -460,7 +461,7 @@ async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let title = type_words(l, t);
+    let title = type_words(l, CaseKind::Certification, t);
     Ok(page_with(status, &ctx.chrome(), &title, body))
 }
 

@@ -7,16 +7,16 @@
 use chrono::NaiveDate;
 use tianping_app::cases::{self, CaseView};
 use tianping_app::Refusal;
-use tianping_case::certification::events::{type_name_zh, AuditKind, CorrectionKind};
+use tianping_case::certification::events::{AuditKind, CorrectionKind};
 use tianping_case::certification::state::{Audit, CaseState};
 use tianping_case::certification::EventKind;
-use tianping_case::{Due, Header};
+use tianping_case::{CaseKind, Due, Header};
 use tianping_domain::words::fig;
 
 use super::case_words::{
     appeal_result_words, decision_words, event_words, review_words, role_words, severity_words,
 };
-use super::cases::{parse_date, person, refusals_under, state_words, violations_table};
+use super::cases::{parse_date, person, refusals_under, state_words, type_words, violations_table};
 use super::*;
 use crate::view::{csrf, page_with};
 
@@ -76,14 +76,6 @@ async fn case_page(
             };
             render(&st, &ctx, id, as_of, shown).await
         }
-    }
-}
-
-/// An event type in words: Chinese, or its JSON name in English.
-pub(super) fn type_words(l: Lang, t: &str) -> String {
-    match l {
-        Lang::Zh => type_name_zh(t).to_string(),
-        Lang::En => t.replace('_', " "),
     }
 }
 
@@ -165,7 +157,7 @@ fn done_flash(l: Lang, v: &CaseView, done: Option<i64>) -> Markup {
     let recorded = e;
     html! {
         div.flash role="status" {
-            (l.t("已记录：", "Recorded: ")) (type_words(l, recorded.event.kind.type_name()))
+            (l.t("已记录：", "Recorded: ")) (type_words(l, CaseKind::Certification, recorded.event.kind.type_name()))
             " (" (recorded.event.date) ")"
             @if let Some(n) = issued {
                 (l.t("。已颁发认证证书，证书编号 ", ". Certificate issued, number ")) b { (n) }
@@ -345,7 +337,7 @@ fn actions(l: Lang, v: &CaseView) -> Markup {
                             } }
                         }
                     } @else if applicable(t, &v.outcome.case) {
-                        li { a href={ "/cases/" (id) "/events/new?type=" (t) } { (type_words(l, t)) } }
+                        li { a href={ "/cases/" (id) "/events/new?type=" (t) } { (type_words(l, CaseKind::Certification, t)) } }
                     }
                 }
             }
@@ -628,7 +620,7 @@ fn timeline(l: Lang, v: &CaseView, names: &BTreeMap<i64, String>) -> Markup {
                                 (e.event.date)
                                 @if e.event.date > v.as_of { br; span.muted { (l.t("晚于查看日期，未计入", "after the as-of date")) } }
                             }
-                            td { (type_words(l, e.event.kind.type_name())) }
+                            td { (type_words(l, CaseKind::Certification, e.event.kind.type_name())) }
                             td { (event_words(l, &e.event.kind, h)) }
                             td.hide-sm {
                                 span.muted {

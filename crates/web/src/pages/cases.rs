@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use tianping_app::cases::{self, Imported};
 use tianping_app::Refusal;
 use tianping_case::certification::State as CaseState;
-use tianping_case::{Header, Rule, Violation};
+use tianping_case::{CaseKind, Header, Rule, Violation};
 
 use super::*;
 use crate::view::{csrf, err, page_with, select};
@@ -23,23 +23,6 @@ pub(super) fn routes() -> Router<App> {
         .route("/cases/:id/delete", post(delete_post))
 }
 
-/// Every state of a case, to name a stored one (`cases.state`).
-const STATES: &[CaseState] = &[
-    CaseState::New,
-    CaseState::Applied,
-    CaseState::SupplementRequested,
-    CaseState::ApplicationRefused,
-    CaseState::Accepted,
-    CaseState::Contracted,
-    CaseState::InAudit,
-    CaseState::NotGranted,
-    CaseState::Certified,
-    CaseState::Suspended,
-    CaseState::Withdrawn,
-    CaseState::Cancelled,
-    CaseState::Expired,
-];
-
 /// A case's state in words: Chinese, or its stored name in English.
 pub(super) fn state_words(l: Lang, s: CaseState) -> String {
     match l {
@@ -48,54 +31,23 @@ pub(super) fn state_words(l: Lang, s: CaseState) -> String {
     }
 }
 
-/// A stored state (`applied`, …) in words; an unknown one as stored.
-pub(super) fn stored_state(l: Lang, s: &str) -> String {
-    STATES
-        .iter()
-        .find(|x| x.as_str() == s)
-        .map_or_else(|| s.to_string(), |x| state_words(l, *x))
-}
-
-/// A stored state of a case of this kind in words.
+/// A stored state (`cases.state`) of a case of this kind in words: Chinese, or its stored
+/// name in English; an unknown one as stored.
 pub(super) fn kind_state(l: Lang, kind: &str, s: &str) -> String {
-    use tianping_case::capability::State as Cap;
-    const CAP: &[Cap] = &[
-        Cap::New,
-        Cap::Applied,
-        Cap::Refused,
-        Cap::Accepted,
-        Cap::InEvaluation,
-        Cap::Evaluated,
-        Cap::InPublicity,
-        Cap::ObjectionPending,
-        Cap::Reevaluation,
-        Cap::PublicityEnded,
-        Cap::Confirmed,
-        Cap::Announced,
-        Cap::Revoked,
-        Cap::Expired,
-    ];
-    match kind {
-        "capability" => CAP.iter().find(|x| x.as_str() == s).map_or_else(
-            || s.to_string(),
-            |x| l.t(x.name_zh(), x.as_str()).to_string(),
-        ),
-        "stars" => STAR_STATES.iter().find(|x| x.as_str() == s).map_or_else(
-            || s.to_string(),
-            |x| l.t(x.name_zh(), x.as_str()).to_string(),
-        ),
-        _ => stored_state(l, s),
+    match (l, CaseKind::parse(kind).and_then(|k| k.state_name_zh(s))) {
+        (Lang::Zh, Some(zh)) => zh.to_string(),
+        (Lang::En, Some(_)) => s.replace('_', " "),
+        (_, None) => s.to_string(),
     }
 }
 
-/// Every state of a star case (`cases.state` of kind `stars`).
-const STAR_STATES: &[tianping_case::stars::State] = &[
-    tianping_case::stars::State::Unrated,
-    tianping_case::stars::State::Applied,
-    tianping_case::stars::State::Evaluated,
-    tianping_case::stars::State::Rated,
-    tianping_case::stars::State::Blacklisted,
-];
+/// An event type of a case of this kind in words: Chinese, or its JSON name in English.
+pub(super) fn type_words(l: Lang, kind: CaseKind, t: &str) -> String {
+    match l {
+        Lang::Zh => kind.type_name_zh(t).to_string(),
+        Lang::En => t.replace('_', " "),
+    }
+}
 
 /// A case's kind in words (`cases.kind`).
 pub(super) fn kind_words(l: Lang, kind: &str) -> String {

@@ -7,13 +7,13 @@
 use chrono::NaiveDate;
 use tianping_app::domain::words;
 use tianping_app::star_cases::{self, StarView};
-use tianping_case::stars::events::{star_word, type_name_zh};
+use tianping_case::stars::events::star_word;
 use tianping_case::stars::state::Closed;
 use tianping_case::stars::EventKind;
-use tianping_case::Due;
+use tianping_case::{CaseKind, Due};
 
 use super::case_page::due_cells;
-use super::cases::violations_table;
+use super::cases::{type_words, violations_table};
 use super::star_forms::{forms, FormShown};
 use super::*;
 use crate::view::page_with;
@@ -77,13 +77,6 @@ fn event_words(l: Lang, k: &EventKind) -> String {
     }
 }
 
-fn type_words(l: Lang, t: &str) -> String {
-    match l {
-        Lang::Zh => type_name_zh(t).to_string(),
-        Lang::En => t.replace('_', " "),
-    }
-}
-
 /// The page as of a date (default today); 422 when a form was refused.
 pub(super) async fn render(
     st: &App,
@@ -105,7 +98,7 @@ pub(super) async fn render(
         @if let Some(seq) = shown.done {
             @if let Some(e) = v.events.iter().find(|e| e.seq == seq) {
                 div.flash role="status" {
-                    (l.t("已记录：", "Recorded: ")) (type_words(l, e.event.kind.type_name()))
+                    (l.t("已记录：", "Recorded: ")) (type_words(l, CaseKind::Stars, e.event.kind.type_name()))
                     " · " (event_words(l, &e.event.kind))
                 }
             }
@@ -334,7 +327,7 @@ fn timeline(l: Lang, v: &StarView, names: &BTreeMap<i64, String>) -> Markup {
                         tr {
                             td { (e.seq + 1) }
                             td { (e.event.date) }
-                            td { (type_words(l, e.event.kind.type_name())) }
+                            td { (type_words(l, CaseKind::Stars, e.event.kind.type_name())) }
                             td { (event_words(l, &e.event.kind)) }
                             td.hide-sm {
                                 span.muted {
