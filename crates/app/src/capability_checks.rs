@@ -13,6 +13,7 @@ use tianping_store::cases::{self as store, CaseRow};
 use tianping_store::repo;
 use tianping_store::WriteTx;
 
+use crate::case_records::parse_lines;
 use crate::{assessments, App, Error};
 
 /// The fields a form must carry beyond the rules.
@@ -81,14 +82,7 @@ pub(crate) async fn panel_scored(
     case: i64,
     assessment: i64,
 ) -> Result<(), Error> {
-    let events: Vec<Event> = store::events_tx(tx, case)
-        .await?
-        .iter()
-        .map(|r| {
-            serde_json::from_str(&r.data_json)
-                .map_err(|e| Error::Internal(format!("case event {} unreadable: {e}", r.seq)))
-        })
-        .collect::<Result<_, _>>()?;
+    let events: Vec<Event> = parse_lines(&store::events_tx(tx, case).await?)?;
     let ctx = cap::Context {
         calendar: crate::cases::calendar(),
     };

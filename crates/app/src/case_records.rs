@@ -353,7 +353,9 @@ async fn due_in(app: &App, cases: Vec<CaseRow>, as_of: NaiveDate) -> Result<Vec<
 }
 
 /// The stored events of a capability or star case, read as that kind's events.
-fn parse_lines<E: serde::de::DeserializeOwned>(rows: &[EventRow]) -> Result<Vec<E>, Error> {
+pub(crate) fn parse_lines<E: serde::de::DeserializeOwned>(
+    rows: &[EventRow],
+) -> Result<Vec<E>, Error> {
     rows.iter()
         .map(|r| {
             serde_json::from_str(&r.data_json)
