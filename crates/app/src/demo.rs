@@ -317,7 +317,7 @@ pub async fn seed(app: &App) -> Result<bool, String> {
         &hash,
     )
     .await?;
-    let _operator = staff(
+    let operator = staff(
         app,
         &sys,
         "operator@platform.demo",
@@ -378,9 +378,11 @@ pub async fn seed(app: &App) -> Result<bool, String> {
     let mut members = Vec::new();
     let mut clients: Vec<(i64, u32)> = Vec::new();
     let mut client_users: Vec<repo::User> = Vec::new();
+    let mut usccs: Vec<String> = Vec::new();
     for (i, (email, person, name, pre, ind, hc, t, c, addr)) in ents.iter().enumerate() {
         let prefix16 = format!("{}{:06}", pre, 100_000 + i * 7_919);
         let uscc = complete_uscc(&prefix16[..16]);
+        usccs.push(uscc.clone());
         let u = accounts::signup(
             app,
             &SignupInput {
@@ -653,6 +655,17 @@ pub async fn seed(app: &App) -> Result<bool, String> {
     };
     let ids_of: Vec<i64> = clients.iter().map(|c| c.0).collect();
     crate::demo_ratings::seed(app, &people, &ids_of, auditor, ids[4]).await?;
+    // 002: service-cloud shops at several levels, and the SME assessment in progress fed
+    // from the ledger
+    let sme = runs
+        .iter()
+        .position(|r| r.scheme == "sme-service-2020" && !r.submit)
+        .map(|k| ids[k])
+        .ok_or("demo: no SME assessment in progress")?;
+    let outsider = complete_uscc("9131010435210000");
+    crate::demo_points::seed(app, &operator, &usccs, &outsider, auditor, sme)
+        .await
+        .map_err(zh)?;
     Ok(true)
 }
 

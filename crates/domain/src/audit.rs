@@ -72,6 +72,7 @@ text_enum! {
         ObjectionRaised = "objection_raised", "收到公示异议", "Objection to a publicity received";
         SetExpertFields = "set_expert_fields", "设置专家库领域", "Expert-pool fields set";
         PointsIntake = "points_intake", "接收店铺积分事件", "Shop points events taken in";
+        PointsFeed = "points_feed", "从服务云积分导入测评数据", "SME figures imported from the service-cloud points";
     }
 }
 

@@ -14,8 +14,10 @@ pub mod diff;
 pub mod event;
 pub mod fold;
 pub mod ledger;
+pub mod progress;
 pub mod rules;
 mod shop;
+pub mod sme;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
@@ -23,6 +25,7 @@ pub use diff::{diff, RuleDiff, ShopDiff};
 pub use event::{parse_jsonl, Event, ParseError};
 pub use fold::fold;
 pub use ledger::{Duplicate, Entry, Ledger, LevelRef, Note, Rejected, Shop};
+pub use progress::{badge, progress, Cap, Next, Progress};
 pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version};
 pub use shop::full_years;
 

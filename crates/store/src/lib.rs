@@ -28,6 +28,7 @@ pub mod objections;
 pub mod onsite;
 pub mod people;
 pub mod points;
+pub mod points_read;
 pub mod public;
 pub mod questionnaire;
 pub mod repo;
