@@ -18,6 +18,9 @@ use tianping_store::points as store;
 use tianping_store::points_read::{self as read, Batch, LevelCount, ShopRow};
 use tianping_store::repo::{self, User};
 
+pub use tianping_points::progress::badge;
+pub use tianping_points::LevelRef;
+
 use crate::points::{intake, platform_of, Outcome};
 use crate::{App, Error};
 
@@ -140,7 +143,7 @@ fn on_platform(
                 key: e.key.clone(),
                 event: e.event.clone(),
                 rule: rule
-                    .map(|r| format!("{}/{}（{}{}）", r.group, r.name, unit(&r.unit), r.points)),
+                    .map(|r| format!("{}/{}（{}{}分）", r.group, r.name, unit(&r.unit), r.points)),
                 clause: e.clause.as_deref().map(str::to_string),
                 points: e.points,
                 note: e.note.zh(e.points, rule.map(|r| r.points)),
@@ -279,4 +282,12 @@ pub async fn post_batch(app: &App, u: &User, text: &str) -> Result<Vec<Outcome>,
         ));
     }
     intake(app, u, &lines).await
+}
+
+/// A stored level (`star` | `diamond` | `crown`, 1–5) as a level; none at 0 points or when
+/// unreadable.
+pub fn level_of(kind: Option<&str>, n: Option<i64>) -> Option<LevelRef> {
+    let kind = serde_json::from_value(serde_json::json!(kind?)).ok()?;
+    let n = u8::try_from(n?).ok()?;
+    Some(LevelRef { kind, n })
 }

@@ -47,6 +47,9 @@ pub fn document(c: &Chrome, title: &str, body: Markup) -> Markup {
                             @if matches!(role, "body_admin" | "auditor" | "decider" | "enterprise" | "operator") {
                                 a href="/cases" { (l.t("案卷", "Cases")) }
                             }
+                            @if matches!(role, "enterprise" | "operator") {
+                                a href="/shops" { (l.t("店铺积分", "Shop points")) }
+                            }
                             @if matches!(role, "body_admin" | "auditor" | "decider") {
                                 a href="/due" { (l.t("待办", "Due")) }
                             }

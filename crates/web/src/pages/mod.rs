@@ -60,12 +60,15 @@ mod nav;
 mod onsite;
 mod password;
 mod people;
+mod points_feed;
+mod points_ops;
 mod public;
 mod public_lists;
 mod publicity;
 mod questionnaire;
 mod result;
 mod review;
+mod shops;
 mod staff;
 mod star_apply;
 mod star_forms;
@@ -125,6 +128,9 @@ pub fn routes() -> Router<App> {
         .merge(capability_report::routes())
         .merge(public::routes())
         .merge(verify::routes())
+        .merge(shops::routes())
+        .merge(points_ops::routes())
+        .merge(points_feed::routes())
 }
 
 /// A multipart form with a CSRF token and one file (evidence, a sheet of answers): the token,

@@ -131,6 +131,7 @@ pub(super) async fn assessment_view(
         _ => None,
     };
     let links = super::onsite::summary_links(st, l, &ctx.csrf, u, &a).await?;
+    let points = super::points_feed::section(st, l, &ctx.csrf, u, &a).await?;
     let body = html! {
         @if let Ok(n) = q.saved.parse::<usize>() {
             div.flash role="status" {
@@ -159,6 +160,7 @@ pub(super) async fn assessment_view(
         (summary_line(l, &a, ent.as_ref(), scheme, all, &access))
         (links)
         (super::questionnaire::summary_link(st, l, u, &a))
+        (points)
         (result_or_notice(l, &a, scheme, &access))
         (submission_bar(l, &ctx.csrf, &a, &access, may_withdraw))
         (table_tabs(l, a.id, scheme, &counts, current, &filter))
