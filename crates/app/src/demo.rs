@@ -55,7 +55,7 @@ pub const LOGINS: &[(&str, &str, &str)] = &[
     (
         "operator@platform.demo",
         "operator",
-        "平台运营方：为线上指标提供平台数据",
+        "平台运营方：为线上指标提供平台数据；店铺积分与批量提交",
     ),
     (
         "xinghe@ent.demo",
