@@ -65,6 +65,10 @@ fn may_import(u: &User, access: &Access, a: &Assessment) -> bool {
 /// The figures for the assessment page; none when its scheme takes nothing from the ledger.
 pub async fn preview(app: &App, u: &User, id: i64) -> Result<Option<Preview>, Error> {
     let (a, access) = assessments::get(app, u, id).await?;
+    // most schemes take nothing from the ledger: no rules version read for them
+    if app.scheme(&a.scheme)?.extra.get("points_feed").is_none() {
+        return Ok(None);
+    }
     let v = Version::builtin();
     let map = mapping(app, &a, &v)?;
     if map.is_empty() {
