@@ -35,7 +35,7 @@ pub(super) async fn section(
         div.card.points-feed {
             h2 { (l.t("服务云积分（服务成效）", "Service-cloud points (服务成效)")) }
             (source_line(l, &p))
-            table {
+            div.tablewrap { table {
                 tr {
                     th { (l.t("指标", "Item")) } th { (l.t("积分", "Points")) }
                     th { (l.t("满分基准", "Full at")) } th { (l.t("系数", "Coefficient")) }
@@ -48,7 +48,7 @@ pub(super) async fn section(
                         td.num { (f.keys.len()) }
                     }
                 }
-            }
+            } }
             p {
                 a href={ "/assessments/" (a.id) "/points-feed" } { (l.t("查看每个数据依据的规则和事件", "The rules and events behind each figure")) }
             }
@@ -116,10 +116,10 @@ async fn trace_view(st: &App, ctx: &Ctx, id: i64, done: Option<&[Item]>) -> Res 
                     " · " (f.coefficient) "%"
                 }
                 p { (f.points) (l.t(" 分 ÷ 满分基准 ", " points ÷ full at ")) (f.full) (l.t(" 分", " points")) }
-                table {
+                div.tablewrap { table {
                     tr { th { (l.t("规则", "Rule")) } th { (l.t("积分", "Points")) } }
                     @for r in &f.by_rule { tr { td { (r.name) " " small.muted { (r.rule) } } td.num { (r.points) } } }
-                }
+                } }
                 p {
                     (l.t("依据事件 ", "Events behind it: ")) (f.keys.len()) (l.t(" 个", ""))
                     @if !f.keys.is_empty() { "：" }

@@ -75,7 +75,7 @@ fn levels(l: Lang, o: &Overview) -> Markup {
             h2 { (l.t("各等级店铺数", "Shops by level")) }
             @if o.levels.is_empty() { p.muted { (l.t("还没有店铺。", "No shops yet.")) } }
             @else {
-                table {
+                div.tablewrap { table {
                     tr { th { (l.t("等级", "Level")) } th { (l.t("店铺数", "Shops")) } }
                     @for c in &o.levels {
                         tr data-level=(c.level_kind.as_deref().map(|k| format!("{k}-{}", c.level_n.unwrap_or(0))).unwrap_or_else(|| "none".into())) {
@@ -83,7 +83,7 @@ fn levels(l: Lang, o: &Overview) -> Markup {
                             td.num { (c.shops) }
                         }
                     }
-                }
+                } }
             }
         }
     }
@@ -154,7 +154,7 @@ fn batches(l: Lang, o: &Overview) -> Markup {
             h2 { (l.t("最近的批次", "Last batches")) }
             @if o.last_batches.is_empty() { p.muted { (l.t("还没有批次。", "No batch yet.")) } }
             @else {
-                table.batches {
+                div.tablewrap { table.batches {
                     tr {
                         th { (l.t("时间", "Time")) } th { (l.t("提交人", "By")) }
                         th { (l.t("已接收", "Accepted")) } th { (l.t("重复", "Duplicates")) } th { (l.t("拒收", "Rejected")) }
@@ -169,7 +169,7 @@ fn batches(l: Lang, o: &Overview) -> Markup {
                             td.num { (n("shops")) }
                         }
                     }
-                }
+                } }
             }
         }
     }
