@@ -37,8 +37,18 @@ pub struct Preview {
     pub as_of: DateTime<FixedOffset>,
     pub rules_version: String,
     pub figures: Vec<Fed>,
+    /// The answer each figure's indicator holds now (same order): its value as stored and
+    /// whether it is platform data (an earlier import).
+    pub current: Vec<Option<Current>>,
     /// Whether `u` may import them (the body's staff who answer this assessment, a draft).
     pub may_import: bool,
+}
+
+/// An indicator's answer now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Current {
+    pub value: String,
+    pub platform: bool,
 }
 
 /// What an import did to one indicator.
@@ -75,12 +85,29 @@ pub async fn preview(app: &App, u: &User, id: i64) -> Result<Option<Preview>, Er
         return Ok(None);
     }
     let (shop, platform, figures, as_of) = figures(app, &a, &v, &map).await?;
+    let rows = assessments::answers(app, u, &a, &access).await?;
+    let current = figures
+        .iter()
+        .map(|f| {
+            let r = rows.iter().find(|r| r.indicator_id == f.indicator)?;
+            let value = r.value_json.clone()?;
+            let shown = value
+                .parse::<f64>()
+                .map(tianping_core::fmt_num)
+                .unwrap_or(value);
+            Some(Current {
+                value: shown,
+                platform: r.source == Some(Source::Platform),
+            })
+        })
+        .collect();
     Ok(Some(Preview {
         shop,
         platform,
         as_of,
         rules_version: v.id.clone(),
         figures,
+        current,
         may_import: may_import(u, &access, &a),
     }))
 }

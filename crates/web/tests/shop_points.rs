@@ -319,6 +319,18 @@ async fn an_sme_assessment_takes_its_figures_from_the_ledger_with_their_trace() 
         let v: f64 = get("S.4.3").value_json.as_deref().unwrap().parse().unwrap();
         assert_eq!(v, 55.0, "{b}");
         assert_eq!(get("S.4.3").note, "现场核对订单", "{b}");
+        // the assessment page shows each figure beside the answer it holds now
+        let page = aud.get(&format!("/assessments/{}", a.id)).await;
+        assert!(
+            page.body
+                .contains("30%<small class=\"muted\">（平台）</small>"),
+            "{b}"
+        );
+        assert!(
+            page.body
+                .contains("55%<small class=\"muted\">（非平台数据）</small>"),
+            "{b}"
+        );
         // the trace page lists the rules and events behind each figure
         let r = aud.get(&format!("/assessments/{}/points-feed", a.id)).await;
         assert!(r.body.contains("公司信息/公司资质（证书）"), "{b}");

@@ -40,12 +40,20 @@ pub(super) async fn section(
                     th { (l.t("指标", "Item")) } th { (l.t("积分", "Points")) }
                     th { (l.t("满分基准", "Full at")) } th { (l.t("系数", "Coefficient")) }
                     th { (l.t("依据事件", "Events")) }
+                    th { (l.t("当前答案", "Answer now")) }
                 }
-                @for f in &p.figures {
+                @for (f, c) in p.figures.iter().zip(&p.current) {
                     tr data-indicator=(f.indicator) {
-                        td { @match scheme.indicator(&f.indicator) { Some(i) => { (item_label(i)) } None => { (f.indicator) } } }
+                        td { @match scheme.indicator(&f.indicator) { Some(i) => { a href=(item_url(a.id, &f.indicator)) { (item_label(i)) } } None => { (f.indicator) } } }
                         td.num { (f.points) } td.num { (f.full) } td.num { (f.coefficient) "%" }
                         td.num { (f.keys.len()) }
+                        td {
+                            @match c {
+                                Some(c) if c.platform => { (c.value) "%" small.muted { (l.t("（平台）", " (platform)")) } }
+                                Some(c) => { (c.value) "%" small.muted { (l.t("（非平台数据）", " (not platform data)")) } }
+                                None => { span.muted { "—" } }
+                            }
+                        }
                     }
                 }
             } }
