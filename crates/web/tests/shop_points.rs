@@ -331,6 +331,9 @@ async fn an_sme_assessment_takes_its_figures_from_the_ledger_with_their_trace() 
                 .contains("55%<small class=\"muted\">（非平台数据）</small>"),
             "{b}"
         );
+        // the item page shows the answer's note with its trace
+        let r = aud.get(&format!("/assessments/{}/items/S.4.2", a.id)).await;
+        assert!(r.body.contains("依据事件 3 个：pr0、pr1、pr2"), "{b}");
         // the trace page lists the rules and events behind each figure
         let r = aud.get(&format!("/assessments/{}/points-feed", a.id)).await;
         assert!(r.body.contains("公司信息/公司资质（证书）"), "{b}");

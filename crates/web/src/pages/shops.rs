@@ -43,7 +43,7 @@ pub(super) fn level_badge(l: Lang, level: Option<LevelRef>) -> Markup {
         @match level {
             Some(x) => {
                 @let (marks, words) = badge(x);
-                span.badge.level title=(words) { span aria-hidden="true" { (marks) } " " (words) }
+                b.level title=(words) { span aria-hidden="true" { (marks) } " " (words) }
             }
             None => { span.muted { (l.t("暂无等级", "No level")) } }
         }
