@@ -142,8 +142,7 @@ fn on_platform(
                 at: e.at,
                 key: e.key.clone(),
                 event: e.event.clone(),
-                rule: rule
-                    .map(|r| format!("{}/{}（{}{}分）", r.group, r.name, unit(&r.unit), r.points)),
+                rule: rule.map(rule_words),
                 clause: e.clause.as_deref().map(str::to_string),
                 points: e.points,
                 note: e.note.zh(e.points, rule.map(|r| r.points)),
@@ -155,7 +154,7 @@ fn on_platform(
         .iter()
         .filter_map(|r| {
             let p = s.by_rule.get(&*r.id).copied().unwrap_or(0);
-            (p != 0).then(|| (format!("{}/{}", r.group, r.name), p))
+            (p != 0).then(|| (rule_words(r), p))
         })
         .collect();
     OnPlatform {
@@ -176,7 +175,13 @@ fn on_platform(
     }
 }
 
-/// "每个10分" or, for a rule without a unit (printed “——”), "10分".
+/// A rule in words with its unit and points: "公司信息/公司资质（证书）（每个10分）",
+/// "卖家装修/个性化装修（50分）".
+fn rule_words(r: &tianping_points::Rule) -> String {
+    format!("{}/{}（{}{}分）", r.group, r.name, unit(&r.unit), r.points)
+}
+
+/// The unit as printed, or nothing for a rule without one (printed “——”).
 fn unit(u: &str) -> String {
     if u == "——" {
         String::new()

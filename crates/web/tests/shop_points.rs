@@ -161,6 +161,12 @@ async fn operator_posts_a_batch_and_the_shop_page_shows_its_effect() {
         );
         assert!(r.body.contains("已达上限"), "{b}");
         assert!(
+            r.body.contains(
+                r#"<td>公司信息/公司资质（证书）（每个10分）</td><td class="num">200</td>"#
+            ),
+            "{b}: points per rule"
+        );
+        assert!(
             r.body.contains("卖家装修/个性化装修（50分）"),
             "{b}: rule in words\n{}",
             r.body
