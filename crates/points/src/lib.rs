@@ -14,6 +14,7 @@ pub mod diff;
 pub mod event;
 pub mod fold;
 pub mod ledger;
+pub mod resume;
 pub mod rules;
 mod shop;
 
@@ -23,8 +24,9 @@ pub use diff::{diff, RuleDiff, ShopDiff};
 pub use event::{parse_jsonl, Event, ParseError};
 pub use fold::fold;
 pub use ledger::{Duplicate, Entry, Ledger, LevelRef, Note, Rejected, Shop};
+pub use resume::{advance, Advanced, Saved};
 pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version};
-pub use shop::full_years;
+pub use shop::{full_years, State, Totals};
 
 /// Asia/Shanghai: UTC+8, no daylight saving.
 pub fn shanghai() -> FixedOffset {
