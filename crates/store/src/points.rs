@@ -1,6 +1,13 @@
-//! Shop points (0015, seed 002, DESIGN I-14, I-22, I-24): the append-only events of each
-//! platform, keyed by their idempotency key, and each shop's balance — a cache of the fold
-//! of its events, rewritten in the intake transaction and checked against a new fold.
+//! Shop points (0015, 0016; seed 002, DESIGN I-14, I-22, I-24): the append-only events of
+//! each platform, keyed by their idempotency key, and each shop's balance — a cache of the
+//! fold of its events with the fold's saved state, rewritten in the intake transaction and
+//! checked against a new fold.
+//!
+//! An intake writes in a few statements whatever its size: events and balances go in as
+//! multi-row statements of [`ROWS`] rows, and reads by key or shop as `IN` lists of that
+//! size (the same SQL on both databases; SQLite allows 32,766 parameters).
+
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -30,6 +37,42 @@ pub struct Balance {
     pub events: i64,
     pub as_of: String,
     pub updated_at: String,
+    /// The fold saved after the shop's events (JSON of `tianping_points::Saved`; 0016).
+    #[serde(skip)]
+    pub state: Option<String>,
+}
+
+/// Rows per multi-row statement (and keys per `IN` list).
+pub const ROWS: usize = 1000;
+
+/// `($a,$b,…),(…)` for `rows` rows of `per` parameters each, numbered from `first`.
+fn tuples(rows: usize, per: usize, first: usize, shared: &[usize]) -> String {
+    let mut out = String::with_capacity(rows * per * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ",(" });
+        for (i, s) in shared.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("${s}"));
+        }
+        for c in 0..per {
+            if c > 0 || !shared.is_empty() {
+                out.push(',');
+            }
+            out.push_str(&format!("${}", first + r * per + c));
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// `$first,…` for `n` parameters.
+fn list(n: usize, first: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Serialise the intakes of a platform until the transaction ends, so that each one folds
@@ -47,43 +90,73 @@ pub async fn lock_platform(tx: &mut Tx, platform_id: i64) -> Result<()> {
 
 /// Insert a batch of events of a platform in the caller's transaction, skipping keys
 /// already stored (`ON CONFLICT DO NOTHING`); returns, for each event in order, whether it
-/// was new. A key repeated within the batch is new only the first time.
+/// was new. The keys of a batch must be distinct (the intake sets repetitions aside).
 pub async fn insert_events(
     tx: &mut Tx,
     platform_id: i64,
     events: &[NewEvent<'_>],
 ) -> Result<Vec<bool>> {
     let now = tx.now().to_string();
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        let r: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO points_events (platform_id, key, shop, event, at, data_json, \
-             received_at) VALUES ($1,$2,$3,$4,$5,$6,$7) \
-             ON CONFLICT (platform_id, key) DO NOTHING RETURNING id",
-        )
-        .bind(platform_id)
-        .bind(e.key)
-        .bind(e.shop)
-        .bind(e.event)
-        .bind(e.at)
-        .bind(e.data_json)
-        .bind(&now)
-        .fetch_optional(tx.conn())
-        .await?;
-        out.push(r.is_some());
+    let mut new: HashSet<String> = HashSet::with_capacity(events.len());
+    for chunk in events.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO points_events (platform_id, received_at, key, shop, event, at, \
+             data_json) VALUES {} ON CONFLICT (platform_id, key) DO NOTHING RETURNING key",
+            tuples(chunk.len(), 5, 3, &[1, 2])
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(&sql)
+            .bind(platform_id)
+            .bind(&now);
+        for e in chunk {
+            q = q
+                .bind(e.key)
+                .bind(e.shop)
+                .bind(e.event)
+                .bind(e.at)
+                .bind(e.data_json);
+        }
+        new.extend(q.fetch_all(tx.conn()).await?.into_iter().map(|r| r.0));
+    }
+    Ok(events.iter().map(|e| new.contains(e.key)).collect())
+}
+
+/// The JSON lines stored under keys of a platform (the keys found).
+pub async fn events_json(
+    tx: &mut Tx,
+    platform_id: i64,
+    keys: &[&str],
+) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(ROWS) {
+        let sql = format!(
+            "SELECT key, data_json FROM points_events WHERE platform_id = $1 AND key IN ({})",
+            list(chunk.len(), 2)
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(platform_id);
+        for k in chunk {
+            q = q.bind(*k);
+        }
+        out.extend(q.fetch_all(tx.conn()).await?);
     }
     Ok(out)
 }
 
-/// The JSON line stored under a key of a platform, if any.
-pub async fn event_json(tx: &mut Tx, platform_id: i64, key: &str) -> Result<Option<String>> {
-    let r: Option<(String,)> =
-        sqlx::query_as("SELECT data_json FROM points_events WHERE platform_id = $1 AND key = $2")
-            .bind(platform_id)
-            .bind(key)
-            .fetch_optional(tx.conn())
-            .await?;
-    Ok(r.map(|x| x.0))
+/// The stored balances of some shops of a platform (those that have one), in the caller's
+/// transaction.
+pub async fn balances_of(tx: &mut Tx, platform_id: i64, shops: &[&str]) -> Result<Vec<Balance>> {
+    let mut out = Vec::with_capacity(shops.len());
+    for chunk in shops.chunks(ROWS) {
+        let sql = format!(
+            "{BALANCE} WHERE platform_id = $1 AND shop IN ({})",
+            list(chunk.len(), 2)
+        );
+        let mut q = sqlx::query_as::<_, Balance>(&sql).bind(platform_id);
+        for s in chunk {
+            q = q.bind(*s);
+        }
+        out.extend(q.fetch_all(tx.conn()).await?);
+    }
+    Ok(out)
 }
 
 /// A shop's events as their JSON lines, in the order they were stored.
@@ -98,33 +171,39 @@ pub async fn shop_events(tx: &mut Tx, platform_id: i64, shop: &str) -> Result<Ve
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// Write a shop's balance (insert or replace), stamped with the transaction's time.
-pub async fn upsert_balance(tx: &mut Tx, b: &Balance) -> Result<()> {
+/// Write balances (insert or replace), stamped with the transaction's time.
+pub async fn upsert_balances(tx: &mut Tx, rows: &[Balance]) -> Result<()> {
     let now = tx.now().to_string();
-    sqlx::query(
-        "INSERT INTO points_balances (platform_id, shop, total, by_rule, level_kind, level_n, \
-         events, as_of, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
-         ON CONFLICT (platform_id, shop) DO UPDATE SET total = excluded.total, \
-         by_rule = excluded.by_rule, level_kind = excluded.level_kind, \
-         level_n = excluded.level_n, events = excluded.events, as_of = excluded.as_of, \
-         updated_at = excluded.updated_at",
-    )
-    .bind(b.platform_id)
-    .bind(&b.shop)
-    .bind(b.total)
-    .bind(&b.by_rule)
-    .bind(&b.level_kind)
-    .bind(b.level_n)
-    .bind(b.events)
-    .bind(&b.as_of)
-    .bind(&now)
-    .execute(tx.conn())
-    .await?;
+    for chunk in rows.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO points_balances (updated_at, platform_id, shop, total, by_rule, \
+             level_kind, level_n, events, as_of, state) VALUES {} \
+             ON CONFLICT (platform_id, shop) DO UPDATE SET total = excluded.total, \
+             by_rule = excluded.by_rule, level_kind = excluded.level_kind, \
+             level_n = excluded.level_n, events = excluded.events, as_of = excluded.as_of, \
+             state = excluded.state, updated_at = excluded.updated_at",
+            tuples(chunk.len(), 9, 2, &[1])
+        );
+        let mut q = sqlx::query(&sql).bind(&now);
+        for b in chunk {
+            q = q
+                .bind(b.platform_id)
+                .bind(&b.shop)
+                .bind(b.total)
+                .bind(&b.by_rule)
+                .bind(&b.level_kind)
+                .bind(b.level_n)
+                .bind(b.events)
+                .bind(&b.as_of)
+                .bind(&b.state);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
 const BALANCE: &str = "SELECT platform_id, shop, total, by_rule, level_kind, level_n, events, \
-                       as_of, updated_at FROM points_balances";
+                       as_of, updated_at, state FROM points_balances";
 
 /// Every stored balance, by platform and shop.
 pub async fn balances(s: &Store) -> Result<Vec<Balance>> {
