@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 use tianping_domain::{FieldError, Msg, Role};
 use tianping_points::event::parse_line;
-use tianping_points::{advance, fold, shanghai, Advanced, Event, Saved, Totals, Version};
+use tianping_points::{advance, fold, shanghai, Advanced, Event, Saved, Totals, Versions};
 use tianping_store::audit;
 use tianping_store::points::{self as store, Balance, NewEvent};
 use tianping_store::repo::User;
@@ -103,8 +103,12 @@ pub async fn intake_for(
             },
         )]));
     }
-    let version = Version::builtin();
-    let names: BTreeSet<&str> = version.event_names().into_iter().collect();
+    let today = app.now().with_timezone(&shanghai()).date_naive();
+    let names: BTreeSet<&str> = Versions::shipped()
+        .in_force(today)
+        .event_names()
+        .into_iter()
+        .collect();
     let mut out = Vec::with_capacity(lines.len());
     // events to write: (index in `out`, event, its JSON)
     let mut fresh: Vec<(usize, Event, String)> = Vec::new();
@@ -159,6 +163,10 @@ pub async fn intake_for(
 
     let mut tx = app.begin().await?;
     store::lock_platform(&mut tx, platform).await?;
+    // folded as of now under the rules version in force (I-22); a shop saved under another
+    // version is folded again from the start
+    let as_of = app.now().with_timezone(&shanghai());
+    let version = Versions::shipped().in_force(as_of.date_naive());
     let ats: Vec<String> = fresh.iter().map(|(_, e, _)| e.at.to_rfc3339()).collect();
     let rows: Vec<NewEvent> = fresh
         .iter()
@@ -192,7 +200,6 @@ pub async fn intake_for(
             None => rejected(i + 1, e.key.clone(), "幂等键已被占用".into()),
         };
     }
-    let as_of = app.now().with_timezone(&shanghai());
     let names: Vec<&str> = by_shop.keys().copied().collect();
     let before: HashMap<String, store::Balance> = store::balances_of(&mut tx, platform, &names)
         .await?
@@ -208,9 +215,9 @@ pub async fn intake_for(
         // transaction); a balance without a readable saved fold is folded from the start
         let saved = prev.map(|b| b.state.as_deref().and_then(Saved::from_json));
         let step = match saved {
-            None => advance(&version, None, events, as_of).map(|a| (a, added)),
+            None => advance(version, None, events, as_of).map(|a| (a, added)),
             Some(None) => None,
-            Some(Some(s)) => advance(&version, Some(s), events, as_of)
+            Some(Some(s)) => advance(version, Some(s), events, as_of)
                 .map(|a| (a, prev.map_or(0, |b| b.events) + added)),
         };
         let (adv, count) = match step {
@@ -218,7 +225,7 @@ pub async fn intake_for(
             None => {
                 let all = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
                 let n = all.len() as i64;
-                let a = advance(&version, None, all, as_of)
+                let a = advance(version, None, all, as_of)
                     .ok_or_else(|| Error::Internal("a fold from the start declined".into()))?;
                 (a, n)
             }
@@ -274,7 +281,7 @@ const CHECK_GROUP: usize = 500;
 /// Re-fold every shop's events as of its balance's time and list each balance that differs,
 /// in its total, points per rule, level, event count or saved fold.
 pub async fn check(app: &App) -> Result<Vec<Difference>, Error> {
-    let version = Version::builtin();
+    let versions = Versions::shipped();
     let shops = store::shops(&app.store).await?;
     let mut out = Vec::new();
     for platform_shops in shops.chunk_by(|a, b| a.0 == b.0) {
@@ -295,13 +302,14 @@ pub async fn check(app: &App) -> Result<Vec<Difference>, Error> {
                     .and_then(|b| DateTime::parse_from_rfc3339(&b.as_of).ok())
                     .unwrap_or_else(|| app.now().with_timezone(&shanghai()));
                 let n = events.len() as i64;
-                let l = fold(&version, &events, as_of);
+                let version = versions.in_force(as_of.date_naive());
+                let l = fold(version, &events, as_of);
                 let t = l.shops.get(shop).map(|s| Totals {
                     points: s.points,
                     level: s.level,
                     by_rule: s.by_rule.clone(),
                 });
-                let fresh = advance(&version, None, events, as_of)
+                let fresh = advance(version, None, events, as_of)
                     .ok_or_else(|| Error::Internal("a fold from the start declined".into()))?;
                 // a shop with no event applied yet has zero points under every rule
                 let t = t.unwrap_or_else(|| fresh.totals.clone());

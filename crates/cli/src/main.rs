@@ -224,10 +224,15 @@ pub enum PointsCmd {
         /// in Asia/Shanghai (default now).
         #[arg(long, value_name = "TIME")]
         as_of: Option<String>,
-        /// Another rules version (a rules.toml like schemes/sh-service-cloud-points/rules.toml)
-        /// instead of the shipped one; needs --effective-from.
+        /// A rules file (like schemes/sh-service-cloud-points/rules.toml) instead of the shipped
+        /// version in force at --as-of; needs --effective-from.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// A shipped rules version (schemes/sh-service-cloud-points/versions.toml) by its id
+        /// (at least its first 4 characters) or by a day YYYY-MM-DD (the version in force
+        /// then), instead of the one in force at --as-of.
+        #[arg(long, value_name = "V")]
+        rules_version: Option<String>,
         /// The date from which the --rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         effective_from: Option<String>,
@@ -235,6 +240,9 @@ pub enum PointsCmd {
         /// difference per shop, rule by rule; needs --compare-effective-from.
         #[arg(long, value_name = "FILE")]
         compare_rules: Option<PathBuf>,
+        /// Recompute under this shipped rules version too (id or day, as --rules-version).
+        #[arg(long, value_name = "V")]
+        compare_rules_version: Option<String>,
         /// The date from which the --compare-rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         compare_effective_from: Option<String>,

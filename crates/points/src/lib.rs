@@ -25,7 +25,7 @@ pub use event::{parse_jsonl, Event, ParseError};
 pub use fold::fold;
 pub use ledger::{Duplicate, Entry, Ledger, LevelRef, Note, Rejected, Shop};
 pub use resume::{advance, Advanced, Saved};
-pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version};
+pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version, Versions};
 pub use shop::{full_years, State, Totals};
 
 /// Asia/Shanghai: UTC+8, no daylight saving.

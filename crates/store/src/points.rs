@@ -5,7 +5,7 @@
 //!
 //! An intake writes in a few statements whatever its size: events and balances go in as
 //! multi-row statements of [`ROWS`] rows, and reads by key or shop as `IN` lists of that
-//! size (the same SQL on both databases; SQLite allows 32,766 parameters).
+//! size (SQLite allows 32,766 parameters, PostgreSQL 65,535).
 
 use std::collections::{HashMap, HashSet};
 
@@ -45,32 +45,40 @@ pub struct Balance {
 /// Rows per multi-row statement (and keys per `IN` list).
 pub const ROWS: usize = 1000;
 
-/// `($a,$b,…),(…)` for `rows` rows of `per` parameters each, numbered from `first`.
-fn tuples(rows: usize, per: usize, first: usize, shared: &[usize]) -> String {
-    let mut out = String::with_capacity(rows * per * 6);
+/// `(…),(…)` for `rows` rows of `per` parameters each: `$n` numbered on PostgreSQL, `?` on
+/// SQLite (sqlx looks a numbered SQLite parameter up by name among all of them, which makes
+/// a statement of thousands of parameters quadratic).
+fn tuples(pg: bool, rows: usize, per: usize) -> String {
+    let mut out = String::with_capacity(rows * per * 7);
+    let mut n = 0;
     for r in 0..rows {
         out.push_str(if r == 0 { "(" } else { ",(" });
-        for (i, s) in shared.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!("${s}"));
-        }
         for c in 0..per {
-            if c > 0 || !shared.is_empty() {
+            if c > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("${}", first + r * per + c));
+            n += 1;
+            if pg {
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push('?');
+            }
         }
         out.push(')');
     }
     out
 }
 
-/// `$first,…` for `n` parameters.
-fn list(n: usize, first: usize) -> String {
+/// The parameters of an `IN` list after `first - 1` others, numbered as [`tuples`] does.
+fn list(pg: bool, n: usize, first: usize) -> String {
     (0..n)
-        .map(|i| format!("${}", first + i))
+        .map(|i| {
+            if pg {
+                format!("${}", first + i)
+            } else {
+                "?".to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -102,13 +110,13 @@ pub async fn insert_events(
         let sql = format!(
             "INSERT INTO points_events (platform_id, received_at, key, shop, event, at, \
              data_json) VALUES {} ON CONFLICT (platform_id, key) DO NOTHING RETURNING key",
-            tuples(chunk.len(), 5, 3, &[1, 2])
+            tuples(tx.on_postgres(), chunk.len(), 7)
         );
-        let mut q = sqlx::query_as::<_, (String,)>(&sql)
-            .bind(platform_id)
-            .bind(&now);
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
         for e in chunk {
             q = q
+                .bind(platform_id)
+                .bind(&now)
                 .bind(e.key)
                 .bind(e.shop)
                 .bind(e.event)
@@ -128,9 +136,11 @@ pub async fn events_json(
 ) -> Result<HashMap<String, String>> {
     let mut out = HashMap::with_capacity(keys.len());
     for chunk in keys.chunks(ROWS) {
+        let pg = tx.on_postgres();
         let sql = format!(
-            "SELECT key, data_json FROM points_events WHERE platform_id = $1 AND key IN ({})",
-            list(chunk.len(), 2)
+            "SELECT key, data_json FROM points_events WHERE platform_id = {} AND key IN ({})",
+            list(pg, 1, 1),
+            list(pg, chunk.len(), 2)
         );
         let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(platform_id);
         for k in chunk {
@@ -146,9 +156,11 @@ pub async fn events_json(
 pub async fn balances_of(tx: &mut Tx, platform_id: i64, shops: &[&str]) -> Result<Vec<Balance>> {
     let mut out = Vec::with_capacity(shops.len());
     for chunk in shops.chunks(ROWS) {
+        let pg = tx.on_postgres();
         let sql = format!(
-            "{BALANCE} WHERE platform_id = $1 AND shop IN ({})",
-            list(chunk.len(), 2)
+            "{BALANCE} WHERE platform_id = {} AND shop IN ({})",
+            list(pg, 1, 1),
+            list(pg, chunk.len(), 2)
         );
         let mut q = sqlx::query_as::<_, Balance>(&sql).bind(platform_id);
         for s in chunk {
@@ -182,11 +194,12 @@ pub async fn upsert_balances(tx: &mut Tx, rows: &[Balance]) -> Result<()> {
              by_rule = excluded.by_rule, level_kind = excluded.level_kind, \
              level_n = excluded.level_n, events = excluded.events, as_of = excluded.as_of, \
              state = excluded.state, updated_at = excluded.updated_at",
-            tuples(chunk.len(), 9, 2, &[1])
+            tuples(tx.on_postgres(), chunk.len(), 10)
         );
-        let mut q = sqlx::query(&sql).bind(&now);
+        let mut q = sqlx::query(&sql);
         for b in chunk {
             q = q
+                .bind(&now)
                 .bind(b.platform_id)
                 .bind(&b.shop)
                 .bind(b.total)

@@ -338,12 +338,23 @@ async fn concurrent_batches_of_one_shop_leave_the_balance_equal_to_the_fold() {
                 .collect();
             json!(v)
         };
-        let (a, b, c, d) = tokio::join!(
+        // checks running meanwhile never see a batch half taken in
+        let checks = async {
+            let mut found = Vec::new();
+            for _ in 0..8 {
+                found.extend(tianping_app::points::check(&app.state).await.unwrap());
+                tokio::task::yield_now().await;
+            }
+            found
+        };
+        let (a, b, c, d, found) = tokio::join!(
             op.post("/points/events", batch(0)),
             op.post("/points/events", batch(1)),
             op.post("/points/events", batch(2)),
             op.post("/points/events", batch(3)),
+            checks,
         );
+        assert!(found.is_empty(), "{}: {found:?}", app.backend);
         for r in [a, b, c, d] {
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             assert_eq!(r.json()["accepted"], 20, "{}", r.body);
@@ -359,7 +370,7 @@ async fn concurrent_batches_of_one_shop_leave_the_balance_equal_to_the_fold() {
 }
 
 /// The balance after each batch, and what `fold` gives for the accepted events so far.
-async fn balance_and_fold(app: &App, op: &Api, sent: &[Value]) -> (i64, i64) {
+async fn balance_and_fold(op: &Api, sent: &[Value]) -> (i64, i64) {
     let shop = op.get("/points/shops/shop-l").await.json();
     let as_of = DateTime::parse_from_rfc3339(shop["as_of"].as_str().unwrap()).unwrap();
     let events: Vec<_> = sent
@@ -368,7 +379,6 @@ async fn balance_and_fold(app: &App, op: &Api, sent: &[Value]) -> (i64, i64) {
         .map(|(i, e)| parse_line(&e.to_string(), i + 1).unwrap())
         .collect();
     let folded = fold(&Version::builtin(), &events, as_of).shops["shop-l"].points;
-    let _ = app;
     (shop["total"].as_i64().unwrap(), folded)
 }
 
@@ -413,7 +423,7 @@ async fn batches_in_order_go_on_late_ones_refold_and_a_tampered_saved_fold_is_fo
             let r = op.post("/points/events", json!(b)).await;
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             sent.extend(b);
-            let (total, folded) = balance_and_fold(&app, &op, &sent).await;
+            let (total, folded) = balance_and_fold(&op, &sent).await;
             assert_eq!(
                 total,
                 folded,
