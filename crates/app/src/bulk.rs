@@ -56,6 +56,8 @@ pub struct Report {
     pub stars: Option<i64>,
     /// Rows of a file left out because their value is empty.
     pub skipped: usize,
+    /// Answers of an Excel template equal to the stored ones, left alone.
+    pub unchanged: usize,
 }
 
 impl Report {
@@ -248,6 +250,7 @@ async fn save(
         grade: None,
         stars: None,
         skipped: 0,
+        unchanged: 0,
     };
     if prepared.is_empty() || (all && prepared.len() < report.rows.len()) {
         return Ok(report);
@@ -460,9 +463,34 @@ async fn import_template(
                 grade: None,
                 stars: None,
                 skipped: 0,
+                unchanged: 0,
             })
         }
     };
+    // a downloaded filled template sent back as it was: its unchanged answers are left alone
+    // (not saved again, so a source the person may not give — the platform's — is no error)
+    let stored: BTreeMap<String, repo::AnswerRow> = repo::answers(&app.store, a.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.indicator_id.clone(), r))
+        .collect();
+    let total = entries.len();
+    let entries: Vec<workbook_read::Entry> = entries
+        .into_iter()
+        .filter(|e| !unchanged(e, stored.get(&e.indicator)))
+        .collect();
+    let unchanged = total - entries.len();
+    if entries.is_empty() && unchanged > 0 {
+        return Ok(Report {
+            rows: Vec::new(),
+            revision: None,
+            score: None,
+            grade: None,
+            stars: None,
+            skipped: 0,
+            unchanged,
+        });
+    }
     if entries.is_empty() {
         return Err(Error::invalid(
             "file",
@@ -482,5 +510,27 @@ async fn import_template(
             cell: Some(e.cell),
         })
         .collect();
-    save(app, u, a.id, rows, true).await
+    let mut report = save(app, u, a.id, rows, true).await?;
+    report.unchanged = unchanged;
+    Ok(report)
+}
+
+/// Whether a template's answer is the stored one: the same number, source (when the cell
+/// names one) and note (when the cell has one).
+fn unchanged(e: &workbook_read::Entry, stored: Option<&repo::AnswerRow>) -> bool {
+    let Some(r) = stored else {
+        return false;
+    };
+    let v = r
+        .value_json
+        .as_deref()
+        .and_then(|v| serde_json::from_str::<Value>(v).ok());
+    let f = crate::xlsx::template::Filled::from_stored(
+        v.as_ref(),
+        r.source.map(|s| s.as_str()),
+        &r.note,
+    );
+    f.value == Some(e.value)
+        && (e.source.is_none() || e.source == r.source.map(|s| s.as_str()))
+        && e.note.as_ref().is_none_or(|n| *n == r.note)
 }

@@ -267,6 +267,29 @@ async fn a_filled_template_imports_to_the_json_paths_result() {
                 "{b} {scheme}: {shown} for {want}"
             );
 
+            // the downloaded filled template sent back as it is changes nothing
+            let r = api
+                .get(&format!("/assessments/{by_xlsx}/template.xlsx"))
+                .await;
+            let r = post_xlsx(
+                &app,
+                &tok,
+                &format!("/assessments/{by_xlsx}/answers.xlsx"),
+                r.bytes,
+            )
+            .await;
+            let j = r.json();
+            assert_eq!(
+                j["unchanged"].as_u64().unwrap() as usize,
+                batch.len(),
+                "{b} {scheme}: {j}"
+            );
+            assert_eq!(
+                (j["saved"].clone(), j["revision"].clone()),
+                (json!(0), Value::Null),
+                "{b}"
+            );
+
             // the result's export: a summary and one sheet per table with the trace
             let r = api
                 .get(&format!("/assessments/{by_xlsx}/export.xlsx"))
@@ -558,6 +581,19 @@ async fn the_monthly_report_has_the_regulators_sheets() {
         assert_eq!(text(&rows[1][1]), "Enterprise B", "{b}");
         let r = ent.get("/assessments.xlsx").await;
         assert_eq!(read(&r.bytes)[0].1.len(), 2, "{b}: its one assessment");
+        // and through the API
+        let tb = token(&app, "b@b.test").await;
+        let r = app.api(&tb).get("/assessments.xlsx").await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        assert_eq!(read(&r.bytes)[0].1.len(), 2, "{b}");
+        let r = app.api(&admin).get("/due.xlsx?as_of=2026-11-01").await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let r = app.api(&admin).get("/due.xlsx?as_of=someday").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let r = app.api(&admin).get("/certificates.xlsx").await;
+        assert_eq!(text(&read(&r.bytes)[0].1[0][0]), "证书编号", "{b}");
+        let r = app.api("").get("/enterprises.xlsx").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{b}");
         app.cleanup().await;
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tianping_app::{bulk, cnca, xlsx, App};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use super::cases::{as_of, AsOf};
 use super::{
     ApiPath, ApiQuery, ApiRes, Caller, Conflict, Forbidden, Invalid, NotFound, Routes, Unauthorized,
 };
@@ -26,6 +27,10 @@ pub(super) fn routes(r: Routes) -> Routes {
         .route("/assessments/:id/answers.xlsx", post(import_xlsx))
         .route("/assessments/:id/export.xlsx", get(export_assessment))
         .route("/reports/cnca-monthly.xlsx", get(cnca_monthly))
+        .route("/enterprises.xlsx", get(enterprises_list))
+        .route("/assessments.xlsx", get(assessments_list))
+        .route("/certificates.xlsx", get(certificates_list))
+        .route("/due.xlsx", get(due_list))
 }
 
 #[derive(OpenApi)]
@@ -34,7 +39,11 @@ pub(super) fn routes(r: Routes) -> Routes {
     assessment_template,
     import_xlsx,
     export_assessment,
-    cnca_monthly
+    cnca_monthly,
+    enterprises_list,
+    assessments_list,
+    certificates_list,
+    due_list
 ))]
 pub(super) struct Doc;
 
@@ -99,6 +108,8 @@ pub(super) struct ImportOut {
     revision: Option<i64>,
     saved: usize,
     failed: usize,
+    /// Answers of the template equal to the stored ones, left alone.
+    unchanged: usize,
     score: Option<f64>,
     grade: Option<String>,
     stars: Option<i64>,
@@ -129,6 +140,7 @@ async fn import_xlsx(
         revision: r.revision,
         saved: r.saved(),
         failed: r.failed(),
+        unchanged: r.unchanged,
         score: r.score,
         grade: r.grade.clone(),
         stars: r.stars,
@@ -191,4 +203,61 @@ async fn cnca_monthly(
 ) -> Result<Response, ApiError> {
     let (name, bytes) = cnca::export(&st, &u, &q.month).await?;
     Ok(xlsx_response(&name, bytes))
+}
+
+/// The enterprises the caller sees, as .xlsx
+#[utoipa::path(get, path = "/enterprises.xlsx", tag = "enterprises",
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, response = Unauthorized)))]
+async fn enterprises_list(State(st): State<App>, Caller(u): Caller) -> Result<Response, ApiError> {
+    Ok(xlsx_response(
+        "enterprises.xlsx",
+        xlsx::lists::enterprises(&st, &u).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(super) struct EnterpriseQ {
+    /// Only this enterprise's assessments.
+    enterprise_id: Option<i64>,
+}
+
+/// The assessments the caller sees, as .xlsx
+///
+/// Totals, grades and stars only for those who see them.
+#[utoipa::path(get, path = "/assessments.xlsx", tag = "assessments", params(EnterpriseQ),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, response = Unauthorized)))]
+async fn assessments_list(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiQuery(q): ApiQuery<EnterpriseQ>,
+) -> Result<Response, ApiError> {
+    let bytes = xlsx::lists::assessments(&st, &u, q.enterprise_id).await?;
+    Ok(xlsx_response("assessments.xlsx", bytes))
+}
+
+/// The certificates of the cases the caller sees, as .xlsx
+#[utoipa::path(get, path = "/certificates.xlsx", tag = "cases",
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, response = Unauthorized)))]
+async fn certificates_list(State(st): State<App>, Caller(u): Caller) -> Result<Response, ApiError> {
+    Ok(xlsx_response(
+        "certificates.xlsx",
+        xlsx::lists::certificates(&st, &u).await?,
+    ))
+}
+
+/// The due items of the cases the caller sees, as .xlsx
+#[utoipa::path(get, path = "/due.xlsx", tag = "cases", params(AsOf),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, response = Unauthorized), (status = 422, response = Invalid)))]
+async fn due_list(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiQuery(q): ApiQuery<AsOf>,
+) -> Result<Response, ApiError> {
+    let as_of = as_of(&q)?.unwrap_or_else(|| tianping_app::cases::today(&st));
+    let bytes = xlsx::lists::due(&st, &u, as_of).await?;
+    Ok(xlsx_response(&format!("due-{}.xlsx", as_of), bytes))
 }

@@ -96,6 +96,9 @@ fn report_card(l: Lang, id: i64, scheme: &tianping_core::Scheme, r: &Report) -> 
                 @if r.failed() > 0 {
                     (l.t("；", "; ")) (r.failed()) (l.t(" 行有错误，这些行没有保存任何内容", " rows have errors and changed nothing"))
                 }
+                @if r.unchanged > 0 {
+                    (l.t("；", "; ")) (r.unchanged) (l.t(" 项与已保存的答案相同，未重复保存", " answers equal the stored ones and were left alone"))
+                }
                 @if r.skipped > 0 {
                     (l.t("；", "; ")) (r.skipped) (l.t(" 行数值为空，已跳过", " rows without a value were skipped"))
                 }
