@@ -5,10 +5,12 @@
 //!
 //! - [`template`]: the answer template of a plan, optionally filled with an assessment's
 //!   answers; reading a workbook's cells back.
+//! - [`import`]: a filled template read back into an assessment, all or nothing.
 //! - [`export`]: an assessment with its result and trace.
 //! - [`lists`]: a list (enterprises, assessments, certificates, due items) as one sheet.
 
 pub mod export;
+pub mod import;
 pub mod lists;
 pub mod template;
 
