@@ -433,6 +433,22 @@ async fn bad_cells_are_named_with_what_they_accept_and_nothing_is_saved() {
         // through the page too: the cells are named, nothing is saved
         let mut br = app.browser();
         br.login("a@a.test", PW).await;
+        // the new-assessment page offers each variant's blank template
+        let r = br
+            .get(&format!(
+                "/assessments/new?enterprise={}&scheme=t-sdditai-5121-2023",
+                f.ent_a
+            ))
+            .await;
+        let link = "/schemes/t-sdditai-5121-2023/template.xlsx?variant=manufacturing";
+        assert!(r.body.contains(link), "{b}: {}", r.body);
+        let r = br.get(link).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        assert_eq!(read(&r.bytes)[1].0, "表1", "{b}");
+        let r = br
+            .get("/schemes/t-sdditai-5121-2023/template.xlsx?variant=nope")
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         let t = read(
             &api.get(&format!("/assessments/{}/template.xlsx", f.self_a))
                 .await
