@@ -12,6 +12,7 @@ mod output;
 mod points_cmd;
 mod points_db;
 mod server;
+mod xlsx_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// An Excel workbook (only `template`, with `--out`).
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -49,13 +52,17 @@ pub enum Command {
         #[command(subcommand)]
         cmd: SchemesCmd,
     },
-    /// Print a JSON answer template listing every indicator.
+    /// Print a JSON answer template listing every indicator; with `--format xlsx --out FILE`,
+    /// an Excel template (one sheet per table, validated answer cells).
     Template {
         #[arg(long)]
         scheme: String,
         /// Enterprise category or type (required for schemes with variants).
         #[arg(long)]
         variant: Option<String>,
+        /// Where to write the Excel template (with `--format xlsx`).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Evaluate an answer file: scores, grade or stars, and the explanation.
     Evaluate {
@@ -63,7 +70,8 @@ pub enum Command {
         scheme: String,
         #[arg(long)]
         variant: Option<String>,
-        /// Answers JSON: {"scheme": …, "variant": …, "answers": {"<id>": value}}.
+        /// Answers JSON: {"scheme": …, "variant": …, "answers": {"<id>": value}}, or a filled
+        /// Excel template (.xlsx).
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
         /// Profile TOML selecting and weighting indicators.
@@ -162,6 +170,24 @@ pub enum Command {
         /// before, as the server does every hour, and deliver the e-mails they queue.
         #[arg(long)]
         notify: bool,
+    },
+    /// The regulator's monthly report (003 6.3.7, 8.1.8) as .xlsx: 审核计划信息表, 证书信息表
+    /// and 审核结果信息表 of the certification cases, columns from schemes/cnca/monthly.toml.
+    CncaExport {
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// Only this body's cases (its organisation id); default every body's.
+        #[arg(long, value_name = "ID")]
+        org: Option<i64>,
+        /// A layout file adjusted by the body, instead of the shipped one.
+        #[arg(long, value_name = "FILE")]
+        layout: Option<PathBuf>,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// The hash-chained audit log: signing key, signed checkpoints, verification.
     Audit {

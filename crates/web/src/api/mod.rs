@@ -6,7 +6,8 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row),
+//! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row), [`exports`] (Excel templates, imports and
+//! exports, the regulator's monthly report),
 //! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
 //! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
@@ -27,6 +28,7 @@ mod case_files;
 mod cases;
 mod distance;
 mod enterprises;
+mod exports;
 mod notifications;
 mod onsite;
 mod openapi;
@@ -101,6 +103,7 @@ fn build() -> Routes {
     let r = capability::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);
+    let r = exports::routes(r);
     let r = answers::routes(r);
     let r = notifications::routes(r);
     let r = review::routes(r);

@@ -51,6 +51,7 @@ mod due;
 mod enterprise;
 mod expert_pool;
 mod explain;
+pub(crate) mod exports;
 mod home;
 mod identity;
 mod import;
@@ -97,6 +98,7 @@ pub fn routes() -> Router<App> {
         .merge(table_save::routes())
         .merge(submit::routes())
         .merge(import::routes())
+        .merge(exports::routes())
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
