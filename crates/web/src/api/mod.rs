@@ -167,13 +167,14 @@ fn query<T: DeserializeOwned + IntoParams>(q: &str) -> Result<T, Error> {
         .into_iter()
         .map(|p| p.name)
         .collect();
-    let mut values = Map::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut kept = form_urlencoded::Serializer::new(String::new());
     let mut errs: Vec<FieldError> = Vec::new();
     for (k, v) in form_urlencoded::parse(q.as_bytes()) {
         if !known.iter().any(|n| *n == k) {
             continue;
         }
-        if values.contains_key(k.as_ref()) {
+        if seen.iter().any(|s| *s == k) {
             if !errs.iter().any(|e| e.field == k) {
                 errs.push(FieldError::new(
                     &k,
@@ -183,13 +184,20 @@ fn query<T: DeserializeOwned + IntoParams>(q: &str) -> Result<T, Error> {
             }
             continue;
         }
-        values.insert(k.into_owned(), Value::String(v.into_owned()));
+        seen.push(k.to_string());
+        kept.append_pair(&k, &v);
     }
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
     }
-    serde_json::from_value(Value::Object(values))
-        .map_err(|e| Error::invalid("", e.to_string(), e.to_string()))
+    // serde_urlencoded reads a number field from its text (a JSON value of strings would not)
+    serde_urlencoded::from_str(&kept.finish()).map_err(|e| {
+        Error::invalid(
+            "",
+            format!("查询参数无效：{e}"),
+            format!("Invalid query parameters: {e}"),
+        )
+    })
 }
 
 /// The path parameters of an API route: one that does not fit (an id that is not a number, a
