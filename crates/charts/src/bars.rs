@@ -6,19 +6,18 @@ use tianping_core::engine::Evaluation;
 use tianping_core::Scheme;
 use tianping_domain::Lang;
 
-use crate::parts::parts;
+use crate::parts::{parts, By};
 use crate::radar::list;
 use crate::style::{finish, layout, EARNED, MISSING};
 use crate::{fig, Chart, Kind, Row};
 
 /// The bars of a result; `None` when it has no groups.
 pub(crate) fn chart(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> {
-    let parts = parts(scheme, ev);
+    let (parts, by) = parts(scheme, ev);
     if parts.is_empty() {
         return None;
     }
-    let tables = ev.nodes.iter().any(|n| n.table != ev.nodes[0].table);
-    let title = if tables {
+    let title = if by == By::Table {
         l.t("各表得分与满分", "Earned and maximum by table")
     } else {
         l.t("各类得分与满分", "Earned and maximum by category")

@@ -23,6 +23,7 @@ struct Axis {
 pub(crate) fn chart(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> {
     let (axes, max, title, what) = if ev.dimensions.is_empty() {
         let axes: Vec<Axis> = parts(scheme, ev)
+            .0
             .into_iter()
             .map(|p| Axis {
                 shown: format!("{}%", fig(p.percent())),
@@ -73,7 +74,7 @@ fn draw(axes: Vec<Axis>, max: f64, title: &str, what: &str, l: Lang) -> Option<C
         .with_opacity(0.25)
         .with_dot_size(3.0);
     let plots: Vec<Plot> = vec![plot.into()];
-    let frame = layout(&plots, title, 460.0);
+    let frame = layout(&plots, title, 420.0);
     let svg = render_to_svg(plots, frame);
     let rows: Vec<Row> = axes
         .iter()

@@ -273,3 +273,32 @@ fn kinds_are_named_by_their_ids() {
     }
     assert_eq!(Kind::parse("pie"), None);
 }
+
+#[test]
+fn stage_tables_are_no_part_of_the_bars() {
+    // a category with special-capability stages (X.2 tables, 6.3): the bars are its dimensions
+    let s = scheme("t11-aii-001-2020");
+    let v = s
+        .variants
+        .iter()
+        .find(|v| {
+            s.tables
+                .iter()
+                .any(|t| t.stage.is_some() && t.variant.as_deref() == Some(v.id.as_str()))
+        })
+        .unwrap();
+    let plan = Plan::new(s, Some(&v.id), None).unwrap();
+    let answers = plan
+        .leaves
+        .iter()
+        .map(|l| (l.ind.id.clone(), json!({"value": 70.0, "source": "onsite"})))
+        .collect();
+    let ev = plan.evaluate(&answers, false).unwrap();
+    assert!(!ev.stages.is_empty());
+    let c = chart(s, &ev, Lang::Zh, Kind::Bars).unwrap();
+    assert_eq!(c.rows.len(), ev.dimensions.len(), "{:?}", c.rows);
+    for (r, d) in c.rows.iter().zip(&ev.dimensions) {
+        assert!(r.label.ends_with(&d.name), "{r:?}");
+        assert_eq!(r.value, format!("{} / 1000", fig(d.score)));
+    }
+}
