@@ -66,13 +66,23 @@ pub(crate) fn chart(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> 
         .iter()
         .find(|g| g.contains(total))
         .map(|g| short(&g.label));
-    let title = match scheme.method {
-        tianping_core::Method::WeightedLevels => l.t("级别区间与总分", "Level bands and the total"),
-        _ => l.t("等级区间与总分", "Grade bands and the total"),
+    let levels = scheme.method == tianping_core::Method::WeightedLevels;
+    let title = if levels {
+        l.t("级别区间与总分", "Level bands and the total")
+    } else {
+        l.t("等级区间与总分", "Grade bands and the total")
     };
+    // T/SDDITAI 5.3: a level also allows only so many indicators below it, so the band the
+    // total is in may be above the level reached
+    let note = levels.then(|| {
+        l.t(
+            "级别还要求低于本级的指标不超过允许项数",
+            "A level also allows only so many indicators below it",
+        )
+    });
     let name = l.t("总分", "Total");
-    let bars = vec![(name.to_string(), total)];
-    let marked = Some((format!("{} {}", name, fig(total)), total));
+    // the total's figure beside its bar: a label on the line could leave the drawing
+    let bars = vec![(format!("{} {}", name, fig(total)), total)];
     let mut rows: Vec<Row> = bands
         .iter()
         .map(|b| Row {
@@ -89,7 +99,7 @@ pub(crate) fn chart(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> 
         .map(|b| b.name.as_str())
         .collect::<Vec<_>>()
         .join(l.t("，", ", "));
-    let summary = match (l, within) {
+    let mut summary = match (l, within) {
         (Lang::Zh, Some(g)) => format!(
             "等级区间：{}；总分 {}，落在“{}”区间。",
             bands_text,
@@ -113,7 +123,19 @@ pub(crate) fn chart(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> 
             fig(total)
         ),
     };
-    Some(draw(title, &bands, scale, bars, marked, rows, summary, l))
+    if let Some(n) = note {
+        summary.push_str(n);
+        summary.push_str(l.t("。", "."));
+    }
+    let d = Drawing {
+        title,
+        note,
+        bands: &bands,
+        scale,
+        bars,
+        mark: Some(total),
+    };
+    Some(d.draw(rows, summary, l))
 }
 
 /// T11/AII: 表1's single-star bands on a dimension's points, each dimension's score a bar.
@@ -187,67 +209,87 @@ fn stars(scheme: &Scheme, ev: &Evaluation, l: Lang) -> Option<Chart> {
             list(&rows, ", ")
         ),
     };
-    Some(draw(title, &bands, top, bars, None, rows, summary, l))
+    let d = Drawing {
+        title,
+        note: None,
+        bands: &bands,
+        scale: top,
+        bars,
+        mark: None,
+    };
+    Some(d.draw(rows, summary, l))
 }
 
 /// Bands shaded behind horizontal bars, named in the legend, and a line marking one value.
-#[allow(clippy::too_many_arguments)]
-fn draw(
-    title: &str,
-    bands: &[Band],
+struct Drawing<'a> {
+    title: &'a str,
+    /// A line under the title.
+    note: Option<&'a str>,
+    bands: &'a [Band],
     scale: f64,
     bars: Vec<(String, f64)>,
-    marked: Option<(String, f64)>,
-    rows: Vec<Row>,
-    summary: String,
-    l: Lang,
-) -> Chart {
-    let count = bars.len();
-    let mut plot = BarPlot::new().with_horizontal(true).with_width(0.4);
-    for (name, value) in bars.into_iter().rev() {
-        plot = plot.with_group(name, [(value.clamp(0.0, scale), EARNED)]);
-    }
-    let plots: Vec<Plot> = vec![plot.into()];
-    let height = 190.0 + 30.0 * count as f64 + 22.0 * bands.len() as f64;
-    let mut frame = layout(&plots, title, height)
-        .with_x_axis_min(0.0)
-        .with_x_axis_max(scale)
-        .with_x_label(l.t("分", "points"))
-        .with_legend_position(LegendPosition::OutsideBottomCenter)
-        .with_legend_entries(
-            bands
-                .iter()
-                .enumerate()
-                .map(|(i, b)| LegendEntry {
-                    label: b.name.clone(),
-                    color: colour(bands, i).to_string(),
-                    shape: LegendShape::Rect,
-                    dasharray: None,
-                })
-                .collect(),
-        );
-    for (i, b) in bands.iter().enumerate() {
-        frame = frame.with_shaded_region(
-            ShadedRegion::vertical(b.min, b.max)
-                .with_color(colour(bands, i))
-                .with_opacity(1.0),
-        );
-    }
-    if let Some((label, x)) = marked {
-        frame = frame.with_reference_line(
-            ReferenceLine::vertical(x.clamp(0.0, scale))
-                .with_color(MARK)
-                .with_stroke_width(2.0)
-                .with_label(label),
-        );
-    }
-    let svg = render_to_svg(plots, frame);
-    Chart {
-        kind: Kind::Bands,
-        title: title.to_string(),
-        svg: finish(&svg, title, &summary),
-        summary,
-        rows,
+    mark: Option<f64>,
+}
+
+impl Drawing<'_> {
+    fn draw(self, rows: Vec<Row>, summary: String, l: Lang) -> Chart {
+        let Drawing {
+            title,
+            note,
+            bands,
+            scale,
+            bars,
+            mark,
+        } = self;
+        let count = bars.len();
+        let mut plot = BarPlot::new().with_horizontal(true).with_width(0.4);
+        for (name, value) in bars.into_iter().rev() {
+            plot = plot.with_group(name, [(value.clamp(0.0, scale), EARNED)]);
+        }
+        let plots: Vec<Plot> = vec![plot.into()];
+        let height = 190.0 + 30.0 * count as f64 + 22.0 * bands.len() as f64;
+        let mut frame = layout(&plots, title, height)
+            .with_x_axis_min(0.0)
+            .with_x_axis_max(scale)
+            .with_x_label(l.t("分", "points"))
+            .with_legend_position(LegendPosition::OutsideBottomCenter)
+            .with_legend_entries(
+                bands
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| LegendEntry {
+                        label: b.name.clone(),
+                        color: colour(bands, i).to_string(),
+                        shape: LegendShape::Rect,
+                        dasharray: None,
+                    })
+                    .collect(),
+            );
+        for (i, b) in bands.iter().enumerate() {
+            frame = frame.with_shaded_region(
+                ShadedRegion::vertical(b.min, b.max)
+                    .with_color(colour(bands, i))
+                    .with_opacity(1.0),
+            );
+        }
+        if let Some(n) = note {
+            frame = frame.with_subtitle(n);
+        }
+        if let Some(x) = mark {
+            frame = frame.with_reference_line(
+                ReferenceLine::vertical(x.clamp(0.0, scale))
+                    .with_color(MARK)
+                    .with_stroke_width(2.0),
+            );
+        }
+        let svg = render_to_svg(plots, frame);
+        Chart {
+            kind: Kind::Bands,
+            title: title.to_string(),
+            svg: finish(&svg, title, &summary),
+            summary,
+            rows,
+        }
     }
 }
 

@@ -171,7 +171,10 @@ fn the_bands_mark_the_total_in_its_band() {
             "{total}: mark at {mark}, band {band:?} from {left} to {}",
             left + width
         );
-        assert!(texts(&c.svg).contains(&format!("总分 {}", fig(total)).as_str()));
+        assert!(
+            texts(&c.svg).contains(&format!("总分 {}", fig(total)).as_str()),
+            "the figure by its bar"
+        );
         match band {
             Some(g) => assert!(
                 c.summary.ends_with(&format!("落在“{g}”区间。")),
@@ -301,4 +304,18 @@ fn stage_tables_are_no_part_of_the_bars() {
         assert!(r.label.ends_with(&d.name), "{r:?}");
         assert_eq!(r.value, format!("{} / 1000", fig(d.score)));
     }
+}
+
+#[test]
+fn a_level_band_says_the_level_also_counts_the_indicators_below() {
+    let (s, ev) = result("t-sdditai-5121-2023", 0.9);
+    let c = chart(s, &ev, Lang::Zh, Kind::Bands).unwrap();
+    assert_eq!(c.title, "级别区间与总分");
+    let note = "级别还要求低于本级的指标不超过允许项数";
+    assert!(texts(&c.svg).contains(&note), "{}", c.svg);
+    assert!(c.summary.ends_with(&format!("{note}。")), "{}", c.summary);
+    // a grade of points has no such rule
+    let (s, ev) = result("t-cic-capability", 0.9);
+    let c = chart(s, &ev, Lang::Zh, Kind::Bands).unwrap();
+    assert!(!c.svg.contains(note) && !c.summary.contains(note));
 }
