@@ -223,8 +223,13 @@ fn the_same_result_gives_the_same_bytes() {
 #[test]
 fn charts_carry_no_style_or_script_and_scale() {
     for id in SCHEMES {
-        for l in [Lang::Zh, Lang::En] {
-            let (s, ev) = result(id, 0.55);
+        for (l, x) in [
+            (Lang::Zh, 0.55),
+            (Lang::En, 0.55),
+            (Lang::Zh, 0.0),
+            (Lang::En, 1.0),
+        ] {
+            let (s, ev) = result(id, x);
             for c in for_result(s, &ev, l) {
                 let svg = &c.svg;
                 for bad in [
@@ -318,4 +323,19 @@ fn a_level_band_says_the_level_also_counts_the_indicators_below() {
     let (s, ev) = result("t-cic-capability", 0.9);
     let c = chart(s, &ev, Lang::Zh, Kind::Bands).unwrap();
     assert!(!c.svg.contains(note) && !c.summary.contains(note));
+}
+
+#[test]
+fn a_result_without_groups_has_no_radar_or_bars() {
+    let (s, mut ev) = result("t-cic-capability", 0.7);
+    ev.nodes.clear();
+    ev.total.score = f64::NAN;
+    let kinds: Vec<Kind> = for_result(s, &ev, Lang::Zh)
+        .iter()
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(kinds, [Kind::Bands]);
+    let c = chart(s, &ev, Lang::Zh, Kind::Bands).unwrap();
+    assert!(!c.svg.contains("NaN"), "{}", c.svg);
+    assert!(c.summary.contains("总分 0，"), "{}", c.summary);
 }
