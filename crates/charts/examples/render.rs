@@ -1,4 +1,4 @@
-//! Writes every shipped scheme's charts, answered at 70 % of full marks, to a folder given as
+//! Writes every shipped scheme's charts (and a T11/AII trend), answered at 70 % of full marks, to a folder given as
 //! the argument (`cargo run -p tianping-charts --example render -- /tmp/charts`): to look at.
 
 use serde_json::json;
@@ -30,6 +30,28 @@ fn main() {
             })
             .collect();
         let ev = plan.evaluate(&answers, false).unwrap();
+        if dims {
+            // a trend: the same result a year and two years earlier at lower figures
+            let points: Vec<tianping_charts::Point> = [
+                ("2024-03-01", 0.6),
+                ("2025-03-01", 0.8),
+                ("2026-03-01", 1.0),
+            ]
+            .into_iter()
+            .map(|(label, k)| tianping_charts::Point {
+                label: label.into(),
+                total: ev.total.score * k,
+                parts: ev
+                    .dimensions
+                    .iter()
+                    .map(|d| (d.name.clone(), d.score * k))
+                    .collect(),
+            })
+            .collect();
+            let c =
+                tianping_charts::trend(&points, ev.total.scale, tianping_charts::Lang::Zh).unwrap();
+            std::fs::write(format!("{}/{}-trend.svg", dir, s.id), &c.svg).unwrap();
+        }
         for c in tianping_charts::for_result(s, &ev, tianping_charts::Lang::Zh) {
             let path = format!("{}/{}-{}.svg", dir, s.id, c.kind.id());
             std::fs::write(&path, &c.svg).unwrap();

@@ -16,20 +16,25 @@
 //! - [`Kind::Bands`] (`bands.rs`): the scale with each grade's or level's band and the total
 //!   marked on it; for T11/AII the single-star bands of 表1 with each dimension's score.
 //!
-//! A new chart (a trend over time, a peer distribution) is one more module that turns its
-//! typed input into a `kuva` plot and passes it through [`finish`], and one more [`Kind`].
+//! - [`Kind::Trend`] (`trend.rs`): the total and each dimension over a series of results
+//!   ([`trend`], for issue 13; no page shows it yet).
+//!
+//! A new chart (a peer distribution) is one more module that turns its typed input into a
+//! `kuva` plot and passes it through [`finish`], and one more [`Kind`].
 
 mod bands;
 mod bars;
 mod parts;
 mod radar;
 mod style;
+mod trend;
 
 use tianping_core::engine::Evaluation;
 use tianping_core::Scheme;
 pub use tianping_domain::Lang;
 
 pub use style::finish;
+pub use trend::{trend, Point};
 
 /// Which chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,11 +42,15 @@ pub enum Kind {
     Radar,
     Bars,
     Bands,
+    /// A series of results over time ([`trend`]); not one result's.
+    Trend,
 }
 
 impl Kind {
-    /// Every kind, in the order a result shows them.
-    pub const ALL: [Kind; 3] = [Kind::Radar, Kind::Bars, Kind::Bands];
+    /// Every kind of one result, in the order a result shows them.
+    pub const RESULT: [Kind; 3] = [Kind::Radar, Kind::Bars, Kind::Bands];
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [Kind::Radar, Kind::Bars, Kind::Bands, Kind::Trend];
 
     /// The chart's id in paths, file names and `data-chart` attributes.
     pub fn id(self) -> &'static str {
@@ -49,6 +58,7 @@ impl Kind {
             Kind::Radar => "radar",
             Kind::Bars => "bars",
             Kind::Bands => "bands",
+            Kind::Trend => "trend",
         }
     }
 
@@ -80,21 +90,23 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// Every chart the result has, in the order of [`Kind::ALL`]: a chart without enough to show
-/// (a radar of fewer than three axes, bands of a scheme without grades) is left out.
+/// Every chart the result has, in the order of [`Kind::RESULT`]: a chart without enough to
+/// show (a radar of fewer than three axes, bands of a scheme without grades) is left out.
 pub fn for_result(scheme: &Scheme, ev: &Evaluation, lang: Lang) -> Vec<Chart> {
-    Kind::ALL
+    Kind::RESULT
         .into_iter()
         .filter_map(|k| chart(scheme, ev, lang, k))
         .collect()
 }
 
-/// One chart of a result, `None` when the result has nothing to show in it.
+/// One chart of a result, `None` when the result has nothing to show in it (and for
+/// [`Kind::Trend`], which is drawn from a series by [`trend`]).
 pub fn chart(scheme: &Scheme, ev: &Evaluation, lang: Lang, kind: Kind) -> Option<Chart> {
     match kind {
         Kind::Radar => radar::chart(scheme, ev, lang),
         Kind::Bars => bars::chart(scheme, ev, lang),
         Kind::Bands => bands::chart(scheme, ev, lang),
+        Kind::Trend => None,
     }
 }
 

@@ -276,6 +276,15 @@ fn names_from_the_result_are_escaped() {
 
 #[test]
 fn kinds_are_named_by_their_ids() {
+    assert_eq!(
+        chart(
+            scheme("t-cic-capability"),
+            &result("t-cic-capability", 0.5).1,
+            Lang::Zh,
+            Kind::Trend
+        ),
+        None
+    );
     for k in Kind::ALL {
         assert_eq!(Kind::parse(k.id()), Some(k));
     }
@@ -338,4 +347,49 @@ fn a_result_without_groups_has_no_radar_or_bars() {
     let c = chart(s, &ev, Lang::Zh, Kind::Bands).unwrap();
     assert!(!c.svg.contains("NaN"), "{}", c.svg);
     assert!(c.summary.contains("总分 0，"), "{}", c.summary);
+}
+
+#[test]
+fn the_trend_draws_the_total_and_each_part_over_the_results() {
+    let p = |label: &str, total: f64, a: f64, b: f64| Point {
+        label: label.into(),
+        total,
+        parts: vec![("企业信用".into(), a), ("云能力".into(), b)],
+    };
+    let series = [
+        p("2024-03-01", 512.345, 600.0, 420.5),
+        p("2025-03-01", 688.0, 710.0, 650.0),
+        p("2026-03-01", 801.5, 820.0, 790.125),
+    ];
+    let c = trend(&series, 1000.0, Lang::Zh).unwrap();
+    assert_eq!((c.kind, c.title.as_str()), (Kind::Trend, "得分趋势"));
+    let t = texts(&c.svg);
+    for x in [
+        "2024-03-01",
+        "2025-03-01",
+        "2026-03-01",
+        "总分",
+        "企业信用",
+        "云能力",
+    ] {
+        assert!(t.contains(&x), "{x} in {t:?}");
+    }
+    assert_eq!(c.rows[0].value, "总分 512.35，企业信用 600，云能力 420.50");
+    // one line per series: the total and two parts
+    assert_eq!(
+        c.svg.matches("<path ").count() + c.svg.matches("<polyline ").count(),
+        3,
+        "{}",
+        c.svg
+    );
+    assert!(!c.svg.contains("style") && !c.svg.contains("kuva-clip"));
+    assert_eq!(
+        trend(&series, 1000.0, Lang::Zh),
+        trend(&series, 1000.0, Lang::Zh)
+    );
+    assert_eq!(
+        trend(&series[..1], 1000.0, Lang::Zh),
+        None,
+        "one result is no trend"
+    );
 }
