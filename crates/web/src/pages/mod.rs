@@ -47,6 +47,7 @@ mod case_parse;
 mod case_programme;
 mod case_words;
 mod cases;
+mod charts;
 mod due;
 mod enterprise;
 mod expert_pool;
