@@ -5,11 +5,11 @@
 //! error changes nothing.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 use serde_json::{json, Value};
 use tianping_core::Indicator;
 use tianping_domain::access::draft;
+use tianping_domain::workbook_read::{self, Grid};
 use tianping_domain::{import, Access, Msg};
 use tianping_store::repo::{self, User};
 
@@ -26,6 +26,8 @@ pub struct RowResult {
     pub row: usize,
     /// The indicator's id (as sent, when it names none).
     pub indicator: String,
+    /// The answer's cell in an Excel template (`A.1!G5`), when the row came from one.
+    pub cell: Option<String>,
     /// The answer as stored, when the row was saved.
     pub value: Option<Value>,
     /// Why the row was not saved (none: saved).
@@ -54,15 +56,21 @@ pub struct Report {
     pub stars: Option<i64>,
     /// Rows of a file left out because their value is empty.
     pub skipped: usize,
+    /// Answers of an Excel template equal to the stored ones, left alone.
+    pub unchanged: usize,
 }
 
 impl Report {
+    /// Rows saved (none when no revision was written: an all-or-nothing file with an error).
     pub fn saved(&self) -> usize {
+        if self.revision.is_none() {
+            return 0;
+        }
         self.rows.iter().filter(|r| r.ok()).count()
     }
 
     pub fn failed(&self) -> usize {
-        self.rows.len() - self.saved()
+        self.rows.iter().filter(|r| !r.ok()).count()
     }
 }
 
@@ -101,6 +109,8 @@ pub struct RowIn {
     /// None keeps the item's stored note.
     pub note: Option<String>,
     pub source: Option<String>,
+    /// The answer's cell in an Excel template (`A.1!G5`), when the row came from one.
+    pub cell: Option<String>,
 }
 
 /// The stored notes of an assessment's items.
@@ -168,6 +178,18 @@ pub async fn save_rows(
     assessment_id: i64,
     rows: Vec<RowIn>,
 ) -> Result<Report, Error> {
+    save(app, u, assessment_id, rows, false).await
+}
+
+/// Save rows as [`save_rows`]; with `all`, nothing at all unless every row passes (an Excel
+/// template: the rows with errors are reported, the others not saved either).
+pub(crate) async fn save(
+    app: &App,
+    u: &User,
+    assessment_id: i64,
+    rows: Vec<RowIn>,
+    all: bool,
+) -> Result<Report, Error> {
     let (a, access) = assessments::get(app, u, assessment_id).await?;
     may_answer(&access)?;
     draft(a.status).map_err(|_| answers::locked())?;
@@ -186,7 +208,7 @@ pub async fn save_rows(
     let mut prepared = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
-        let (row, indicator) = (r.row, r.indicator);
+        let (row, indicator, cell) = (r.row, r.indicator, r.cell);
         let input = AnswerInput {
             value: r.value,
             note: r
@@ -215,6 +237,7 @@ pub async fn save_rows(
         results.push(RowResult {
             row,
             indicator,
+            cell,
             value: None,
             error,
             kept: None,
@@ -227,8 +250,9 @@ pub async fn save_rows(
         grade: None,
         stars: None,
         skipped: 0,
+        unchanged: 0,
     };
-    if prepared.is_empty() {
+    if prepared.is_empty() || (all && prepared.len() < report.rows.len()) {
         return Ok(report);
     }
     let mut tx = app.begin().await?;
@@ -245,6 +269,15 @@ pub async fn save_rows(
             Ok(w) => {
                 report.rows[*n].value = w.value;
                 report.rows[*n].kept = w.kept.map(|k| k.message);
+            }
+            Err(Error::Conflict(m)) if all => {
+                // all or nothing: the transaction is dropped, nothing is written
+                report.rows[*n].error = Some(m);
+                for r in &mut report.rows {
+                    r.value = None;
+                    r.kept = None;
+                }
+                return Ok(report);
             }
             Err(Error::Conflict(m)) => {
                 report.rows[*n].error = Some(m.clone());
@@ -272,16 +305,31 @@ pub async fn save_rows(
 /// The kinds of file [`import`] reads.
 pub const FILE_TYPES: &[&str] = &["csv", "xlsx"];
 
-/// The cells of an uploaded file: `.csv` (UTF-8) or `.xlsx` (its first worksheet).
-fn sheet(file_name: &str, data: &[u8]) -> Result<Vec<import::Line>, Error> {
+/// What an uploaded file holds.
+enum Upload {
+    /// A single sheet: `.csv` (UTF-8) or the first worksheet of an `.xlsx` file.
+    Lines(Vec<import::Line>),
+    /// An Excel answer template (issue 11), every sheet.
+    Template(Vec<Grid>),
+}
+
+/// The cells of an uploaded file.
+fn sheet(file_name: &str, data: &[u8]) -> Result<Upload, Error> {
     let ext = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     let bad = |m: Msg| Error::Invalid(vec![tianping_domain::FieldError::msg("file", m)]);
     match ext.as_str() {
-        "csv" | "txt" => import::csv(data).map_err(bad),
-        "xlsx" => xlsx(data).map_err(bad),
+        "csv" | "txt" => import::csv(data).map(Upload::Lines).map_err(bad),
+        "xlsx" => {
+            let grids = crate::xlsx::grids(data).map_err(bad)?;
+            Ok(if workbook_read::is_template(&grids) {
+                Upload::Template(grids)
+            } else {
+                Upload::Lines(lines(grids.first()))
+            })
+        }
         _ if data.is_empty() => Err(bad(Msg::new(
             "请选择要上传的 .csv 或 .xlsx 文件",
             "Choose a .csv or .xlsx file to upload",
@@ -299,42 +347,16 @@ fn sheet(file_name: &str, data: &[u8]) -> Result<Vec<import::Line>, Error> {
     }
 }
 
-/// The first worksheet of an Excel workbook as lines of text cells (numbers as written,
-/// `88` not `88.0`).
-fn xlsx(data: &[u8]) -> Result<Vec<import::Line>, Msg> {
-    use calamine::{Data, Reader, Xlsx};
-    let unreadable = |e: &dyn std::fmt::Display| {
-        Msg::new(
-            format!("无法读取这个 Excel 文件（{}）：请确认它是 .xlsx 格式", e),
-            format!(
-                "This Excel file cannot be read ({}): make sure it is an .xlsx file",
-                e
-            ),
-        )
-    };
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(data)).map_err(|e| unreadable(&e))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| unreadable(&e))?,
-        None => return Ok(Vec::new()),
-    };
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let lead = vec![String::new(); left as usize];
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(n, cells)| {
-            let mut line = lead.clone();
-            line.extend(cells.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(x) => x.to_string(),
-                Data::Int(x) => x.to_string(),
-                Data::Bool(b) => b.to_string(),
-                other => other.to_string(),
-            }));
-            (top as usize + n + 1, line)
-        })
-        .collect())
+/// The lines of a worksheet, its cells as text (numbers as written, `88` not `88.0`).
+fn lines(g: Option<&Grid>) -> Vec<import::Line> {
+    g.map(|g| {
+        g.rows
+            .iter()
+            .enumerate()
+            .map(|(n, cells)| (n + 1, cells.iter().map(|c| c.text()).collect()))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Import a CSV or Excel file of answers (columns 指标编号, 数值, optionally 备注 and 来源):
@@ -352,7 +374,10 @@ pub async fn import(
     let (a, access) = assessments::get(app, u, assessment_id).await?;
     may_answer(&access)?;
     draft(a.status).map_err(|_| answers::locked())?;
-    let lines = sheet(file_name, data)?;
+    let lines = match sheet(file_name, data)? {
+        Upload::Lines(l) => l,
+        Upload::Template(grids) => return crate::xlsx::import::template(app, u, &a, &grids).await,
+    };
     let rows = import::rows(lines)
         .map_err(|m| Error::Invalid(vec![tianping_domain::FieldError::msg("file", m)]))?;
     let plan = assessments::plan(app, &a)?;
@@ -379,10 +404,12 @@ pub async fn import(
                 value: json!(x),
                 note: Some(r.note).filter(|n| !n.is_empty()),
                 source: Some(r.source).filter(|s| !s.is_empty()),
+                cell: None,
             }),
             Err(m) => refused.push(RowResult {
                 row: r.line,
                 indicator: r.indicator,
+                cell: None,
                 value: None,
                 error: Some(m),
                 kept: None,

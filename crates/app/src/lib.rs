@@ -33,6 +33,8 @@
 //!   I-13): single-use links, anonymous answers, the aggregate once closed, applying it.
 //! - [`public`]: the public registers and notices of capability and star cases on today
 //!   (no sign-in, no person), searched by name or credit code.
+//! - [`xlsx`]: Excel in and out (issue 11): answer templates filled or blank and read back,
+//!   an assessment's result, lists; [`cnca`]: the regulator's monthly report.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -55,6 +57,7 @@ pub mod cases;
 pub mod cert_keys;
 pub mod certificates;
 pub mod clock;
+pub mod cnca;
 pub mod config;
 pub mod demo;
 mod demo_cases;
@@ -83,6 +86,7 @@ pub mod star_cases;
 mod star_results;
 mod star_stages;
 pub mod submission;
+pub mod xlsx;
 
 use std::sync::Arc;
 

@@ -3,10 +3,13 @@
 //! events, the affected shops' balances and ONE audit entry for the batch (counts only, not
 //! one per event) written in one transaction.
 //!
-//! Correctness first: an affected shop's balance is recomputed by folding ALL its stored
-//! events with the shipped rules version (`tianping_points::fold`) as of the intake's time,
-//! so a balance always equals the fold; an incremental update is a later optimisation.
-//! `check` re-folds every shop as of its balance's time and lists what differs.
+//! Balances are kept incrementally and always equal the fold: each affected shop's saved fold
+//! (`points_balances.state`) goes on with its new events (`tianping_points::advance`); a late
+//! event, another rules version or a missing state makes the intake fold that shop's stored
+//! events from the start instead. The whole batch is a few multi-row statements.
+//! `check` re-folds every shop with `tianping_points::fold` as of its balance's time and
+//! lists each balance (or saved fold) that differs; it reads each group of shops under the
+//! platform's intake lock, so a concurrent intake never shows as a difference.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -15,7 +18,7 @@ use serde::Serialize;
 use serde_json::json;
 use tianping_domain::{FieldError, Msg, Role};
 use tianping_points::event::parse_line;
-use tianping_points::{fold, shanghai, Event, Ledger, Version};
+use tianping_points::{advance, fold, shanghai, Advanced, Event, Saved, Totals, Versions};
 use tianping_store::audit;
 use tianping_store::points::{self as store, Balance, NewEvent};
 use tianping_store::repo::User;
@@ -55,6 +58,8 @@ pub struct Difference {
     pub folded: i64,
     pub stored_by_rule: Option<String>,
     pub folded_by_rule: String,
+    /// The saved fold (what the next intake goes on from) differs from a new one.
+    pub state_differs: bool,
 }
 
 /// The platform a person operates: an operator of a platform organisation.
@@ -98,8 +103,12 @@ pub async fn intake_for(
             },
         )]));
     }
-    let version = Version::builtin();
-    let names: BTreeSet<&str> = version.event_names().into_iter().collect();
+    let today = app.now().with_timezone(&shanghai()).date_naive();
+    let names: BTreeSet<&str> = Versions::shipped()
+        .in_force(today)
+        .event_names()
+        .into_iter()
+        .collect();
     let mut out = Vec::with_capacity(lines.len());
     // events to write: (index in `out`, event, its JSON)
     let mut fresh: Vec<(usize, Event, String)> = Vec::new();
@@ -154,6 +163,10 @@ pub async fn intake_for(
 
     let mut tx = app.begin().await?;
     store::lock_platform(&mut tx, platform).await?;
+    // folded as of now under the rules version in force (I-22); a shop saved under another
+    // version is folded again from the start
+    let as_of = app.now().with_timezone(&shanghai());
+    let version = Versions::shipped().in_force(as_of.date_naive());
     let ats: Vec<String> = fresh.iter().map(|(_, e, _)| e.at.to_rfc3339()).collect();
     let rows: Vec<NewEvent> = fresh
         .iter()
@@ -167,33 +180,64 @@ pub async fn intake_for(
         })
         .collect();
     let new = store::insert_events(&mut tx, platform, &rows).await?;
-    let mut shops = BTreeSet::new();
+    // keys already stored: a duplicate when the contents agree, else a conflict
+    let old: Vec<&str> = fresh
+        .iter()
+        .zip(&new)
+        .filter(|(_, is_new)| !**is_new)
+        .map(|((_, e, _), _)| e.key.as_str())
+        .collect();
+    let stored = store::events_json(&mut tx, platform, &old).await?;
+    let mut by_shop: BTreeMap<&str, Vec<Event>> = BTreeMap::new();
     for ((i, e, _), is_new) in fresh.iter().zip(new) {
         if is_new {
-            shops.insert(e.shop.clone());
+            by_shop.entry(e.shop.as_str()).or_default().push(e.clone());
             continue;
         }
-        let stored = store::event_json(&mut tx, platform, &e.key).await?;
-        let first = stored.as_deref().and_then(|s| parse_line(s, 0).ok());
+        let first = stored.get(&e.key).and_then(|s| parse_line(s, 0).ok());
         out[*i] = match first {
             Some(f) => repeated(i + 1, e, &f, "已接收的事件"),
             None => rejected(i + 1, e.key.clone(), "幂等键已被占用".into()),
         };
     }
-    let as_of = app.now().with_timezone(&shanghai());
+    let names: Vec<&str> = by_shop.keys().copied().collect();
+    let before: HashMap<String, store::Balance> = store::balances_of(&mut tx, platform, &names)
+        .await?
+        .into_iter()
+        .map(|b| (b.shop.clone(), b))
+        .collect();
     let mut unapplied: HashMap<String, String> = HashMap::new();
-    for shop in &shops {
-        let events = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
-        let ledger = fold(&version, &events, as_of);
+    let mut balances = Vec::with_capacity(by_shop.len());
+    for (shop, events) in by_shop {
+        let prev = before.get(shop);
+        let added = events.len() as i64;
+        // a shop without a balance has no events before this batch (both are written in one
+        // transaction); a balance without a readable saved fold is folded from the start
+        let saved = prev.map(|b| b.state.as_deref().and_then(Saved::from_json));
+        let step = match saved {
+            None => advance(version, None, events, as_of).map(|a| (a, added)),
+            Some(None) => None,
+            Some(Some(s)) => advance(version, Some(s), events, as_of)
+                .map(|a| (a, prev.map_or(0, |b| b.events) + added)),
+        };
+        let (adv, count) = match step {
+            Some(x) => x,
+            None => {
+                let all = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
+                let n = all.len() as i64;
+                let a = advance(version, None, all, as_of)
+                    .ok_or_else(|| Error::Internal("a fold from the start declined".into()))?;
+                (a, n)
+            }
+        };
         unapplied.extend(
-            ledger
-                .rejected
+            adv.rejected
                 .iter()
                 .map(|r| (r.key.clone(), r.reason.clone())),
         );
-        let b = balance_of(platform, shop, &ledger, events.len(), as_of);
-        store::upsert_balance(&mut tx, &b).await?;
+        balances.push(balance_of(platform, shop, &adv, count, as_of));
     }
+    store::upsert_balances(&mut tx, &balances).await?;
     // an accepted event the fold does not apply now (a reversal of what was not given, a
     // field its rule needs, a time still to come) is kept, and the answer says so
     for (i, e, _) in &fresh {
@@ -222,7 +266,7 @@ pub async fn intake_for(
             "accepted": count(Status::Accepted),
             "duplicates": count(Status::Duplicate),
             "rejected": count(Status::Rejected),
-            "shops": shops.len(),
+            "shops": balances.len(),
             "rules_version": version.id,
         })),
     )
@@ -231,47 +275,72 @@ pub async fn intake_for(
     Ok(out)
 }
 
-/// Re-fold every shop's events as of its balance's time and list each balance that differs.
+/// Shops checked per transaction (each group under the platform's intake lock).
+const CHECK_GROUP: usize = 500;
+
+/// Re-fold every shop's events as of its balance's time and list each balance that differs,
+/// in its total, points per rule, level, event count or saved fold.
 pub async fn check(app: &App) -> Result<Vec<Difference>, Error> {
-    let version = Version::builtin();
-    let stored: BTreeMap<(i64, String), Balance> = store::balances(&app.store)
-        .await?
-        .into_iter()
-        .map(|b| ((b.platform_id, b.shop.clone()), b))
-        .collect();
+    let versions = Versions::shipped();
+    let shops = store::shops(&app.store).await?;
     let mut out = Vec::new();
-    for (platform, shop) in store::shops(&app.store).await? {
-        let events = read_events(store::shop_events_read(&app.store, platform, &shop).await?)?;
-        let had = stored.get(&(platform, shop.clone()));
-        let as_of = had
-            .and_then(|b| DateTime::parse_from_rfc3339(&b.as_of).ok())
-            .unwrap_or_else(|| app.now().with_timezone(&shanghai()));
-        let now = balance_of(
-            platform,
-            &shop,
-            &fold(&version, &events, as_of),
-            events.len(),
-            as_of,
-        );
-        let same = had.is_some_and(|b| {
-            (b.total, &b.by_rule, &b.level_kind, b.level_n, b.events)
-                == (
-                    now.total,
-                    &now.by_rule,
-                    &now.level_kind,
-                    now.level_n,
-                    now.events,
-                )
-        });
-        if !same {
-            out.push(Difference {
-                platform_id: platform,
-                shop,
-                stored: had.map(|b| b.total),
-                folded: now.total,
-                stored_by_rule: had.map(|b| b.by_rule.clone()),
-                folded_by_rule: now.by_rule,
-            });
+    for platform_shops in shops.chunk_by(|a, b| a.0 == b.0) {
+        for group in platform_shops.chunks(CHECK_GROUP) {
+            let platform = group[0].0;
+            let mut tx = app.begin().await?;
+            store::lock_platform(&mut tx, platform).await?;
+            let names: Vec<&str> = group.iter().map(|(_, s)| s.as_str()).collect();
+            let stored: HashMap<String, Balance> = store::balances_of(&mut tx, platform, &names)
+                .await?
+                .into_iter()
+                .map(|b| (b.shop.clone(), b))
+                .collect();
+            for shop in names {
+                let events = read_events(store::shop_events(&mut tx, platform, shop).await?)?;
+                let had = stored.get(shop);
+                let as_of = had
+                    .and_then(|b| DateTime::parse_from_rfc3339(&b.as_of).ok())
+                    .unwrap_or_else(|| app.now().with_timezone(&shanghai()));
+                let n = events.len() as i64;
+                let version = versions.in_force(as_of.date_naive());
+                let l = fold(version, &events, as_of);
+                let t = l.shops.get(shop).map(|s| Totals {
+                    points: s.points,
+                    level: s.level,
+                    by_rule: s.by_rule.clone(),
+                });
+                let fresh = advance(version, None, events, as_of)
+                    .ok_or_else(|| Error::Internal("a fold from the start declined".into()))?;
+                // a shop with no event applied yet has zero points under every rule
+                let t = t.unwrap_or_else(|| fresh.totals.clone());
+                let now = balance_from(platform, shop, &t, n, as_of, None);
+                let same = had.is_some_and(|b| {
+                    (b.total, &b.by_rule, &b.level_kind, b.level_n, b.events)
+                        == (
+                            now.total,
+                            &now.by_rule,
+                            &now.level_kind,
+                            now.level_n,
+                            now.events,
+                        )
+                });
+                let state_same = had
+                    .and_then(|b| b.state.as_deref())
+                    .and_then(Saved::from_json)
+                    .is_some_and(|s| s.same(&fresh.saved));
+                if !same || !state_same {
+                    out.push(Difference {
+                        platform_id: platform,
+                        shop: shop.to_string(),
+                        stored: had.map(|b| b.total),
+                        folded: now.total,
+                        stored_by_rule: had.map(|b| b.by_rule.clone()),
+                        folded_by_rule: now.by_rule,
+                        state_differs: !state_same,
+                    });
+                }
+            }
+            tx.commit().await?;
         }
     }
     Ok(out)
@@ -299,23 +368,35 @@ fn read_events(lines: Vec<String>) -> Result<Vec<Event>, Error> {
 fn balance_of(
     platform: i64,
     shop: &str,
-    l: &Ledger,
-    events: usize,
+    a: &Advanced,
+    events: i64,
     as_of: DateTime<FixedOffset>,
 ) -> Balance {
-    let s = l.shops.get(shop);
-    let by_rule = s.map(|s| json!(s.by_rule)).unwrap_or_else(|| json!({}));
-    let level = s.and_then(|s| s.level);
+    let state = Some(a.saved.to_json());
+    balance_from(platform, shop, &a.totals, events, as_of, state)
+}
+
+fn balance_from(
+    platform: i64,
+    shop: &str,
+    t: &Totals,
+    events: i64,
+    as_of: DateTime<FixedOffset>,
+    state: Option<String>,
+) -> Balance {
     Balance {
         platform_id: platform,
         shop: shop.to_string(),
-        total: s.map_or(0, |s| s.points),
-        by_rule: by_rule.to_string(),
-        level_kind: level.map(|l| json!(l.kind).as_str().unwrap_or_default().to_string()),
-        level_n: level.map(|l| i64::from(l.n)),
-        events: events as i64,
+        total: t.points,
+        by_rule: json!(t.by_rule).to_string(),
+        level_kind: t
+            .level
+            .map(|l| json!(l.kind).as_str().unwrap_or_default().to_string()),
+        level_n: t.level.map(|l| i64::from(l.n)),
+        events,
         as_of: as_of.to_rfc3339(),
         updated_at: String::new(),
+        state,
     }
 }
 

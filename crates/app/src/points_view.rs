@@ -13,7 +13,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tianping_domain::Role;
 use tianping_points::progress::{progress, Progress};
-use tianping_points::{fold, shanghai, Rejected, Version};
+use tianping_points::{fold, shanghai, Rejected, Version, Versions};
 use tianping_store::points as store;
 use tianping_store::points_read::{self as read, Batch, LevelCount, ShopRow};
 use tianping_store::repo::{self, User};
@@ -84,8 +84,9 @@ pub async fn shop(app: &App, u: &User, shop: &str) -> Result<ShopView, Error> {
     if held.is_empty() && !mine {
         return Err(Error::NotFound);
     }
-    let version = Version::builtin();
     let as_of = app.now().with_timezone(&shanghai());
+    // the rules version in force today, as the intake folds
+    let version = Versions::shipped().in_force(as_of.date_naive());
     let mut platforms = Vec::with_capacity(held.len());
     for (b, name) in held {
         let lines = store::shop_events_read(&app.store, b.platform_id, shop).await?;
@@ -97,9 +98,9 @@ pub async fn shop(app: &App, u: &User, shop: &str) -> Result<ShopView, Error> {
                     .map_err(|p| Error::Internal(format!("stored event: {}", p.message)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let ledger = fold(&version, &events, as_of);
+        let ledger = fold(version, &events, as_of);
         platforms.push(on_platform(
-            &version,
+            version,
             &ledger,
             shop,
             b.platform_id,

@@ -18,7 +18,7 @@ use tianping_domain::access::draft;
 use tianping_domain::precedence::{overwrite, Overwrite, Standing};
 use tianping_domain::{Access, Role, Source};
 use tianping_points::sme::{feed, note, read_feed, Fed, FeedRule};
-use tianping_points::{fold, shanghai, Version};
+use tianping_points::{fold, shanghai, Version, Versions};
 use tianping_store::audit;
 use tianping_store::points as store;
 use tianping_store::points_read as read;
@@ -60,6 +60,11 @@ pub struct Item {
     pub reason: Option<String>,
 }
 
+/// The rules version in force today (the one the intake folds with).
+fn in_force(app: &App) -> &'static Version {
+    Versions::shipped().in_force(app.now().with_timezone(&shanghai()).date_naive())
+}
+
 /// The mapping of an assessment's scheme (empty: the scheme takes nothing from the ledger).
 fn mapping(app: &App, a: &Assessment, v: &Version) -> Result<Vec<FeedRule>, Error> {
     let scheme = app.scheme(&a.scheme)?;
@@ -79,12 +84,12 @@ pub async fn preview(app: &App, u: &User, id: i64) -> Result<Option<Preview>, Er
     if app.scheme(&a.scheme)?.extra.get("points_feed").is_none() {
         return Ok(None);
     }
-    let v = Version::builtin();
-    let map = mapping(app, &a, &v)?;
+    let v = in_force(app);
+    let map = mapping(app, &a, v)?;
     if map.is_empty() {
         return Ok(None);
     }
-    let (shop, platform, figures, as_of) = figures(app, &a, &v, &map).await?;
+    let (shop, platform, figures, as_of) = figures(app, &a, v, &map).await?;
     let rows = assessments::answers(app, u, &a, &access).await?;
     let current = figures
         .iter()
@@ -157,12 +162,12 @@ pub async fn import(app: &App, u: &User, id: i64) -> Result<Vec<Item>, Error> {
             "Only the evaluation body's staff responsible for this assessment may import the service-cloud points",
         ));
     }
-    let v = Version::builtin();
-    let map = mapping(app, &a, &v)?;
+    let v = in_force(app);
+    let map = mapping(app, &a, v)?;
     if map.is_empty() {
         return Err(Error::NotFound);
     }
-    let (shop, platform, figures, as_of) = figures(app, &a, &v, &map).await?;
+    let (shop, platform, figures, as_of) = figures(app, &a, v, &map).await?;
     let Some((platform_id, platform_name)) = platform else {
         return Err(Error::invalid(
             "shop",

@@ -7,6 +7,8 @@
 
 pub mod capability;
 pub mod certification;
+pub mod cnca;
+pub mod cnca_rows;
 pub mod jsonl;
 pub mod public;
 pub mod rule;

@@ -213,7 +213,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     Format::Json => out::stdoutln(&pretty(
                         &json!({"valid": false, "error": e, "message": e.to_string()}),
                     ))?,
-                    Format::Text => out::stdoutln(&format!("无效：{}", e))?,
+                    Format::Text | Format::Xlsx => out::stdoutln(&format!("无效：{}", e))?,
                 }
                 Ok(ExitCode::from(1))
             }

@@ -254,7 +254,7 @@ pub(crate) fn finish(
 ) -> Result<ExitCode, String> {
     match cli.format {
         Format::Json => out::stdoutln(&pretty(json))?,
-        Format::Text => {
+        Format::Text | Format::Xlsx => {
             for w in warnings {
                 out::stderrln(&format!("警告：{w}"));
             }

@@ -13,6 +13,9 @@ use crate::{out, output};
 use crate::{Cli, Command, Format, ModeArg, SchemesCmd};
 
 pub fn run(cli: &Cli) -> Result<ExitCode, String> {
+    if cli.format == Format::Xlsx && !matches!(cli.command, Command::Template { .. }) {
+        return Err(xlsx_only());
+    }
     match &cli.command {
         Command::AuditTime { .. }
         | Command::Sampling { .. }
@@ -21,6 +24,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Case { cmd } => crate::case_cmds::run(cli, cmd),
         Command::Points { cmd } => crate::points_cmd::run(cli, cmd),
         Command::Certificate { cmd } => crate::cert_cmds::certificate(cli, cmd),
+        Command::CncaExport {
+            month,
+            db,
+            org,
+            layout,
+            out,
+        } => crate::xlsx_cmds::cnca(month, db, *org, layout.as_deref(), out),
         Command::Keys { cmd } => crate::cert_cmds::keys(cli, cmd),
         Command::Serve(_)
         | Command::Demo(_)
@@ -42,10 +52,20 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 emit(cli, &output::scheme_json(s), || output::scheme_text(s))
             }
         },
-        Command::Template { scheme, variant } => {
+        Command::Template {
+            scheme,
+            variant,
+            out: out_file,
+        } => {
             let cat = catalog(cli)?;
             let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
             let plan = Plan::new(s, variant.as_deref(), None).map_err(|e| e.0)?;
+            if cli.format == Format::Xlsx {
+                return crate::xlsx_cmds::template(&plan, out_file.as_deref());
+            }
+            if out_file.is_some() {
+                return Err("--out 只用于 --format xlsx；JSON 模板打印到标准输出".into());
+            }
             let t = tianping_core::template::template(&plan);
             // The template is JSON by nature; text format prints it too.
             out::stdoutln(&pretty(&t))?;
@@ -63,7 +83,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         } => {
             let cat = catalog(cli)?;
             let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
-            let (answers, file_variant) = read_answers(input, s)?;
+            let xlsx = if crate::xlsx_cmds::is_xlsx(input) {
+                Some(crate::xlsx_cmds::load(input)?)
+            } else {
+                None
+            };
+            let (answers, file_variant) = match &xlsx {
+                Some((_, v)) => (BTreeMap::new(), v.clone()),
+                None => read_answers(input, s)?,
+            };
             // Both may name the variant by id, alias or name: compare what they resolve to.
             let same_variant = |a: &str, b: &str| {
                 a == b
@@ -99,6 +127,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 }
             }
             let plan = Plan::new(s, variant.as_deref(), profile.as_ref()).map_err(|e| e.0)?;
+            let answers = match &xlsx {
+                Some((grids, _)) => crate::xlsx_cmds::answers(input, &plan, grids)?,
+                None => answers,
+            };
             let eval = plan.evaluate(&answers, *strict).map_err(|errs| {
                 let mut m = format!("{}: 答案有 {} 处问题：", input.display(), errs.len());
                 for e in errs.iter().take(50) {
@@ -137,6 +169,12 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// The refusal of `--format xlsx` where no Excel file is written.
+pub fn xlsx_only() -> String {
+    "--format xlsx 只用于 `tianping template --format xlsx --out FILE`；其他命令请用 text 或 json"
+        .into()
+}
+
 pub fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
@@ -145,6 +183,7 @@ pub fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<Ex
     match cli.format {
         Format::Json => out::stdoutln(&pretty(json))?,
         Format::Text => out::stdout(&text())?,
+        Format::Xlsx => return Err(xlsx_only()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -178,6 +217,7 @@ fn check(cli: &Cli, dir: Option<&Path>) -> Result<ExitCode, String> {
     match cli.format {
         Format::Json => out::stdoutln(&pretty(&output::check_json(&results)))?,
         Format::Text => out::stdout(&output::check_text(&results))?,
+        Format::Xlsx => return Err(xlsx_only()),
     }
     Ok(if failed {
         ExitCode::from(1)

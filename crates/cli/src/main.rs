@@ -12,6 +12,7 @@ mod output;
 mod points_cmd;
 mod points_db;
 mod server;
+mod xlsx_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// An Excel workbook (only `template`, with `--out`).
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -49,13 +52,17 @@ pub enum Command {
         #[command(subcommand)]
         cmd: SchemesCmd,
     },
-    /// Print a JSON answer template listing every indicator.
+    /// Print a JSON answer template listing every indicator; with `--format xlsx --out FILE`,
+    /// an Excel template (one sheet per table, validated answer cells).
     Template {
         #[arg(long)]
         scheme: String,
         /// Enterprise category or type (required for schemes with variants).
         #[arg(long)]
         variant: Option<String>,
+        /// Where to write the Excel template (with `--format xlsx`).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Evaluate an answer file: scores, grade or stars, and the explanation.
     Evaluate {
@@ -63,7 +70,8 @@ pub enum Command {
         scheme: String,
         #[arg(long)]
         variant: Option<String>,
-        /// Answers JSON: {"scheme": …, "variant": …, "answers": {"<id>": value}}.
+        /// Answers JSON: {"scheme": …, "variant": …, "answers": {"<id>": value}}, or a filled
+        /// Excel template (.xlsx).
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
         /// Profile TOML selecting and weighting indicators.
@@ -163,6 +171,24 @@ pub enum Command {
         #[arg(long)]
         notify: bool,
     },
+    /// The regulator's monthly report (003 6.3.7, 8.1.8) as .xlsx: 审核计划信息表, 证书信息表
+    /// and 审核结果信息表 of the certification cases, columns from schemes/cnca/monthly.toml.
+    CncaExport {
+        /// The month, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// Only this body's cases (its organisation id); default every body's.
+        #[arg(long, value_name = "ID")]
+        org: Option<i64>,
+        /// A layout file adjusted by the body, instead of the shipped one.
+        #[arg(long, value_name = "FILE")]
+        layout: Option<PathBuf>,
+        /// Where to write the workbook.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// The hash-chained audit log: signing key, signed checkpoints, verification.
     Audit {
         #[command(subcommand)]
@@ -224,10 +250,15 @@ pub enum PointsCmd {
         /// in Asia/Shanghai (default now).
         #[arg(long, value_name = "TIME")]
         as_of: Option<String>,
-        /// Another rules version (a rules.toml like schemes/sh-service-cloud-points/rules.toml)
-        /// instead of the shipped one; needs --effective-from.
+        /// A rules file (like schemes/sh-service-cloud-points/rules.toml) instead of the shipped
+        /// version in force at --as-of; needs --effective-from.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// A shipped rules version (schemes/sh-service-cloud-points/versions.toml) by its id
+        /// (at least its first 4 characters) or by a day YYYY-MM-DD (the version in force
+        /// then), instead of the one in force at --as-of.
+        #[arg(long, value_name = "V")]
+        rules_version: Option<String>,
         /// The date from which the --rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         effective_from: Option<String>,
@@ -235,6 +266,9 @@ pub enum PointsCmd {
         /// difference per shop, rule by rule; needs --compare-effective-from.
         #[arg(long, value_name = "FILE")]
         compare_rules: Option<PathBuf>,
+        /// Recompute under this shipped rules version too (id or day, as --rules-version).
+        #[arg(long, value_name = "V")]
+        compare_rules_version: Option<String>,
         /// The date from which the --compare-rules version applies (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         compare_effective_from: Option<String>,

@@ -1,7 +1,9 @@
-//! `tianping points replay FILE.jsonl [--as-of TIME] [--rules FILE --effective-from DATE]`
-//! (seed 002, DESIGN I-14, I-22): fold a JSON Lines stream of points events with
+//! `tianping points replay FILE.jsonl [--as-of TIME] [--rules-version V | --rules FILE
+//! --effective-from DATE]` (seed 002, DESIGN I-14, I-22): fold a JSON Lines stream of points events with
 //! `tianping-points`, without a database, and print per shop its points, level and points
 //! per rule, the repeated keys (counted once) and the rejected events with their reasons.
+//! The rules are the shipped version in force at the as-of time, a shipped version chosen
+//! by id or day, or a rules file.
 //! Exit 0 when every event was applied or repeated, 1 when some were rejected, 2 when the
 //! stream or the rules file cannot be read (naming the file and line).
 
@@ -10,7 +12,9 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{json, Value};
-use tianping_points::{diff, fold, parse_as_of, parse_jsonl, Entry, Ledger, ShopDiff, Version};
+use tianping_points::{
+    diff, fold, parse_as_of, parse_jsonl, Entry, Ledger, ShopDiff, Version, Versions,
+};
 
 use crate::case_cmds::{finish, malformed};
 use crate::{Cli, PointsCmd};
@@ -21,47 +25,83 @@ pub fn run(cli: &Cli, cmd: &PointsCmd) -> Result<ExitCode, String> {
             file,
             as_of,
             rules,
+            rules_version,
             effective_from,
             compare_rules,
+            compare_rules_version,
             compare_effective_from,
             history,
         } => {
-            let main = match version(rules.as_deref(), effective_from.as_deref(), "") {
-                Ok(v) => v,
-                Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
+            let as_of: DateTime<FixedOffset> = match as_of {
+                Some(s) => match parse_as_of(s) {
+                    Ok(t) => t,
+                    Err(m) => return Ok(malformed(cli, file, None, &format!("--as-of {m}"))),
+                },
+                None => chrono::Utc::now().with_timezone(&tianping_points::shanghai()),
             };
-            let other = match (compare_rules, compare_effective_from) {
-                (None, None) => None,
-                (Some(r), from) => match version(Some(r), from.as_deref(), "compare-") {
+            let day = as_of
+                .with_timezone(&tianping_points::shanghai())
+                .date_naive();
+            let main = match (rules, rules_version) {
+                (Some(_), Some(_)) => {
+                    let m = "--rules 与 --rules-version 只能选一个";
+                    return Ok(malformed(cli, file, None, m));
+                }
+                (None, Some(v)) => match Versions::shipped().find(v) {
+                    Ok(v) => v.clone(),
+                    Err(m) => {
+                        return Ok(malformed(cli, file, None, &format!("--rules-version {m}")))
+                    }
+                },
+                (r, None) => match version(r.as_deref(), effective_from.as_deref(), "", day) {
+                    Ok(v) => v,
+                    Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
+                },
+            };
+            let other = match (compare_rules, compare_rules_version, compare_effective_from) {
+                (None, None, None) => None,
+                (Some(_), Some(_), _) => {
+                    let m = "--compare-rules 与 --compare-rules-version 只能选一个";
+                    return Ok(malformed(cli, file, None, m));
+                }
+                (None, Some(v), None) => match Versions::shipped().find(v) {
+                    Ok(v) => Some(v.clone()),
+                    Err(m) => {
+                        let m = format!("--compare-rules-version {m}");
+                        return Ok(malformed(cli, file, None, &m));
+                    }
+                },
+                (Some(r), None, from) => match version(Some(r), from.as_deref(), "compare-", day) {
                     Ok(v) => Some(v),
                     Err((what, m)) => return Ok(malformed(cli, Path::new(&what), None, &m)),
                 },
-                (None, Some(_)) => {
+                (None, _, Some(_)) => {
                     let m = "--compare-effective-from 只与 --compare-rules 一起使用";
                     return Ok(malformed(cli, file, None, m));
                 }
             };
-            replay(cli, file, as_of.as_deref(), &main, other.as_ref(), *history)
+            replay(cli, file, as_of, &main, other.as_ref(), *history)
         }
         PointsCmd::Import { .. } | PointsCmd::Check { .. } => crate::points_db::run(cli, cmd),
     }
 }
 
-/// The rules version: the shipped file, or `--{prefix}rules` with its
+/// The rules version: the shipped one in force on `day`, or `--{prefix}rules` with its
 /// `--{prefix}effective-from`.
 fn version(
     rules: Option<&Path>,
     from: Option<&str>,
     prefix: &str,
+    day: NaiveDate,
 ) -> Result<Version, (String, String)> {
     let Some(path) = rules else {
         if let Some(d) = from {
             let m = format!(
-                "--effective-from {d} 只与 --rules 一起使用（内置规则自 2026-01-01 起施行）"
+                "--effective-from {d} 只与 --rules 一起使用（内置规则的版本见 --rules-version）"
             );
             return Err(("--effective-from".into(), m));
         }
-        return Ok(Version::builtin());
+        return Ok(Versions::shipped().in_force(day).clone());
     };
     let name = path.display().to_string();
     let Some(from) = from else {
@@ -82,18 +122,11 @@ fn version(
 fn replay(
     cli: &Cli,
     file: &Path,
-    as_of: Option<&str>,
+    as_of: DateTime<FixedOffset>,
     version: &Version,
     compare: Option<&Version>,
     history: bool,
 ) -> Result<ExitCode, String> {
-    let as_of: DateTime<FixedOffset> = match as_of {
-        Some(s) => match parse_as_of(s) {
-            Ok(t) => t,
-            Err(m) => return Ok(malformed(cli, file, None, &format!("--as-of {m}"))),
-        },
-        None => chrono::Utc::now().with_timezone(&tianping_points::shanghai()),
-    };
     let text = match read(file) {
         Ok(t) => t,
         Err(e) => return Ok(malformed(cli, file, None, &e)),

@@ -2,14 +2,18 @@
 //! `tianping points check [--database URL]`: the points ledger from the command line, through
 //! the same use cases as the API (`tianping_app::points`).
 //!
+//! On a terminal the import shows a progress bar (bytes of the file taken in, rate, time
+//! left, the counts so far); otherwise a line per batch on stderr.
+//!
 //! The import runs as the system actor "tianping points import" (whoever can run it holds the
 //! database already; the platform is named by its organisation id and must be a platform):
 //! each batch of 10,000 events is one intake — one transaction with one audit entry — so a
 //! failure leaves every earlier batch taken in and a re-run counts those as duplicates.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use tianping_app::domain::OrgKind;
 use tianping_app::points::{self as uc, Status, MAX_BATCH};
@@ -63,6 +67,15 @@ async fn import(
             return Ok(ExitCode::from(2));
         }
     };
+    let bar = (cli.format == Format::Text && std::io::stderr().is_terminal()).then(|| {
+        let len = f.metadata().map_or(0, |m| m.len());
+        let style = ProgressStyle::with_template(
+            "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} 剩余 {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        ProgressBar::new(len).with_style(style)
+    });
+    let mut read_bytes = 0u64;
     let who = Actor {
         id: None,
         label: "tianping points import".into(),
@@ -81,6 +94,7 @@ async fn import(
                     return Ok(ExitCode::from(2));
                 }
             };
+            read_bytes += line.len() as u64 + 1;
             if !line.trim().is_empty() {
                 batch.push((i + 1, line));
             }
@@ -105,7 +119,13 @@ async fn import(
                 }
             }
         }
-        if cli.format == Format::Text {
+        if let Some(b) = &bar {
+            b.set_position(read_bytes);
+            b.set_message(format!(
+                "接收 {accepted}，重复 {duplicates}，拒绝 {}",
+                rejected.len()
+            ));
+        } else if cli.format == Format::Text {
             out::stderrln(&format!(
                 "第 {n_batch} 批：至第 {} 行，累计接收 {accepted}，重复 {duplicates}，拒绝 {}",
                 batch.last().map_or(0, |b| b.0),
@@ -113,6 +133,9 @@ async fn import(
             ));
         }
         batch.clear();
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     if cli.format == Format::Json {
         let v = json!({

@@ -136,40 +136,68 @@ async fn import_then_check() {
 }
 
 /// kill -9 during an import: every batch reported before the kill is stored whole (each is
-/// one transaction), and a re-run counts every event exactly once.
+/// one transaction), and a re-run counts every event exactly once — on SQLite and, when
+/// `TEST_DATABASE_URL` is set, on a fresh PostgreSQL database.
 #[tokio::test]
 async fn an_import_killed_midway_counts_each_event_once_after_a_rerun() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::process::Stdio;
+    use std::io::Write;
     let dir = scratch("kill");
     let db = dir.join("t.db");
     let _ = std::fs::remove_file(&db);
     let events = dir.join("events.jsonl");
-    let total = 50_000;
+    let total = 60_000;
     let mut f = std::io::BufWriter::new(std::fs::File::create(&events).unwrap());
     for i in 0..total {
         writeln!(
             f,
-            r#"{{"key": "k{i}", "shop": "s{}", "event": "purchase", "at": "2026-02-01T10:{:02}:{:02}+08:00", "subject": "o{i}"}}"#,
+            r#"{{"key": "k{i}", "shop": "s{}", "event": "purchase", "at": "2026-02-01T{:02}:{:02}:{:02}+08:00", "subject": "o{i}"}}"#,
             i % 500,
+            (i / 3600) % 24,
             (i / 60) % 60,
             i % 60
         )
         .unwrap();
     }
     f.into_inner().unwrap().sync_all().unwrap();
-    let s = Store::open(db.to_str().unwrap()).await.unwrap();
+    kill_and_rerun(db.to_str().unwrap(), &events, total).await;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            let name = format!("tp_kill_{}", std::process::id());
+            let admin = Store::connect(&url).await.unwrap();
+            let create = format!("CREATE DATABASE {name}");
+            tianping_store::sqlx::query(&create)
+                .execute(&admin.pool)
+                .await
+                .unwrap();
+            let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+            kill_and_rerun(&format!("{base}/{name}"), &events, total).await;
+            let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+            tianping_store::sqlx::query(&drop)
+                .execute(&admin.pool)
+                .await
+                .unwrap();
+            admin.close().await;
+        }
+        _ => assert_ne!(
+            std::env::var("TIANPING_REQUIRE_POSTGRES").as_deref(),
+            Ok("1"),
+            "TIANPING_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"
+        ),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn kill_and_rerun(url: &str, events: &Path, total: i64) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let s = Store::open(url).await.unwrap();
     let mut tx = s.begin().await.unwrap();
     let platform = repo::create_org(&mut tx, OrgKind::Platform, "Platform")
         .await
         .unwrap();
     tx.commit().await.unwrap();
     s.close().await;
-    let (url, p, ev) = (
-        db.to_str().unwrap(),
-        platform.id.to_string(),
-        events.to_str().unwrap(),
-    );
+    let (p, ev) = (platform.id.to_string(), events.to_str().unwrap());
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))
         .args(["points", "import", ev, "--platform", &p, "--database", url])
@@ -197,7 +225,7 @@ async fn an_import_killed_midway_counts_each_event_once_after_a_rerun() {
     s.close().await;
     assert!(
         stored >= 10_000 && stored < total && stored % 10_000 == 0,
-        "{stored}"
+        "{url}: {stored}"
     );
 
     let o = run(&[
@@ -220,14 +248,14 @@ async fn an_import_killed_midway_counts_each_event_once_after_a_rerun() {
         .fetch_one(&s.pool)
         .await
         .unwrap();
-    let (sum,): (i64,) = tianping_store::sqlx::query_as("SELECT SUM(total) FROM points_balances")
-        .fetch_one(&s.pool)
-        .await
-        .unwrap();
+    let (sum,): (i64,) =
+        tianping_store::sqlx::query_as("SELECT CAST(SUM(total) AS BIGINT) FROM points_balances")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
     s.close().await;
     assert_eq!(n, total);
     assert_eq!(sum, 10 * total, "each purchase counted once");
     let o = run(&["points", "check", "--database", url]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

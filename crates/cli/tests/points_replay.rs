@@ -243,3 +243,63 @@ fn a_version_not_yet_in_force_is_warned_of() {
     let w = v["warnings"][0].as_str().unwrap();
     assert!(w.contains("早于该规则版本的施行日期 2027-01-01"), "{w}");
 }
+
+#[test]
+fn a_shipped_rules_version_by_id_or_day() {
+    let (_, default) = replay_json(&["shops.jsonl", "--as-of", "2026-12-31"]);
+    let id = default["rules"]["version"].as_str().unwrap().to_string();
+    assert_eq!(default["rules"]["effective_from"], "2026-01-01");
+    for spec in [&id[..], &id[..6], "2026-06-30"] {
+        let (code, v) = replay_json(&[
+            "shops.jsonl",
+            "--as-of",
+            "2026-12-31",
+            "--rules-version",
+            spec,
+        ]);
+        assert_eq!(code, 0, "{spec}: {v:#}");
+        assert_eq!(v["rules"]["version"], id.as_str(), "{spec}");
+        assert_eq!(v["shops"], default["shops"], "{spec}");
+    }
+    // an unknown version names the versions there are; with --rules it is one or the other
+    let o = run(&["points", "replay", "shops.jsonl", "--rules-version", "ffff"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--rules-version") && err.contains(&id),
+        "{err}"
+    );
+    let o = run(&[
+        "points",
+        "replay",
+        "shops.jsonl",
+        "--rules-version",
+        &id,
+        "--rules",
+        "rules-2027.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    // compared with a rules file: the difference under the other version
+    let (_, v) = replay_json(&[
+        "shops.jsonl",
+        "--as-of",
+        "2027-02-01",
+        "--rules-version",
+        &id,
+        "--compare-rules",
+        "rules-2027.toml",
+        "--compare-effective-from",
+        "2027-01-01",
+    ]);
+    assert_eq!(v["rules"]["version"], id.as_str());
+    assert_eq!(
+        v["compare"]["rules"]["effective_from"], "2027-01-01",
+        "{v:#}"
+    );
+    assert!(
+        v["compare"]["shops"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty()),
+        "{v:#}"
+    );
+}

@@ -27,6 +27,9 @@
 //! - [`interpretation`]: the standard's interpretations for people (a title, no internal notes).
 //! - [`import`]: answers in bulk from a spreadsheet (CSV reading, columns by header, an
 //!   indicator by id or printed number, numbers as people type them).
+//! - [`workbook`]: the Excel answer template of a plan (sheets, columns, what each answer cell
+//!   accepts, cell names like `表2!D7`); [`workbook_read`]: a filled template read back, every
+//!   bad cell named with what it accepts.
 //! - [`listing`]: search by number or name, the unanswered filter, previous/next, names
 //!   shared by several rows, answered counts.
 //! - [`onsite`]: starting an on-site assessment from a submitted self-assessment (who may,
@@ -84,6 +87,8 @@ pub mod submission;
 pub mod text;
 pub mod throttle;
 pub mod words;
+pub mod workbook;
+pub mod workbook_read;
 
 pub use access::{Access, Principal, Scope};
 pub use msg::{Denied, FieldError, Lang, Msg};

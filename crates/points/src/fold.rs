@@ -73,8 +73,8 @@ pub fn fold(version: &Version, events: &[Event], as_of: DateTime<FixedOffset>) -
                 rejected.push(reject(e, reason));
             }
         }
-        let (shop, mut rej): (Shop, Vec<(&Event, String)>) = f.finish();
-        rejected.extend(rej.drain(..).map(|(e, r)| reject(e, r)));
+        let (shop, rej): (Shop, Vec<(Event, String)>) = f.finish();
+        rejected.extend(rej.into_iter().map(|(e, r)| reject(&e, r)));
         shops.insert(group[0].3.shop.clone(), shop);
     }
     rejected.sort_by(|a, b| (a.line, &a.key).cmp(&(b.line, &b.key)));

@@ -15,6 +15,7 @@ pub mod event;
 pub mod fold;
 pub mod ledger;
 pub mod progress;
+pub mod resume;
 pub mod rules;
 mod shop;
 pub mod sme;
@@ -26,8 +27,9 @@ pub use event::{parse_jsonl, Event, ParseError};
 pub use fold::fold;
 pub use ledger::{Duplicate, Entry, Ledger, LevelRef, Note, Rejected, Shop};
 pub use progress::{badge, progress, Cap, Next, Progress};
-pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version};
-pub use shop::full_years;
+pub use resume::{advance, Advanced, Saved};
+pub use rules::{Counting, Level, LevelKind, Party, Rule, RulesError, Version, Versions};
+pub use shop::{full_years, State, Totals};
 
 /// Asia/Shanghai: UTC+8, no daylight saving.
 pub fn shanghai() -> FixedOffset {

@@ -243,3 +243,40 @@ fn a_stream_is_read_with_errors_naming_the_line() {
         );
     }
 }
+
+#[test]
+fn versions_in_force_by_day_found_by_id_or_day_and_broken_indexes_named() {
+    use tianping_points::Versions;
+    let shipped = Versions::shipped();
+    assert_eq!(shipped.all().len(), 1);
+    assert_eq!(shipped.latest().id, Version::builtin().id);
+    let later = BUILTIN.replacen("cap = 200", "cap = 300", 1);
+    let index = "[[version]]\nfile = \"a.toml\"\neffective_from = \"2026-01-01\"\n\
+                 [[version]]\nfile = \"b.toml\"\neffective_from = \"2027-01-01\"\n";
+    let read = |n: &str| match n {
+        "a.toml" => Some(BUILTIN.to_string()),
+        "b.toml" => Some(later.clone()),
+        _ => None,
+    };
+    let vs = Versions::parse(index, read).unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    assert_eq!(vs.in_force(day("2026-12-31")).id, shipped.latest().id);
+    let b = vs.in_force(day("2027-01-01"));
+    assert_ne!(b.id, shipped.latest().id);
+    assert_eq!(b.rule("company-certificate").unwrap().cap, Some(300));
+    // before the first version: the first
+    assert_eq!(vs.in_force(day("2020-01-01")).id, shipped.latest().id);
+    assert_eq!(vs.find(&b.id[..4]).unwrap().id, b.id);
+    assert_eq!(vs.find("2027-03-01").unwrap().id, b.id);
+    let e = vs.find("abc").unwrap_err();
+    assert!(e.contains(&b.id) && e.contains("2027-01-01"), "{e}");
+
+    let missing = "[[version]]\nfile = \"c.toml\"\neffective_from = \"2026-01-01\"\n";
+    let e = Versions::parse(missing, read).unwrap_err();
+    assert!(e.to_string().contains("c.toml"), "{e}");
+    let twice = "[[version]]\nfile = \"a.toml\"\neffective_from = \"2026-01-01\"\n\
+                 [[version]]\nfile = \"b.toml\"\neffective_from = \"2026-01-01\"\n";
+    let e = Versions::parse(twice, read).unwrap_err();
+    assert!(e.to_string().contains("重复"), "{e}");
+    assert!(Versions::parse("", read).is_err());
+}

@@ -134,7 +134,7 @@ pub async fn shop_balances(s: &Store, shop: &str) -> Result<Vec<(Balance, String
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT b.platform_id, b.shop, b.total, b.by_rule, b.level_kind, b.level_n, b.events, \
-         b.as_of, b.updated_at, o.name AS platform_name FROM points_balances b \
+         b.as_of, b.updated_at, b.state, o.name AS platform_name FROM points_balances b \
          JOIN orgs o ON o.id = b.platform_id WHERE b.shop = $1 ORDER BY b.platform_id",
     )
     .bind(shop)

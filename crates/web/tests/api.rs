@@ -82,6 +82,37 @@ async fn bad_or_repeated_query_parameters_are_problems_naming_the_parameter() {
     }
 }
 
+/// A number in the query string is read as a number (a case history imported through the
+/// API for a client given by id), and text where a number belongs is a problem.
+#[tokio::test]
+async fn a_numeric_query_parameter_is_read_from_its_text() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use chrono::TimeZone;
+    let history = std::fs::read("../cli/tests/cases/full-history.jsonl").unwrap();
+    let clock = std::sync::Arc::new(tianping_app::FixedClock::new(
+        chrono::Utc.with_ymd_and_hms(2029, 6, 1, 2, 0, 0).unwrap(),
+    ));
+    for app in apps_with(clock, |_| {}).await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let tok = token(&app, "admin@b1.test").await;
+        for (q, want) in [
+            (f.ent_a.to_string(), StatusCode::CREATED),
+            ("abc".to_string(), StatusCode::UNPROCESSABLE_ENTITY),
+        ] {
+            let req = Request::post(format!("/api/v1/cases/import?enterprise_id={q}"))
+                .header("authorization", format!("Bearer {tok}"))
+                .header("content-type", "application/jsonl")
+                .body(Body::from(history.clone()))
+                .unwrap();
+            let r = send(&app.router, req).await;
+            assert_eq!(r.status, want, "{b} {q}: {}", r.body);
+        }
+        app.cleanup().await;
+    }
+}
+
 /// The route's path in the document's syntax (`/:id` → `/{id}`).
 fn doc_path(route: &str) -> String {
     route

@@ -609,6 +609,8 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             "加强标准化建设",
             "78.50",
             "二级",
+            "data-chart=\"radar\"",
+            "data-chart=\"bands\"",
         ] {
             assert!(r.body.contains(part), "{part}: {}", r.body);
         }

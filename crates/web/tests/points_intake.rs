@@ -338,12 +338,23 @@ async fn concurrent_batches_of_one_shop_leave_the_balance_equal_to_the_fold() {
                 .collect();
             json!(v)
         };
-        let (a, b, c, d) = tokio::join!(
+        // checks running meanwhile never see a batch half taken in
+        let checks = async {
+            let mut found = Vec::new();
+            for _ in 0..8 {
+                found.extend(tianping_app::points::check(&app.state).await.unwrap());
+                tokio::task::yield_now().await;
+            }
+            found
+        };
+        let (a, b, c, d, found) = tokio::join!(
             op.post("/points/events", batch(0)),
             op.post("/points/events", batch(1)),
             op.post("/points/events", batch(2)),
             op.post("/points/events", batch(3)),
+            checks,
         );
+        assert!(found.is_empty(), "{}: {found:?}", app.backend);
         for r in [a, b, c, d] {
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             assert_eq!(r.json()["accepted"], 20, "{}", r.body);
@@ -354,6 +365,92 @@ async fn concurrent_batches_of_one_shop_leave_the_balance_equal_to_the_fold() {
             .await
             .unwrap()
             .is_empty());
+        app.cleanup().await;
+    }
+}
+
+/// The balance after each batch, and what `fold` gives for the accepted events so far.
+async fn balance_and_fold(op: &Api, sent: &[Value]) -> (i64, i64) {
+    let shop = op.get("/points/shops/shop-l").await.json();
+    let as_of = DateTime::parse_from_rfc3339(shop["as_of"].as_str().unwrap()).unwrap();
+    let events: Vec<_> = sent
+        .iter()
+        .enumerate()
+        .map(|(i, e)| parse_line(&e.to_string(), i + 1).unwrap())
+        .collect();
+    let folded = fold(&Version::builtin(), &events, as_of).shops["shop-l"].points;
+    (shop["total"].as_i64().unwrap(), folded)
+}
+
+#[tokio::test]
+async fn batches_in_order_go_on_late_ones_refold_and_a_tampered_saved_fold_is_found() {
+    for app in apps().await {
+        fixture(&app).await;
+        let op = app.api(&token(&app, "operator@p.test").await);
+        let login = |d: u32| {
+            ev(
+                &format!("l{d}"),
+                "shop-l",
+                "seller_login",
+                &format!("2026-02-{d:02}T09:00:00+08:00"),
+                json!({}),
+            )
+        };
+        let follow = |k: &str, ev_name: &str, d: u32| {
+            ev(
+                k,
+                "shop-l",
+                ev_name,
+                &format!("2026-02-{d:02}T10:00:00+08:00"),
+                json!({"party": "person", "subject": "p-1"}),
+            )
+        };
+        let batches = [
+            vec![login(1), login(2), login(3)],
+            // in order: the saved fold goes on
+            vec![login(5)],
+            // a late login day fills the gap: folded again from the start
+            vec![login(4)],
+            // an unfollow before its follow arrives: kept, not counted
+            vec![follow("u1", "unfollowed", 7)],
+            // the follow arrives late: given and taken back
+            vec![follow("f1", "followed", 6)],
+            vec![login(8)],
+        ];
+        let mut sent = Vec::new();
+        let mut totals = Vec::new();
+        for b in batches {
+            let r = op.post("/points/events", json!(b)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            sent.extend(b);
+            let (total, folded) = balance_and_fold(&op, &sent).await;
+            assert_eq!(
+                total,
+                folded,
+                "{}: after {} events",
+                app.backend,
+                sent.len()
+            );
+            totals.push(total);
+            assert!(tianping_app::points::check(&app.state)
+                .await
+                .unwrap()
+                .is_empty());
+        }
+        // days 1–5 and 8 count one point each; the follower was taken back
+        assert_eq!(totals, [3, 4, 5, 5, 5, 6], "{}", app.backend);
+
+        // a saved fold changed behind the ledger's back is found, though the total agrees
+        tianping_store::sqlx::query(
+            "UPDATE points_balances SET state = replace(state, '\"run\":1', '\"run\":7') \
+             WHERE shop = 'shop-l'",
+        )
+        .execute(&app.state.store.pool)
+        .await
+        .unwrap();
+        let d = tianping_app::points::check(&app.state).await.unwrap();
+        assert_eq!(d.len(), 1, "{}: {d:?}", app.backend);
+        assert!(d[0].state_differs && d[0].stored == Some(d[0].folded));
         app.cleanup().await;
     }
 }

@@ -15,14 +15,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod check;
+mod versions;
 
 use check::{check_levels, check_unique, counting};
+pub use versions::Versions;
 
 /// The shipped rules file, compiled in: the default version.
 pub const BUILTIN: &str = include_str!("../../../../schemes/sh-service-cloud-points/rules.toml");
-
-/// The date the shipped rules apply from (the engine's first version).
-pub const BUILTIN_EFFECTIVE_FROM: (i32, u32, u32) = (2026, 1, 1);
 
 /// The name of the event that states a shop's registration date (I-22); no rule names it.
 pub const SHOP_REGISTERED: &str = "shop_registered";
@@ -221,11 +220,9 @@ fn err(at: impl Into<String>, message: impl Into<String>) -> RulesError {
 }
 
 impl Version {
-    /// The shipped rules, in force from 2026-01-01.
+    /// The latest shipped rules version (`versions.toml`; `rules.toml` from 2026-01-01).
     pub fn builtin() -> Version {
-        let (y, m, d) = BUILTIN_EFFECTIVE_FROM;
-        let from = NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
-        Version::parse(BUILTIN, from).expect("the shipped rules file is valid (tested)")
+        Versions::shipped().latest().clone()
     }
 
     /// Read and check a rules file; `effective_from` is the caller's (the file has none).

@@ -1,7 +1,8 @@
 //! Builders for the points tests: events of one shop ("s1" unless said), times in Shanghai.
 #![allow(dead_code)]
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Duration, FixedOffset};
+use proptest::prelude::*;
 use tianping_points::{fold, Event, Ledger, Party, Version};
 
 /// "2026-03-01 10:00" in Shanghai, or a full RFC 3339 time.
@@ -92,4 +93,68 @@ pub fn logins(first: &str, n: usize, hhmm: &str) -> Vec<Event> {
             )
         })
         .collect()
+}
+
+/// Generated streams for the property tests: three shops, six subjects, every kind of event.
+pub const KINDS: &[&str] = &[
+    "seller_login",
+    "followed",
+    "unfollowed",
+    "certificate_added",
+    "certificate_withdrawn",
+    "purchase",
+    "refund",
+    "review",
+    "review_removed",
+    "review_reply",
+    "profile_completed",
+    "profile_removed",
+    "campaign_closed",
+    "shop_registered",
+    "product_listed",
+];
+
+/// One generated event: kind, shop, subject, minutes after the start (many ties), party, good,
+/// text.
+pub fn event(i: usize, g: (usize, u8, u8, u16, bool, bool, bool)) -> Event {
+    let (k, shop, subject, minutes, enterprise, good, text) = g;
+    let at = t("2026-01-01 00:00") + Duration::minutes(i64::from(minutes) * 97);
+    let name = KINDS[k % KINDS.len()];
+    let mut e = Event::new(&format!("k{i}"), &format!("s{}", shop % 3), name, at);
+    e.subject = Some(format!("x{}", subject % 6));
+    e.party = Some(if enterprise {
+        tianping_points::Party::Enterprise
+    } else {
+        tianping_points::Party::Person
+    });
+    if name == "review" {
+        e.good = Some(good);
+        e.text = text.then(|| "好".into());
+    }
+    if name == "shop_registered" {
+        e.registered_on = Some("2020-02-29".parse().unwrap());
+    }
+    if name == "campaign_closed" {
+        e.start = Some(at - Duration::days(10));
+        e.end = Some(at);
+    }
+    e
+}
+
+pub fn stream() -> impl Strategy<Value = Vec<Event>> {
+    let one = (
+        0usize..100,
+        any::<u8>(),
+        any::<u8>(),
+        0u16..600,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    );
+    prop::collection::vec(one, 0..120).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, g)| event(i, g))
+            .collect()
+    })
 }

@@ -201,7 +201,7 @@ pub(super) struct AsOf {
     as_of: Option<String>,
 }
 
-fn as_of(q: &AsOf) -> Result<Option<NaiveDate>, Error> {
+pub(super) fn as_of(q: &AsOf) -> Result<Option<NaiveDate>, Error> {
     match q.as_of.as_deref().filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| {

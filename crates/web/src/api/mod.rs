@@ -6,7 +6,8 @@
 //!
 //! One module per feature, each with its own routes, typed views and OpenAPI operations:
 //! [`tokens`] (tokens and the caller), [`schemes`], [`enterprises`], [`assessments`],
-//! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row),
+//! [`answers`] (answers and results), [`batch`] (answers in bulk, a result per row), [`exports`] (Excel templates, imports and
+//! exports, the regulator's monthly report),
 //! [`submission`] (submit, withdraw), [`onsite`] (an on-site assessment from a
 //! self-assessment, comparing two assessments), [`audit`] (the audit log), [`notifications`] (the
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
@@ -27,6 +28,7 @@ mod case_files;
 mod cases;
 mod distance;
 mod enterprises;
+mod exports;
 mod notifications;
 mod onsite;
 mod openapi;
@@ -101,6 +103,7 @@ fn build() -> Routes {
     let r = capability::routes(r);
     let r = onsite::routes(r);
     let r = batch::routes(r);
+    let r = exports::routes(r);
     let r = answers::routes(r);
     let r = notifications::routes(r);
     let r = review::routes(r);
@@ -164,13 +167,14 @@ fn query<T: DeserializeOwned + IntoParams>(q: &str) -> Result<T, Error> {
         .into_iter()
         .map(|p| p.name)
         .collect();
-    let mut values = Map::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut kept = form_urlencoded::Serializer::new(String::new());
     let mut errs: Vec<FieldError> = Vec::new();
     for (k, v) in form_urlencoded::parse(q.as_bytes()) {
         if !known.iter().any(|n| *n == k) {
             continue;
         }
-        if values.contains_key(k.as_ref()) {
+        if seen.iter().any(|s| *s == k) {
             if !errs.iter().any(|e| e.field == k) {
                 errs.push(FieldError::new(
                     &k,
@@ -180,13 +184,20 @@ fn query<T: DeserializeOwned + IntoParams>(q: &str) -> Result<T, Error> {
             }
             continue;
         }
-        values.insert(k.into_owned(), Value::String(v.into_owned()));
+        seen.push(k.to_string());
+        kept.append_pair(&k, &v);
     }
     if !errs.is_empty() {
         return Err(Error::Invalid(errs));
     }
-    serde_json::from_value(Value::Object(values))
-        .map_err(|e| Error::invalid("", e.to_string(), e.to_string()))
+    // serde_urlencoded reads a number field from its text (a JSON value of strings would not)
+    serde_urlencoded::from_str(&kept.finish()).map_err(|e| {
+        Error::invalid(
+            "",
+            format!("查询参数无效：{e}"),
+            format!("Invalid query parameters: {e}"),
+        )
+    })
 }
 
 /// The path parameters of an API route: one that does not fit (an id that is not a number, a

@@ -10,10 +10,10 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, capability, case_files, cases, enterprises, notifications,
-    onsite, people, points, public, questionnaires, review, schemes, stars, submission, tokens,
-    Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited, Throttled,
-    Unauthorized,
+    answers, assessments, audit, batch, capability, case_files, cases, enterprises, exports,
+    notifications, onsite, people, points, public, questionnaires, review, schemes, stars,
+    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited,
+    Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -79,6 +79,7 @@ pub fn openapi_doc() -> Document {
         notifications::Doc::openapi(),
         review::Doc::openapi(),
         batch::Doc::openapi(),
+        exports::Doc::openapi(),
         cases::Doc::openapi(),
         case_files::Doc::openapi(),
         capability::Doc::openapi(),

@@ -86,6 +86,7 @@ pub(super) async fn assessments(State(st): State<App>, ctx: Ctx, Query(q): Query
         }
         (assessment_list(l, &st, &asses))
         (pager(l, "/assessments", p, PER_PAGE, n))
+        p { a href="/assessments.xlsx" { (l.t("导出全部（Excel）", "Export all (Excel)")) } }
     };
     Ok(page(&ctx.chrome(), l.t("评价", "Assessments"), body))
 }
@@ -209,6 +210,15 @@ fn create_form(
                 @if s.method == Method::Dimensions { (star_fields(l, i, e)) }
                 @if profile { (profile_box(l, &i.profile, g("profile"))) }
                 p { button { (l.t("创建评价", "Create assessment")) } }
+            }
+            p.muted {
+                (l.t("Excel 答题模板（每张表一个工作表，可离线填写后在评价的“批量导入”中上传）：", "Excel answer template (a sheet per table, to fill in offline and upload on the assessment's import page): "))
+                @if variants.is_empty() {
+                    a href={ "/schemes/" (s.id) "/template.xlsx" } { (s.name) ".xlsx" }
+                }
+                @for (id, name) in &variants {
+                    a href={ "/schemes/" (s.id) "/template.xlsx?variant=" (id) } { (name) } " "
+                }
             }
         }
     }

@@ -7,6 +7,7 @@
 use tianping_app::capability_report::{report, Report};
 use tianping_app::domain::words::fig;
 use tianping_case::capability::grade_for;
+use tianping_core::Scheme;
 
 use super::*;
 use crate::view::page;
@@ -20,12 +21,16 @@ async fn report_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res 
     let u = ctx.user()?;
     let r = report(&st, u, id).await?;
     let l = ctx.lang;
+    let scheme = r
+        .result
+        .as_ref()
+        .and_then(|res| st.scheme(&res.evaluation.scheme).ok());
     let title = format!(
         "{} · {}",
         r.case.case.enterprise_name,
         l.t("企业能力评价报告", "capability evaluation report")
     );
-    Ok(page(&ctx.chrome(), &title, body(l, &r)))
+    Ok(page(&ctx.chrome(), &title, body(l, &r, scheme)))
 }
 
 fn pct(earned: f64, max: f64) -> String {
@@ -36,7 +41,7 @@ fn pct(earned: f64, max: f64) -> String {
     }
 }
 
-fn body(l: Lang, r: &Report) -> Markup {
+fn body(l: Lang, r: &Report, scheme: Option<&Scheme>) -> Markup {
     let v = &r.case;
     let app = v.outcome.case.application();
     let eval = app.and_then(|a| a.evaluation());
@@ -98,6 +103,7 @@ fn body(l: Lang, r: &Report) -> Markup {
         }
         @if let Some(res) = &r.result {
             h2 { (l.t("四、各类别及指标得分", "4. Scores by category and item")) }
+            @if let Some(s) = scheme { (super::charts::figures(l, s, &res.evaluation)) }
             div.tablewrap { table {
                 tr { th { (l.t("类别", "Category")) } th { (l.t("得分", "Points")) } th { (l.t("满分", "Max")) } th { (l.t("得分率", "Share")) } }
                 @for n in &res.evaluation.nodes {

@@ -214,6 +214,11 @@ async fn list_view(st: &App, ctx: &Ctx, q: &ListQ, pattern_error: Option<(&str, 
                 }
             }
             p { a href="/cases/import" { (l.t("导入已有的认证记录（JSON Lines）", "Import an existing history (JSON Lines)")) } }
+            p {
+                a href="/reports/cnca" { (l.t("CNCA 月度报送数据（Excel）", "Monthly report to CNCA (Excel)")) }
+                " · "
+                a href="/certificates.xlsx" { (l.t("证书清单（Excel）", "Certificates (Excel)")) }
+            }
             (pattern_form(l, &ctx.csrf, &pattern, pattern_error))
         }
     };

@@ -59,6 +59,8 @@ async fn due_page(State(st): State<App>, ctx: Ctx, Query(q): Query<DueQ>) -> Res
             input #f-as_of type="date" name="as_of" value=(as_of);
             button.secondary { (l.t("查看", "Show")) }
             @if as_of != today { a href="/due" { (l.t("回到今天", "Back to today")) } }
+            " "
+            a href={ "/due.xlsx?as_of=" (as_of) } { (l.t("导出 Excel", "Export to Excel")) }
         }
         @if rows.is_empty() {
             p.muted { (l.t("没有到期或逾期的事项。", "Nothing due or overdue.")) }

@@ -134,6 +134,7 @@ pub(super) async fn enterprises(State(st): State<App>, ctx: Ctx, Query(q): Query
         } @else {
             (enterprise_list(l, &ents))
             (pager(l, "/enterprises", p, PER_PAGE, n))
+            p { a href="/enterprises.xlsx" { (l.t("导出全部（Excel）", "Export all (Excel)")) } }
         }
     };
     Ok(page(&ctx.chrome(), l.t("企业", "Enterprises"), body))

@@ -53,6 +53,12 @@ async fn import_view(
             p.muted { (l.t("每行单独检查：没有错误的行一起保存，有错误的行不做任何修改，并在结果中说明原因。平台运营方只能为线上指标提供平台数据。",
                 "Each row is checked on its own: the rows without errors are saved together; a row with an error changes nothing and the result says why. Platform operators may only give platform data for online (线上) items.")) }
             p { a href={ "/assessments/" (a.id) "/import/template.csv" } { (l.t("下载填写模板（CSV，含可填写的指标）", "Download a template (CSV, with the items you may fill in)")) } }
+            p {
+                a href={ "/assessments/" (a.id) "/import/template.xlsx" } { (l.t("下载 Excel 答题模板（每张表一个工作表，含已填答案）", "Download the Excel answer template (a sheet per table, with the answers so far)")) }
+                " "
+                span.muted { (l.t("上传填好的模板时逐格检查：任何一格有误都不保存，并指出单元格（如 A.1!G5）和可填写的内容。",
+                    "A filled template is checked cell by cell: with any bad cell nothing is saved, and each is named (e.g. A.1!G5) with what it accepts.")) }
+            }
             @if draft {
                 form method="post" action={ "/assessments/" (a.id) "/import" } enctype="multipart/form-data" {
                     (csrf(&ctx.csrf))
@@ -90,6 +96,9 @@ fn report_card(l: Lang, id: i64, scheme: &tianping_core::Scheme, r: &Report) -> 
                 @if r.failed() > 0 {
                     (l.t("；", "; ")) (r.failed()) (l.t(" 行有错误，这些行没有保存任何内容", " rows have errors and changed nothing"))
                 }
+                @if r.unchanged > 0 {
+                    (l.t("；", "; ")) (r.unchanged) (l.t(" 项与已保存的答案相同，未重复保存", " answers equal the stored ones and were left alone"))
+                }
                 @if r.skipped > 0 {
                     (l.t("；", "; ")) (r.skipped) (l.t(" 行数值为空，已跳过", " rows without a value were skipped"))
                 }
@@ -105,7 +114,7 @@ fn report_card(l: Lang, id: i64, scheme: &tianping_core::Scheme, r: &Report) -> 
                     tbody {
                         @for row in &r.rows {
                             tr.bad[!row.ok()] {
-                                td { (row.row) }
+                                td { @if let Some(c) = &row.cell { (c) } @else { (row.row) } }
                                 td {
                                     @match scheme.indicator(&row.indicator) {
                                         Some(i) => { a href=(item_url(id, &i.id)) { (i.table) " " (item_label(i)) } }

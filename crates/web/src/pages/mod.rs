@@ -47,10 +47,12 @@ mod case_parse;
 mod case_programme;
 mod case_words;
 mod cases;
+mod charts;
 mod due;
 mod enterprise;
 mod expert_pool;
 mod explain;
+pub(crate) mod exports;
 mod home;
 mod identity;
 mod import;
@@ -100,6 +102,7 @@ pub fn routes() -> Router<App> {
         .merge(table_save::routes())
         .merge(submit::routes())
         .merge(import::routes())
+        .merge(exports::routes())
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())

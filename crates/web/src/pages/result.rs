@@ -199,6 +199,7 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
                     p.muted { (l.t("专项能力评价只采用现场实地审查（6.3）：线上自评没有分阶段报告。", "Special capability is evaluated on site only (6.3): an online self-evaluation has no per-stage report.")) }
                 }
             }
+            (charts::figures(l, scheme, &r.evaluation))
             (explain::explanation(l, r, scheme))
         }
         details.muted.versions {

@@ -205,6 +205,8 @@ fn summary_line(
                 a href={ "/assessments/" (a.id) "/result" } { (l.t("结果与解释", "Result and explanation")) }
                 " · "
                 a href={ "/assessments/" (a.id) "/history" } { (l.t("修改记录", "History")) }
+                " · "
+                a href={ "/assessments/" (a.id) "/export.xlsx" } { (l.t("导出结果（Excel）", "Export the result (Excel)")) }
             }
         }
     }
@@ -245,6 +247,8 @@ fn submission_bar(
                 }
                 @if import {
                     a href={ "/assessments/" (a.id) "/import" } { (l.t("批量导入（CSV / Excel）", "Import in bulk (CSV / Excel)")) }
+                    " "
+                    a href={ "/assessments/" (a.id) "/import/template.xlsx" } { (l.t("Excel 答题模板（含已填答案）", "Excel answer template (with the answers so far)")) }
                 }
                 @match may_withdraw {
                     Some(Ok(())) => {
