@@ -33,6 +33,7 @@
 //!   I-13): single-use links, anonymous answers, the aggregate once closed, applying it.
 //! - [`public`]: the public registers and notices of capability and star cases on today
 //!   (no sign-in, no person), searched by name or credit code.
+//! - [`documents`]: the PDF reports and certificates' data, rendered by `tianping-pdf`.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -59,6 +60,7 @@ pub mod config;
 pub mod demo;
 mod demo_cases;
 mod demo_ratings;
+pub mod documents;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;
@@ -106,6 +108,8 @@ pub struct App {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub plans: Arc<plans::PlanCache>,
+    /// The PDF fonts, loaded on the first render ([`App::fonts`]).
+    pub fonts: Arc<documents::FontCell>,
 }
 
 /// Load the scheme catalog once for the life of the process.
@@ -148,6 +152,7 @@ impl App {
             config: Arc::new(config),
             clock,
             plans: Arc::new(plans::PlanCache::default()),
+            fonts: Arc::new(documents::FontCell::default()),
         }
     }
 

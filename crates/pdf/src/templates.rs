@@ -1,0 +1,24 @@
+//! The templates, compiled into the binary.
+
+/// Which document to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Template {
+    /// An assessment's report (generic, with the T11/AII, T/SDDITAI and SME sections when
+    /// the data carries them).
+    Report,
+}
+
+impl Template {
+    /// The template's file in `templates/`.
+    pub fn file(self) -> &'static str {
+        match self {
+            Template::Report => "/report.typ",
+        }
+    }
+}
+
+/// Every file of `templates/`, by its virtual path.
+pub(crate) const FILES: &[(&str, &str)] = &[
+    ("/common.typ", include_str!("../templates/common.typ")),
+    ("/report.typ", include_str!("../templates/report.typ")),
+];
