@@ -101,6 +101,24 @@ pub fn render_with<T: Serialize>(
     .map_err(|e| Error::Internal(e.to_string()))
 }
 
+/// Render one document off the async workers (Typst takes a core for a while).
+pub async fn render<T: Serialize + Send + 'static>(
+    app: &App,
+    template: Template,
+    data: T,
+    lang: Lang,
+    created: NaiveDateTime,
+    id: String,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<u8>, Error> {
+    let fonts = app.fonts()?.clone();
+    tokio::task::spawn_blocking(move || {
+        render_with(&fonts, template, &data, lang, created, id, files)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("PDF render task: {}", e)))?
+}
+
 /// A number as the pages print it (two decimals at most).
 pub(crate) fn fig(x: f64) -> String {
     tianping_domain::words::fig(x)

@@ -339,3 +339,57 @@ pub fn build(
         charts: Vec::new(),
     }
 }
+
+/// The report of an assessment the user may see with its result (404 otherwise, and for an
+/// assessment never scored), as PDF. Its creation time is the scoring time and its
+/// identifier names the assessment and its revision, so the same result gives the same bytes.
+pub async fn pdf(
+    app: &crate::App,
+    u: &crate::repo::User,
+    id: i64,
+    l: Lang,
+) -> Result<super::Pdf, crate::Error> {
+    use crate::{assessments, Error};
+    let (a, access) = assessments::get(app, u, id).await?;
+    if !access.sees_result() {
+        return Err(Error::NotFound);
+    }
+    let view = assessments::result_view(&a)?.ok_or(Error::NotFound)?;
+    let scheme = app.scheme(&a.scheme)?;
+    let ent = assessments::enterprise_of(app, &a).await?;
+    let body = match a.org_id {
+        Some(o) => crate::repo::get_org(&app.store, o).await?.map(|o| o.name),
+        None => None,
+    };
+    let scored = a
+        .result_at
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let party = Party {
+        enterprise: ent.as_ref().map(|e| e.name.clone()),
+        uscc: ent.as_ref().map(|e| e.uscc.clone()),
+        body,
+        assessment: Some(format!("#{} {}", a.id, a.title)),
+    };
+    let data = build(l, scheme, &view, party, scored);
+    let created = scored.map(|t| t.naive_utc()).unwrap_or_default();
+    let bytes = super::render(
+        app,
+        super::Template::Report,
+        data,
+        l,
+        created,
+        format!("tianping/assessment/{}/r{}/{}", a.id, a.revision, l.code()),
+        vec![],
+    )
+    .await?;
+    Ok(super::Pdf {
+        bytes,
+        filename: format!(
+            "assessment-{}-report{}.pdf",
+            a.id,
+            if l == Lang::En { "-en" } else { "" }
+        ),
+    })
+}

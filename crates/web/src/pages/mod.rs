@@ -47,6 +47,7 @@ mod case_parse;
 mod case_programme;
 mod case_words;
 mod cases;
+mod documents;
 mod due;
 mod enterprise;
 mod expert_pool;
@@ -100,6 +101,7 @@ pub fn routes() -> Router<App> {
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
+        .merge(documents::routes())
         .merge(review::routes())
         .merge(administration::routes())
         .merge(staff::routes())

@@ -1,0 +1,69 @@
+//! The PDF documents (DESIGN I-21): an assessment's report. The same permissions as the
+//! pages: an object the caller may not see answers 404.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use tianping_app::documents::{self, Pdf};
+use tianping_app::{App, Lang};
+use utoipa::{IntoParams, OpenApi};
+
+use super::{ApiPath, ApiQuery, Caller, NotFound, Routes, Unauthorized};
+use crate::error::ApiError;
+
+pub(super) fn routes(r: Routes) -> Routes {
+    r.route("/assessments/:id/report.pdf", get(assessment_report))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(assessment_report))]
+pub(super) struct Doc;
+
+/// The document's language.
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub(super) struct LangQ {
+    /// `en` for English; Chinese otherwise.
+    lang: Option<String>,
+}
+
+impl LangQ {
+    pub(super) fn lang(&self) -> Lang {
+        match self.lang.as_deref() {
+            Some(x) if x.eq_ignore_ascii_case("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+}
+
+/// The PDF as a download.
+pub(super) fn pdf_response(p: Pdf) -> Response {
+    crate::html::download(&p.filename, &p.filename, "application/pdf", p.bytes)
+}
+
+/// An assessment's report as PDF/A-2b
+///
+/// The result with every figure's reason, the interpretations that affected it, the scheme
+/// version, profile hash and engine version; for T11/AII 001-2020 the dimensions, online
+/// ratios, single and comprehensive stars with the 表3 trace and the stars granted; for
+/// T/SDDITAI 5121-2023 the category, level and step-down check. Created at the scoring time:
+/// the same result gives the same bytes. 404 before the assessment was scored.
+#[utoipa::path(get, path = "/assessments/{id}/report.pdf", tag = "assessments",
+    params(("id" = i64, Path, description = "The assessment's id"), LangQ),
+    responses(
+        (status = 200, description = "The report (PDF/A-2b)", content_type = "application/pdf"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, description = "No CJK font installed (fonts-noto-cjk)"),
+    ))]
+async fn assessment_report(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<LangQ>,
+) -> Result<Response, ApiError> {
+    let p = documents::report::pdf(&st, &u, id, q.lang()).await?;
+    Ok(pdf_response(p))
+}
