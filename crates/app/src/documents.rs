@@ -2,10 +2,12 @@
 //! pages read, and rendered by `tianping-pdf`. One typed view feeds page, API and PDF.
 //!
 //! - [`report`]: an assessment's report (generic; T11/AII stars, T/SDDITAI levels, SME).
+//! - [`certificate`]: a certificate in Chinese or English with its signed QR code.
 //!
 //! The fonts are loaded once per process, on the first render ([`App::fonts`]); a machine
 //! without a CJK font answers every render with a message naming `fonts-noto-cjk`.
 
+pub mod certificate;
 pub mod report;
 
 use std::collections::HashMap;

@@ -6,6 +6,8 @@ pub enum Template {
     /// An assessment's report (generic, with the T11/AII, T/SDDITAI and SME sections when
     /// the data carries them).
     Report,
+    /// A certificate (003 Annex C) with its QR code as `/qr.svg`.
+    Certificate,
 }
 
 impl Template {
@@ -13,6 +15,7 @@ impl Template {
     pub fn file(self) -> &'static str {
         match self {
             Template::Report => "/report.typ",
+            Template::Certificate => "/certificate.typ",
         }
     }
 }
@@ -21,4 +24,8 @@ impl Template {
 pub(crate) const FILES: &[(&str, &str)] = &[
     ("/common.typ", include_str!("../templates/common.typ")),
     ("/report.typ", include_str!("../templates/report.typ")),
+    (
+        "/certificate.typ",
+        include_str!("../templates/certificate.typ"),
+    ),
 ];

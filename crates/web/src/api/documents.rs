@@ -14,10 +14,18 @@ use crate::error::ApiError;
 
 pub(super) fn routes(r: Routes) -> Routes {
     r.route("/assessments/:id/report.pdf", get(assessment_report))
+        .route("/certificates/:file", get(certificate))
+}
+
+/// The number of `{number}.pdf` (404 for any other file name).
+pub(super) fn pdf_name(file: &str) -> Result<&str, ApiError> {
+    file.strip_suffix(".pdf")
+        .filter(|n| !n.is_empty())
+        .ok_or(ApiError(tianping_app::Error::NotFound))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(assessment_report))]
+#[openapi(paths(assessment_report, certificate))]
 pub(super) struct Doc;
 
 /// The document's language.
@@ -65,5 +73,30 @@ async fn assessment_report(
     ApiQuery(q): ApiQuery<LangQ>,
 ) -> Result<Response, ApiError> {
     let p = documents::report::pdf(&st, &u, id, q.lang()).await?;
+    Ok(pdf_response(p))
+}
+
+/// A certificate as PDF/A-2b, in Chinese or English
+///
+/// 003 Annex C: holder, registered and operating address (both when they differ), the sites
+/// on the certificate, scope, standard with edition, grade, number, dates (the original date
+/// and the cycle on a renewed certificate), issuer, what changed on a reissue, and the QR code
+/// of the signed link (I-21). For whoever may see the certification case (404 otherwise).
+#[utoipa::path(get, path = "/certificates/{file}", tag = "cases",
+    params(("file" = String, Path, description = "The certificate number and `.pdf`: `/certificates/TP-EEPC-2026-0001.pdf`"), LangQ),
+    responses(
+        (status = 200, description = "The certificate (PDF/A-2b)", content_type = "application/pdf"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, description = "No CJK font installed (fonts-noto-cjk)"),
+    ))]
+async fn certificate(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(file): ApiPath<String>,
+    ApiQuery(q): ApiQuery<LangQ>,
+) -> Result<Response, ApiError> {
+    let number = pdf_name(&file)?;
+    let p = documents::certificate::pdf(&st, &u, number, q.lang()).await?;
     Ok(pdf_response(p))
 }

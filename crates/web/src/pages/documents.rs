@@ -7,7 +7,9 @@ use super::*;
 
 /// The routes of this feature.
 pub(super) fn routes() -> Router<App> {
-    Router::new().route("/assessments/:id/report.pdf", get(assessment_report))
+    Router::new()
+        .route("/assessments/:id/report.pdf", get(assessment_report))
+        .route("/certificates/:file", get(certificate))
 }
 
 #[derive(Deserialize, Default)]
@@ -50,4 +52,32 @@ async fn assessment_report(
     Ok(pdf_response(
         documents::report::pdf(&st, u, id, q.lang()).await?,
     ))
+}
+
+async fn certificate(
+    State(st): State<App>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    let number = file
+        .strip_suffix(".pdf")
+        .filter(|n| !n.is_empty())
+        .ok_or(Error::NotFound)?;
+    Ok(pdf_response(
+        documents::certificate::pdf(&st, u, number, q.lang()).await?,
+    ))
+}
+
+/// The certificate's downloads, Chinese and English.
+pub(super) fn certificate_links(l: Lang, number: &str) -> Markup {
+    let path = format!("/certificates/{}.pdf", crate::html::url_enc(number));
+    html! {
+        p.pdf-links {
+            a href=(path) download { (l.t("下载 PDF（中文）", "Download PDF (Chinese)")) }
+            " · "
+            a href={ (path) "?lang=en" } download { (l.t("下载 PDF（English）", "Download PDF (English)")) }
+        }
+    }
 }
