@@ -2,6 +2,7 @@
 //! pages read, and rendered by `tianping-pdf`. One typed view feeds page, API and PDF.
 //!
 //! - [`report`]: an assessment's report (generic; T11/AII stars, T/SDDITAI levels, SME).
+//! - [`stages`]: the special-capability per-stage report (000 §6.3).
 //! - [`certificate`]: a certificate in Chinese or English with its signed QR code.
 //!
 //! The fonts are loaded once per process, on the first render ([`App::fonts`]); a machine
@@ -9,6 +10,7 @@
 
 pub mod certificate;
 pub mod report;
+pub mod stages;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -108,3 +108,52 @@ async fn assessment_report_from_the_api_and_the_result_page() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn stage_report_pdf_lists_each_stage_with_its_band() {
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let aud = app.api(&token(&app, "auditor@b1.test").await);
+        let r = aud
+            .post(
+                "/assessments",
+                json!({"enterprise_id": f.ent_a, "scheme": "t11-aii-001-2020", "variant": "tech-service"}),
+            )
+            .await;
+        let id = r.json()["id"].as_i64().unwrap();
+        answer_all(&app, "auditor@b1.test", id, 70.0).await;
+        let v = aud.get(&format!("/assessments/{id}/stages")).await.json();
+        let r = aud.get(&format!("/assessments/{id}/stages.pdf")).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}: {}", r.body);
+        let t = pdf_text(&r.bytes);
+        assert!(t.contains("专项能力评价分阶段报告"), "{b}: {t}");
+        for s in v["stages"].as_array().unwrap() {
+            for k in ["stage", "table"] {
+                let want = s[k].as_str().unwrap();
+                assert!(t.contains(want), "{b}: missing {want:?} in\n{t}");
+            }
+        }
+        assert!(
+            t.contains("60%～80%") && t.contains("000-stage-score"),
+            "{b}: {t}"
+        );
+        // an online self-evaluation has none: refused with the reason, as the page
+        let ent = app.api(&token(&app, "a@a.test").await);
+        let r = ent
+            .get(&format!("/assessments/{}/stages.pdf", f.star_a))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let other = app.api(&token(&app, "b@b.test").await);
+        let r = other.get(&format!("/assessments/{id}/stages.pdf")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{b}");
+        let mut page = app.browser();
+        page.login("auditor@b1.test", PW).await;
+        let html = page.get(&format!("/assessments/{id}/stages")).await.body;
+        assert!(
+            html.contains(&format!("/assessments/{id}/stages.pdf")),
+            "{b}"
+        );
+        app.cleanup().await;
+    }
+}

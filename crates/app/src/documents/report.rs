@@ -89,6 +89,18 @@ pub struct Interp {
     pub text: String,
 }
 
+impl Interp {
+    /// An interpretation as the documents list it.
+    pub fn of(i: &tianping_core::Interpretation) -> Interp {
+        Interp {
+            id: i.id.clone(),
+            clause: i.clause.clone(),
+            decision: i.decision.clone(),
+            text: i.text.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dimension {
     pub name: String,
@@ -326,16 +338,7 @@ pub fn build(
         stars,
         groups,
         items,
-        interpretations: e
-            .interpretations
-            .iter()
-            .map(|i| Interp {
-                id: i.id.clone(),
-                clause: i.clause.clone(),
-                decision: i.decision.clone(),
-                text: i.text.clone(),
-            })
-            .collect(),
+        interpretations: e.interpretations.iter().map(Interp::of).collect(),
         charts: Vec::new(),
     }
 }

@@ -9,11 +9,12 @@ use tianping_app::documents::{self, Pdf};
 use tianping_app::{App, Lang};
 use utoipa::{IntoParams, OpenApi};
 
-use super::{ApiPath, ApiQuery, Caller, NotFound, Routes, Unauthorized};
+use super::{ApiPath, ApiQuery, Caller, Invalid, NotFound, Routes, Unauthorized};
 use crate::error::ApiError;
 
 pub(super) fn routes(r: Routes) -> Routes {
     r.route("/assessments/:id/report.pdf", get(assessment_report))
+        .route("/assessments/:id/stages.pdf", get(stages_report))
         .route("/certificates/:file", get(certificate))
 }
 
@@ -25,7 +26,7 @@ pub(super) fn pdf_name(file: &str) -> Result<&str, ApiError> {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(assessment_report, certificate))]
+#[openapi(paths(assessment_report, stages_report, certificate))]
 pub(super) struct Doc;
 
 /// The document's language.
@@ -98,5 +99,29 @@ async fn certificate(
 ) -> Result<Response, ApiError> {
     let number = pdf_name(&file)?;
     let p = documents::certificate::pdf(&st, &u, number, q.lang()).await?;
+    Ok(pdf_response(p))
+}
+
+/// The special-capability per-stage report (000 §6.3) as PDF/A-2b
+///
+/// Each stage's mean coefficient, its 表4 band with the guidance, answered over total
+/// indicators; on-site T11/AII assessments of a category with X.2 tables only (422 with the
+/// reason otherwise, as `GET /assessments/{id}/stages`).
+#[utoipa::path(get, path = "/assessments/{id}/stages.pdf", tag = "stars",
+    params(("id" = i64, Path, description = "The assessment's id"), LangQ),
+    responses(
+        (status = 200, description = "The report (PDF/A-2b)", content_type = "application/pdf"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 503, description = "No CJK font installed (fonts-noto-cjk)"),
+    ))]
+async fn stages_report(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<LangQ>,
+) -> Result<Response, ApiError> {
+    let p = documents::stages::pdf(&st, &u, id, q.lang()).await?;
     Ok(pdf_response(p))
 }

@@ -9,7 +9,20 @@ use super::*;
 pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/assessments/:id/report.pdf", get(assessment_report))
+        .route("/assessments/:id/stages.pdf", get(stages_report))
         .route("/certificates/:file", get(certificate))
+}
+
+async fn stages_report(
+    State(st): State<App>,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    Ok(pdf_response(
+        documents::stages::pdf(&st, u, id, q.lang()).await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
