@@ -19,6 +19,7 @@
 //! | `smtp_url`        | `TIANPING_SMTP_URL`       | (no e-mail)             |
 //! | `mail_from`       | `TIANPING_MAIL_FROM`      | (required with `smtp_url`) |
 //! | `keys_dir`        | `TIANPING_KEYS_DIR`       | SQLite: `<database file>.keys`; else `tianping-keys` |
+//! | `font_dir`        | `TIANPING_FONT_DIR`       | `/usr/share/fonts/opentype/noto` (fonts-noto-cjk) |
 //!
 //! The file is `TIANPING_CONFIG` if set, else `tianping.toml` in the working directory if it
 //! exists. The audit keys are read here and used by the command line (`crates/cli`): the
@@ -64,6 +65,8 @@ pub struct Config {
     /// The folder of the bodies' certificate signing keys (I-21), one file per key; none:
     /// beside a SQLite database file, else `tianping-keys` ([`Config::keys_path`]).
     pub keys_dir: Option<PathBuf>,
+    /// The folder of the PDF fonts (CJK, `.ttc`/`.otf`/`.ttf`); none: Debian's fonts-noto-cjk.
+    pub font_dir: Option<PathBuf>,
     /// When an undelivered e-mail is tried again, and when it is given up (not a file or
     /// environment option; tests shorten it).
     pub mail_retry: tianping_domain::notify::RetryPolicy,
@@ -90,6 +93,7 @@ impl Default for Config {
             smtp_url: None,
             mail_from: None,
             keys_dir: None,
+            font_dir: None,
             mail_retry: tianping_domain::notify::RETRY,
             sources: vec!["默认值".into()],
         }
@@ -124,6 +128,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     keys_dir: Option<PathBuf>,
+    font_dir: Option<PathBuf>,
 }
 
 /// A date as `YYYY-MM-DD` (`--today`, `TIANPING_TODAY`, `today`).
@@ -218,7 +223,7 @@ impl Config {
                 .map_err(|e| format!("无法读取配置文件 {}：{}", path.display(), e))?;
             let f: FileConfig = toml::from_str(&text).map_err(|e| {
                 format!(
-                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url、smtp_url、mail_from、keys_dir）",
+                    "配置文件 {} 格式错误：{}（可用键：bind、database、secure_cookies、max_upload_mb、session_hours、schemes_dir、today、audit_key_file、audit_checkpoint_file、audit_checkpoint_minutes、trust_forwarded_for、base_url、smtp_url、mail_from、keys_dir、font_dir）",
                     path.display(),
                     e.message()
                 )
@@ -268,6 +273,9 @@ impl Config {
             }
             if let Some(k) = f.keys_dir {
                 c.keys_dir = Some(k);
+            }
+            if let Some(d) = f.font_dir {
+                c.font_dir = Some(d);
             }
             c.sources.push(format!("配置文件 {}", path.display()));
         }
@@ -350,6 +358,10 @@ impl Config {
         if let Some(k) = env("TIANPING_KEYS_DIR") {
             c.keys_dir = Some(PathBuf::from(k));
             from_env.push("TIANPING_KEYS_DIR");
+        }
+        if let Some(d) = env("TIANPING_FONT_DIR") {
+            c.font_dir = Some(PathBuf::from(d));
+            from_env.push("TIANPING_FONT_DIR");
         }
         if !from_env.is_empty() {
             c.sources.push(format!("环境变量 {}", from_env.join("、")));

@@ -23,6 +23,9 @@ pub enum Error {
     /// Conflicts with what is there now (a protected or already verified answer, I-20).
     Conflict(Msg),
     Throttled(Msg),
+    /// Something the server needs is missing (the PDF fonts): the message says what to
+    /// install.
+    Unavailable(Msg),
     /// A rule of a procedure refuses the act (I-16): each broken rule with its clause and
     /// what would be allowed; nothing was changed.
     Refused(Vec<Refusal>),
@@ -103,6 +106,7 @@ impl Error {
                 "Conflicts with the current answer; nothing was changed",
             ),
             Error::Throttled(_) => l.t("尝试次数过多", "Too many attempts"),
+            Error::Unavailable(_) => l.t("服务暂不可用", "Service unavailable"),
             Error::Refused(_) => l.t(
                 "不符合认证规则，未作记录",
                 "Refused by the procedure's rules; nothing was recorded",
@@ -126,9 +130,11 @@ impl Error {
                 })
                 .collect::<Vec<_>>()
                 .join(l.t("；", "; ")),
-            Error::Forbidden(m) | Error::Locked(m) | Error::Conflict(m) | Error::Throttled(m) => {
-                m.text(l).to_string()
-            }
+            Error::Forbidden(m)
+            | Error::Locked(m)
+            | Error::Conflict(m)
+            | Error::Throttled(m)
+            | Error::Unavailable(m) => m.text(l).to_string(),
             Error::Refused(v) => v
                 .iter()
                 .map(|r| format!("{}（{}）", r.message.text(l), r.clause))

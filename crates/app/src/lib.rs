@@ -35,6 +35,7 @@
 //!   (no sign-in, no person), searched by name or credit code.
 //! - [`xlsx`]: Excel in and out (issue 11): answer templates filled or blank and read back,
 //!   an assessment's result, lists; [`cnca`]: the regulator's monthly report.
+//! - [`documents`]: the PDF reports and certificates' data, rendered by `tianping-pdf`.
 //! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
 //!   stored results.
 
@@ -63,6 +64,7 @@ pub mod demo;
 mod demo_cases;
 mod demo_points;
 mod demo_ratings;
+pub mod documents;
 pub mod enterprises;
 pub mod error;
 pub mod evidence;
@@ -113,6 +115,8 @@ pub struct App {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub plans: Arc<plans::PlanCache>,
+    /// The PDF fonts, loaded on the first render ([`App::fonts`]).
+    pub fonts: Arc<documents::FontCell>,
 }
 
 /// Load the scheme catalog once for the life of the process.
@@ -155,6 +159,7 @@ impl App {
             config: Arc::new(config),
             clock,
             plans: Arc::new(plans::PlanCache::default()),
+            fonts: Arc::new(documents::FontCell::default()),
         }
     }
 

@@ -31,7 +31,7 @@ pub fn run(cli: &Cli, cmd: &CaseCmd) -> Result<ExitCode, String> {
 }
 
 /// Today in China (UTC+8), or `TIANPING_TODAY` when set (as for the server's `--today`).
-fn today() -> Result<NaiveDate, String> {
+pub(crate) fn today() -> Result<NaiveDate, String> {
     match std::env::var("TIANPING_TODAY") {
         Ok(s) if !s.trim().is_empty() => {
             tianping_app::config::parse_today(&s, "环境变量 TIANPING_TODAY")

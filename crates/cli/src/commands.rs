@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use tianping_catalog::{dir_files, Catalog};
-use tianping_core::stars::{apply_rules, Application, Mode};
+use tianping_core::stars::{apply_rules, Application, Granted, Mode};
 use tianping_core::{load_scheme, Method, Plan, Profile, Scheme};
 
 use crate::{out, output};
@@ -82,81 +82,17 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             first_application,
         } => {
             let cat = catalog(cli)?;
-            let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
-            let xlsx = if crate::xlsx_cmds::is_xlsx(input) {
-                Some(crate::xlsx_cmds::load(input)?)
-            } else {
-                None
+            let args = EvalArgs {
+                scheme,
+                variant: variant.as_deref(),
+                input,
+                profile: profile.as_deref(),
+                strict: *strict,
+                mode: *mode,
+                current_stars: *current_stars,
+                first_application: *first_application,
             };
-            let (answers, file_variant) = match &xlsx {
-                Some((_, v)) => (BTreeMap::new(), v.clone()),
-                None => read_answers(input, s)?,
-            };
-            // Both may name the variant by id, alias or name: compare what they resolve to.
-            let same_variant = |a: &str, b: &str| {
-                a == b
-                    || matches!((s.find_variant(a), s.find_variant(b)),
-                                (Some(x), Some(y)) if x.id == y.id)
-            };
-            let variant = match (variant, file_variant) {
-                (Some(a), Some(b)) if !same_variant(a, &b) => {
-                    return Err(format!(
-                        "{}: 文件中的 variant “{}” 与 --variant “{}” 不一致",
-                        input.display(),
-                        b,
-                        a
-                    ))
-                }
-                (Some(a), _) => Some(a.clone()),
-                (None, b) => b,
-            };
-            let profile = match profile {
-                Some(p) => Some(read_profile(p)?),
-                None => None,
-            };
-            let is_stars = s.method == Method::Dimensions;
-            if !is_stars && (mode.is_some() || current_stars.is_some() || *first_application) {
-                return Err(format!(
-                    "--mode、--current-stars、--first-application 只适用于星级评价方案（{} 不是）",
-                    s.id
-                ));
-            }
-            if let Some(n) = current_stars {
-                if *n > 5 {
-                    return Err(format!("--current-stars {} 无效；可接受 0 至 5", n));
-                }
-            }
-            let plan = Plan::new(s, variant.as_deref(), profile.as_ref()).map_err(|e| e.0)?;
-            let answers = match &xlsx {
-                Some((grids, _)) => crate::xlsx_cmds::answers(input, &plan, grids)?,
-                None => answers,
-            };
-            let eval = plan.evaluate(&answers, *strict).map_err(|errs| {
-                let mut m = format!("{}: 答案有 {} 处问题：", input.display(), errs.len());
-                for e in errs.iter().take(50) {
-                    m.push_str(&format!("\n  - {}", e));
-                }
-                if errs.len() > 50 {
-                    m.push_str(&format!("\n  … 另有 {} 处", errs.len() - 50));
-                }
-                m
-            })?;
-            let granted = if is_stars {
-                let app = Application {
-                    current_stars: current_stars.unwrap_or(0),
-                    first_application: *first_application,
-                    mode: match mode {
-                        Some(ModeArg::Onsite) => Mode::Onsite,
-                        _ => Mode::SelfEvaluation,
-                    },
-                };
-                Some((
-                    app,
-                    apply_rules(app, eval.stars.unwrap_or(0), &eval.dimensions),
-                ))
-            } else {
-                None
-            };
+            let (s, eval, granted) = evaluate(&cat, &args)?;
             let mut v = serde_json::to_value(&eval).map_err(|e| e.to_string())?;
             if let (Some((app, g)), Value::Object(m)) = (&granted, &mut v) {
                 m.insert("application".into(), json!(app));
@@ -166,7 +102,118 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 output::evaluation_text(s, &eval, granted.as_ref().map(|g| &g.1))
             })
         }
+        Command::Report(args) => crate::report_cmd::run(cli, args),
     }
+}
+
+/// What `evaluate` and `report` read from the command line.
+pub struct EvalArgs<'a> {
+    pub scheme: &'a str,
+    pub variant: Option<&'a str>,
+    pub input: &'a Path,
+    pub profile: Option<&'a Path>,
+    pub strict: bool,
+    pub mode: Option<ModeArg>,
+    pub current_stars: Option<u8>,
+    pub first_application: bool,
+}
+
+/// A scored answer file: the scheme, the evaluation and, for the star scheme, the
+/// application with the stars granted (I-6).
+pub type Evaluated<'c> = (
+    &'c Scheme,
+    tianping_core::Evaluation,
+    Option<(Application, Granted)>,
+);
+
+pub fn evaluate<'c>(cat: &'c Catalog, a: &EvalArgs) -> Result<Evaluated<'c>, String> {
+    let EvalArgs {
+        scheme,
+        variant,
+        input,
+        profile,
+        strict,
+        mode,
+        current_stars,
+        first_application,
+    } = a;
+    let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
+    // an answer file: JSON, or an Excel answer template (`template --format xlsx`)
+    let xlsx = if crate::xlsx_cmds::is_xlsx(input) {
+        Some(crate::xlsx_cmds::load(input)?)
+    } else {
+        None
+    };
+    let (answers, file_variant) = match &xlsx {
+        Some((_, v)) => (BTreeMap::new(), v.clone()),
+        None => read_answers(input, s)?,
+    };
+    // Both may name the variant by id, alias or name: compare what they resolve to.
+    let same_variant = |a: &str, b: &str| {
+        a == b
+            || matches!((s.find_variant(a), s.find_variant(b)),
+                        (Some(x), Some(y)) if x.id == y.id)
+    };
+    let variant = match (variant, file_variant) {
+        (Some(a), Some(b)) if !same_variant(a, &b) => {
+            return Err(format!(
+                "{}: 文件中的 variant “{}” 与 --variant “{}” 不一致",
+                input.display(),
+                b,
+                a
+            ))
+        }
+        (Some(a), _) => Some(a.to_string()),
+        (None, b) => b,
+    };
+    let profile = match profile {
+        Some(p) => Some(read_profile(p)?),
+        None => None,
+    };
+    let is_stars = s.method == Method::Dimensions;
+    if !is_stars && (mode.is_some() || current_stars.is_some() || *first_application) {
+        return Err(format!(
+            "--mode、--current-stars、--first-application 只适用于星级评价方案（{} 不是）",
+            s.id
+        ));
+    }
+    if let Some(n) = current_stars {
+        if *n > 5 {
+            return Err(format!("--current-stars {} 无效；可接受 0 至 5", n));
+        }
+    }
+    let plan = Plan::new(s, variant.as_deref(), profile.as_ref()).map_err(|e| e.0)?;
+    let answers = match &xlsx {
+        Some((grids, _)) => crate::xlsx_cmds::answers(input, &plan, grids)?,
+        None => answers,
+    };
+    let eval = plan.evaluate(&answers, *strict).map_err(|errs| {
+        let mut m = format!("{}: 答案有 {} 处问题：", input.display(), errs.len());
+        for e in errs.iter().take(50) {
+            m.push_str(&format!("\n  - {}", e));
+        }
+        if errs.len() > 50 {
+            m.push_str(&format!("\n  … 另有 {} 处", errs.len() - 50));
+        }
+        m
+    })?;
+    let granted = if is_stars {
+        let app = Application {
+            current_stars: current_stars.unwrap_or(0),
+            first_application: *first_application,
+            mode: match mode {
+                Some(ModeArg::Onsite) => Mode::Onsite,
+                _ => Mode::SelfEvaluation,
+            },
+        };
+        Some((
+            app,
+            apply_rules(app, eval.stars.unwrap_or(0), &eval.dimensions),
+        ))
+    } else {
+        None
+    };
+    Ok((s, eval, granted))
 }
 
 /// The refusal of `--format xlsx` where no Excel file is written.
@@ -188,7 +235,7 @@ pub fn emit(cli: &Cli, json: &Value, text: impl FnOnce() -> String) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-fn catalog(cli: &Cli) -> Result<Catalog, String> {
+pub fn catalog(cli: &Cli) -> Result<Catalog, String> {
     Catalog::load(cli.schemes_dir.as_deref()).map_err(|errs| {
         let mut m = format!("方案加载失败（{} 处错误）：", errs.len());
         for e in &errs {

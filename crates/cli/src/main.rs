@@ -11,6 +11,7 @@ mod out;
 mod output;
 mod points_cmd;
 mod points_db;
+mod report_cmd;
 mod server;
 mod xlsx_cmds;
 
@@ -194,6 +195,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: server::AuditCmd,
     },
+    /// Score an answer file and write its report as PDF/A (Chinese, or English with --lang en).
+    Report(report_cmd::ReportArgs),
     /// Certificates (I-21): `certificate verify` checks a QR link offline.
     Certificate {
         #[command(subcommand)]

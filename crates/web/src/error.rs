@@ -28,6 +28,7 @@ pub fn status(e: &Error) -> StatusCode {
         Error::Invalid(_) | Error::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::Locked(_) | Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

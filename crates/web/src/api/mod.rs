@@ -13,7 +13,8 @@
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
 //! competence records, qualified auditors, conflicts of interest), [`questionnaires`]
 //! (questionnaires of an on-site assessment: open, results, close, apply), [`cases`] (certification
-//! cases), [`case_files`] (their documents) and [`public`] (the public registers and notices,
+//! cases), [`case_files`] (their documents), [`documents`] (the PDF reports and certificates)
+//! and [`public`] (the public registers and notices,
 //! no token). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
 //! problem responses.
@@ -27,6 +28,7 @@ mod capability;
 mod case_files;
 mod cases;
 mod distance;
+mod documents;
 mod enterprises;
 mod exports;
 mod notifications;
@@ -96,6 +98,7 @@ fn build() -> Routes {
     let r = schemes::routes(r);
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
+    let r = documents::routes(r);
     let r = submission::routes(r);
     let r = cases::routes(r);
     let r = stars::routes(r);

@@ -10,8 +10,8 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    answers, assessments, audit, batch, capability, case_files, cases, enterprises, exports,
-    notifications, onsite, people, points, public, questionnaires, review, schemes, stars,
+    answers, assessments, audit, batch, capability, case_files, cases, documents, enterprises,
+    exports, notifications, onsite, people, points, public, questionnaires, review, schemes, stars,
     submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited,
     Throttled, Unauthorized,
 };
@@ -72,6 +72,7 @@ pub fn openapi_doc() -> Document {
         schemes::Doc::openapi(),
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
+        documents::Doc::openapi(),
         submission::Doc::openapi(),
         onsite::Doc::openapi(),
         answers::Doc::openapi(),

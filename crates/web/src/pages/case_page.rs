@@ -276,6 +276,7 @@ fn certificate_card(l: Lang, v: &CaseView, link: Option<Result<String, String>>)
                         Some(Err(e)) => { p.notice { (l.t("无法为证书签名：", "The certificate could not be signed: ")) (e) } }
                         None => {}
                     }
+                    (super::documents::certificate_links(l, &c.number))
                 }
             }
         }

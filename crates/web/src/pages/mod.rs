@@ -48,6 +48,7 @@ mod case_programme;
 mod case_words;
 mod cases;
 mod charts;
+mod documents;
 mod due;
 mod enterprise;
 mod expert_pool;
@@ -106,6 +107,7 @@ pub fn routes() -> Router<App> {
         .merge(item::routes())
         .merge(answer::routes())
         .merge(result::routes())
+        .merge(documents::routes())
         .merge(review::routes())
         .merge(administration::routes())
         .merge(staff::routes())

@@ -191,6 +191,7 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
     let body = html! {
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
         @if let Some(r) = &result {
+            p { (super::documents::pdf_link(l, &format!("/assessments/{}/report.pdf", a.id))) }
             (result_card(l, r, scheme, true))
             @if !r.evaluation.stages.is_empty() {
                 @if a.mode == Mode::Onsite {

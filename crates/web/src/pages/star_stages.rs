@@ -43,6 +43,7 @@ async fn stages_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res 
 fn report_body(l: Lang, r: &StageReport) -> Markup {
     html! {
         p { a href={ "/assessments/" (r.assessment_id) "/result" } { "← " (r.title) } }
+        p { (super::documents::pdf_link(l, &format!("/assessments/{}/stages.pdf", r.assessment_id))) }
         p.muted {
             (r.variant) " · "
             (l.t("专项能力评价只采用现场实地审查（6.3）。阶段得分为该阶段评价指标评分系数的平均值（标准未规定计算方法，见解释 000-stage-score），按表4的评分系数区间给出要点。",

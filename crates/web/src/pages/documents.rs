@@ -1,0 +1,96 @@
+//! The PDF downloads of the pages (DESIGN I-21): each beside its HTML counterpart, with the
+//! same permissions (404 for what the person may not see). `?lang=en` for English.
+
+use tianping_app::documents::{self, Pdf};
+
+use super::*;
+
+/// The routes of this feature.
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/assessments/:id/report.pdf", get(assessment_report))
+        .route("/assessments/:id/stages.pdf", get(stages_report))
+        .route("/certificates/:file", get(certificate))
+}
+
+async fn stages_report(
+    State(st): State<App>,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    Ok(pdf_response(
+        documents::stages::pdf(&st, u, id, q.lang()).await?,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct LangQ {
+    lang: Option<String>,
+}
+
+impl LangQ {
+    fn lang(&self) -> tianping_app::Lang {
+        match self.lang.as_deref() {
+            Some(x) if x.eq_ignore_ascii_case("en") => tianping_app::Lang::En,
+            _ => tianping_app::Lang::Zh,
+        }
+    }
+}
+
+fn pdf_response(p: Pdf) -> Response {
+    crate::html::download(&p.filename, &p.filename, "application/pdf", p.bytes)
+}
+
+/// A "下载 PDF" link to `path`, in the page's language (`?lang=en` on English pages).
+pub(super) fn pdf_link(l: Lang, path: &str) -> Markup {
+    let href = match l {
+        Lang::En => format!("{}?lang=en", path),
+        Lang::Zh => path.to_string(),
+    };
+    html! {
+        a.pdf href=(href) download { (l.t("下载 PDF", "Download PDF")) }
+    }
+}
+
+async fn assessment_report(
+    State(st): State<App>,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    Ok(pdf_response(
+        documents::report::pdf(&st, u, id, q.lang()).await?,
+    ))
+}
+
+async fn certificate(
+    State(st): State<App>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    let number = file
+        .strip_suffix(".pdf")
+        .filter(|n| !n.is_empty())
+        .ok_or(Error::NotFound)?;
+    Ok(pdf_response(
+        documents::certificate::pdf(&st, u, number, q.lang()).await?,
+    ))
+}
+
+/// The certificate's downloads, Chinese and English.
+pub(super) fn certificate_links(l: Lang, number: &str) -> Markup {
+    let path = format!("/certificates/{}.pdf", crate::html::url_enc(number));
+    html! {
+        p.pdf-links {
+            a href=(path) download { (l.t("下载 PDF（中文）", "Download PDF (Chinese)")) }
+            " · "
+            a href={ (path) "?lang=en" } download { (l.t("下载 PDF（English）", "Download PDF (English)")) }
+        }
+    }
+}
