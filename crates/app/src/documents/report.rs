@@ -339,7 +339,14 @@ pub fn build(
         groups,
         items,
         interpretations: e.interpretations.iter().map(Interp::of).collect(),
-        charts: Vec::new(),
+        // the charts of the result page, drawn by tianping-charts
+        charts: tianping_charts::for_result(scheme, e, l)
+            .into_iter()
+            .map(|c| Chart {
+                title: c.title,
+                svg: c.svg,
+            })
+            .collect(),
     }
 }
 
