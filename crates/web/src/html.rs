@@ -51,6 +51,20 @@ pub fn download(fallback: &str, file_name: &str, content_type: &str, data: Vec<u
     r
 }
 
+/// A rendered PDF as a download (pages and API alike).
+pub fn pdf_download(p: tianping_app::documents::Pdf) -> Response {
+    download(&p.filename, &p.filename, "application/pdf", p.bytes)
+}
+
+/// A document's language from its `?lang=` parameter: `en` (any case) for English, Chinese
+/// otherwise.
+pub fn doc_lang(param: Option<&str>) -> tianping_app::Lang {
+    match param {
+        Some(x) if x.eq_ignore_ascii_case("en") => tianping_app::Lang::En,
+        _ => tianping_app::Lang::Zh,
+    }
+}
+
 /// The stylesheet, served at [`STYLESHEET_PATH`] (no inline styles: the Content-Security-Policy
 /// allows only the application's own files).
 pub const CSS: &str = include_str!("../static/app.css");

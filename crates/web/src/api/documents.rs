@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
-use tianping_app::documents::{self, Pdf};
+use tianping_app::documents;
 use tianping_app::{App, Lang};
 use utoipa::{IntoParams, OpenApi};
 
@@ -40,16 +40,8 @@ pub(super) struct LangQ {
 
 impl LangQ {
     pub(super) fn lang(&self) -> Lang {
-        match self.lang.as_deref() {
-            Some(x) if x.eq_ignore_ascii_case("en") => Lang::En,
-            _ => Lang::Zh,
-        }
+        crate::html::doc_lang(self.lang.as_deref())
     }
-}
-
-/// The PDF as a download.
-pub(super) fn pdf_response(p: Pdf) -> Response {
-    crate::html::download(&p.filename, &p.filename, "application/pdf", p.bytes)
 }
 
 /// An assessment's report as PDF/A-2b
@@ -74,7 +66,7 @@ async fn assessment_report(
     ApiQuery(q): ApiQuery<LangQ>,
 ) -> Result<Response, ApiError> {
     let p = documents::report::pdf(&st, &u, id, q.lang()).await?;
-    Ok(pdf_response(p))
+    Ok(crate::html::pdf_download(p))
 }
 
 /// A certificate as PDF/A-2b, in Chinese or English
@@ -99,7 +91,7 @@ async fn certificate(
 ) -> Result<Response, ApiError> {
     let number = pdf_name(&file)?;
     let p = documents::certificate::pdf(&st, &u, number, q.lang()).await?;
-    Ok(pdf_response(p))
+    Ok(crate::html::pdf_download(p))
 }
 
 /// The special-capability per-stage report (000 §6.3) as PDF/A-2b
@@ -123,5 +115,5 @@ async fn stages_report(
     ApiQuery(q): ApiQuery<LangQ>,
 ) -> Result<Response, ApiError> {
     let p = documents::stages::pdf(&st, &u, id, q.lang()).await?;
-    Ok(pdf_response(p))
+    Ok(crate::html::pdf_download(p))
 }

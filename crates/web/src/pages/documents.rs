@@ -1,7 +1,7 @@
 //! The PDF downloads of the pages (DESIGN I-21): each beside its HTML counterpart, with the
 //! same permissions (404 for what the person may not see). `?lang=en` for English.
 
-use tianping_app::documents::{self, Pdf};
+use tianping_app::documents;
 
 use super::*;
 
@@ -20,7 +20,7 @@ async fn stages_report(
     Query(q): Query<LangQ>,
 ) -> Res {
     let u = ctx.user()?;
-    Ok(pdf_response(
+    Ok(crate::html::pdf_download(
         documents::stages::pdf(&st, u, id, q.lang()).await?,
     ))
 }
@@ -33,15 +33,8 @@ pub(super) struct LangQ {
 
 impl LangQ {
     fn lang(&self) -> tianping_app::Lang {
-        match self.lang.as_deref() {
-            Some(x) if x.eq_ignore_ascii_case("en") => tianping_app::Lang::En,
-            _ => tianping_app::Lang::Zh,
-        }
+        crate::html::doc_lang(self.lang.as_deref())
     }
-}
-
-fn pdf_response(p: Pdf) -> Response {
-    crate::html::download(&p.filename, &p.filename, "application/pdf", p.bytes)
 }
 
 /// A "下载 PDF" link to `path`, in the page's language (`?lang=en` on English pages).
@@ -62,7 +55,7 @@ async fn assessment_report(
     Query(q): Query<LangQ>,
 ) -> Res {
     let u = ctx.user()?;
-    Ok(pdf_response(
+    Ok(crate::html::pdf_download(
         documents::report::pdf(&st, u, id, q.lang()).await?,
     ))
 }
@@ -78,7 +71,7 @@ async fn certificate(
         .strip_suffix(".pdf")
         .filter(|n| !n.is_empty())
         .ok_or(Error::NotFound)?;
-    Ok(pdf_response(
+    Ok(crate::html::pdf_download(
         documents::certificate::pdf(&st, u, number, q.lang()).await?,
     ))
 }

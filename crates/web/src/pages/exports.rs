@@ -28,17 +28,9 @@ pub(super) fn routes() -> Router<App> {
         .route("/reports/cnca.xlsx", get(cnca_download))
 }
 
-/// An .xlsx download.
+/// An .xlsx download (through [`crate::html::download`]: UTF-8 name, never cached).
 pub(crate) fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(xlsx::CONTENT_TYPE));
-    h.insert(
-        CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", name))
-            .unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    res
+    crate::html::download(name, name, xlsx::CONTENT_TYPE, bytes)
 }
 
 #[derive(Deserialize, Default)]
