@@ -4,10 +4,14 @@
 //! - [`report`]: an assessment's report (generic; T11/AII stars, T/SDDITAI levels, SME).
 //! - [`stages`]: the special-capability per-stage report (000 §6.3).
 //! - [`certificate`]: a certificate in Chinese or English with its signed QR code.
+//! - [`capability`]: the capability evaluation report of seed 004 (Annex B).
+//! - [`audit`]: the audit report of 003 8.1.6.4 with the Annex B.1 checklist scores.
 //!
 //! The fonts are loaded once per process, on the first render ([`App::fonts`]); a machine
 //! without a CJK font answers every render with a message naming `fonts-noto-cjk`.
 
+pub mod audit;
+pub mod capability;
 pub mod certificate;
 pub mod report;
 pub mod stages;

@@ -10,6 +10,10 @@ pub enum Template {
     Certificate,
     /// The special-capability per-stage report (000 §6.3).
     Stages,
+    /// The capability evaluation report of seed 004 (Annex B).
+    Capability,
+    /// The audit report of 003 8.1.6.4 with the Annex B.1 checklist scores.
+    Audit,
 }
 
 impl Template {
@@ -19,6 +23,8 @@ impl Template {
             Template::Report => "/report.typ",
             Template::Certificate => "/certificate.typ",
             Template::Stages => "/stages.typ",
+            Template::Capability => "/capability.typ",
+            Template::Audit => "/audit.typ",
         }
     }
 }
@@ -33,6 +39,11 @@ pub(crate) const FILES: &[(&str, &str)] = &[
         include_str!("../templates/certificate.typ"),
     ),
     ("/stages.typ", include_str!("../templates/stages.typ")),
+    (
+        "/capability.typ",
+        include_str!("../templates/capability.typ"),
+    ),
+    ("/audit.typ", include_str!("../templates/audit.typ")),
 ];
 
 #[cfg(test)]
@@ -41,7 +52,13 @@ mod tests {
 
     #[test]
     fn every_template_is_compiled_in() {
-        for t in [Template::Report, Template::Certificate, Template::Stages] {
+        for t in [
+            Template::Report,
+            Template::Certificate,
+            Template::Stages,
+            Template::Capability,
+            Template::Audit,
+        ] {
             assert!(FILES.iter().any(|(p, _)| *p == t.file()), "{t:?}");
         }
     }

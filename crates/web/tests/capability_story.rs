@@ -8,6 +8,9 @@
 
 mod common;
 
+#[path = "common/pdf.rs"]
+mod pdf;
+
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -615,10 +618,50 @@ async fn a_capability_evaluation_from_application_to_revocation() {
             assert!(r.body.contains(part), "{part}: {}", r.body);
         }
         assert!(!r.body.contains("尚未关联已评分的现场评价"));
+        assert!(r
+            .body
+            .contains(&format!("href=\"/cases/{case}/report.pdf\"")));
+        // the same report as PDF, from the page and the API, in Chinese and English
+        let pdf = b.get(&format!("/cases/{case}/report.pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+        let text = pdf::pdf_text(&pdf.bytes);
+        for part in [
+            "企业能力评价报告",
+            "一、综述",
+            "二、特点（优势）",
+            "三、改进和提升的建议",
+            "四、各类别及指标得分",
+            "五、评价等级",
+            "加强标准化建设",
+            "78.50",
+            "二级",
+            "Body One",
+            "引擎版本",
+        ] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+        let api = app
+            .api(&t_admin)
+            .get(&format!("/cases/{case}/report.pdf"))
+            .await;
+        assert_eq!(
+            api.bytes, pdf.bytes,
+            "page and API give one document, the same bytes"
+        );
+        let en = b.get(&format!("/cases/{case}/report.pdf?lang=en")).await;
+        let text = pdf::pdf_text(&en.bytes);
+        assert!(
+            text.contains("1. Overview") && text.contains("Grade 2"),
+            "{text}"
+        );
         let mut other = app.browser();
         other.login("auditor@b2.test", PW).await;
         assert_eq!(
             other.get(&format!("/cases/{case}/report")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            other.get(&format!("/cases/{case}/report.pdf")).await.status,
             StatusCode::NOT_FOUND
         );
         // the expert pool on the body's people page: the admin adds the auditor to it

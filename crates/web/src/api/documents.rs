@@ -16,6 +16,8 @@ pub(super) fn routes(r: Routes) -> Routes {
     r.route("/assessments/:id/report.pdf", get(assessment_report))
         .route("/assessments/:id/stages.pdf", get(stages_report))
         .route("/certificates/:file", get(certificate))
+        .route("/cases/:id/report.pdf", get(capability_report))
+        .route("/cases/:id/audits/:audit/report.pdf", get(audit_report))
 }
 
 /// The number of `{number}.pdf` (404 for any other file name).
@@ -26,7 +28,13 @@ pub(super) fn pdf_name(file: &str) -> Result<&str, ApiError> {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(assessment_report, stages_report, certificate))]
+#[openapi(paths(
+    assessment_report,
+    stages_report,
+    certificate,
+    capability_report,
+    audit_report
+))]
 pub(super) struct Doc;
 
 /// The document's language.
@@ -115,5 +123,58 @@ async fn stages_report(
     ApiQuery(q): ApiQuery<LangQ>,
 ) -> Result<Response, ApiError> {
     let p = documents::stages::pdf(&st, &u, id, q.lang()).await?;
+    Ok(crate::html::pdf_download(p))
+}
+
+/// A capability case's evaluation report as PDF/A-2b (seed 004 Annex B)
+///
+/// 综述 (the enterprise, the dates, the panels, the score, the grade suggested or
+/// confirmed), 特点（优势）, 改进和提升的建议, the scores by category and item of the linked
+/// on-site assessment, and the grade, with the interpretations and versions. For whoever may
+/// see the case (404 otherwise, and for a certification case).
+#[utoipa::path(get, path = "/cases/{id}/report.pdf", tag = "cases",
+    params(("id" = i64, Path, description = "The capability case's id"), LangQ),
+    responses(
+        (status = 200, description = "The report (PDF/A-2b)", content_type = "application/pdf"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, description = "No CJK font installed (fonts-noto-cjk)"),
+    ))]
+async fn capability_report(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<LangQ>,
+) -> Result<Response, ApiError> {
+    let p = documents::capability::pdf(&st, &u, id, q.lang()).await?;
+    Ok(crate::html::pdf_download(p))
+}
+
+/// An audit's report as PDF/A-2b (003 8.1.6.4, Annex B.1)
+///
+/// The client, scope and sites, audit type, criteria and objectives, team, dates and places,
+/// how the audit went and its deviations from the plan, the evidence in the case, findings
+/// and nonconformities, the conclusion and the team's recommendation, and the scores of the
+/// Annex B.1 checklist assessment linked to the audit. For whoever may see the certification
+/// case (404 otherwise, and for an audit the case does not have).
+#[utoipa::path(get, path = "/cases/{id}/audits/{audit}/report.pdf", tag = "cases",
+    params(
+        ("id" = i64, Path, description = "The certification case's id"),
+        ("audit" = String, Path, description = "The audit's id in the case, e.g. `S2`"),
+        LangQ,
+    ),
+    responses(
+        (status = 200, description = "The report (PDF/A-2b)", content_type = "application/pdf"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 503, description = "No CJK font installed (fonts-noto-cjk)"),
+    ))]
+async fn audit_report(
+    State(st): State<App>,
+    Caller(u): Caller,
+    ApiPath((id, audit)): ApiPath<(i64, String)>,
+    ApiQuery(q): ApiQuery<LangQ>,
+) -> Result<Response, ApiError> {
+    let p = documents::audit::pdf(&st, &u, id, &audit, q.lang()).await?;
     Ok(crate::html::pdf_download(p))
 }

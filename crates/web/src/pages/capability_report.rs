@@ -53,7 +53,10 @@ fn body(l: Lang, r: &Report, scheme: Option<&Scheme>) -> Markup {
             .map_or_else(|| id.to_string(), |(_, n)| n.clone())
     };
     html! {
-        p { a href={ "/cases/" (v.case.id) } { "← " (l.t("案卷", "Case")) } }
+        p {
+            a href={ "/cases/" (v.case.id) } { "← " (l.t("案卷", "Case")) }
+            " · " (super::documents::pdf_link(l, &format!("/cases/{}/report.pdf", v.case.id)))
+        }
         h2 { (l.t("一、综述", "1. Overview")) }
         div.card {
             p { (l.t("受评企业：", "Enterprise: ")) b { (v.case.enterprise_name) } }

@@ -472,6 +472,10 @@ fn audit_card(l: Lang, token: &str, v: &CaseView, a: &Audit, admin: bool) -> Mar
             }
             (plan_and_report(l, a))
             p {
+                (l.t("审核报告（8.1.6.4）：", "Audit report (8.1.6.4): "))
+                (super::documents::pdf_link(l, &format!("/cases/{}/audits/{}/report.pdf", v.case.id, crate::html::url_enc(&a.id))))
+            }
+            p {
                 (l.t("计划人日：", "Planned days: ")) (a.days.map(super::case_words::days).unwrap_or_else(|| "—".into()))
                 @if a.kind == AuditKind::Stage2 {
                     @if let Some(p) = planned { (l.t("（第一、二阶段合计 ", " (stages 1 and 2 together: ")) (super::case_words::days(p)) (l.t("）", ")")) }

@@ -11,6 +11,32 @@ pub(super) fn routes() -> Router<App> {
         .route("/assessments/:id/report.pdf", get(assessment_report))
         .route("/assessments/:id/stages.pdf", get(stages_report))
         .route("/certificates/:file", get(certificate))
+        .route("/cases/:id/report.pdf", get(capability_report))
+        .route("/cases/:id/audits/:audit/report.pdf", get(audit_report))
+}
+
+async fn capability_report(
+    State(st): State<App>,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    Ok(crate::html::pdf_download(
+        documents::capability::pdf(&st, u, id, q.lang()).await?,
+    ))
+}
+
+async fn audit_report(
+    State(st): State<App>,
+    ctx: Ctx,
+    Ids((id, audit)): Ids<(i64, String)>,
+    Query(q): Query<LangQ>,
+) -> Res {
+    let u = ctx.user()?;
+    Ok(crate::html::pdf_download(
+        documents::audit::pdf(&st, u, id, &audit, q.lang()).await?,
+    ))
 }
 
 async fn stages_report(
