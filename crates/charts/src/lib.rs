@@ -24,6 +24,7 @@
 
 mod bands;
 mod bars;
+mod distribution;
 mod parts;
 mod radar;
 mod style;
@@ -34,6 +35,7 @@ use tianping_core::Scheme;
 pub use tianping_domain::Lang;
 
 pub use style::finish;
+pub use distribution::{distribution, Band};
 pub use trend::{trend, Point};
 
 /// Which chart.
@@ -44,13 +46,21 @@ pub enum Kind {
     Bands,
     /// A series of results over time ([`trend`]); not one result's.
     Trend,
+    /// A peer group's distribution ([`distribution`]); not one result's.
+    Distribution,
 }
 
 impl Kind {
     /// Every kind of one result, in the order a result shows them.
     pub const RESULT: [Kind; 3] = [Kind::Radar, Kind::Bars, Kind::Bands];
     /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::Radar, Kind::Bars, Kind::Bands, Kind::Trend];
+    pub const ALL: [Kind; 5] = [
+        Kind::Radar,
+        Kind::Bars,
+        Kind::Bands,
+        Kind::Trend,
+        Kind::Distribution,
+    ];
 
     /// The chart's id in paths, file names and `data-chart` attributes.
     pub fn id(self) -> &'static str {
@@ -59,6 +69,7 @@ impl Kind {
             Kind::Bars => "bars",
             Kind::Bands => "bands",
             Kind::Trend => "trend",
+            Kind::Distribution => "distribution",
         }
     }
 
@@ -100,13 +111,14 @@ pub fn for_result(scheme: &Scheme, ev: &Evaluation, lang: Lang) -> Vec<Chart> {
 }
 
 /// One chart of a result, `None` when the result has nothing to show in it (and for
-/// [`Kind::Trend`], which is drawn from a series by [`trend`]).
+/// [`Kind::Trend`] and [`Kind::Distribution`], drawn from a series by [`trend`] and from a
+/// peer group by [`distribution`]).
 pub fn chart(scheme: &Scheme, ev: &Evaluation, lang: Lang, kind: Kind) -> Option<Chart> {
     match kind {
         Kind::Radar => radar::chart(scheme, ev, lang),
         Kind::Bars => bars::chart(scheme, ev, lang),
         Kind::Bands => bands::chart(scheme, ev, lang),
-        Kind::Trend => None,
+        Kind::Trend | Kind::Distribution => None,
     }
 }
 

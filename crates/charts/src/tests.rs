@@ -393,3 +393,30 @@ fn the_trend_draws_the_total_and_each_part_over_the_results() {
         "one result is no trend"
     );
 }
+
+#[test]
+fn the_distribution_counts_each_band_and_marks_the_own_one() {
+    let bands: Vec<Band> = [("0–50", 2), ("50–80", 5), ("80–100", 3)]
+        .into_iter()
+        .map(|(l, n)| Band {
+            label: l.into(),
+            count: n,
+        })
+        .collect();
+    let c = distribution(&bands, 2, Lang::Zh).unwrap();
+    assert_eq!(
+        (c.kind, c.title.as_str()),
+        (Kind::Distribution, "同类企业分布")
+    );
+    let t = texts(&c.svg);
+    for x in ["0–50", "50–80", "80–100", "企业数", "本企业所在区间"] {
+        assert!(t.contains(&x), "{x} in {t:?}");
+    }
+    assert_eq!(c.rows[2].value, "3（含本企业）");
+    assert_eq!(c.rows[1].value, "5");
+    assert!(c.summary.contains("50–80 5"), "{}", c.summary);
+    assert_eq!(distribution(&bands, 2, Lang::Zh), Some(c), "same input, same bytes");
+    assert!(distribution(&[], 0, Lang::En).is_none());
+    let en = distribution(&bands, 0, Lang::En).unwrap();
+    assert!(en.summary.starts_with("Bar chart, enterprises per score band"));
+}

@@ -22,6 +22,7 @@ pub mod audit_search;
 pub mod cases;
 pub mod checkpoint;
 pub mod identity;
+pub mod insight;
 pub mod mail;
 pub mod notify;
 pub mod objections;

@@ -439,7 +439,7 @@ pub async fn enterprise_by_uscc(s: &Store, uscc: &str) -> Result<Option<Enterpri
 const ENTERPRISE_SCOPE: &str = "(($1 = 'all') OR ($1 = 'enterprise' AND e.id = $2) \
      OR ($1 = 'org' AND EXISTS (SELECT 1 FROM engagements g WHERE g.enterprise_id = e.id AND g.org_id = $2)))";
 
-fn scope_args(scope: Scope) -> (&'static str, i64) {
+pub(crate) fn scope_args(scope: Scope) -> (&'static str, i64) {
     match scope {
         Scope::All => ("all", 0),
         Scope::Enterprise(id) => ("enterprise", id),
@@ -661,7 +661,7 @@ pub async fn get_assessment_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment
         .await?)
 }
 
-const ASSESSMENT_SCOPE: &str = "(($1 = 'all') OR ($1 = 'enterprise' AND a.enterprise_id = $2) \
+pub(crate) const ASSESSMENT_SCOPE: &str = "(($1 = 'all') OR ($1 = 'enterprise' AND a.enterprise_id = $2) \
      OR ($1 = 'org' AND (a.org_id = $2 OR (a.org_id IS NULL AND EXISTS \
         (SELECT 1 FROM engagements g WHERE g.enterprise_id = a.enterprise_id AND g.org_id = $2)))) \
      OR ($1 = 'expert' AND EXISTS (SELECT 1 FROM assignments s WHERE s.assessment_id = a.id AND s.expert_id = $2)))";

@@ -1,0 +1,61 @@
+//! What the insight views read (DESIGN I-23): an enterprise's scored results of one scheme
+//! over time, and the scored results of one scheme and mode across enterprises (the peer
+//! groups and a body's clients are chosen from them by the app).
+
+use sqlx::FromRow;
+
+use crate::repo::{scope_args, Assessment, Scope, ASSESSMENT_SCOPE};
+use crate::{Result, Store};
+
+/// An enterprise's scored assessments of a scheme visible in `scope`, oldest result first.
+pub async fn history(
+    s: &Store,
+    scope: Scope,
+    enterprise_id: i64,
+    scheme: &str,
+) -> Result<Vec<Assessment>> {
+    let (k, id) = scope_args(scope);
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.* FROM assessments a WHERE {} AND a.enterprise_id = $3 AND a.scheme = $4 \
+         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL ORDER BY a.result_at, a.id",
+        ASSESSMENT_SCOPE
+    ))
+    .bind(k)
+    .bind(id)
+    .bind(enterprise_id)
+    .bind(scheme)
+    .fetch_all(&s.pool)
+    .await?)
+}
+
+/// One scored result as the comparisons read it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ScoredRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub org_id: Option<i64>,
+    pub variant: Option<String>,
+    pub industry_code: String,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    pub result_at: String,
+    pub result_json: String,
+}
+
+/// Every scored result of a scheme in a mode, with its enterprise's industry code, newest
+/// first within each enterprise (the app keeps each enterprise's latest).
+pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.enterprise_id, a.org_id, a.variant, e.industry_code, a.score, a.grade, \
+         a.stars, a.result_at, a.result_json FROM assessments a \
+         JOIN enterprises e ON e.id = a.enterprise_id \
+         WHERE a.scheme = $1 AND a.mode = $2 AND a.result_at IS NOT NULL \
+         AND a.result_json IS NOT NULL \
+         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC",
+    )
+    .bind(scheme)
+    .bind(mode)
+    .fetch_all(&s.pool)
+    .await?)
+}
