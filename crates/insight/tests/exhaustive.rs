@@ -230,6 +230,111 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn star_plans_with_profile_weights_are_minimal(
+        leaves in prop::collection::vec((0u8..=1, any::<bool>(), 0u8..=14, any::<bool>(), 1u32..=9), 3..=5),
+        weight in 2u8..=8,
+    ) {
+        // a profile weighting the indicators of each dimension unequally (000 5.2.2)
+        if !leaves.iter().any(|l| l.0 == 0) || !leaves.iter().any(|l| l.0 == 1) {
+            return Ok(());
+        }
+        let mut inds = Vec::new();
+        let mut weights: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>> =
+            Default::default();
+        for d in 0..=1u8 {
+            let members: Vec<(usize, u32)> = leaves
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.0 == d)
+                .map(|(x, l)| (x, l.4))
+                .collect();
+            let sum: u32 = members.iter().map(|m| m.1).sum();
+            let mut left = 1000.0;
+            for (n, (x, w)) in members.iter().enumerate() {
+                let share = if n + 1 == members.len() { left } else { (1000 * w / sum) as f64 };
+                left -= share;
+                weights
+                    .entry(if d == 0 { "一" } else { "二" }.to_string())
+                    .or_default()
+                    .insert(format!("S{x}"), share);
+            }
+        }
+        for (x, (d, online, _, _, _)) in leaves.iter().enumerate() {
+            let mut ind = indicator(&format!("S{x}"), if *d == 0 { "D1" } else { "D2" }, &["组", &format!("项{x}")]);
+            ind.category = category(*online);
+            inds.push(ind);
+        }
+        let mut s = scheme(
+            Method::Dimensions,
+            vec![table("D1", Some("一")), table("D2", Some("二"))],
+            inds,
+        );
+        s.stars = Some(stars(&["一", "二"], &[50.0, 50.0]));
+        let w = f64::from(weight) * 10.0;
+        let profile = Profile {
+            name: "权重".into(),
+            scheme: "test".into(),
+            variant: None,
+            exclude: Vec::new(),
+            group_weights: [("一".to_string(), w), ("二".to_string(), 100.0 - w)].into(),
+            indicator_weights: weights,
+            special: Vec::new(),
+            basic_weight: 0.5,
+            special_weight: 0.5,
+            hash: "test".into(),
+        };
+        let plan = Plan::new(&s, None, Some(&profile)).map_err(|e| TestCaseError::fail(e.0))?;
+        let answers = coefficient_answers(
+            &leaves.iter().map(|(d, _, a, u, _)| (*d, *a, *u)).collect::<Vec<_>>(),
+        );
+        run(&plan, &answers, 20.0)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// The default grid of whole percents, on two indicators of unequal weight (answers in
+    /// halves of a percent, so off the grid).
+    #[test]
+    fn whole_percent_plans_are_minimal(
+        a in 0u16..=200,
+        b in 0u16..=200,
+        own in any::<bool>(),
+        raw_cuts in prop::collection::vec(1u8..=9, 1..=3),
+    ) {
+        let mut inds = Vec::new();
+        for (x, g) in [(0, "甲"), (1, "乙"), (2, "乙")] {
+            inds.push(indicator(&format!("C{x}"), "T", &[g, &format!("项{x}")]));
+        }
+        let mut s = scheme(Method::WeightedCoefficients, vec![table("T", None)], inds);
+        s.grades = grades(&cuts(&raw_cuts), 100.0, false, &["A", "B", "C", "D"]);
+        // a profile leaves C2 out and weighs the groups 30 / 70: two indicators of 30 % and 70 %
+        let profile = Profile {
+            name: "两项".into(),
+            scheme: "test".into(),
+            variant: None,
+            exclude: vec!["C2".into()],
+            group_weights: [("甲".to_string(), 30.0), ("乙".to_string(), 70.0)].into(),
+            indicator_weights: Default::default(),
+            special: Vec::new(),
+            basic_weight: 0.5,
+            special_weight: 0.5,
+            hash: "test".into(),
+        };
+        let plan = Plan::new(&s, None, Some(&profile)).map_err(|e| TestCaseError::fail(e.0))?;
+        let answers = vec![
+            number(f64::from(a) / 2.0),
+            if own { self_answer(f64::from(b) / 2.0, false) } else { number(f64::from(b) / 2.0) },
+        ];
+        run(&plan, &answers, 1.0)?;
+    }
+}
+
 /// (group, answer choice, self answer): choices 0–10 are 10 × choice %, 11–12 unanswered.
 fn coefficient_answers(leaves: &[(u8, u8, bool)]) -> Vec<Option<Answer>> {
     leaves
