@@ -103,6 +103,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Report(args) => crate::report_cmd::run(cli, args),
+        Command::Gap(args) => crate::gap_cmd::run(cli, args),
     }
 }
 
@@ -126,27 +127,34 @@ pub type Evaluated<'c> = (
     Option<(Application, Granted)>,
 );
 
-pub fn evaluate<'c>(cat: &'c Catalog, a: &EvalArgs) -> Result<Evaluated<'c>, String> {
-    let EvalArgs {
-        scheme,
-        variant,
-        input,
-        profile,
-        strict,
-        mode,
-        current_stars,
-        first_application,
-    } = a;
+/// An answer file read for a scheme (JSON, or a filled Excel template), with the variant
+/// and the profile it is to be scored under.
+pub struct Input<'c> {
+    pub scheme: &'c Scheme,
+    pub variant: Option<String>,
+    pub profile: Option<Profile>,
+    json: BTreeMap<String, Value>,
+    xlsx: Option<Vec<tianping_domain::workbook_read::Grid>>,
+    path: std::path::PathBuf,
+}
+
+/// Read an answer file for `scheme`: the variant of `--variant` and of the file must agree
+/// (by id, alias or name), the profile is read from its file.
+pub fn read_input<'c>(
+    cat: &'c Catalog,
+    scheme: &str,
+    variant: Option<&str>,
+    input: &Path,
+    profile: Option<&Path>,
+) -> Result<Input<'c>, String> {
     let s = cat.get(scheme).ok_or_else(|| cat.unknown(scheme))?;
     // an answer file: JSON, or an Excel answer template (`template --format xlsx`)
-    let xlsx = if crate::xlsx_cmds::is_xlsx(input) {
-        Some(crate::xlsx_cmds::load(input)?)
+    let (json, xlsx, file_variant) = if crate::xlsx_cmds::is_xlsx(input) {
+        let (grids, v) = crate::xlsx_cmds::load(input)?;
+        (BTreeMap::new(), Some(grids), v)
     } else {
-        None
-    };
-    let (answers, file_variant) = match &xlsx {
-        Some((_, v)) => (BTreeMap::new(), v.clone()),
-        None => read_answers(input, s)?,
+        let (a, v) = read_answers(input, s)?;
+        (a, None, v)
     };
     // Both may name the variant by id, alias or name: compare what they resolve to.
     let same_variant = |a: &str, b: &str| {
@@ -170,6 +178,51 @@ pub fn evaluate<'c>(cat: &'c Catalog, a: &EvalArgs) -> Result<Evaluated<'c>, Str
         Some(p) => Some(read_profile(p)?),
         None => None,
     };
+    Ok(Input {
+        scheme: s,
+        variant,
+        profile,
+        json,
+        xlsx,
+        path: input.to_path_buf(),
+    })
+}
+
+impl Input<'_> {
+    /// The answers keyed by indicator id, for a plan of this input.
+    pub fn answers(&self, plan: &Plan) -> Result<BTreeMap<String, Value>, String> {
+        match &self.xlsx {
+            Some(grids) => crate::xlsx_cmds::answers(&self.path, plan, grids),
+            None => Ok(self.json.clone()),
+        }
+    }
+
+    /// The refusal of bad answers: the file, then each problem (at most 50).
+    pub fn refusal(&self, errs: &[tianping_core::AnswerError]) -> String {
+        let mut m = format!("{}: 答案有 {} 处问题：", self.path.display(), errs.len());
+        for e in errs.iter().take(50) {
+            m.push_str(&format!("\n  - {}", e));
+        }
+        if errs.len() > 50 {
+            m.push_str(&format!("\n  … 另有 {} 处", errs.len() - 50));
+        }
+        m
+    }
+}
+
+pub fn evaluate<'c>(cat: &'c Catalog, a: &EvalArgs) -> Result<Evaluated<'c>, String> {
+    let EvalArgs {
+        scheme,
+        variant,
+        input,
+        profile,
+        strict,
+        mode,
+        current_stars,
+        first_application,
+    } = a;
+    let inp = read_input(cat, scheme, *variant, input, *profile)?;
+    let s = inp.scheme;
     let is_stars = s.method == Method::Dimensions;
     if !is_stars && (mode.is_some() || current_stars.is_some() || *first_application) {
         return Err(format!(
@@ -182,21 +235,11 @@ pub fn evaluate<'c>(cat: &'c Catalog, a: &EvalArgs) -> Result<Evaluated<'c>, Str
             return Err(format!("--current-stars {} 无效；可接受 0 至 5", n));
         }
     }
-    let plan = Plan::new(s, variant.as_deref(), profile.as_ref()).map_err(|e| e.0)?;
-    let answers = match &xlsx {
-        Some((grids, _)) => crate::xlsx_cmds::answers(input, &plan, grids)?,
-        None => answers,
-    };
-    let eval = plan.evaluate(&answers, *strict).map_err(|errs| {
-        let mut m = format!("{}: 答案有 {} 处问题：", input.display(), errs.len());
-        for e in errs.iter().take(50) {
-            m.push_str(&format!("\n  - {}", e));
-        }
-        if errs.len() > 50 {
-            m.push_str(&format!("\n  … 另有 {} 处", errs.len() - 50));
-        }
-        m
-    })?;
+    let plan = Plan::new(s, inp.variant.as_deref(), inp.profile.as_ref()).map_err(|e| e.0)?;
+    let answers = inp.answers(&plan)?;
+    let eval = plan
+        .evaluate(&answers, *strict)
+        .map_err(|errs| inp.refusal(&errs))?;
     let granted = if is_stars {
         let app = Application {
             current_stars: current_stars.unwrap_or(0),

@@ -7,6 +7,7 @@ mod case_cmds;
 mod cert_cmds;
 mod commands;
 mod due_cmd;
+mod gap_cmd;
 mod out;
 mod output;
 mod points_cmd;
@@ -91,6 +92,9 @@ pub enum Command {
         #[arg(long)]
         first_application: bool,
     },
+    /// The fewest indicator changes to the next grade, level or star (DESIGN I-23): each
+    /// change's current and target answer, its effect, and the standard's guidance.
+    Gap(gap_cmd::GapArgs),
     /// Audit time in person-days (eepc-certification Annex A, DESIGN I-8).
     AuditTime {
         /// Effective headcount of the organisation (total).

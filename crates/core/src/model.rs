@@ -48,7 +48,7 @@ impl Method {
 }
 
 /// What an answer to an indicator is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnswerKind {
     /// 0..max points.
