@@ -46,7 +46,11 @@ pub fn distribution(bands: &[Band], own: usize, l: Lang) -> Option<Chart> {
         .map(|(i, b)| Row {
             label: b.label.clone(),
             value: if i == own {
-                format!("{}{}", b.count, l.t("（含本企业）", " (this enterprise's band)"))
+                format!(
+                    "{}{}",
+                    b.count,
+                    l.t("（含本企业）", " (this enterprise's band)")
+                )
             } else {
                 b.count.to_string()
             },

@@ -34,8 +34,8 @@ use tianping_core::engine::Evaluation;
 use tianping_core::Scheme;
 pub use tianping_domain::Lang;
 
-pub use style::finish;
 pub use distribution::{distribution, Band};
+pub use style::finish;
 pub use trend::{trend, Point};
 
 /// Which chart.

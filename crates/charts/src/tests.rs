@@ -415,8 +415,14 @@ fn the_distribution_counts_each_band_and_marks_the_own_one() {
     assert_eq!(c.rows[2].value, "3（含本企业）");
     assert_eq!(c.rows[1].value, "5");
     assert!(c.summary.contains("50–80 5"), "{}", c.summary);
-    assert_eq!(distribution(&bands, 2, Lang::Zh), Some(c), "same input, same bytes");
+    assert_eq!(
+        distribution(&bands, 2, Lang::Zh),
+        Some(c),
+        "same input, same bytes"
+    );
     assert!(distribution(&[], 0, Lang::En).is_none());
     let en = distribution(&bands, 0, Lang::En).unwrap();
-    assert!(en.summary.starts_with("Bar chart, enterprises per score band"));
+    assert!(en
+        .summary
+        .starts_with("Bar chart, enterprises per score band"));
 }
