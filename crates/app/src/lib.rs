@@ -69,6 +69,8 @@ pub mod enterprises;
 pub mod error;
 pub mod evidence;
 pub mod identity;
+pub mod insight;
+pub mod insight_gap;
 pub mod mail;
 pub mod notify;
 pub mod onsite;

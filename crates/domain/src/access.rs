@@ -63,6 +63,19 @@ impl Principal {
         self.role != Role::Expert
     }
 
+    /// Whether this person may see how a body's clients stand together (the distribution of
+    /// their grades and their common gaps, I-23): the body's own staff other than experts,
+    /// and the system administrator.
+    pub fn sees_clients_of(&self, org_id: i64) -> bool {
+        match self.role {
+            Role::Sysadmin => true,
+            Role::Auditor | Role::Decider | Role::BodyAdmin | Role::Operator => {
+                self.org_id == Some(org_id)
+            }
+            Role::Enterprise | Role::Expert => false,
+        }
+    }
+
     /// Whether this person may change the record (and sites) of a visible enterprise: the
     /// enterprise itself and the staff of a body that serves it. The system administrator
     /// runs the platform and reads everything, but an enterprise's record belongs to the
@@ -352,6 +365,29 @@ pub fn draft(status: AssessmentStatus) -> Result<(), Denied> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bodys_clients_together_are_for_its_staff() {
+        let p = |role, org| Principal {
+            user_id: 1,
+            role,
+            org_id: org,
+            enterprise_id: None,
+        };
+        for r in [
+            Role::Auditor,
+            Role::Decider,
+            Role::BodyAdmin,
+            Role::Operator,
+        ] {
+            assert!(p(r, Some(1)).sees_clients_of(1), "{r:?}");
+            assert!(!p(r, Some(2)).sees_clients_of(1), "{r:?}");
+            assert!(!p(r, None).sees_clients_of(1), "{r:?}");
+        }
+        assert!(p(Role::Sysadmin, None).sees_clients_of(1));
+        assert!(!p(Role::Expert, Some(1)).sees_clients_of(1));
+        assert!(!p(Role::Enterprise, None).sees_clients_of(1));
+    }
 
     #[test]
     fn only_body_staff_set_a_profile() {

@@ -59,3 +59,17 @@ pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow
     .fetch_all(&s.pool)
     .await?)
 }
+
+/// A body's scored assessments of a scheme, newest first within each enterprise (the app
+/// keeps each client's latest).
+pub async fn of_org(s: &Store, org_id: i64, scheme: &str) -> Result<Vec<Assessment>> {
+    Ok(sqlx::query_as(
+        "SELECT a.* FROM assessments a WHERE a.org_id = $1 AND a.scheme = $2 \
+         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL \
+         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC",
+    )
+    .bind(org_id)
+    .bind(scheme)
+    .fetch_all(&s.pool)
+    .await?)
+}
