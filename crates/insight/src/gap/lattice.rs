@@ -285,3 +285,42 @@ pub(crate) fn least_points(
     }
     (j == 0 && s == 0).then_some(picks)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bits(set: &[u64], n: usize) -> Vec<usize> {
+        (0..n).filter(|&s| bit(set, s)).collect()
+    }
+
+    #[test]
+    fn shifted_unions_match_a_plain_loop() {
+        // a source with bits across word edges, every shift and every run length and stride
+        let n = 200;
+        let mut src = vec![0u64; n / 64 + 1];
+        for s in [0, 1, 5, 63, 64, 65, 100, 127, 130] {
+            src[s / 64] |= 1 << (s % 64);
+        }
+        let from = bits(&src, n);
+        let mut tmp = Bufs(Vec::new(), Vec::new());
+        for first in [0, 1, 3, 63, 64, 70] {
+            for stride in [1, 2, 3, 64] {
+                for count in 1..=9 {
+                    let us: Vec<(usize, usize)> =
+                        (0..count).map(|c| (first + c * stride, c)).collect();
+                    let mut dst = vec![0u64; src.len()];
+                    or_all(&mut dst, &src, &us, &mut tmp);
+                    let mut want: Vec<usize> = from
+                        .iter()
+                        .flat_map(|s| us.iter().map(move |(u, _)| s + u))
+                        .filter(|s| *s < src.len() * 64)
+                        .collect();
+                    want.sort();
+                    want.dedup();
+                    assert_eq!(bits(&dst, src.len() * 64), want, "{first} {stride} {count}");
+                }
+            }
+        }
+    }
+}
