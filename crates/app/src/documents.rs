@@ -15,6 +15,7 @@ pub mod capability;
 pub mod certificate;
 pub mod report;
 pub mod stages;
+pub mod suggestions;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

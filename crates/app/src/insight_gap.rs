@@ -16,7 +16,7 @@ use tianping_store::repo::{self, User};
 use crate::{assessments, App, Error};
 
 fn refused(e: tianping_insight::GapError) -> Error {
-    Error::invalid("target", &e.0, &e.0)
+    Error::invalid("target", e.0.clone(), e.0)
 }
 
 /// The gap of a set of answers under a plan, towards `target` (the next better outcome when
@@ -61,6 +61,9 @@ pub struct WhatIf {
     pub changed: Vec<String>,
     /// The gap of the changed answers: `current` is the result with the changes.
     pub gap: Gap,
+    /// The stored answers (before the changes), for a form that shows them.
+    #[serde(skip)]
+    pub stored: BTreeMap<String, Value>,
 }
 
 /// The result and gap of an assessment with `changes` applied to its stored answers (a
@@ -77,15 +80,16 @@ pub async fn what_if(
         return Err(Error::NotFound);
     }
     let rows = repo::answers(&app.store, a.id).await?;
-    let mut answers = assessments::answer_map(&rows)?;
+    let stored = assessments::answer_map(&rows)?;
+    let mut answers = stored.clone();
     let plan = assessments::plan(app, &a)?;
     let mut changed = Vec::new();
     for (k, v) in changes {
         if !plan.leaves.iter().any(|l| l.ind.id == *k) {
             return Err(Error::invalid(
                 k,
-                &format!("指标 {k} 不在本评价中"),
-                &format!("Indicator {k} is not in this assessment"),
+                format!("指标 {k} 不在本评价中"),
+                format!("Indicator {k} is not in this assessment"),
             ));
         }
         let before = answers.get(k).cloned();
@@ -100,8 +104,8 @@ pub async fn what_if(
                 let n: f64 = s.trim().parse().map_err(|_| {
                     Error::invalid(
                         k,
-                        &format!("指标 {k} 的答案 “{s}” 不是数字"),
-                        &format!("The answer to {k}, “{s}”, is not a number"),
+                        format!("指标 {k} 的答案 “{s}” 不是数字"),
+                        format!("The answer to {k}, “{s}”, is not a number"),
                     )
                 })?;
                 answers.insert(k.clone(), Value::from(n));
@@ -119,6 +123,7 @@ pub async fn what_if(
         assessment_id: a.id,
         changed,
         gap,
+        stored,
     })
 }
 

@@ -71,6 +71,7 @@ pub mod evidence;
 pub mod identity;
 pub mod insight;
 pub mod insight_gap;
+pub mod insight_words;
 pub mod mail;
 pub mod notify;
 pub mod onsite;

@@ -83,7 +83,21 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> Result<ExitCode, String> {
             _ => Mode::SelfEvaluation,
         },
     };
-    let data = report::build(lang, scheme, &view, Default::default(), None);
+    let mut data = report::build(lang, scheme, &view, Default::default(), None);
+    // 提升建议: the gap to the next outcome from the same answers
+    let inp = crate::commands::read_input(
+        &cat,
+        &a.scheme,
+        a.variant.as_deref(),
+        &a.input,
+        a.profile.as_deref(),
+    )?;
+    let plan = tianping_core::Plan::new(inp.scheme, inp.variant.as_deref(), inp.profile.as_ref())
+        .map_err(|e| e.0)?;
+    let answers = inp.answers(&plan)?;
+    if let Ok(g) = tianping_app::insight_gap::gap_of(&plan, &answers, None) {
+        data.suggestions = Some(documents::suggestions::of(lang, &g));
+    }
     let dir = a
         .font_dir
         .clone()

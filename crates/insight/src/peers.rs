@@ -71,7 +71,7 @@ pub struct Histogram {
 }
 
 fn bin_of(x: f64, scale: f64, bins: usize) -> usize {
-    if !(scale > 0.0) || !x.is_finite() || x <= 0.0 {
+    if scale.is_nan() || scale <= 0.0 || !x.is_finite() || x <= 0.0 {
         return 0;
     }
     (((x / scale) * bins as f64).floor() as usize).min(bins - 1)

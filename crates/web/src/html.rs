@@ -108,6 +108,10 @@ pub const TABLE_JS_PATH: &str = "/static/table.js";
 pub const VERIFY_JS: &str = include_str!("../static/verify.js");
 /// Where the certificate status page's script is served.
 pub const VERIFY_JS_PATH: &str = "/static/verify.js";
+/// The what-if form's script: recomputes as you type.
+pub const WHATIF_JS: &str = include_str!("../static/whatif.js");
+/// Where the what-if form's script is served.
+pub const WHATIF_JS_PATH: &str = "/static/whatif.js";
 
 /// A script's address with its content hash as a version, like the stylesheet's. Pages work
 /// without the scripts; the CSP allows only the application's own files.
@@ -128,6 +132,12 @@ pub fn copy_script_href() -> &'static str {
 pub fn verify_js_href() -> &'static str {
     static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HREF.get_or_init(|| versioned(VERIFY_JS_PATH, VERIFY_JS))
+}
+
+/// The what-if script's versioned address.
+pub fn whatif_js_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| versioned(WHATIF_JS_PATH, WHATIF_JS))
 }
 
 /// The table script's versioned address.
@@ -156,6 +166,11 @@ pub async fn copy_script() -> Response {
 /// `GET /static/table.js`.
 pub async fn table_js() -> Response {
     script(TABLE_JS)
+}
+
+/// `GET /static/whatif.js`.
+pub async fn whatif_js() -> Response {
+    script(WHATIF_JS)
 }
 
 /// GET the certificate status page's script.

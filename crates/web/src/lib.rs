@@ -63,6 +63,7 @@ pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
         .route(html::COPY_SCRIPT_PATH, get(html::copy_script))
         .route(html::TABLE_JS_PATH, get(html::table_js))
         .route(html::VERIFY_JS_PATH, get(html::verify_js))
+        .route(html::WHATIF_JS_PATH, get(html::whatif_js))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }

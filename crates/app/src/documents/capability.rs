@@ -60,6 +60,8 @@ pub struct CapabilityDoc {
     pub meta: Option<Meta>,
     pub interpretations: Vec<Interp>,
     pub charts: Vec<Chart>,
+    /// The fewest changes to the next grade (DESIGN I-23), from the linked assessment.
+    pub gap: Option<super::suggestions::Suggestions>,
 }
 
 fn grade_name(l: Lang, g: Option<Grade>) -> String {
@@ -198,6 +200,7 @@ pub fn build(l: Lang, app: &App, r: &Report, uscc: Option<String>) -> Capability
         meta,
         interpretations,
         charts,
+        gap: None,
     }
 }
 
@@ -219,7 +222,13 @@ pub async fn pdf(app: &App, u: &User, id: i64, l: Lang) -> Result<Pdf, Error> {
     let uscc = repo::get_enterprise(&app.store, r.case.case.enterprise_id)
         .await?
         .map(|e| e.uscc);
-    let data = build(l, app, &r, uscc);
+    let mut data = build(l, app, &r, uscc);
+    if let Some(a) = r.case.evaluation.filter(|_| r.result.is_some()) {
+        // advice beside the figures: left out when no plan can be made for this person
+        if let Ok(g) = crate::insight_gap::gap(app, u, a, None).await {
+            data.gap = Some(super::suggestions::of(l, &g));
+        }
+    }
     let created = last_day(&r)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .or_else(|| {

@@ -152,6 +152,8 @@ pub struct ReportDoc {
     pub items: Vec<Item>,
     pub interpretations: Vec<Interp>,
     pub charts: Vec<Chart>,
+    /// 提升建议: the gap to the next outcome (set by the caller that has the answers).
+    pub suggestions: Option<super::suggestions::Suggestions>,
 }
 
 fn kind(s: &Scheme) -> &'static str {
@@ -347,6 +349,7 @@ pub fn build(
                 svg: c.svg,
             })
             .collect(),
+        suggestions: None,
     }
 }
 
@@ -382,7 +385,11 @@ pub async fn pdf(
         body,
         assessment: Some(format!("#{} {}", a.id, a.title)),
     };
-    let data = build(l, scheme, &view, party, scored);
+    let mut data = build(l, scheme, &view, party, scored);
+    // the gap is advice beside the figures: a plan that cannot be made leaves it out
+    if let Ok(g) = crate::insight_gap::gap(app, u, id, None).await {
+        data.suggestions = Some(super::suggestions::of(l, &g));
+    }
     let created = scored.map(|t| t.naive_utc()).unwrap_or_default();
     let bytes = super::render(
         app,

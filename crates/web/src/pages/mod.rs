@@ -58,6 +58,8 @@ mod home;
 mod identity;
 mod import;
 mod inbox;
+mod insight;
+mod insight_views;
 mod item;
 mod nav;
 mod onsite;
@@ -115,6 +117,8 @@ pub fn routes() -> Router<App> {
         .merge(identity::routes())
         .merge(audit::routes())
         .merge(inbox::routes())
+        .merge(insight::routes())
+        .merge(insight_views::routes())
         .merge(password::routes())
         .merge(cases::routes())
         .merge(case_page::routes())

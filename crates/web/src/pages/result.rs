@@ -188,6 +188,11 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
     let plan = assessments::plan(&st, &a)?;
     let scheme = plan.scheme;
     let result = assessments::result_view(&a)?;
+    // the gap is advice beside the result: a plan that cannot be made leaves it out
+    let gap = match &result {
+        Some(_) => tianping_app::insight_gap::gap(&st, u, id, None).await.ok(),
+        None => None,
+    };
     let body = html! {
         p { a href={ "/assessments/" (a.id) } { "← " (a.title) } }
         @if let Some(r) = &result {
@@ -199,6 +204,12 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
                 } @else {
                     p.muted { (l.t("专项能力评价只采用现场实地审查（6.3）：线上自评没有分阶段报告。", "Special capability is evaluated on site only (6.3): an online self-evaluation has no per-stage report.")) }
                 }
+            }
+            @if let Some(g) = &gap { (super::insight::gap_section(l, g, a.id)) }
+            p {
+                a href={ "/assessments/" (a.id) "/peers" } { (l.t("与同类企业比较", "Compare with peers")) }
+                " · "
+                a href={ "/enterprises/" (a.enterprise_id) "/trend?scheme=" (crate::html::url_enc(&a.scheme)) "&variant=" (crate::html::url_enc(a.variant.as_deref().unwrap_or(""))) } { (l.t("历次结果趋势", "Results over time")) }
             }
             (charts::figures(l, scheme, &r.evaluation))
             (explain::explanation(l, r, scheme))
