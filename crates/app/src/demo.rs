@@ -149,7 +149,7 @@ async fn staff(
 /// Answer `share` of an assessment's items (all when 1.0) at once through the answer rules,
 /// and optionally submit.
 #[allow(clippy::too_many_arguments)]
-async fn fill(
+pub(crate) async fn fill(
     app: &App,
     a: &repo::Assessment,
     by: &repo::User,
@@ -203,7 +203,7 @@ struct Run<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn assessment(
+pub(crate) async fn assessment(
     app: &App,
     by: &repo::User,
     ent: i64,
@@ -638,6 +638,9 @@ pub async fn seed(app: &App) -> Result<bool, String> {
                 .map_err(zh)?;
         }
     }
+    // comparisons: six more manufacturing clients with an EEPC result each, and two earlier
+    // results of 星河, so that its peers, its trend and the body's clients have something to show
+    crate::demo_insight::seed(app, body.id, auditor, *e1).await?;
     // 003 lifecycle: four clients at different stages (one overdue)
     let people = crate::demo_cases::People {
         admin: &admin,

@@ -62,6 +62,7 @@ pub mod cnca;
 pub mod config;
 pub mod demo;
 mod demo_cases;
+mod demo_insight;
 mod demo_points;
 mod demo_ratings;
 pub mod documents;

@@ -252,6 +252,46 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             ["applied", "certified", "certified", "in_audit"],
             "{b}"
         );
+        // comparisons: 星河's latest EEPC result has more than 5 peers in section C, a trend of
+        // three results and a gap; the body sees its seven EEPC clients
+        let xinghe = repo::user_by_email(&app.state.store, "xinghe@ent.demo")
+            .await
+            .unwrap()
+            .unwrap();
+        let ent = xinghe.enterprise_id.unwrap();
+        let h = tianping_app::insight::history(
+            &app.state,
+            &admin,
+            ent,
+            "eepc-certification",
+            None,
+            None,
+            tianping_app::Lang::Zh,
+        )
+        .await
+        .unwrap();
+        assert_eq!(h.stops.len(), 3, "{b}: {:?}", h.stops);
+        assert!(h.stops[0].date < h.stops[2].date, "{b}");
+        assert!(h.chart.is_some() && !h.changes.is_empty(), "{b}");
+        let latest = h.stops[2].assessment_id;
+        let p = tianping_app::insight::peers(&app.state, &admin, latest, tianping_app::Lang::Zh)
+            .await
+            .unwrap();
+        assert!(p.hidden.is_none() && p.others >= 5, "{b}: {p:?}");
+        let g = tianping_app::insight_gap::gap(&app.state, &admin, latest, None)
+            .await
+            .unwrap();
+        assert!(g.plan.target.is_some() && !g.plan.changes.is_empty(), "{b}");
+        let c = tianping_app::insight_gap::clients(
+            &app.state,
+            &admin,
+            admin.org_id.unwrap(),
+            "eepc-certification",
+        )
+        .await
+        .unwrap();
+        assert_eq!(c.clients, 7, "{b}");
+        assert!(!c.common_gaps.is_empty(), "{b}");
         // a capability result under publicity and one announced; stars held and a blacklisting
         assert_eq!(states("capability"), ["announced", "in_publicity"], "{b}");
         assert_eq!(states("stars"), ["blacklisted", "rated"], "{b}");
