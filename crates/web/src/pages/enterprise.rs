@@ -268,6 +268,7 @@ async fn enterprise_view(st: &App, ctx: &Ctx, id: i64, shown: Shown<'_>) -> Res 
         (new_assessment_link(l, u.role, ent.id))
         h2 { (l.t("评价", "Assessments")) }
         (assessment_list(l, st, &asses))
+        (trend_links(l, st, ent.id, &asses))
         (sites_table(l, token, ent.id, &sites, editable))
         @if editable { (site_form(l, token, ent.id, shown.site, e)) }
         (engagements(l, &orgs))
@@ -323,6 +324,29 @@ fn record_card(st: &App, l: Lang, ent: &repo::Enterprise) -> Markup {
                 @match &suggestion {
                     Some(name) => { (name) }
                     None => { (l.t("（无：请填写行业代码）", "(none: enter an industry code)")) }
+                }
+            }
+        }
+    }
+}
+
+/// Links to the results over time of each scheme the enterprise has a scored result in.
+fn trend_links(l: Lang, st: &App, ent: i64, asses: &[repo::Assessment]) -> Markup {
+    let mut schemes: Vec<&str> = asses
+        .iter()
+        .filter(|a| a.result_at.is_some() && a.score.is_some())
+        .map(|a| a.scheme.as_str())
+        .collect();
+    schemes.sort_unstable();
+    schemes.dedup();
+    html! {
+        @if !schemes.is_empty() {
+            p {
+                (l.t("历次结果趋势：", "Results over time: "))
+                @for s in schemes {
+                    a href={ "/enterprises/" (ent) "/trend?scheme=" (url_enc(s)) } {
+                        (st.scheme(s).map_or(s, |x| x.name.as_str()))
+                    } " "
                 }
             }
         }

@@ -62,6 +62,9 @@ pub(super) async fn home(State(st): State<App>, ctx: Ctx) -> Res {
                 a href={ "/enterprises/" (e) } { (l.t("企业信息", "Enterprise record")) }
             }
         }
+        @if let Some(o) = u.org_id.filter(|o| u.principal().sees_clients_of(*o)) {
+            p { a href={ "/orgs/" (o) "/clients" } { (l.t("客户结果分布与常见差距", "Clients' results and common gaps")) } }
+        }
         h2 { (l.t("最近的评价", "Recent assessments")) }
         (assessment_list(l, &st, &asses))
         @if !ents.is_empty() && u.role != Role::Enterprise {
