@@ -2,6 +2,7 @@
 //! the plan in one sentence, its conditions and each change with its guidance.
 
 use serde::Serialize;
+use tianping_core::distance::Condition;
 use tianping_domain::Lang;
 use tianping_insight::{Gap, GapPlan};
 
@@ -60,7 +61,18 @@ fn lines(l: Lang, p: &GapPlan) -> (Vec<ConditionLine>, Vec<ChangeLine>) {
                 Some(t) => format!("{}（{}）", w::action(l, c.action), w::through(l, t)),
                 None => w::action(l, c.action).to_string(),
             },
-            total: format!("+{}", fig(c.total)),
+            total: std::iter::once(format!("+{}", fig(c.total)))
+                .chain(
+                    c.effects
+                        .iter()
+                        .filter(|e| !matches!(e.condition, Condition::Total))
+                        .map(|e| {
+                            let sign = if e.delta >= 0.0 { "+" } else { "" };
+                            format!("{} {}{}", w::condition(l, &e.condition), sign, fig(e.delta))
+                        }),
+                )
+                .collect::<Vec<_>>()
+                .join("；"),
             guidance: c
                 .guidance
                 .first()

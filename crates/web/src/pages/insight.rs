@@ -58,7 +58,7 @@ pub(super) fn plan_table(l: Lang, p: &GapPlan, rows: usize) -> Markup {
             div.tablewrap { table data-testid="gap-changes" {
                 tr {
                     th { (l.t("指标", "Indicator")) } th { (l.t("现答案", "Now")) } th { (l.t("目标答案", "Target")) }
-                    th { (l.t("做法", "What to do")) } th { (l.t("总分增加", "Total +")) } th { (l.t("依据", "Guidance")) }
+                    th { (l.t("做法", "What to do")) } th { (l.t("总分及条件的变化", "Effect on the total and conditions")) } th { (l.t("依据", "Guidance")) }
                 }
                 @for c in &p.changes[..shown] {
                     tr {
@@ -69,7 +69,12 @@ pub(super) fn plan_table(l: Lang, p: &GapPlan, rows: usize) -> Markup {
                             (w::action(l, c.action))
                             @if let Some(t) = &c.through { br; span.muted { (w::through(l, t)) } }
                         }
-                        td { "+" (fig(c.total)) }
+                        td {
+                            "+" (fig(c.total))
+                            @for e in c.effects.iter().filter(|e| !matches!(e.condition, tianping_core::distance::Condition::Total)) {
+                                br; span.muted { (w::condition(l, &e.condition)) " " @if e.delta >= 0.0 { "+" } (fig(e.delta)) }
+                            }
+                        }
                         td {
                             @for g in c.guidance.iter().take(1) {
                                 span.muted { (g.title) "：" } (g.text.join(" "))
