@@ -84,8 +84,8 @@ pub async fn what_if(
         if !plan.leaves.iter().any(|l| l.ind.id == *k) {
             return Err(Error::invalid(
                 k,
-                &format!("指标 {k} 不在本评价中"),
-                &format!("Indicator {k} is not in this assessment"),
+                format!("指标 {k} 不在本评价中"),
+                format!("Indicator {k} is not in this assessment"),
             ));
         }
         let before = answers.get(k).cloned();
@@ -100,8 +100,8 @@ pub async fn what_if(
                 let n: f64 = s.trim().parse().map_err(|_| {
                     Error::invalid(
                         k,
-                        &format!("指标 {k} 的答案 “{s}” 不是数字"),
-                        &format!("The answer to {k}, “{s}”, is not a number"),
+                        format!("指标 {k} 的答案 “{s}” 不是数字"),
+                        format!("The answer to {k}, “{s}”, is not a number"),
                     )
                 })?;
                 answers.insert(k.clone(), Value::from(n));
