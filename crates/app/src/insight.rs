@@ -228,13 +228,18 @@ fn outcome_of(grade: &Option<String>, stars: Option<i64>) -> Option<String> {
 
 /// Where an assessment's result stands among its peers: the latest result of the same mode
 /// of each other enterprise with the same scheme, variant and GB/T 4754 section, across the
-/// platform, never named; nothing shown with fewer than 5 others.
+/// platform, never named; nothing shown with fewer than 5 others. An assessment without any
+/// answer has no result to place (404).
 pub async fn peers(app: &App, u: &User, id: i64, l: Lang) -> Result<PeersView, Error> {
     let (a, access) = assessments::get(app, u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound);
     }
     let own = assessments::result_view(&a)?.ok_or(Error::NotFound)?;
+    // an assessment is scored empty when created: with no answer it has no result to place
+    if own.answered().0 == 0 {
+        return Err(Error::NotFound);
+    }
     let ent = repo::get_enterprise(&app.store, a.enterprise_id)
         .await?
         .ok_or(Error::NotFound)?;
