@@ -44,6 +44,33 @@ pub struct HistoryView {
     pub changes: Vec<ItemChange>,
 }
 
+fn unknown_variant(scheme: &tianping_core::Scheme, v: &str) -> Error {
+    if scheme.variants.is_empty() {
+        return Error::invalid(
+            "variant",
+            format!("方案 {} 没有类别（variant），不接受 “{v}”", scheme.id),
+            format!(
+                "Scheme {} has no variants; “{v}” is not accepted",
+                scheme.id
+            ),
+        );
+    }
+    let ids: Vec<&str> = scheme.variants.iter().map(|x| x.id.as_str()).collect();
+    Error::invalid(
+        "variant",
+        format!(
+            "方案 {} 没有类别 “{v}”，可选：{}",
+            scheme.id,
+            scheme.variant_list()
+        ),
+        format!(
+            "Scheme {} has no variant “{v}”; one of: {}",
+            scheme.id,
+            ids.join(", ")
+        ),
+    )
+}
+
 fn date_of(a: &Assessment) -> String {
     a.result_at
         .as_deref()
@@ -76,9 +103,16 @@ pub async fn history(
             variants.push(a.variant.clone());
         }
     }
-    let variant: Option<String> = match variant {
-        Some(v) if !v.is_empty() => Some(v.to_string()),
-        _ => rows.last().and_then(|a| a.variant.clone()),
+    // a variant asked for by id, letter or name, as stored (the canonical id); one the
+    // scheme does not have is refused, not answered with an empty series
+    let variant: Option<String> = match variant.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => Some(
+            scheme
+                .canonical_variant_id(v)
+                .ok_or_else(|| unknown_variant(scheme, v))?
+                .to_string(),
+        ),
+        None => rows.last().and_then(|a| a.variant.clone()),
     };
     let mut kept: Vec<(Assessment, ResultView)> = Vec::new();
     for a in rows.into_iter().filter(|a| a.variant == variant) {
@@ -194,13 +228,18 @@ fn outcome_of(grade: &Option<String>, stars: Option<i64>) -> Option<String> {
 
 /// Where an assessment's result stands among its peers: the latest result of the same mode
 /// of each other enterprise with the same scheme, variant and GB/T 4754 section, across the
-/// platform, never named; nothing shown with fewer than 5 others.
+/// platform, never named; nothing shown with fewer than 5 others. An assessment without any
+/// answer has no result to place (404).
 pub async fn peers(app: &App, u: &User, id: i64, l: Lang) -> Result<PeersView, Error> {
     let (a, access) = assessments::get(app, u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound);
     }
     let own = assessments::result_view(&a)?.ok_or(Error::NotFound)?;
+    // an assessment is scored empty when created: with no answer it has no result to place
+    if own.answered().0 == 0 {
+        return Err(Error::NotFound);
+    }
     let ent = repo::get_enterprise(&app.store, a.enterprise_id)
         .await?
         .ok_or(Error::NotFound)?;

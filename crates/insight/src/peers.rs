@@ -23,8 +23,9 @@ pub struct Standing {
     pub median: f64,
 }
 
-/// Why a comparison is not shown.
+/// Why a comparison is not shown: as JSON `{"reason": "too_few_peers", "others": n}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Hidden {
     /// Fewer than [`MIN_OTHERS`] other enterprises: `others` is how many there are.
     TooFewPeers { others: usize },
@@ -138,6 +139,15 @@ mod tests {
         let s = standing(5.0, &five).unwrap();
         assert_eq!((s.group, s.at_or_below, s.percentile), (6, 5, 83));
         assert_eq!(s.median, 3.0);
+    }
+
+    #[test]
+    fn hidden_says_why_by_name() {
+        let h = standing(1.0, &[2.0]).unwrap_err();
+        assert_eq!(
+            serde_json::to_value(h).unwrap(),
+            serde_json::json!({"reason": "too_few_peers", "others": 1})
+        );
     }
 
     #[test]

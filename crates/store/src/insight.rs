@@ -1,11 +1,19 @@
 //! What the insight views read (DESIGN I-23): an enterprise's scored results of one scheme
 //! over time, and the scored results of one scheme and mode across enterprises (the peer
 //! groups and a body's clients are chosen from them by the app).
+//!
+//! A result is a stored result with at least one answer: an assessment is scored (empty)
+//! when it is created, and that empty result is no point of a trend, no enterprise's latest
+//! result among peers and no client's outcome.
 
 use sqlx::FromRow;
 
 use crate::repo::{scope_args, Assessment, Scope, ASSESSMENT_SCOPE};
 use crate::{Result, Store};
+
+/// The condition on an assessment `a` that it has at least one answer.
+const ANSWERED: &str = "EXISTS (SELECT 1 FROM answers x WHERE x.assessment_id = a.id \
+     AND x.value_json IS NOT NULL)";
 
 /// An enterprise's scored assessments of a scheme visible in `scope`, oldest result first.
 pub async fn history(
@@ -17,8 +25,9 @@ pub async fn history(
     let (k, id) = scope_args(scope);
     Ok(sqlx::query_as(&format!(
         "SELECT a.* FROM assessments a WHERE {} AND a.enterprise_id = $3 AND a.scheme = $4 \
-         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL ORDER BY a.result_at, a.id",
-        ASSESSMENT_SCOPE
+         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL AND {} \
+         ORDER BY a.result_at, a.id",
+        ASSESSMENT_SCOPE, ANSWERED
     ))
     .bind(k)
     .bind(id)
@@ -46,14 +55,14 @@ pub struct ScoredRow {
 /// Every scored result of a scheme in a mode, with its enterprise's industry code, newest
 /// first within each enterprise (the app keeps each enterprise's latest).
 pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT a.id, a.enterprise_id, a.org_id, a.variant, e.industry_code, a.score, a.grade, \
          a.stars, a.result_at, a.result_json FROM assessments a \
          JOIN enterprises e ON e.id = a.enterprise_id \
          WHERE a.scheme = $1 AND a.mode = $2 AND a.result_at IS NOT NULL \
-         AND a.result_json IS NOT NULL \
-         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC",
-    )
+         AND a.result_json IS NOT NULL AND {ANSWERED} \
+         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC"
+    ))
     .bind(scheme)
     .bind(mode)
     .fetch_all(&s.pool)
@@ -63,11 +72,11 @@ pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow
 /// A body's scored assessments of a scheme, newest first within each enterprise (the app
 /// keeps each client's latest).
 pub async fn of_org(s: &Store, org_id: i64, scheme: &str) -> Result<Vec<Assessment>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT a.* FROM assessments a WHERE a.org_id = $1 AND a.scheme = $2 \
-         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL \
-         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC",
-    )
+         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL AND {ANSWERED} \
+         ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC"
+    ))
     .bind(org_id)
     .bind(scheme)
     .fetch_all(&s.pool)

@@ -13,7 +13,8 @@
 //! caller's inbox), [`review`] (verification and proposals), [`people`] (a body's people:
 //! competence records, qualified auditors, conflicts of interest), [`questionnaires`]
 //! (questionnaires of an on-site assessment: open, results, close, apply), [`cases`] (certification
-//! cases), [`case_files`] (their documents), [`documents`] (the PDF reports and certificates)
+//! cases), [`case_files`] (their documents), [`documents`] (the PDF reports and certificates),
+//! [`insight`] (the gap to the next outcome, what-if, trend, peers, a body's clients; I-23)
 //! and [`public`] (the public registers and notices,
 //! no token). This module holds the router and
 //! what they share: the [`Caller`] extractor, body parsing, paging, the list envelope and the
@@ -31,6 +32,7 @@ mod distance;
 mod documents;
 mod enterprises;
 mod exports;
+mod insight;
 mod notifications;
 mod onsite;
 mod openapi;
@@ -99,6 +101,7 @@ fn build() -> Routes {
     let r = enterprises::routes(r);
     let r = assessments::routes(r);
     let r = documents::routes(r);
+    let r = insight::routes(r);
     let r = submission::routes(r);
     let r = cases::routes(r);
     let r = stars::routes(r);

@@ -11,9 +11,9 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     answers, assessments, audit, batch, capability, case_files, cases, documents, enterprises,
-    exports, notifications, onsite, people, points, public, questionnaires, review, schemes, stars,
-    submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem, ProblemField, RateLimited,
-    Throttled, Unauthorized,
+    exports, insight, notifications, onsite, people, points, public, questionnaires, review,
+    schemes, stars, submission, tokens, Conflict, Forbidden, Invalid, NotFound, Problem,
+    ProblemField, RateLimited, Throttled, Unauthorized,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,7 @@ use super::{
         (name = "people", description = "A certification body's people: competence records (CCAA, EEPC, business areas), qualified auditors on a day, conflicts of interest with clients (8.1.4.1, 5.2)"),
         (name = "points", description = "Shop points of seed 002 (I-14, I-22): a platform operator's batches of events, answered per event, and a shop's balance"),
         (name = "questionnaires", description = "Questionnaires of an on-site capability assessment (004 7.2.1, I-13): single-use links answered anonymously, the aggregate once closed with at least 3 responses, written into the assessment as Likert answers"),
+        (name = "insight", description = "Insight on results (004 4.2, I-23): the gap to the next grade, level or star with the fewest changes, what-if without saving, an enterprise's results over time, a result among its peers (never named, at least 5 others), a body's clients' outcomes and common gaps"),
         (name = "public", description = "The public registers and notices, no token (004 6.4, 6.5, 9.2; 000 §6, §8): results under publicity, announcements, capability grades in force, stars held, the blacklist, revocation and downgrade notices; searched by name or credit code; rate-limited per address"),
         (name = "meta", description = "This document")
     )
@@ -73,6 +74,7 @@ pub fn openapi_doc() -> Document {
         enterprises::Doc::openapi(),
         assessments::Doc::openapi(),
         documents::Doc::openapi(),
+        insight::Doc::openapi(),
         submission::Doc::openapi(),
         onsite::Doc::openapi(),
         answers::Doc::openapi(),
