@@ -108,7 +108,10 @@ pub async fn what_if(
                         format!("The answer to {k}, “{s}”, is not a number"),
                     )
                 })?;
-                answers.insert(k.clone(), Value::from(n));
+                answers.insert(k.clone(), with_value(before.as_ref(), Value::from(n)));
+            }
+            v if v.is_number() => {
+                answers.insert(k.clone(), with_value(before.as_ref(), v.clone()));
             }
             v => {
                 answers.insert(k.clone(), v.clone());
@@ -125,6 +128,34 @@ pub async fn what_if(
         gap,
         stored,
     })
+}
+
+/// A number tried in place of a stored answer: a sourced answer (`{"value", "source",
+/// "verified"}`, I-6) keeps its source and verification and changes only its value, as a save
+/// by the same person would; anything else becomes the number.
+fn with_value(stored: Option<&Value>, n: Value) -> Value {
+    match stored {
+        Some(Value::Object(m)) if m.contains_key("value") => {
+            let mut m = m.clone();
+            m.insert("value".into(), n);
+            Value::Object(m)
+        }
+        _ => n,
+    }
+}
+
+/// The number a form shows for a stored answer: the number itself or a sourced answer's value
+/// (none for an expert panel's or a questionnaire's answer).
+pub fn shown_number(stored: Option<&Value>) -> Option<String> {
+    match stored {
+        None => Some(String::new()),
+        Some(v) if v.is_number() => Some(v.to_string()),
+        Some(Value::Object(m)) => m
+            .get("value")
+            .filter(|v| v.is_number())
+            .map(|v| v.to_string()),
+        _ => None,
+    }
 }
 
 /// An indicator that keeps clients from their next outcome, and how many.
@@ -210,4 +241,24 @@ pub async fn clients(
         outcomes: tianping_insight::peers::tally(outcomes.iter().map(String::as_str), &order),
         common_gaps: common,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_tried_number_keeps_the_answers_source() {
+        let self_declared = json!({"value": 60, "source": "self", "verified": false});
+        assert_eq!(
+            with_value(Some(&self_declared), json!(80)),
+            json!({"value": 80, "source": "self", "verified": false})
+        );
+        assert_eq!(with_value(Some(&json!(2.5)), json!(3)), json!(3));
+        assert_eq!(with_value(None, json!(3)), json!(3));
+        assert_eq!(shown_number(Some(&self_declared)).as_deref(), Some("60"));
+        assert_eq!(shown_number(Some(&json!({"experts": [1, 2]}))), None);
+        assert_eq!(shown_number(None).as_deref(), Some(""));
+    }
 }

@@ -143,7 +143,7 @@ pub async fn rescore(app: &App, verify: bool) -> Result<Report, String> {
         }
         if !verify {
             let mut tx = app.begin().await.map_err(|e| e.to_string())?;
-            repo::store_result(&mut tx, id, &scored.stored(), false)
+            repo::replace_result(&mut tx, id, &scored.stored())
                 .await
                 .map_err(|e| e.to_string())?;
             audit::append(

@@ -753,6 +753,26 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     Ok(rev)
 }
 
+/// Replace a result re-derived from unchanged answers (a rescore under a new scheme or engine
+/// version): the figures change, but not when the answers were scored (`result_at`) nor when
+/// the assessment was last edited, so results over time keep their dates.
+pub async fn replace_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>) -> Result<()> {
+    sqlx::query(
+        "UPDATE assessments SET scheme_version = $1, engine_version = $2, result_json = $3, \
+         score = $4, grade = $5, stars = $6 WHERE id = $7",
+    )
+    .bind(r.scheme_version)
+    .bind(r.engine_version)
+    .bind(r.result_json)
+    .bind(r.score)
+    .bind(r.grade)
+    .bind(r.stars)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 /// Bump the revision without touching the result; returns the new revision.
 pub async fn bump_revision(tx: &mut Tx, id: i64) -> Result<i64> {
     let (rev,): (i64,) = sqlx::query_as(

@@ -337,10 +337,22 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             .await
             .unwrap();
         assert!(rep.differences.iter().any(|d| d.assessment_id == id), "{b}");
+        let dated = |a: &repo::Assessment| (a.result_at.clone(), a.updated_at.clone(), a.revision);
+        let before = repo::get_assessment(&app.state.store, id)
+            .await
+            .unwrap()
+            .unwrap();
         let rep = tianping_app::rescore::rescore(&app.state, false)
             .await
             .unwrap();
         assert_eq!(rep.updated, 1, "{b}");
+        // the result is replaced, not re-dated: results over time keep their dates
+        let after = repo::get_assessment(&app.state.store, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(dated(&after), dated(&before), "{b}");
+        assert_ne!(after.result_json, before.result_json, "{b}");
         assert!(tianping_app::rescore::rescore(&app.state, true)
             .await
             .unwrap()

@@ -183,13 +183,12 @@ async fn render(st: &App, ctx: &Ctx, id: i64, r: &WhatIf, typed: &BTreeMap<Strin
                 @for leaf in &plan.leaves {
                     @let ind = &leaf.ind;
                     @let now = stored.get(&ind.id);
-                    @let number = now.is_none_or(Value::is_number);
+                    @let number = insight_gap::shown_number(now);
                     @let name = ind.path.last().map_or(ind.id.as_str(), String::as_str);
                     tr {
                         td { (ind.serial.as_deref().unwrap_or(&ind.id)) " " (name) }
                         td {
-                            @if number {
-                                @let original = now.map(|v| v.to_string()).unwrap_or_default();
+                            @if let Some(original) = number {
                                 input type="hidden" name={ "o:" (ind.id) } value=(original);
                                 input type="text" inputmode="decimal" size="6" name={ "v:" (ind.id) }
                                     aria-label=(name)
