@@ -148,7 +148,7 @@ pub fn certificate(cli: &Cli, cmd: &CertificateCmd) -> Result<ExitCode, String> 
         all_valid &= verdict.is_valid();
         if cli.format == Format::Json {
             // one JSON object per line, one line per link
-            out::stdoutln(&json_line(&verdict).to_string())?;
+            out::stdoutln(&json_line(link, &verdict).to_string())?;
         } else {
             if links.len() > 1 {
                 text.push_str(&format!(
@@ -172,13 +172,13 @@ pub fn certificate(cli: &Cli, cmd: &CertificateCmd) -> Result<ExitCode, String> 
     })
 }
 
-fn json_line(verdict: &Verdict) -> serde_json::Value {
+fn json_line(link: &str, verdict: &Verdict) -> serde_json::Value {
     let (code, reason, key) = match verdict {
         Verdict::Valid { key, .. } => ("valid", None, Some(key)),
         Verdict::UnknownKey { .. } => ("unknown_key", None, None),
         Verdict::Invalid { reason, .. } => ("invalid", Some(reason.as_str()), None),
     };
-    json!({"verdict": code, "reason": reason, "payload": verdict.payload(), "key": key})
+    json!({"verdict": code, "reason": reason, "payload": verdict.payload(), "key": key, "link": link})
 }
 
 /// The signed fields and the verdict, one per line.

@@ -159,7 +159,29 @@ fn a_certificate_pdf_verifies_with_keys_from_a_file_or_the_service() {
         let o = tianping(&["certificate", "verify", t.to_str().unwrap(), "--keys", &kf]);
         assert_eq!(o.status.code(), Some(1), "{}", out(&o));
         assert!(out(&o).contains("签名无效 invalid"), "{}", out(&o));
+        // changed on the QR code's annotation only: the two links differ, each is checked
+        assert_eq!(out(&o).contains("链接 1/2"), only_first, "{}", out(&o));
+        assert_eq!(out(&o).contains("签名有效"), only_first, "{}", out(&o));
     }
+    // JSON: one object per link
+    let o = tianping(&[
+        "--format",
+        "json",
+        "certificate",
+        "verify",
+        &cf,
+        "--keys",
+        &kf,
+    ]);
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = out(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", out(&o));
+    assert_eq!(lines[0]["verdict"], "valid");
+    assert_eq!(lines[0]["payload"]["number"], number.as_str());
+    assert_eq!(lines[0]["link"], link);
 
     // refusals, exit 2, naming what was given
     let report = dir.path().join("report.pdf");
