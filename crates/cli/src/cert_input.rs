@@ -46,6 +46,7 @@ pub fn links(arg: &str) -> Result<Vec<String>, String> {
         Err(e) if e.kind() == ErrorKind::NotFound && !arg.contains("/verify/") => Err(format!(
             "找不到文件 {arg}，它也不是证书验证链接：请给出二维码中的链接（…/verify/证书编号#签名）、含该链接的文本文件或证书 PDF"
         )),
+        Err(e) if !arg.contains("/verify/") => Err(format!("无法读取 {arg}：{e}")),
         Err(_) => Ok(vec![arg.trim().to_string()]),
     }
 }

@@ -140,6 +140,10 @@ fn a_signed_link_verifies_offline_and_a_tampered_one_does_not() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let folder = root.0.display().to_string();
+    let o = tianping(&["certificate", "verify", &folder, "--keys", &kf]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("无法读取 {folder}")));
     let missing = root.0.join("none.json").display().to_string();
     let o = tianping(&["certificate", "verify", &link, "--keys", &missing]);
     assert_eq!(o.status.code(), Some(2));
