@@ -166,7 +166,8 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("cold");
-    // one fresh process per iteration: as few as criterion allows
+    // one fresh process per iteration, as few as criterion allows (it warns that 10 samples
+    // do not fit in the measurement time: one process per sample is the point)
     g.sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(1))
