@@ -1,6 +1,9 @@
-//! `certificate verify` and `keys rotate|list` (DESIGN I-21). Verifying needs no database and
-//! no network: the QR text (or a file holding it) is checked against a keys file saved from
-//! `/.well-known/tianping-keys.json` by the pure `tianping_domain::cert_sign`. The keys
+//! `certificate verify` and `keys rotate|list` (DESIGN I-21). Verifying needs no database:
+//! the QR text or URL, a file holding it, or the certificate's PDF (its signed links read
+//! back, `cert_input`) is checked by the pure `tianping_domain::cert_sign` against the keys
+//! published at `/.well-known/tianping-keys.json`, saved as a file or fetched from that URL.
+//! Exit 0: every link valid; 1: a link invalid or signed by an unknown key; 2: nothing could
+//! be checked (bad argument, no link in the PDF, keys unreadable or not fetched). The keys
 //! commands read and write the configured keys folder (`tianping_app::cert_keys`).
 
 use std::path::PathBuf;
@@ -12,17 +15,19 @@ use tianping_app::cert_keys;
 use tianping_app::domain::cert_sign::{self, KeySet, Verdict};
 use tianping_app::Config;
 
-use crate::{out, Cli, Format};
+use crate::{cert_input, out, Cli, Format};
 
 #[derive(Subcommand)]
 pub enum CertificateCmd {
-    /// Check a certificate's QR link offline: prints the signed fields and
-    /// 签名有效 signature valid / 签名无效 invalid / 未知密钥 unknown key; exit 0 only when valid.
+    /// Check a certificate's signed QR link: prints the signed fields and
+    /// 签名有效 signature valid / 签名无效 invalid / 未知密钥 unknown key; exit 0 only when
+    /// valid, 1 when not, 2 when it could not be checked.
     Verify {
-        /// The QR code's text (the link), or a file holding it.
+        /// The QR code's text (the link or URL), a file holding it, or the certificate's PDF.
         qr: String,
-        /// The public keys: a file saved from /.well-known/tianping-keys.json.
-        #[arg(long, value_name = "FILE")]
+        /// The public keys: a file saved from /.well-known/tianping-keys.json, or that URL
+        /// (http or https; a site address alone gets the path added).
+        #[arg(long, value_name = "FILE|URL")]
         keys: String,
     },
 }
@@ -122,74 +127,92 @@ pub fn keys(cli: &Cli, cmd: &KeysCmd) -> Result<ExitCode, String> {
 
 pub fn certificate(cli: &Cli, cmd: &CertificateCmd) -> Result<ExitCode, String> {
     let CertificateCmd::Verify { qr, keys } = cmd;
-    if keys.starts_with("http://") || keys.starts_with("https://") {
-        return usage("按网址获取公钥尚未提供（需要新的 HTTP 客户端）：请先下载 /.well-known/tianping-keys.json，再用 --keys FILE");
-    }
-    let text = match std::fs::read(qr) {
-        Ok(bytes) if bytes.starts_with(b"%PDF") => {
-            return usage("PDF 证书的验证将随 PDF 功能提供；请用二维码中的链接");
-        }
-        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
-        Err(_) => qr.trim().to_string(),
+    let links = match cert_input::links(qr) {
+        Ok(l) => l,
+        Err(msg) => return usage(&msg),
     };
-    let keys_text =
-        std::fs::read_to_string(keys).map_err(|e| format!("无法读取公钥文件 {keys}：{e}"))?;
-    let set: KeySet = serde_json::from_str(&keys_text)
-        .map_err(|e| format!("公钥文件 {keys} 不是 /.well-known/tianping-keys.json 的格式：{e}"))?;
-    let verdict = match cert_sign::parse_link(&text) {
-        Ok(p) => cert_sign::verify(&p.number, &p.signed, &set.keys),
-        Err(reason) => Verdict::Invalid {
-            payload: None,
-            reason,
-        },
+    let set: KeySet = match cert_input::keys(keys) {
+        Ok(k) => k,
+        Err(msg) => return usage(&msg),
     };
-    if cli.format == Format::Json {
-        let (code, reason, key) = match &verdict {
-            Verdict::Valid { key, .. } => ("valid", None, Some(key)),
-            Verdict::UnknownKey { .. } => ("unknown_key", None, None),
-            Verdict::Invalid { reason, .. } => ("invalid", Some(reason.as_str()), None),
+    let mut all_valid = true;
+    let mut text = String::new();
+    for (i, link) in links.iter().enumerate() {
+        let verdict = match cert_sign::parse_link(link) {
+            Ok(p) => cert_sign::verify(&p.number, &p.signed, &set.keys),
+            Err(reason) => Verdict::Invalid {
+                payload: None,
+                reason,
+            },
         };
-        out::stdoutln(
-            &json!({"verdict": code, "reason": reason, "payload": verdict.payload(), "key": key})
-                .to_string(),
-        )?;
-    } else {
-        let mut s = String::new();
-        if let Some(p) = verdict.payload() {
-            for (zh, v) in [
-                ("证书编号", p.number.clone()),
-                ("获证组织", p.holder.clone()),
-                ("统一社会信用代码", p.uscc.clone()),
-                ("认证方案", format!("{} {}", p.scheme, p.edition)),
-                (
-                    "等级",
-                    if p.grade.is_empty() {
-                        "—".into()
-                    } else {
-                        p.grade.clone()
-                    },
-                ),
-                ("认证范围摘要", p.scope.clone()),
-                ("发证日期", p.issued.to_string()),
-                ("有效期至", p.valid_until.to_string()),
-                ("密钥编号", p.kid.clone()),
-            ] {
-                s.push_str(&format!("{zh}：{v}\n"));
+        all_valid &= verdict.is_valid();
+        if cli.format == Format::Json {
+            // one JSON object per line, one line per link
+            out::stdoutln(&json_line(link, &verdict).to_string())?;
+        } else {
+            if links.len() > 1 {
+                text.push_str(&format!(
+                    "{}链接 {}/{}：{}\n",
+                    if i > 0 { "\n" } else { "" },
+                    i + 1,
+                    links.len(),
+                    link
+                ));
             }
+            text.push_str(&words(&verdict));
         }
-        if let Verdict::Valid { key, .. } = &verdict {
-            s.push_str(&format!("签发机构：{}（机构 {}）\n", key.org, key.org_id));
-        }
-        s.push_str(verdict.words());
-        if let Verdict::Invalid { reason, .. } = &verdict {
-            s.push_str(&format!("（{reason}）"));
-        }
-        s.push('\n');
-        out::stdout(&s)?;
     }
-    Ok(if verdict.is_valid() {
+    if cli.format != Format::Json {
+        out::stdout(&text)?;
+    }
+    Ok(if all_valid {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn json_line(link: &str, verdict: &Verdict) -> serde_json::Value {
+    let (code, reason, key) = match verdict {
+        Verdict::Valid { key, .. } => ("valid", None, Some(key)),
+        Verdict::UnknownKey { .. } => ("unknown_key", None, None),
+        Verdict::Invalid { reason, .. } => ("invalid", Some(reason.as_str()), None),
+    };
+    json!({"verdict": code, "reason": reason, "payload": verdict.payload(), "key": key, "link": link})
+}
+
+/// The signed fields and the verdict, one per line.
+fn words(verdict: &Verdict) -> String {
+    let mut s = String::new();
+    if let Some(p) = verdict.payload() {
+        for (zh, v) in [
+            ("证书编号", p.number.clone()),
+            ("获证组织", p.holder.clone()),
+            ("统一社会信用代码", p.uscc.clone()),
+            ("认证方案", format!("{} {}", p.scheme, p.edition)),
+            (
+                "等级",
+                if p.grade.is_empty() {
+                    "—".into()
+                } else {
+                    p.grade.clone()
+                },
+            ),
+            ("认证范围摘要", p.scope.clone()),
+            ("发证日期", p.issued.to_string()),
+            ("有效期至", p.valid_until.to_string()),
+            ("密钥编号", p.kid.clone()),
+        ] {
+            s.push_str(&format!("{zh}：{v}\n"));
+        }
+    }
+    if let Verdict::Valid { key, .. } = verdict {
+        s.push_str(&format!("签发机构：{}（机构 {}）\n", key.org, key.org_id));
+    }
+    s.push_str(verdict.words());
+    if let Verdict::Invalid { reason, .. } = verdict {
+        s.push_str(&format!("（{reason}）"));
+    }
+    s.push('\n');
+    s
 }

@@ -5,6 +5,7 @@ mod calc_cmds;
 mod case_capability;
 mod case_cmds;
 mod cert_cmds;
+mod cert_input;
 mod commands;
 mod due_cmd;
 mod gap_cmd;

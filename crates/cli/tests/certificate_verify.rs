@@ -1,6 +1,7 @@
 //! `tianping keys rotate|list` and `tianping certificate verify` (I-21): a link signed with a
 //! body's key from the keys folder verifies offline against the published keys; a changed
-//! character, another number or a key not published does not, and the exit code says so.
+//! character, another number or a key not published does not, and the exit code says so
+//! (the PDF and a keys URL: `certificate_verify_pdf.rs`).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -131,13 +132,20 @@ fn a_signed_link_verifies_offline_and_a_tampered_one_does_not() {
         "{}",
         stdout(&o)
     );
-    // a URL for the keys is not fetched (a file is needed), said with exit 2
-    let o = tianping(&[
-        "certificate",
-        "verify",
-        &link,
-        "--keys",
-        "http://127.0.0.1:8080/.well-known/tianping-keys.json",
-    ]);
+    // neither a file nor a link, and a keys file that is missing: not checked, exit 2
+    let o = tianping(&["certificate", "verify", "no-such-file.txt", "--keys", &kf]);
     assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("找不到文件 no-such-file.txt"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let folder = root.0.display().to_string();
+    let o = tianping(&["certificate", "verify", &folder, "--keys", &kf]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("无法读取 {folder}")));
+    let missing = root.0.join("none.json").display().to_string();
+    let o = tianping(&["certificate", "verify", &link, "--keys", &missing]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&missing));
 }

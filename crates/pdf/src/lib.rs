@@ -6,9 +6,11 @@
 //! (QR codes, charts) are further virtual files. The output is PDF/A-2b with the creation
 //! date and document identifier given by the caller, so the same inputs give the same bytes;
 //! `today()` in a template is the creation day, never the clock. Fonts are loaded once
-//! ([`Fonts::load`]) and shared; Typst embeds only the glyphs used.
+//! ([`Fonts::load`]) and shared; Typst embeds only the glyphs used. [`links`] reads back the
+//! links a PDF carries (a certificate's signed QR link, for `tianping certificate verify`).
 
 mod fonts;
+mod read;
 mod templates;
 mod world;
 
@@ -23,6 +25,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::{FontError, Fonts, DEFAULT_DIR};
+pub use read::{is_pdf, links, ReadError};
 pub use templates::Template;
 use world::{file_id, DocWorld};
 

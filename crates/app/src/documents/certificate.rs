@@ -36,8 +36,10 @@ pub struct CertificateDoc {
     /// The first issue of the chain of renewals and the cycle, on a renewed certificate.
     pub original: Option<String>,
     pub cycle: u32,
-    /// What changed against the previous certificate (a reissue or renewal).
+    /// What changed against the previous certificate (a reissue or renewal), as the case
+    /// records it (Chinese), and in English from the two records.
     pub change: Option<String>,
+    pub change_en: Option<String>,
     pub issuer: String,
     /// The signed QR link (I-21), also printed under the code.
     pub link: String,
@@ -64,6 +66,12 @@ pub fn build(app: &App, v: &CaseView, rec: &CertificateRec, link: String) -> Cer
         })
         .unwrap_or_default();
     let scheme = app.catalog.get(certificates::SCHEME);
+    let certs = &v.outcome.case.certificates;
+    let prev = certs
+        .iter()
+        .position(|c| c.number == rec.number)
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| certs.get(i));
     CertificateDoc {
         number: rec.number.clone(),
         holder: h
@@ -85,9 +93,47 @@ pub fn build(app: &App, v: &CaseView, rec: &CertificateRec, link: String) -> Cer
         original: (rec.cycle > 1 || rec.original != rec.issued).then(|| rec.original.to_string()),
         cycle: rec.cycle,
         change: rec.change.clone(),
+        change_en: change_en(prev, rec),
         issuer: v.case.org_name.clone(),
         link,
     }
+}
+
+/// What changed, in English, from the certificate before `rec` and `rec` (the case writes
+/// its reason in Chinese): a renewal's continued validity and grade, a reissue's scope.
+fn change_en(prev: Option<&CertificateRec>, rec: &CertificateRec) -> Option<String> {
+    rec.change.as_ref()?;
+    let p = match prev {
+        Some(p) => p,
+        None => return Some("Reissued".into()),
+    };
+    let mut parts = Vec::new();
+    if rec.cycle > p.cycle {
+        parts.push(format!(
+            "Recertified: validity continues from {}",
+            rec.valid_from
+        ));
+    }
+    if p.scope != rec.scope {
+        parts.push(format!(
+            "scope changed from “{}” to “{}”",
+            p.scope, rec.scope
+        ));
+    }
+    if let (Some(a), Some(b)) = (&p.grade, &rec.grade) {
+        if a != b {
+            parts.push(format!("grade changed from {a} to {b}"));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("Reissued with no recorded change".into());
+    }
+    let mut s = parts.join("; ");
+    if let Some(first) = s.get(..1) {
+        let up = first.to_uppercase();
+        s.replace_range(..1, &up);
+    }
+    Some(s)
 }
 
 /// The QR code of a link as SVG.
