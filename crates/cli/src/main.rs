@@ -329,6 +329,9 @@ pub enum SchemesCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // the global --schemes-dir reaches every command that opens the app (serve, demo,
+    // rescore …) through their configuration, over TIANPING_SCHEMES_DIR and the file
+    server::command_line_schemes_dir(cli.schemes_dir.clone());
     match commands::run(&cli) {
         Ok(code) => code,
         Err(msg) => {

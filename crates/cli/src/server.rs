@@ -87,6 +87,15 @@ pub enum AuditCmd {
     },
 }
 
+/// The `--schemes-dir` of the command line, set once at start.
+static SCHEMES_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+
+/// Record the command line's `--schemes-dir` (first call wins).
+pub(crate) fn command_line_schemes_dir(d: Option<PathBuf>) {
+    let _ = SCHEMES_DIR.set(d);
+}
+
+/// The configuration (file, environment) with the command line's flags over it.
 pub(crate) fn config(
     bind: Option<&str>,
     db: &DbArgs,
@@ -94,6 +103,9 @@ pub(crate) fn config(
     demo: bool,
 ) -> Result<Config, String> {
     let mut c = Config::load()?;
+    if let Some(Some(d)) = SCHEMES_DIR.get() {
+        c.schemes_dir = Some(d.clone());
+    }
     if let Some(b) = bind {
         c.bind = tianping_app::config::parse_bind(b, "--bind")?;
     }

@@ -609,6 +609,61 @@ fn schemes_dir_replaces_a_shipped_scheme() {
     );
 }
 
+#[test]
+fn schemes_dir_reaches_the_commands_that_open_the_app() {
+    // rescore (like serve and demo) takes its schemes from the configuration: the global
+    // flag must reach it, over TIANPING_SCHEMES_DIR and the file
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    let missing = dir.path().join("no-such-folder");
+    let o = tianping(&[
+        "--schemes-dir",
+        missing.to_str().unwrap(),
+        "rescore",
+        "--database",
+        &db,
+        "--verify",
+    ]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no-such-folder"), "{err}");
+    // an empty folder is refused by name; a folder with a scheme is taken
+    let own = dir.path().join("schemes");
+    std::fs::create_dir_all(&own).unwrap();
+    let o = tianping(&[
+        "--schemes-dir",
+        own.to_str().unwrap(),
+        "rescore",
+        "--database",
+        &db,
+        "--verify",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("这里没有方案文件夹"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schemes/t-cic-capability");
+    let to = own.join("t-cic-capability");
+    std::fs::create_dir_all(to.join("tables")).unwrap();
+    std::fs::copy(root.join("scheme.toml"), to.join("scheme.toml")).unwrap();
+    for f in std::fs::read_dir(root.join("tables")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, to.join("tables").join(f.file_name().unwrap())).unwrap();
+    }
+    let o = tianping(&[
+        "--schemes-dir",
+        own.to_str().unwrap(),
+        "rescore",
+        "--database",
+        &db,
+        "--verify",
+    ]);
+    assert!(
+        o.status.success(),
+        "{} {}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Run the binary, killing it (and failing the test) if it has not finished within `secs`.
 fn tianping_within(args: &[&str], secs: u64) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tianping"))

@@ -215,6 +215,12 @@ pub fn normalize_url(input: &str) -> Result<(String, Backend)> {
 }
 
 impl Store {
+    /// Whether the database answers a query now (for a readiness check).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Connect (creating a SQLite file on first run) without migrating.
     pub async fn connect(input: &str) -> Result<Store> {
         Store::connect_in_schema(input, None).await

@@ -17,6 +17,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+mod health;
 pub mod html;
 pub mod pages;
 pub mod ratelimit;
@@ -64,6 +65,9 @@ pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
         .route(html::TABLE_JS_PATH, get(html::table_js))
         .route(html::VERIFY_JS_PATH, get(html::verify_js))
         .route(html::WHATIF_JS_PATH, get(html::whatif_js))
+        // after the layers above: no session, cookie or language for a probe
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
 }
