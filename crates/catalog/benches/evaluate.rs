@@ -95,6 +95,15 @@ fn bench(c: &mut Criterion) {
             })
             .collect();
         g.throughput(Throughput::Elements(FULL_N as u64));
+        g.bench_function("parse_answers_1k", |b| {
+            b.iter(|| {
+                let mut acc = 0usize;
+                for a in &full {
+                    acc += plan.parse_answers(black_box(a)).unwrap().len();
+                }
+                black_box(acc)
+            })
+        });
         g.bench_function("full_explained_1k", |b| {
             b.iter(|| {
                 let mut acc = 0.0;

@@ -416,8 +416,21 @@ impl<'s> Plan<'s> {
         answers: &BTreeMap<String, Value>,
     ) -> Result<Vec<Option<Answer>>, Vec<AnswerError>> {
         let mut errors = Vec::new();
-        for k in answers.keys() {
-            if !self.leaves.iter().any(|l| &l.ind.id == k) {
+        // every key is a leaf's unless fewer leaves are answered than there are keys: then
+        // (only then) find the keys that are not, by a set of the leaves' ids — no scan of
+        // the leaves per key (a save at 5,900 items was O(answers × indicators))
+        let known = self
+            .leaves
+            .iter()
+            .filter(|l| answers.contains_key(&l.ind.id))
+            .count();
+        let ids: std::collections::HashSet<&str> = if known < answers.len() {
+            self.leaves.iter().map(|l| l.ind.id.as_str()).collect()
+        } else {
+            Default::default()
+        };
+        for k in answers.keys().filter(|_| known < answers.len()) {
+            if !ids.contains(k.as_str()) {
                 let why = if self.excluded.contains(k) {
                     "已被评价方案配置（profile）排除".to_string()
                 } else if self.scheme.indicator(k).is_some() {
