@@ -318,7 +318,7 @@ pub async fn peers(app: &App, u: &User, id: i64, l: Lang) -> Result<PeersView, E
                 count: *n,
             })
             .collect();
-        tianping_charts::distribution(&bands, h.own_bin, l)
+        tianping_charts::distribution(&bands, Some(h.own_bin), l)
     });
     view.histogram = h;
     let scheme = app.scheme(&a.scheme)?;

@@ -178,6 +178,9 @@ pub struct ClientsView {
     pub outcomes: Vec<(String, usize)>,
     /// The indicators most often in the plans to the next outcome, most first (at most 10).
     pub common_gaps: Vec<CommonGap>,
+    /// The outcomes as bars (none without clients).
+    #[serde(skip)]
+    pub chart: Option<tianping_charts::Chart>,
 }
 
 /// The distribution of a body's clients' latest results of a scheme and the indicators most
@@ -187,6 +190,7 @@ pub async fn clients(
     u: &User,
     org_id: i64,
     scheme_id: &str,
+    lang: tianping_domain::Lang,
 ) -> Result<ClientsView, Error> {
     if !u.principal().sees_clients_of(org_id) {
         return Err(Error::NotFound);
@@ -233,12 +237,21 @@ pub async fn clients(
             .then(a.indicator.cmp(&b.indicator))
     });
     common.truncate(10);
+    let outcomes = tianping_insight::peers::tally(outcomes.iter().map(String::as_str), &order);
+    let bands: Vec<tianping_charts::Band> = outcomes
+        .iter()
+        .map(|(o, n)| tianping_charts::Band {
+            label: o.clone(),
+            count: *n,
+        })
+        .collect();
     Ok(ClientsView {
+        chart: tianping_charts::distribution(&bands, None, lang),
         org_id,
         scheme: scheme.id.clone(),
         scheme_name: scheme.name.clone(),
         clients: latest.len(),
-        outcomes: tianping_insight::peers::tally(outcomes.iter().map(String::as_str), &order),
+        outcomes,
         common_gaps: common,
     })
 }

@@ -15,23 +15,34 @@ pub struct Band {
     pub count: usize,
 }
 
-/// The distribution's bars; `own` is the index of the enterprise's band. `None` without
-/// bands.
-pub fn distribution(bands: &[Band], own: usize, l: Lang) -> Option<Chart> {
+/// The distribution's bars; `own` is the index of the enterprise's band (none: a body's
+/// clients by grade, no band apart). `None` without bands.
+pub fn distribution(bands: &[Band], own: Option<usize>, l: Lang) -> Option<Chart> {
     if bands.is_empty() {
         return None;
     }
-    let title = l.t("同类企业分布", "Distribution among peers");
+    let title = match own {
+        Some(_) => l.t("同类企业分布", "Distribution among peers"),
+        None => l.t("等级分布", "Distribution by grade"),
+    };
     let mut plot = BarPlot::new().with_stacked();
     for (i, b) in bands.iter().enumerate() {
         let n = b.count as f64;
-        let (mine, others) = if i == own { (n, 0.0) } else { (0.0, n) };
-        plot = plot.with_group(b.label.clone(), [(others, MISSING), (mine, EARNED)]);
+        plot = match own {
+            Some(o) => {
+                let (mine, others) = if i == o { (n, 0.0) } else { (0.0, n) };
+                plot.with_group(b.label.clone(), [(others, MISSING), (mine, EARNED)])
+            }
+            None => plot.with_group(b.label.clone(), [(n, EARNED)]),
+        };
     }
-    let plot = plot.with_legend(vec![
-        l.t("同类企业", "Peers"),
-        l.t("本企业所在区间", "This enterprise's band"),
-    ]);
+    let plot = match own {
+        Some(_) => plot.with_legend(vec![
+            l.t("同类企业", "Peers"),
+            l.t("本企业所在区间", "This enterprise's band"),
+        ]),
+        None => plot.with_legend(vec![l.t("企业数", "Enterprises")]),
+    };
     let plots: Vec<Plot> = vec![plot.into()];
     let top = bands.iter().map(|b| b.count).max().unwrap_or(0) as f64;
     let frame = layout(&plots, title, 320.0)
@@ -45,7 +56,7 @@ pub fn distribution(bands: &[Band], own: usize, l: Lang) -> Option<Chart> {
         .enumerate()
         .map(|(i, b)| Row {
             label: b.label.clone(),
-            value: if i == own {
+            value: if Some(i) == own {
                 format!(
                     "{}{}",
                     b.count,

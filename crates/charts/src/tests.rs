@@ -403,7 +403,7 @@ fn the_distribution_counts_each_band_and_marks_the_own_one() {
             count: n,
         })
         .collect();
-    let c = distribution(&bands, 2, Lang::Zh).unwrap();
+    let c = distribution(&bands, Some(2), Lang::Zh).unwrap();
     assert_eq!(
         (c.kind, c.title.as_str()),
         (Kind::Distribution, "同类企业分布")
@@ -416,13 +416,18 @@ fn the_distribution_counts_each_band_and_marks_the_own_one() {
     assert_eq!(c.rows[1].value, "5");
     assert!(c.summary.contains("50–80 5"), "{}", c.summary);
     assert_eq!(
-        distribution(&bands, 2, Lang::Zh),
+        distribution(&bands, Some(2), Lang::Zh),
         Some(c),
         "same input, same bytes"
     );
-    assert!(distribution(&[], 0, Lang::En).is_none());
-    let en = distribution(&bands, 0, Lang::En).unwrap();
+    assert!(distribution(&[], Some(0), Lang::En).is_none());
+    let en = distribution(&bands, Some(0), Lang::En).unwrap();
     assert!(en
         .summary
         .starts_with("Bar chart, enterprises per score band"));
+    // a body's clients by grade: no band apart
+    let g = distribution(&bands, None, Lang::Zh).unwrap();
+    assert_eq!(g.title, "等级分布");
+    assert!(!texts(&g.svg).iter().any(|t| t.contains("本企业")));
+    assert!(g.rows.iter().all(|r| !r.value.contains("本企业")));
 }

@@ -287,6 +287,7 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             &admin,
             admin.org_id.unwrap(),
             "eepc-certification",
+            tianping_app::Lang::Zh,
         )
         .await
         .unwrap();

@@ -320,5 +320,7 @@ async fn get_clients(
         return Err(Error::NotFound.into());
     }
     let scheme = required_scheme(q.scheme.as_deref())?;
-    Ok(Json(insight_gap::clients(&st, &u, id, scheme).await?))
+    Ok(Json(
+        insight_gap::clients(&st, &u, id, scheme, tianping_app::Lang::Zh).await?,
+    ))
 }

@@ -224,7 +224,7 @@ async fn clients_page(
     let v = if q.scheme.is_empty() {
         None
     } else {
-        Some(insight_gap::clients(&st, u, id, &q.scheme).await?)
+        Some(insight_gap::clients(&st, u, id, &q.scheme, l).await?)
     };
     let schemes: Vec<(String, String)> = st
         .catalog
@@ -256,6 +256,7 @@ fn clients_body(
         }
         @if let Some(v) = v {
             p { (l.t("有已评分结果的客户：", "Clients with a scored result: ")) b data-testid="clients" { (v.clients) } }
+            @if let Some(c) = &v.chart { (figure(c)) }
             @if !v.outcomes.is_empty() {
                 div.tablewrap { table data-testid="outcomes" {
                     tr { th { (l.t("等级或星级", "Grade or stars")) } th { (l.t("客户数", "Clients")) } }
