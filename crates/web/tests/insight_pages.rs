@@ -257,6 +257,10 @@ async fn gap_what_if_trend_peers_and_clients() {
             r.body
         );
         assert!(r.body.contains("B.1-50"), "{bk}");
+        assert!(
+            r.body.contains(r#"data-chart="distribution""#) && r.body.contains("等级分布"),
+            "{bk}"
+        );
         assert_eq!(
             own.get(&format!("/orgs/{body}/clients?scheme={SCHEME}"))
                 .await
