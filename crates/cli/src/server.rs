@@ -87,6 +87,25 @@ pub enum AuditCmd {
     },
 }
 
+/// The server's logs on standard error: one line per request with its id, route, status and
+/// latency (`tianping_web::observe`), filtered by `TIANPING_LOG` (default `default`), as JSON
+/// with `TIANPING_LOG_FORMAT=json`.
+fn init_logs(default: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("TIANPING_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let json = std::env::var("TIANPING_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    // a second call (tests run several servers in one process) keeps the first
+    let _ = if json {
+        b.json().try_init()
+    } else {
+        b.compact().try_init()
+    };
+}
+
 /// The `--schemes-dir` of the command line, set once at start.
 static SCHEMES_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
@@ -429,6 +448,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     Some(&a.audit),
                     false,
                 )?;
+                init_logs("info,sqlx=warn");
                 let setup = audit_setup(&c)?;
                 let state = App::open(c).await?;
                 out::stderrln(&format!(
@@ -447,6 +467,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                     Some(&a.audit),
                     true,
                 )?;
+                // the demo keeps its terminal for its banner: requests are logged on request
+                init_logs("warn");
                 let setup = audit_setup(&c)?;
                 let state = App::open(c).await?;
                 let seeded = tianping_app::demo::seed(&state).await?;

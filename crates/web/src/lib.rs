@@ -19,6 +19,7 @@ pub mod auth;
 pub mod error;
 mod health;
 pub mod html;
+pub mod observe;
 pub mod pages;
 pub mod ratelimit;
 pub mod view;
@@ -42,6 +43,7 @@ pub fn router(state: App) -> Router {
 /// The whole application with these limits of the public pages ([`ratelimit`]).
 pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
     let limit = state.config.max_upload_bytes + 64 * 1024;
+    let metrics = std::sync::Arc::new(observe::Metrics::new());
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
@@ -68,7 +70,14 @@ pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
         // after the layers above: no session, cookie or language for a probe
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observe::metrics))
         .layer(axum::middleware::map_response(security_headers))
+        // outermost: every request, matched or not, gets an id, a span and its latency counted
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            observe::track,
+        ))
+        .layer(axum::Extension(metrics))
         .with_state(state)
 }
 
