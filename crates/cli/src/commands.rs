@@ -35,6 +35,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Serve(_)
         | Command::Demo(_)
         | Command::Migrate(_)
+        | Command::Backup { .. }
         | Command::Rescore { .. }
         | Command::Due { .. }
         | Command::Audit { .. } => crate::server::run(cli),

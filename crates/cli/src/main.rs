@@ -157,6 +157,15 @@ pub enum Command {
     Demo(server::ServeArgs),
     /// Run pending database migrations.
     Migrate(server::DbArgs),
+    /// Copy a SQLite database while the server runs (a consistent online copy, `VACUUM
+    /// INTO`); for PostgreSQL use pg_dump.
+    Backup {
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// The copy to write (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
     /// Re-score every stored assessment; with --verify only report differences.
     Rescore {
         #[command(flatten)]

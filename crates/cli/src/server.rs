@@ -503,6 +503,26 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Backup { db, out: to } => {
+                if to.exists() {
+                    return Err(format!(
+                        "{} 已存在：备份不会覆盖已有文件，请换一个文件名",
+                        to.display()
+                    ));
+                }
+                let s = store(db).await?;
+                if s.backend == tianping_store::Backend::Postgres {
+                    s.close().await;
+                    return Err("PostgreSQL 数据库请用 pg_dump 备份（例如 pg_dump --format=custom --file=tianping.dump \"$DATABASE_URL\"），恢复用 pg_restore".into());
+                }
+                s.backup_sqlite(to).await.map_err(|e| {
+                    format!("备份到 {} 失败：{}", to.display(), e)
+                })?;
+                s.close().await;
+                let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+                out::stdoutln(&format!("已备份到 {}（{} 字节）", to.display(), size))?;
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Rescore { db, verify } => {
                 let c = config(None, db, None, false)?;
                 let state = App::open(c).await?;

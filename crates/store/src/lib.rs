@@ -215,6 +215,16 @@ pub fn normalize_url(input: &str) -> Result<(String, Backend)> {
 }
 
 impl Store {
+    /// Write a consistent copy of a SQLite database to `to` while others read and write it
+    /// (`VACUUM INTO`: one read transaction, the copy compacted). SQLite only.
+    pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<()> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Whether the database answers a query now (for a readiness check).
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
