@@ -47,9 +47,19 @@ pub async fn gap(app: &App, u: &User, id: i64, target: Option<&str>) -> Result<G
     if !access.sees_result() {
         return Err(Error::NotFound);
     }
+    gap_of_assessment(app, &a, target).await
+}
+
+/// The gap of an assessment already read and allowed (the result page and the report hold
+/// it): its stored answers under its cached plan.
+pub async fn gap_of_assessment(
+    app: &App,
+    a: &repo::Assessment,
+    target: Option<&str>,
+) -> Result<Gap, Error> {
     let rows = repo::answers(&app.store, a.id).await?;
     let answers = assessments::answer_map(&rows)?;
-    let plan = assessments::plan(app, &a)?;
+    let plan = assessments::plan(app, a)?;
     gap_of(&plan, &answers, target)
 }
 
@@ -64,6 +74,9 @@ pub struct WhatIf {
     /// The stored answers (before the changes), for a form that shows them.
     #[serde(skip)]
     pub stored: BTreeMap<String, Value>,
+    /// The assessment's plan (its leaves are the form's rows).
+    #[serde(skip)]
+    pub plan: std::sync::Arc<Plan<'static>>,
 }
 
 /// The result and gap of an assessment with `changes` applied to its stored answers (a
@@ -127,6 +140,7 @@ pub async fn what_if(
         changed,
         gap,
         stored,
+        plan,
     })
 }
 

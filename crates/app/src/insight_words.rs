@@ -2,6 +2,7 @@
 //! API's readers and the PDF reports' 提升建议.
 
 use tianping_core::distance::{Condition, Target};
+use tianping_core::AnswerKind;
 use tianping_domain::{words, Lang};
 use tianping_insight::{Action, Change, GapPlan, Through};
 
@@ -68,6 +69,16 @@ pub fn through(l: Lang, t: &Through) -> String {
                 words::fig(*mean)
             )
         }
+    }
+}
+
+/// An answer to reach, with its unit: a coefficient in %, a level as 第N级, points bare.
+pub fn answer(l: Lang, kind: AnswerKind, x: f64) -> String {
+    match (kind, l) {
+        (AnswerKind::Coefficient, _) => format!("{}%", words::fig(x)),
+        (AnswerKind::Level, Lang::Zh) => format!("第{}级", words::fig(x)),
+        (AnswerKind::Level, Lang::En) => format!("level {}", words::fig(x)),
+        (AnswerKind::Points, _) => words::fig(x),
     }
 }
 

@@ -387,7 +387,7 @@ pub async fn pdf(
     };
     let mut data = build(l, scheme, &view, party, scored);
     // the gap is advice beside the figures: a plan that cannot be made leaves it out
-    if let Ok(g) = crate::insight_gap::gap(app, u, id, None).await {
+    if let Ok(g) = crate::insight_gap::gap_of_assessment(app, &a, None).await {
         data.suggestions = Some(super::suggestions::of(l, &g));
     }
     let created = scored.map(|t| t.naive_utc()).unwrap_or_default();

@@ -56,7 +56,7 @@ fn lines(l: Lang, p: &GapPlan) -> (Vec<ConditionLine>, Vec<ChangeLine>) {
             from: c
                 .from
                 .map_or_else(|| l.t("未答", "unanswered").to_string(), fig),
-            to: fig(c.to),
+            to: w::answer(l, c.kind, c.to),
             action: match &c.through {
                 Some(t) => format!("{}（{}）", w::action(l, c.action), w::through(l, t)),
                 None => w::action(l, c.action).to_string(),

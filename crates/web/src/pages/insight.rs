@@ -9,7 +9,6 @@ use serde_json::Value;
 use tianping_app::domain::words::fig;
 use tianping_app::insight_gap::{self, WhatIf};
 use tianping_app::insight_words as w;
-use tianping_core::AnswerKind;
 use tianping_insight::{Gap, GapPlan, Standing};
 
 use super::*;
@@ -64,7 +63,7 @@ pub(super) fn plan_table(l: Lang, p: &GapPlan, rows: usize) -> Markup {
                     tr {
                         td { (w::indicator(c)) }
                         td { @match c.from { Some(f) => { (fig(f)) @if !c.from_counted { " " span.muted { (l.t("（未核实）", "(unverified)")) } } } None => { span.muted { (l.t("未答", "unanswered")) } } } }
-                        td { b { (answer_words(l, c.kind, c.to)) } }
+                        td { b { (w::answer(l, c.kind, c.to)) } }
                         td {
                             (w::action(l, c.action))
                             @if let Some(t) = &c.through { br; span.muted { (w::through(l, t)) } }
@@ -90,17 +89,6 @@ pub(super) fn plan_table(l: Lang, p: &GapPlan, rows: usize) -> Markup {
     }
 }
 
-fn answer_words(l: Lang, kind: AnswerKind, x: f64) -> String {
-    match kind {
-        AnswerKind::Coefficient => format!("{}%", fig(x)),
-        AnswerKind::Level => match l {
-            Lang::Zh => format!("第{}级", fig(x)),
-            Lang::En => format!("level {}", fig(x)),
-        },
-        _ => fig(x),
-    }
-}
-
 /// The result page's 提升建议: the next outcome's plan and, for T11/AII, each dimension's
 /// next single star in one line each.
 pub(super) fn gap_section(l: Lang, g: &Gap, id: i64) -> Markup {
@@ -120,7 +108,7 @@ pub(super) fn gap_section(l: Lang, g: &Gap, id: i64) -> Markup {
 async fn what_if_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let r = insight_gap::what_if(&st, u, id, &BTreeMap::new(), None).await?;
-    render(&st, &ctx, id, &r, &BTreeMap::new()).await
+    render(&ctx, id, &r, &BTreeMap::new())
 }
 
 async fn what_if_post(
@@ -155,14 +143,12 @@ async fn what_if_post(
         .find(|(k, _)| k == "target")
         .map(|(_, v)| v.as_str());
     let r = insight_gap::what_if(&st, u, id, &changes, target).await?;
-    render(&st, &ctx, id, &r, &typed).await
+    render(&ctx, id, &r, &typed)
 }
 
-async fn render(st: &App, ctx: &Ctx, id: i64, r: &WhatIf, typed: &BTreeMap<String, String>) -> Res {
-    let u = ctx.user()?;
+fn render(ctx: &Ctx, id: i64, r: &WhatIf, typed: &BTreeMap<String, String>) -> Res {
     let l = ctx.lang;
-    let (a, _) = assessments::get(st, u, id).await?;
-    let plan = assessments::plan(st, &a)?;
+    let plan = &r.plan;
     let stored = &r.stored;
     let body = html! {
         p { a href={ "/assessments/" (id) "/result" } { "← " (l.t("结果与解释", "Result and explanation")) } }

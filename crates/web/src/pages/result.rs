@@ -190,7 +190,9 @@ pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i6
     let result = assessments::result_view(&a)?;
     // the gap is advice beside the result: a plan that cannot be made leaves it out
     let gap = match &result {
-        Some(_) => tianping_app::insight_gap::gap(&st, u, id, None).await.ok(),
+        Some(_) => tianping_app::insight_gap::gap_of_assessment(&st, &a, None)
+            .await
+            .ok(),
         None => None,
     };
     let body = html! {
