@@ -482,7 +482,8 @@ impl<'s> Plan<'s> {
 
     /// Fast path for bulk scoring (benchmarks, rescoring many assessments): the total on the
     /// standard's scale, the grade and the comprehensive stars from answer values in leaf order
-    /// (a negative value = unanswered), with no explanation and no allocation. It must agree
+    /// (a negative value earns nothing: see [`crate::pack`]), with no explanation and no
+    /// allocation. It must agree
     /// with [`Plan::evaluate`]; a test checks that on random answers.
     pub fn quick(&self, values: &[f64]) -> Quick {
         let n = self.leaves.len().min(values.len());
@@ -491,15 +492,19 @@ impl<'s> Plan<'s> {
             Method::Dimensions => self.quick_dimensions(values),
             Method::WeightedLevels => {
                 let mut raw = 0.0;
-                // below[k]: leaves answered below level k (unanswered, negative, = level 0).
+                // below[k]: leaves answered below level k. A negative value earns nothing;
+                // its level is -(v + 1): 0 when unanswered (-1), the answered level when the
+                // answer does not count (crate::pack) — the grade's floors read it as the
+                // full path does.
                 let (mut b1, mut b2, mut b3, mut b4, mut b5) = (0u32, 0u32, 0u32, 0u32, 0u32);
                 for (t, v) in self.level_steps[..n].iter().zip(values) {
                     raw += level_earned(t, *v);
-                    b1 += (*v < 1.0) as u32;
-                    b2 += (*v < 2.0) as u32;
-                    b3 += (*v < 3.0) as u32;
-                    b4 += (*v < 4.0) as u32;
-                    b5 += (*v < 5.0) as u32;
+                    let lv = if *v >= 0.0 { *v } else { -*v - 1.0 };
+                    b1 += (lv < 1.0) as u32;
+                    b2 += (lv < 2.0) as u32;
+                    b3 += (lv < 3.0) as u32;
+                    b4 += (lv < 4.0) as u32;
+                    b5 += (lv < 5.0) as u32;
                 }
                 let below = [0, b1, b2, b3, b4, b5];
                 let total = settle(raw);

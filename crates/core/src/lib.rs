@@ -7,6 +7,7 @@ pub mod distance;
 pub mod engine;
 pub mod load;
 pub mod model;
+pub mod pack;
 pub mod profile;
 pub mod stars;
 pub mod template;
