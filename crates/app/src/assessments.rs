@@ -15,6 +15,7 @@ use tianping_domain::{Access, FieldError, Mode, Msg, Role};
 use tianping_store::audit;
 use tianping_store::repo::{self, Assessment, User};
 
+use crate::plans::PackLayout;
 use crate::{actor, App, Error};
 
 /// The facts the permission rules need about an assessment.
@@ -237,6 +238,11 @@ pub struct Scored {
     pub grade: Option<String>,
     pub stars: Option<i64>,
     pub scheme_version: String,
+    /// The answers scored, packed for bulk re-grading (`tianping_core::pack`).
+    pub pack: Vec<u8>,
+    pub layout: Arc<PackLayout>,
+    /// Whether the layout may not be in the database yet (then written with the pack).
+    pub layout_new: bool,
 }
 
 impl Scored {
@@ -248,6 +254,12 @@ impl Scored {
             score: Some(self.score),
             grade: self.grade.as_deref(),
             stars: self.stars,
+            pack: Some(tianping_store::packs::Pack {
+                layout: &self.layout.digest,
+                layout_text: &self.layout.text,
+                layout_new: self.layout_new,
+                bytes: &self.pack,
+            }),
         }
     }
 }
@@ -268,11 +280,19 @@ pub fn answer_map(rows: &[repo::AnswerRow]) -> Result<BTreeMap<String, Value>, E
 
 /// The (cached) plan of an assessment.
 pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
+    Ok(packed_plan(app, a)?.0)
+}
+
+/// The (cached) plan of an assessment with its pack layout.
+pub fn packed_plan(
+    app: &App,
+    a: &Assessment,
+) -> Result<(Arc<Plan<'static>>, Arc<PackLayout>), Error> {
     let scheme = app
         .catalog
         .get(&a.scheme)
         .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
-    app.plans.get(
+    app.plans.get_packed(
         scheme,
         a.variant.as_deref(),
         a.profile_text.as_deref(),
@@ -284,8 +304,8 @@ pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
 /// the stars granted under the application rules (I-6). Deterministic.
 pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scored, Error> {
     let answers = answer_map(rows)?;
-    let plan = plan(app, a)?;
-    let ev = plan.evaluate(&answers, false).map_err(|errs| {
+    let (plan, layout) = packed_plan(app, a)?;
+    let parsed = plan.parse_answers(&answers).map_err(|errs| {
         Error::Internal(
             errs.iter()
                 .map(|e| e.to_string())
@@ -293,6 +313,8 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
                 .join("; "),
         )
     })?;
+    let ev = plan.evaluate_parsed(&parsed);
+    let pack = tianping_core::pack::encode(&tianping_core::pack::values_of(&parsed));
     let granted = (plan.scheme.method == Method::Dimensions).then(|| {
         apply_rules(
             Application {
@@ -318,6 +340,9 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
         stars: view.granted.as_ref().map(|g| g.stars as i64),
         scheme_version: plan.scheme.version.clone(),
         result,
+        pack,
+        layout_new: app.plans.layout_maybe_new(&layout.digest),
+        layout,
     })
 }
 

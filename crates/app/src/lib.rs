@@ -36,7 +36,7 @@
 //! - [`xlsx`]: Excel in and out (issue 11): answer templates filled or blank and read back,
 //!   an assessment's result, lists; [`cnca`]: the regulator's monthly report.
 //! - [`documents`]: the PDF reports and certificates' data, rendered by `tianping-pdf`.
-//! - [`demo`]: the demo dataset (created through the same use cases); [`rescore`]: re-scoring
+//! - [`demo`]: the demo dataset (created through the same use cases); [`regrade`]: re-grading
 //!   stored results.
 
 pub mod accounts;
@@ -44,6 +44,7 @@ pub mod admin;
 pub mod answers;
 pub mod assessments;
 pub mod audit_log;
+pub mod bench_data;
 pub mod bulk;
 pub mod capability_cases;
 mod capability_checks;
@@ -76,6 +77,7 @@ pub mod insight_words;
 pub mod mail;
 pub mod notify;
 pub mod onsite;
+pub mod packs;
 pub mod people;
 pub mod plans;
 pub mod points;
@@ -83,7 +85,7 @@ pub mod points_view;
 pub mod precedence;
 pub mod public;
 pub mod questionnaire;
-pub mod rescore;
+pub mod regrade;
 pub mod reset;
 pub mod review;
 pub mod sme_feed;
@@ -148,7 +150,12 @@ impl App {
             Some(day) => Arc::new(ShiftedClock::to_day(day)),
             None => Arc::new(SystemClock),
         };
-        Ok(App::new(store, catalog, config, clock))
+        let app = App::new(store, catalog, config, clock);
+        let packed = packs::pack_existing(&app).await?;
+        if packed > 0 {
+            tracing::info!(packed, "packed the answers of results stored before packs");
+        }
+        Ok(app)
     }
 
     pub fn new(

@@ -5,9 +5,10 @@
 //! each distinct profile once (a few kilobytes each). At most [`MAX_PLANS`] plans are kept;
 //! past that the plan cache starts again empty (only the next use of each pays to rebuild).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
+use tianping_core::pack::Layout;
 use tianping_core::{Plan, Profile, Scheme};
 
 use crate::Error;
@@ -17,10 +18,20 @@ pub const MAX_PLANS: usize = 1024;
 
 type Key = (String, String, Option<String>, Option<String>);
 
+/// A plan's pack layout (`tianping_core::pack`): its stored text and digest, computed once.
+#[derive(Debug)]
+pub struct PackLayout {
+    pub layout: Layout,
+    pub text: String,
+    pub digest: String,
+}
+
 #[derive(Default)]
 pub struct PlanCache {
-    plans: RwLock<HashMap<Key, Arc<Plan<'static>>>>,
+    plans: RwLock<HashMap<Key, (Arc<Plan<'static>>, Arc<PackLayout>)>>,
     profiles: RwLock<HashMap<String, &'static Profile>>,
+    /// Layouts this process has written (or found) in the database.
+    stored_layouts: RwLock<HashSet<String>>,
 }
 
 impl PlanCache {
@@ -33,31 +44,68 @@ impl PlanCache {
         profile_text: Option<&str>,
         profile_hash: Option<&str>,
     ) -> Result<Arc<Plan<'static>>, Error> {
+        Ok(self
+            .get_packed(scheme, variant, profile_text, profile_hash)?
+            .0)
+    }
+
+    /// [`PlanCache::get`] with the plan's pack layout.
+    pub fn get_packed(
+        &self,
+        scheme: &'static Scheme,
+        variant: Option<&str>,
+        profile_text: Option<&str>,
+        profile_hash: Option<&str>,
+    ) -> Result<(Arc<Plan<'static>>, Arc<PackLayout>), Error> {
         let key: Key = (
             scheme.id.clone(),
             scheme.version.clone(),
             variant.map(str::to_string),
             profile_hash.map(str::to_string),
         );
-        if let Some(p) = self
+        if let Some((p, l)) = self
             .plans
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&key)
         {
-            return Ok(p.clone());
+            return Ok((p.clone(), l.clone()));
         }
         let profile = match profile_text {
             Some(t) => Some(self.profile(t)?),
             None => None,
         };
         let plan = Arc::new(Plan::new(scheme, variant, profile).map_err(|e| Error::Internal(e.0))?);
+        let layout = Layout::of(&plan);
+        let layout = Arc::new(PackLayout {
+            text: layout.text(),
+            digest: layout.digest(),
+            layout,
+        });
         let mut map = self.plans.write().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_PLANS {
             map.clear();
         }
-        map.insert(key, plan.clone());
-        Ok(plan)
+        map.insert(key, (plan.clone(), layout.clone()));
+        Ok((plan, layout))
+    }
+
+    /// Whether this process has not yet seen `digest` stored (then it is written with the
+    /// pack; an insert that finds it already there changes nothing).
+    pub fn layout_maybe_new(&self, digest: &str) -> bool {
+        !self
+            .stored_layouts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(digest)
+    }
+
+    /// Note that `digest` is stored (after the transaction that wrote it committed).
+    pub fn layout_stored(&self, digest: &str) {
+        self.stored_layouts
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(digest.to_string());
     }
 
     /// A profile parsed once per distinct text (by its hash) and kept.

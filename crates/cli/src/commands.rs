@@ -36,7 +36,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Demo(_)
         | Command::Migrate(_)
         | Command::Backup { .. }
-        | Command::Rescore { .. }
+        | Command::Regrade { .. }
+        | Command::BenchData { .. }
         | Command::Due { .. }
         | Command::Audit { .. } => crate::server::run(cli),
         Command::Schemes { cmd } => match cmd {

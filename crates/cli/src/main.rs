@@ -13,6 +13,7 @@ mod out;
 mod output;
 mod points_cmd;
 mod points_db;
+mod regrade_cmd;
 mod report_cmd;
 mod server;
 mod xlsx_cmds;
@@ -166,13 +167,41 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
-    /// Re-score every stored assessment; with --verify only report differences.
-    Rescore {
+    /// Re-grade every stored result under the current schemes and engine (packed answers,
+    /// the fast path, every core, batches; an interrupted run goes on where it stopped);
+    /// with --verify only report differences.
+    #[command(alias = "rescore")]
+    Regrade {
         #[command(flatten)]
         db: server::DbArgs,
+        /// Only this scheme's assessments (a scheme id, see `tianping schemes list`).
+        #[arg(long, value_name = "ID")]
+        scheme: Option<String>,
         /// Report differences without storing anything (exit code 2 if any).
         #[arg(long)]
         verify: bool,
+        /// Start from the first assessment even if a run of this kind was interrupted.
+        #[arg(long)]
+        restart: bool,
+        /// Assessments per batch.
+        #[arg(long, default_value_t = 5000, value_name = "N")]
+        batch: usize,
+    },
+    /// Fill a database with generated enterprises, sites and assessments across every scheme
+    /// (for benchmarks and load tests; refuses a database that holds anything else).
+    BenchData {
+        #[command(flatten)]
+        db: server::DbArgs,
+        /// How many enterprises (about 1.25 assessments each).
+        #[arg(long, value_name = "N")]
+        enterprises: u64,
+        /// Percent of assessments stored with per-answer rows and the full explained result
+        /// (the rest: the packed answers and the result's figures).
+        #[arg(long, default_value_t = 1.0, value_name = "PERCENT")]
+        explained: f64,
+        /// Seed of the generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Everything due or overdue across the certification cases of every body (DESIGN I-17).
     Due {

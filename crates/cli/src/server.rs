@@ -1,4 +1,4 @@
-//! `serve`, `demo`, `migrate`, `rescore` and `audit keygen|checkpoint|verify`: the commands
+//! `serve`, `demo`, `migrate`, `backup`, `regrade`, `bench-data` and `audit keygen|checkpoint|verify`: the commands
 //! that need the database and the web service (crates/store, crates/web). `serve` and `demo`
 //! also sign checkpoints of the audit log at intervals when a key is configured, send the
 //! e-mail outbox when SMTP is configured, and send the certification cases' due reminders
@@ -523,33 +523,32 @@ pub fn run(cli: &Cli) -> Result<ExitCode, String> {
                 out::stdoutln(&format!("已备份到 {}（{} 字节）", to.display(), size))?;
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Rescore { db, verify } => {
+            Command::Regrade {
+                db,
+                scheme,
+                verify,
+                restart,
+                batch,
+            } => {
                 let c = config(None, db, None, false)?;
                 let state = App::open(c).await?;
-                let r = tianping_app::rescore::rescore(&state, *verify).await?;
-                if cli.format == Format::Json {
-                    out::stdoutln(&serde_json::to_string_pretty(&r).unwrap_or_default())?;
-                } else {
-                    out::stdoutln(&format!(
-                        "检查 {} 项评价：{} 项结果一致，{} 处不同{}",
-                        r.checked,
-                        r.identical,
-                        r.differences.len(),
-                        if *verify {
-                            String::new()
-                        } else {
-                            format!("，已更新 {} 项", r.updated)
-                        }
-                    ))?;
-                    for d in &r.differences {
-                        out::stdoutln(&format!("  评价 #{}：{}", d.assessment_id, d.message))?;
-                    }
-                }
-                Ok(if *verify && !r.differences.is_empty() {
-                    ExitCode::from(2)
-                } else {
-                    ExitCode::SUCCESS
-                })
+                let opts = tianping_app::regrade::Options {
+                    scheme: scheme.clone(),
+                    verify: *verify,
+                    restart: *restart,
+                    batch: *batch,
+                };
+                crate::regrade_cmd::regrade(cli, &state, &opts).await
+            }
+            Command::BenchData {
+                db,
+                enterprises,
+                explained,
+                seed,
+            } => {
+                let c = config(None, db, None, false)?;
+                let state = App::open(c).await?;
+                crate::regrade_cmd::bench_data(cli, &state, *enterprises, *explained, *seed).await
             }
             Command::Due { db, as_of, notify } => {
                 let c = config(None, db, None, false)?;

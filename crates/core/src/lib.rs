@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod pack;
 pub mod profile;
+pub mod regrade;
 pub mod stars;
 pub mod template;
 

@@ -52,6 +52,7 @@ text_enum! {
         Withdraw = "withdraw", "撤回提交", "Submission withdrawn";
         ResetPassword = "reset_password", "通过邮件重设密码", "Password reset by e-mail";
         Rescore = "rescore", "重新计分", "Re-scored";
+        BenchData = "bench_data", "生成基准测试数据", "Benchmark data generated";
         CaseOpen = "case_open", "建立案卷", "Case opened";
         CaseEvent = "case_event", "记录认证事件", "Certification event recorded";
         CaseImport = "case_import", "导入认证历史", "Certification history imported";

@@ -19,6 +19,7 @@
 
 pub mod audit;
 pub mod audit_search;
+pub mod bulk_insert;
 pub mod cases;
 pub mod checkpoint;
 pub mod identity;
@@ -27,11 +28,13 @@ pub mod mail;
 pub mod notify;
 pub mod objections;
 pub mod onsite;
+pub mod packs;
 pub mod people;
 pub mod points;
 pub mod points_read;
 pub mod public;
 pub mod questionnaire;
+pub mod regrade;
 pub mod repo;
 pub mod review;
 pub mod staff;

@@ -728,6 +728,8 @@ pub struct StoredResult<'a> {
     pub score: Option<f64>,
     pub grade: Option<&'a str>,
     pub stars: Option<i64>,
+    /// The answers the result was scored from, packed (written beside the result).
+    pub pack: Option<crate::packs::Pack<'a>>,
 }
 
 /// Bump the revision and store the result; returns the new revision.
@@ -750,6 +752,9 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     .bind(id)
     .fetch_one(tx.conn())
     .await?;
+    if let Some(p) = &r.pack {
+        crate::packs::put(tx, id, p).await?;
+    }
     Ok(rev)
 }
 
@@ -770,6 +775,9 @@ pub async fn replace_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>) -> Resul
     .bind(id)
     .execute(tx.conn())
     .await?;
+    if let Some(p) = &r.pack {
+        crate::packs::put(tx, id, p).await?;
+    }
     Ok(())
 }
 

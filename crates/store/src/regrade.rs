@@ -1,0 +1,295 @@
+//! What `tianping regrade` reads and writes (issue 14): assessments with their packs in id
+//! order, a batch of re-graded results at once, and the run's progress (migration 0017).
+
+use sqlx::Row;
+
+use crate::repo::AnswerRow;
+use crate::{Backend, Result, Store, WriteTx};
+
+/// One assessment as the re-grading reads it: what decides its plan, what is stored, and
+/// its pack (none for an assessment never scored since packs exist).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    pub scheme: String,
+    pub variant: Option<String>,
+    pub profile_text: Option<String>,
+    pub profile_hash: Option<String>,
+    pub mode: String,
+    pub current_stars: i64,
+    pub first_application: i64,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    pub scheme_version: Option<String>,
+    pub engine_version: Option<String>,
+    /// Whether the full explained result is stored (it is then re-derived and compared too).
+    pub explained: bool,
+    pub layout: Option<String>,
+    pub pack: Option<Vec<u8>>,
+}
+
+/// Up to `limit` assessments with a result after id `after` (of `scheme` only, when given),
+/// in id order.
+pub async fn batch(s: &Store, after: i64, scheme: Option<&str>, limit: i64) -> Result<Vec<Stored>> {
+    let sql = format!(
+        "SELECT a.id, a.scheme, a.variant, a.profile_text, a.profile_hash, a.mode, \
+         a.current_stars, a.first_application, a.score, a.grade, a.stars, a.scheme_version, \
+         a.engine_version, CAST(CASE WHEN a.result_json IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+         p.layout, p.pack \
+         FROM assessments a LEFT JOIN answer_packs p ON p.assessment_id = a.id \
+         WHERE a.id > $1 AND (a.score IS NOT NULL OR a.result_json IS NOT NULL){} \
+         ORDER BY a.id LIMIT $2",
+        if scheme.is_some() {
+            " AND a.scheme = $3"
+        } else {
+            ""
+        }
+    );
+    let mut q = sqlx::query(&sql).bind(after).bind(limit);
+    if let Some(sc) = scheme {
+        q = q.bind(sc);
+    }
+    let rows = q.fetch_all(&s.pool).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Stored {
+                id: r.try_get(0)?,
+                scheme: r.try_get(1)?,
+                variant: r.try_get(2)?,
+                profile_text: r.try_get(3)?,
+                profile_hash: r.try_get(4)?,
+                mode: r.try_get(5)?,
+                current_stars: r.try_get(6)?,
+                first_application: r.try_get(7)?,
+                score: r.try_get(8)?,
+                grade: r.try_get(9)?,
+                stars: r.try_get(10)?,
+                scheme_version: r.try_get(11)?,
+                engine_version: r.try_get(12)?,
+                explained: r.try_get::<i64, _>(13)? != 0,
+                layout: r.try_get(14)?,
+                pack: r.try_get(15)?,
+            })
+        })
+        .collect()
+}
+
+/// How many assessments a run over `scheme` (or all) will look at.
+pub async fn count(s: &Store, scheme: Option<&str>) -> Result<i64> {
+    let (n,): (i64,) = match scheme {
+        Some(sc) => sqlx::query_as(
+            "SELECT COUNT(*) FROM assessments WHERE scheme = $1 AND (score IS NOT NULL OR result_json IS NOT NULL)",
+        )
+        .bind(sc)
+        .fetch_one(&s.pool)
+        .await?,
+        None => sqlx::query_as(
+            "SELECT COUNT(*) FROM assessments WHERE score IS NOT NULL OR result_json IS NOT NULL",
+        )
+        .fetch_one(&s.pool)
+        .await?,
+    };
+    Ok(n)
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// These assessments in full (the explained ones, re-derived by the full path).
+pub async fn assessments_of(s: &Store, ids: &[i64]) -> Result<Vec<crate::repo::Assessment>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM assessments WHERE id IN ({}) ORDER BY id",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&s.pool).await?)
+}
+
+/// The current answers of these assessments, by assessment and indicator.
+pub async fn answers_of(s: &Store, ids: &[i64]) -> Result<Vec<AnswerRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM answers WHERE assessment_id IN ({}) ORDER BY assessment_id, indicator_id",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&s.pool).await?)
+}
+
+/// A re-graded result to write.
+#[derive(Debug, Clone)]
+pub struct Regraded {
+    pub id: i64,
+    pub score: f64,
+    pub grade: Option<String>,
+    pub stars: Option<i64>,
+    pub scheme_version: String,
+    pub engine_version: String,
+    /// The new explained result, where one is stored.
+    pub result_json: Option<String>,
+}
+
+/// Write re-graded results (not re-dated: `result_at` and `updated_at` stay, like
+/// `repo::replace_result`). PostgreSQL: several rows per statement.
+pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
+    if tx.on_postgres() {
+        for chunk in rows.chunks(500) {
+            let values = (0..chunk.len())
+                .map(|k| {
+                    let b = k * 6;
+                    format!(
+                        "(${}::bigint, ${}::float8, ${}::text, ${}::bigint, ${}::text, ${}::text)",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "UPDATE assessments AS a SET score = v.score, grade = v.grade, stars = v.stars, \
+                 scheme_version = v.sv, engine_version = v.ev \
+                 FROM (VALUES {values}) AS v(id, score, grade, stars, sv, ev) WHERE a.id = v.id"
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(r.id)
+                    .bind(r.score)
+                    .bind(r.grade.as_deref())
+                    .bind(r.stars)
+                    .bind(r.scheme_version.as_str())
+                    .bind(r.engine_version.as_str());
+            }
+            q.execute(tx.conn()).await?;
+        }
+    } else {
+        for r in rows {
+            sqlx::query(
+                "UPDATE assessments SET score = $1, grade = $2, stars = $3, scheme_version = $4, \
+                 engine_version = $5 WHERE id = $6",
+            )
+            .bind(r.score)
+            .bind(r.grade.as_deref())
+            .bind(r.stars)
+            .bind(r.scheme_version.as_str())
+            .bind(r.engine_version.as_str())
+            .bind(r.id)
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    for r in rows {
+        if let Some(j) = &r.result_json {
+            sqlx::query("UPDATE assessments SET result_json = $1 WHERE id = $2")
+                .bind(j.as_str())
+                .bind(r.id)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A run of `tianping regrade` and how far it got.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Run {
+    pub id: i64,
+    pub scheme: String,
+    pub verify: i64,
+    pub started_at: String,
+    pub last_id: i64,
+    pub checked: i64,
+    pub changed: i64,
+    pub failed: i64,
+    pub updated: i64,
+    pub finished_at: Option<String>,
+}
+
+/// The unfinished run over `scheme` ("" = all) in this mode, if one was interrupted.
+pub async fn unfinished(s: &Store, scheme: &str, verify: bool) -> Result<Option<Run>> {
+    Ok(sqlx::query_as(
+        "SELECT id, scheme, verify, started_at, last_id, checked, changed, failed, updated, \
+         finished_at FROM regrade_runs WHERE scheme = $1 AND verify = $2 AND finished_at IS NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(scheme)
+    .bind(verify as i64)
+    .fetch_optional(&s.pool)
+    .await?)
+}
+
+/// Start a run.
+pub async fn start(tx: &mut WriteTx, scheme: &str, verify: bool) -> Result<i64> {
+    // an earlier unfinished run of the same kind is closed: only one goes on
+    let now = tx.now().to_string();
+    sqlx::query(
+        "UPDATE regrade_runs SET finished_at = $1 WHERE scheme = $2 AND verify = $3 AND finished_at IS NULL",
+    )
+    .bind(&now)
+    .bind(scheme)
+    .bind(verify as i64)
+    .execute(tx.conn())
+    .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO regrade_runs (scheme, verify, started_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(scheme)
+    .bind(verify as i64)
+    .bind(&now)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+/// Record a batch done: the last id and the running counts.
+pub async fn advance(tx: &mut WriteTx, run: &Run) -> Result<()> {
+    sqlx::query(
+        "UPDATE regrade_runs SET last_id = $1, checked = $2, changed = $3, failed = $4, \
+         updated = $5 WHERE id = $6",
+    )
+    .bind(run.last_id)
+    .bind(run.checked)
+    .bind(run.changed)
+    .bind(run.failed)
+    .bind(run.updated)
+    .bind(run.id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Close a run.
+pub async fn finish(tx: &mut WriteTx, run_id: i64) -> Result<()> {
+    let now = tx.now().to_string();
+    sqlx::query("UPDATE regrade_runs SET finished_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(run_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Whether the backend is PostgreSQL (for callers choosing batch sizes).
+pub fn on_postgres(s: &Store) -> bool {
+    s.backend == Backend::Postgres
+}
