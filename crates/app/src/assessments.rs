@@ -388,7 +388,7 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
     };
     ResultView::parse(text).map(Some).map_err(|e| {
         Error::Internal(format!(
-            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping rescore` recomputes it",
+            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
             a.id,
             tianping_core::ENGINE_VERSION,
             e

@@ -611,7 +611,7 @@ fn schemes_dir_replaces_a_shipped_scheme() {
 
 #[test]
 fn schemes_dir_reaches_the_commands_that_open_the_app() {
-    // rescore (like serve and demo) takes its schemes from the configuration: the global
+    // regrade (like serve and demo) takes its schemes from the configuration: the global
     // flag must reach it, over TIANPING_SCHEMES_DIR and the file
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db").display().to_string();
@@ -619,7 +619,7 @@ fn schemes_dir_reaches_the_commands_that_open_the_app() {
     let o = tianping(&[
         "--schemes-dir",
         missing.to_str().unwrap(),
-        "rescore",
+        "regrade",
         "--database",
         &db,
         "--verify",
@@ -633,7 +633,7 @@ fn schemes_dir_reaches_the_commands_that_open_the_app() {
     let o = tianping(&[
         "--schemes-dir",
         own.to_str().unwrap(),
-        "rescore",
+        "regrade",
         "--database",
         &db,
         "--verify",
@@ -651,7 +651,7 @@ fn schemes_dir_reaches_the_commands_that_open_the_app() {
     let o = tianping(&[
         "--schemes-dir",
         own.to_str().unwrap(),
-        "rescore",
+        "regrade",
         "--database",
         &db,
         "--verify",

@@ -189,9 +189,13 @@ async fn enterprise_signs_up_self_assesses_and_sees_the_grade() {
                 .ok(),
             "{b}"
         );
-        let rep = tianping_app::rescore::rescore(&app.state, true)
-            .await
-            .unwrap();
+        let rep = tianping_app::regrade::regrade(
+            &app.state,
+            &tianping_app::regrade::Options::verify(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         assert!(rep.differences.is_empty(), "{b}: {:?}", rep.differences);
         // sign out
         let r = br.post("/logout", &[]).await;
@@ -322,9 +326,13 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
                 "{b}: {kind} due"
             );
         }
-        let rep = tianping_app::rescore::rescore(&app.state, true)
-            .await
-            .unwrap();
+        let rep = tianping_app::regrade::regrade(
+            &app.state,
+            &tianping_app::regrade::Options::verify(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         assert_eq!(rep.checked, all.len());
         assert!(rep.differences.is_empty(), "{b}: {:?}", rep.differences);
         // a tampered stored result is reported
@@ -334,18 +342,26 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             .execute(&app.state.store.pool)
             .await
             .unwrap();
-        let rep = tianping_app::rescore::rescore(&app.state, true)
-            .await
-            .unwrap();
+        let rep = tianping_app::regrade::regrade(
+            &app.state,
+            &tianping_app::regrade::Options::verify(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         assert!(rep.differences.iter().any(|d| d.assessment_id == id), "{b}");
         let dated = |a: &repo::Assessment| (a.result_at.clone(), a.updated_at.clone(), a.revision);
         let before = repo::get_assessment(&app.state.store, id)
             .await
             .unwrap()
             .unwrap();
-        let rep = tianping_app::rescore::rescore(&app.state, false)
-            .await
-            .unwrap();
+        let rep = tianping_app::regrade::regrade(
+            &app.state,
+            &tianping_app::regrade::Options::update(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
         assert_eq!(rep.updated, 1, "{b}");
         // the result is replaced, not re-dated: results over time keep their dates
         let after = repo::get_assessment(&app.state.store, id)
@@ -354,11 +370,15 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
             .unwrap();
         assert_eq!(dated(&after), dated(&before), "{b}");
         assert_ne!(after.result_json, before.result_json, "{b}");
-        assert!(tianping_app::rescore::rescore(&app.state, true)
-            .await
-            .unwrap()
-            .differences
-            .is_empty());
+        assert!(tianping_app::regrade::regrade(
+            &app.state,
+            &tianping_app::regrade::Options::verify(),
+            &|_| {}
+        )
+        .await
+        .unwrap()
+        .differences
+        .is_empty());
         assert!(tianping_store::audit::verify(&app.state.store)
             .await
             .unwrap()
