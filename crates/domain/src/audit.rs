@@ -84,6 +84,7 @@ text_enum! {
         Assessment = "assessment", "评价", "Assessment";
         User = "user", "账号", "Account";
         Org = "org", "机构", "Organisation";
+        Database = "database", "数据库", "Database";
         Site = "site", "场所", "Site";
         ApiToken = "api_token", "API 令牌", "API token";
         Case = "case", "案卷", "Case";
