@@ -83,6 +83,7 @@ pub mod points_view;
 pub mod precedence;
 pub mod public;
 pub mod questionnaire;
+pub mod rate_limit;
 pub mod rescore;
 pub mod reset;
 pub mod review;
