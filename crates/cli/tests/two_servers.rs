@@ -5,7 +5,8 @@
 //! `tianping due --notify` runs at once send each due reminder once; the decider grants
 //! every case while the enterprise creates assessments, through both at once — each case
 //! gets its own certificate number, the numbers are consecutive, the audit log holds every
-//! write in an intact chain (`tianping audit verify`); and the public API's rate limit,
+//! write in an intact chain, three checkpoints signed at once all check out (`tianping audit
+//! verify`); and the public API's rate limit,
 //! called through both servers in turn, trips at the same count as one server's.
 //!
 //! Needs TEST_DATABASE_URL (skipped with a message without it, failing instead when
@@ -577,8 +578,47 @@ fn run_two_servers(rt: &tokio::runtime::Runtime, db: &str, dir: &Path) {
         "SELECT (SELECT seq FROM audit_head), (SELECT COUNT(*) FROM audit_log)",
     )[0];
     assert_eq!(head, count, "no gap in the audit log");
+    // three checkpoints signed at once with one key and one external file (serialised), then
+    // the chain and every checkpoint verified
+    let key = dir.join("audit.key").display().to_string();
+    let k = tianping(dir)
+        .args(["audit", "keygen", "--out", &key])
+        .output()
+        .unwrap();
+    assert!(k.status.success(), "{k:?}");
+    let signers: Vec<_> = (0..3)
+        .map(|_| {
+            tianping(dir)
+                .args([
+                    "audit",
+                    "checkpoint",
+                    "--database",
+                    db,
+                    "--audit-key-file",
+                    &key,
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in signers {
+        assert!(c.wait().unwrap().success(), "audit checkpoint");
+    }
+    let (signed,): (i64,) = rows(rt, &store, "SELECT COUNT(*) FROM audit_checkpoint")[0];
+    assert_eq!(signed, 3);
+    let lines = std::fs::read_to_string(format!("{key}.checkpoints.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 3, "{lines}");
     let v = tianping(dir)
-        .args(["audit", "verify", "--database", db])
+        .args([
+            "audit",
+            "verify",
+            "--database",
+            db,
+            "--audit-key-file",
+            &key,
+        ])
         .output()
         .unwrap();
     assert!(
