@@ -85,6 +85,7 @@ pub mod points_view;
 pub mod precedence;
 pub mod public;
 pub mod questionnaire;
+pub mod rate_limit;
 pub mod regrade;
 pub mod reset;
 pub mod review;

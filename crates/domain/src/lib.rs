@@ -36,6 +36,8 @@
 //!   what is carried and how), and the differences between two assessments' answers.
 //! - [`password`]: which new passwords are accepted (length, and a zxcvbn strength estimate
 //!   made by the caller, counting the person's e-mail and names as guessable).
+//! - [`rate_limit`]: the public pages' rate limits (GCRA: a burst, then a steady rate) from
+//!   the stored time of the next request and now, and the wait of a refused one.
 //! - [`throttle`]: whether a sign-in may be checked now, from the failed sign-ins of the same
 //!   source (per account with growing delays, and across accounts).
 //! - [`notify`]: notifications as typed notices in both languages, who of a staff hears of
@@ -79,6 +81,7 @@ pub mod password;
 pub mod people;
 pub mod precedence;
 pub mod questionnaire;
+pub mod rate_limit;
 pub mod reset;
 pub mod review;
 pub mod staff;

@@ -723,7 +723,65 @@ pub async fn verify_with(store: &Store, opts: &VerifyOptions) -> Result<Report> 
 /// end at the head, and the log must not be shorter. A tampered log is refused with
 /// [`StoreError::Integrity`], so a checkpoint never vouches for a rewrite. With `only_if_new`,
 /// returns `None` without signing when the head has not moved since that checkpoint.
+///
+/// Several servers signing at once are serialised (PostgreSQL: a transaction-level advisory
+/// lock, class 16, taken before anything is read and held until the checkpoint is stored;
+/// SQLite has one server), so the second one reads the first one's checkpoint and, with
+/// `only_if_new`, signs nothing when the head has not moved since.
 pub async fn checkpoint(
+    store: &Store,
+    key: &AuditKey,
+    file: Option<&Path>,
+    only_if_new: bool,
+) -> Result<Option<Checkpoint>> {
+    let mut locked = None;
+    if store.backend == crate::Backend::Postgres {
+        let mut tx = store.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(16, 0)::text")
+            .execute(tx.conn())
+            .await?;
+        locked = Some(tx);
+    }
+    // the lock ends with its transaction: rolled back now (not when its connection is next
+    // used) when nothing is signed
+    let c = match sign_checked(store, key, file, only_if_new).await {
+        Ok(Some(c)) => c,
+        other => {
+            if let Some(tx) = locked {
+                tx.rollback().await?;
+            }
+            return other;
+        }
+    };
+    let mut tx = match locked {
+        Some(tx) => tx,
+        None => store.begin().await?,
+    };
+    if let Some(p) = file {
+        if let Err(e) = append_checkpoint_file(p, &c) {
+            tx.rollback().await?;
+            return Err(e);
+        }
+    }
+    sqlx::query(
+        "INSERT INTO audit_checkpoint (seq, head_hash, entries, at, key_id, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(c.seq)
+    .bind(&c.head_hash)
+    .bind(c.entries)
+    .bind(&c.at)
+    .bind(&c.key_id)
+    .bind(&c.signature)
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(Some(c))
+}
+
+/// [`checkpoint`]'s checks and signature: the checkpoint to store, `None` when `only_if_new`
+/// and the head has not moved.
+async fn sign_checked(
     store: &Store,
     key: &AuditKey,
     file: Option<&Path>,
@@ -812,25 +870,12 @@ pub async fn checkpoint(
             head_seq, head_seq, count
         ));
     }
-    let mut tx = store.begin().await?;
-    let c = key.sign(head_seq, &head_hash, count, tx.now());
-    if let Some(p) = file {
-        append_checkpoint_file(p, &c)?;
-    }
-    sqlx::query(
-        "INSERT INTO audit_checkpoint (seq, head_hash, entries, at, key_id, signature) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(c.seq)
-    .bind(&c.head_hash)
-    .bind(c.entries)
-    .bind(&c.at)
-    .bind(&c.key_id)
-    .bind(&c.signature)
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(Some(c))
+    Ok(Some(key.sign(
+        head_seq,
+        &head_hash,
+        count,
+        &crate::stamp(chrono::Utc::now()),
+    )))
 }
 
 /// Entries about one object, newest first.

@@ -34,6 +34,7 @@ pub mod points;
 pub mod points_read;
 pub mod public;
 pub mod questionnaire;
+pub mod rate_limit;
 pub mod regrade;
 pub mod repo;
 pub mod review;

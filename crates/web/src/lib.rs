@@ -49,7 +49,7 @@ pub fn router_with(state: App, limits: ratelimit::Limits) -> Router {
         .nest("/api/v1", api::routes())
         // inside `localize`: a refusal is rendered in the caller's language
         .layer(axum::middleware::from_fn_with_state(
-            (state.clone(), ratelimit::PublicLimiter::new(limits)),
+            (state.clone(), limits),
             ratelimit::limit,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -1,7 +1,8 @@
 //! Rate limiting of everything under `/public`, `/api/v1/public`, `/verify` and `/.well-known`
 //! (the pages and API that need no sign-in), per client address ([`ClientIp`]: the connection's peer, or with
-//! `trust_forwarded_for` the address the reverse proxy appended), with `governor`'s keyed
-//! GCRA limiters kept in memory (one process; a restart forgets them).
+//! `trust_forwarded_for` the address the reverse proxy appended). The count is kept in the
+//! database (`tianping_app::rate_limit`, deciding by `tianping_domain::rate_limit`'s GCRA), so
+//! every server on one database counts together and a restart forgets nothing.
 //!
 //! Defaults ([`Limits::default`]): reads 60 a minute with a burst of 30 per address; POSTs
 //! (the objection form) 10 a minute with a burst of 10, counted apart. An IPv6 client is
@@ -9,20 +10,15 @@
 //! address is unknown (a router called in process, never `serve`) counts under one shared
 //! source. Over the limit: 429 with `Retry-After` (whole seconds) and a message saying when
 //! to try again, as a page or as problem+json (in the caller's language through
-//! `error::localize`). Addresses not seen for a while are forgotten once many are kept.
-
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::num::NonZeroU32;
-use std::sync::Arc;
+//! `error::localize`).
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use tianping_app::{App, Msg};
+use tianping_app::{rate_limit, App, Msg};
+use tianping_domain::rate_limit::{Bucket, Quota};
 
 use crate::auth::ClientIp;
 use crate::error::{ApiError, Error, PageError};
@@ -50,42 +46,26 @@ impl Default for Limits {
     }
 }
 
-/// How many addresses are kept before those with a full allowance again are forgotten.
-const KEEP: usize = 10_000;
-
-/// The limiters of the public paths.
-pub struct PublicLimiter {
-    limits: Limits,
-    reads: DefaultKeyedRateLimiter<IpAddr>,
-    posts: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-fn quota(per_minute: u32, burst: u32) -> Quota {
-    let n = |x: u32| NonZeroU32::new(x.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::per_minute(n(per_minute)).allow_burst(n(burst))
-}
-
-impl PublicLimiter {
-    pub fn new(limits: Limits) -> Arc<PublicLimiter> {
-        Arc::new(PublicLimiter {
-            limits,
-            reads: RateLimiter::keyed(quota(limits.per_minute, limits.burst)),
-            posts: RateLimiter::keyed(quota(limits.posts_per_minute, limits.posts_burst)),
-        })
-    }
-
-    /// Count one request of `key`: `Err(seconds)` to wait when over the limit.
-    fn check(&self, post: bool, key: IpAddr) -> Result<(), u64> {
-        let l = if post { &self.posts } else { &self.reads };
-        let r = l.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(l.clock().now());
-            (wait.as_millis().div_ceil(1000) as u64).max(1)
-        });
-        if l.len() > KEEP {
-            l.retain_recent();
-            l.shrink_to_fit();
+impl Limits {
+    /// The bucket and quota of a request.
+    fn of(&self, post: bool) -> (Bucket, Quota) {
+        if post {
+            (
+                Bucket::Post,
+                Quota {
+                    per_minute: self.posts_per_minute,
+                    burst: self.posts_burst,
+                },
+            )
+        } else {
+            (
+                Bucket::Read,
+                Quota {
+                    per_minute: self.per_minute,
+                    burst: self.burst,
+                },
+            )
         }
-        r
     }
 }
 
@@ -98,22 +78,6 @@ pub fn is_limited(path: &str) -> bool {
             path.strip_prefix(p)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
-}
-
-/// The key an address is counted under: IPv4 as it is, IPv6 by its /64 network (an
-/// IPv4-mapped IPv6 address as the IPv4 address), unknown as one shared source.
-pub fn key(ip: Option<IpAddr>) -> IpAddr {
-    match ip {
-        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        Some(IpAddr::V4(a)) => IpAddr::V4(a),
-        Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = a.segments();
-                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-    }
 }
 
 /// The message of a refused request.
@@ -135,7 +99,7 @@ fn message(limits: &Limits, post: bool, wait: u64) -> Msg {
 
 /// Middleware: count the requests to the public paths and refuse those over the limit.
 pub async fn limit(
-    State((app, limiter)): State<(App, Arc<PublicLimiter>)>,
+    State((app, limits)): State<(App, Limits)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -151,10 +115,16 @@ pub async fn limit(
         Err(never) => match never {},
     };
     let req = Request::from_parts(parts, body);
-    match limiter.check(post, key(ip)) {
-        Ok(()) => next.run(req).await,
-        Err(wait) => {
-            let e = Error::Throttled(message(&limiter.limits, post, wait));
+    let (bucket, quota) = limits.of(post);
+    let wait = match rate_limit::take(&app, bucket, quota, ip).await {
+        Ok(w) => w,
+        Err(e) if api => return ApiError(e).into_response(),
+        Err(e) => return PageError(e).into_response(),
+    };
+    match wait {
+        None => next.run(req).await,
+        Some(wait) => {
+            let e = Error::Throttled(message(&limits, post, wait));
             let mut r = if api {
                 ApiError(e).into_response()
             } else {
@@ -197,38 +167,5 @@ mod tests {
         ] {
             assert!(!is_limited(p), "{p}");
         }
-    }
-
-    #[test]
-    fn ipv6_counts_by_its_64_network_and_unknown_as_one() {
-        let a = key(Some("2001:db8:1:2:aaaa::1".parse().unwrap()));
-        let b = key(Some("2001:db8:1:2:bbbb::9".parse().unwrap()));
-        let c = key(Some("2001:db8:1:3::1".parse().unwrap()));
-        assert_eq!(a, b);
-        assert_ne!(a, c);
-        assert_eq!(
-            key(Some("::ffff:203.0.113.9".parse().unwrap())),
-            key(Some("203.0.113.9".parse().unwrap()))
-        );
-        assert_eq!(key(None), key(None));
-    }
-
-    #[test]
-    fn a_burst_is_allowed_then_refused_with_a_wait_and_other_addresses_go_on() {
-        let l = PublicLimiter::new(Limits::default());
-        let a = key(Some("203.0.113.1".parse().unwrap()));
-        let b = key(Some("203.0.113.2".parse().unwrap()));
-        for _ in 0..30 {
-            assert_eq!(l.check(false, a), Ok(()));
-        }
-        let wait = l.check(false, a).unwrap_err();
-        assert!((1..=2).contains(&wait), "{wait}");
-        assert_eq!(l.check(false, b), Ok(()));
-        // POSTs are counted apart, and more strictly
-        for _ in 0..10 {
-            assert_eq!(l.check(true, a), Ok(()));
-        }
-        let wait = l.check(true, a).unwrap_err();
-        assert!((5..=6).contains(&wait), "{wait}");
     }
 }
