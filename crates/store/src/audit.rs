@@ -180,9 +180,9 @@ pub async fn append_many(
         prev = e.hash.clone();
         entries.push(e);
     }
-    // several rows per statement (11 values each; PostgreSQL takes at most 65,535 per
-    // statement, SQLite 32,766)
-    for chunk in entries.chunks(500) {
+    // several rows per statement (11 values each; larger statements cost more per row
+    // through sqlx, see `bulk_insert::insert`)
+    for chunk in entries.chunks(50) {
         let values = (0..chunk.len())
             .map(|k| {
                 let b = k * 11;

@@ -149,7 +149,7 @@ pub struct Regraded {
 /// `repo::replace_result`). PostgreSQL: several rows per statement.
 pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
     if tx.on_postgres() {
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(50) {
             let values = (0..chunk.len())
                 .map(|k| {
                     let b = k * 6;
