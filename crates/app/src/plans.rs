@@ -17,6 +17,7 @@ use crate::Error;
 pub const MAX_PLANS: usize = 1024;
 
 type Key = (String, String, Option<String>, Option<String>);
+type Entry = (Arc<Plan<'static>>, Arc<PackLayout>);
 
 /// A plan's pack layout (`tianping_core::pack`): its stored text and digest, computed once.
 #[derive(Debug)]
@@ -28,7 +29,7 @@ pub struct PackLayout {
 
 #[derive(Default)]
 pub struct PlanCache {
-    plans: RwLock<HashMap<Key, (Arc<Plan<'static>>, Arc<PackLayout>)>>,
+    plans: RwLock<HashMap<Key, Entry>>,
     profiles: RwLock<HashMap<String, &'static Profile>>,
     /// Layouts this process has written (or found) in the database.
     stored_layouts: RwLock<HashSet<String>>,
@@ -56,7 +57,7 @@ impl PlanCache {
         variant: Option<&str>,
         profile_text: Option<&str>,
         profile_hash: Option<&str>,
-    ) -> Result<(Arc<Plan<'static>>, Arc<PackLayout>), Error> {
+    ) -> Result<Entry, Error> {
         let key: Key = (
             scheme.id.clone(),
             scheme.version.clone(),

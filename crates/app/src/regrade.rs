@@ -372,7 +372,11 @@ fn full(
                 stars: scored.stars,
                 scheme_version: scored.scheme_version.clone(),
                 engine_version: tianping_core::ENGINE_VERSION.into(),
-                result_json: a.result_json.is_some().then(|| scored.result_json.clone()),
+                result_json: a
+                    .result_json
+                    .as_ref()
+                    .filter(|t| **t != scored.result_json)
+                    .map(|_| scored.result_json.clone()),
             },
             why,
         }
@@ -432,18 +436,25 @@ pub async fn regrade(
     report.run = run.id;
     let mut resolver = Resolver::load(app).await?;
     let mut done_before = run.checked as u64;
-    loop {
-        let rows = store::batch(
-            &app.store,
-            run.last_id,
-            opts.scheme.as_deref(),
+    // the next batch is read while this one is scored and written
+    let fetch = |after: i64| {
+        let (s, scheme, limit) = (
+            app.store.clone(),
+            opts.scheme.clone(),
             opts.batch.max(1) as i64,
-        )
-        .await
-        .map_err(err)?;
+        );
+        tokio::spawn(async move { store::batch(&s, after, scheme.as_deref(), limit).await })
+    };
+    let mut next = fetch(run.last_id);
+    loop {
+        let rows = next
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(err)?;
         let Some(last) = rows.last().map(|r| r.id) else {
             break;
         };
+        next = fetch(last);
         if rows.iter().any(|r| {
             r.layout
                 .as_ref()

@@ -40,7 +40,7 @@ pub fn encode(values: &[f64]) -> Vec<u8> {
 /// The stored bytes → values, appended to `out`; `None` when the length is not a whole
 /// number of values (a damaged pack).
 pub fn decode_into(bytes: &[u8], out: &mut Vec<f64>) -> Option<()> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return None;
     }
     out.extend(

@@ -30,14 +30,16 @@ pub struct Stored {
 }
 
 /// Up to `limit` assessments with a result after id `after` (of `scheme` only, when given),
-/// in id order.
+/// in id order. The packs are bounded by `after` too: without it PostgreSQL merges with the
+/// packs from the first one on every batch (a run over a million took 70 s, most of it there).
 pub async fn batch(s: &Store, after: i64, scheme: Option<&str>, limit: i64) -> Result<Vec<Stored>> {
     let sql = format!(
         "SELECT a.id, a.scheme, a.variant, a.profile_text, a.profile_hash, a.mode, \
          a.current_stars, a.first_application, a.score, a.grade, a.stars, a.scheme_version, \
          a.engine_version, CAST(CASE WHEN a.result_json IS NULL THEN 0 ELSE 1 END AS BIGINT), \
          p.layout, p.pack \
-         FROM assessments a LEFT JOIN answer_packs p ON p.assessment_id = a.id \
+         FROM assessments a \
+         LEFT JOIN answer_packs p ON p.assessment_id = a.id AND p.assessment_id > $1 \
          WHERE a.id > $1 AND (a.score IS NOT NULL OR a.result_json IS NOT NULL){} \
          ORDER BY a.id LIMIT $2",
         if scheme.is_some() {
@@ -141,18 +143,21 @@ pub struct Regraded {
     pub stars: Option<i64>,
     pub scheme_version: String,
     pub engine_version: String,
-    /// The new explained result, where one is stored.
+    /// The new explained result, where one is stored and it differs.
     pub result_json: Option<String>,
 }
 
 /// Write re-graded results (not re-dated: `result_at` and `updated_at` stay, like
 /// `repo::replace_result`). PostgreSQL: several rows per statement.
 pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
-    if tx.on_postgres() {
-        for chunk in rows.chunks(50) {
-            let values = (0..chunk.len())
-                .map(|k| {
-                    let b = k * 6;
+    // several rows per statement, joined by id to a VALUES list (PostgreSQL needs the types
+    // of its parameters there; SQLite names the list's columns column1…)
+    let pg = tx.on_postgres();
+    for chunk in rows.chunks(50) {
+        let values = (0..chunk.len())
+            .map(|k| {
+                let b = k * 6;
+                if pg {
                     format!(
                         "(${}::bigint, ${}::float8, ${}::text, ${}::bigint, ${}::text, ${}::text)",
                         b + 1,
@@ -162,41 +167,44 @@ pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
                         b + 5,
                         b + 6
                     )
-                })
-                .collect::<Vec<_>>()
-                .join(",");
-            let sql = format!(
+                } else {
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = if pg {
+            format!(
                 "UPDATE assessments AS a SET score = v.score, grade = v.grade, stars = v.stars, \
                  scheme_version = v.sv, engine_version = v.ev \
                  FROM (VALUES {values}) AS v(id, score, grade, stars, sv, ev) WHERE a.id = v.id"
-            );
-            let mut q = sqlx::query(&sql);
-            for r in chunk {
-                q = q
-                    .bind(r.id)
-                    .bind(r.score)
-                    .bind(r.grade.as_deref())
-                    .bind(r.stars)
-                    .bind(r.scheme_version.as_str())
-                    .bind(r.engine_version.as_str());
-            }
-            q.execute(tx.conn()).await?;
-        }
-    } else {
-        for r in rows {
-            sqlx::query(
-                "UPDATE assessments SET score = $1, grade = $2, stars = $3, scheme_version = $4, \
-                 engine_version = $5 WHERE id = $6",
             )
-            .bind(r.score)
-            .bind(r.grade.as_deref())
-            .bind(r.stars)
-            .bind(r.scheme_version.as_str())
-            .bind(r.engine_version.as_str())
-            .bind(r.id)
-            .execute(tx.conn())
-            .await?;
+        } else {
+            format!(
+                "UPDATE assessments SET score = v.column2, grade = v.column3, stars = v.column4, \
+                 scheme_version = v.column5, engine_version = v.column6 \
+                 FROM (VALUES {values}) AS v WHERE assessments.id = v.column1"
+            )
+        };
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.id)
+                .bind(r.score)
+                .bind(r.grade.as_deref())
+                .bind(r.stars)
+                .bind(r.scheme_version.as_str())
+                .bind(r.engine_version.as_str());
         }
+        q.execute(tx.conn()).await?;
     }
     for r in rows {
         if let Some(j) = &r.result_json {
