@@ -396,6 +396,37 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
     })
 }
 
+/// The distances of an assessment's stored result (`None` before it was ever scored),
+/// measured from its figures alone: the stored text is scanned once, never read whole into
+/// a [`ResultView`], so serving a result costs what copying it costs. The same distances as
+/// [`ResultView::distances`]; a stored result this engine cannot read is the same error as
+/// in [`result_view`].
+pub fn stored_distances(app: &App, a: &Assessment) -> Result<Option<Vec<Distance>>, Error> {
+    #[derive(Deserialize)]
+    struct Stored {
+        evaluation: tianping_core::distance::Figures,
+    }
+    let Some(text) = a.result_json.as_deref() else {
+        return Ok(None);
+    };
+    let stored: Stored = serde_json::from_str(text).map_err(|e| {
+        Error::Internal(format!(
+            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
+            a.id,
+            tianping_core::ENGINE_VERSION,
+            e
+        ))
+    })?;
+    let scheme = app
+        .catalog
+        .get(&a.scheme)
+        .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
+    Ok(Some(tianping_core::distance::measure(
+        scheme,
+        &stored.evaluation,
+    )))
+}
+
 /// Submit and lock an assessment without asking for an acknowledgement of unanswered items
 /// (the demo and the API; see [`crate::submission::submit`]).
 pub async fn submit(app: &App, u: &User, id: i64) -> Result<Assessment, Error> {
