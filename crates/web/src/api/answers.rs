@@ -301,8 +301,8 @@ async fn put_answer(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> ApiRes<Saved> {
-    // visibility first
-    let (_, access) = assessments::get(&st, &u, id).await?;
+    // visibility first (the stored result is not read: the save writes a new one)
+    let (_, access) = assessments::get_head(&st, &u, id).await?;
     if !access.sees_item(&ind) {
         return Err(Error::NotFound.into());
     }
