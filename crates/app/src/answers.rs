@@ -192,15 +192,19 @@ pub(crate) async fn prepare(
 }
 
 /// What writing one prepared answer did.
+#[must_use = "the answer's audit entry must be appended before the commit"]
 pub(crate) struct Written {
     /// The stored value (for an expert who withdrew their score: none, the others' stay
     /// hidden from them).
     pub(crate) value: Option<Value>,
     pub(crate) experts_scored: Option<usize>,
     pub(crate) kept: Option<Kept>,
+    /// The audit entry still to append ([`Written::audit`]), last in the transaction.
+    pub(crate) audit: Option<Entry>,
 }
 
-/// Write one prepared answer at revision `rev`, with its version and audit entry: the stored
+/// Write one prepared answer at revision `rev` with its version; its audit entry is returned
+/// to be appended last ([`Written::audit`]). The stored
 /// value and, for an expert's score, how many experts have scored the item. On the star
 /// scheme the precedence rule decides first (I-20): a refusal is an error (the caller audits
 /// it), a proposal or an unchanged value writes no answer.
@@ -233,6 +237,7 @@ pub(crate) async fn write(
                 value,
                 experts_scored: None,
                 kept: Some(kept),
+                audit: None,
             });
         }
     }
@@ -280,26 +285,58 @@ pub(crate) async fn write(
         "source_label": p.source.map(|s| s.label(tianping_domain::Lang::Zh)),
         "expert_score": if p.expert_points { Some(&p.value) } else { None }, "revision": rev,
     });
-    audit::append(
-        tx,
-        &actor(u),
-        if p.expert_points {
-            "expert_score"
-        } else {
-            "answer"
-        },
-        "assessment",
-        &a.id.to_string(),
-        before.as_ref().map(|b| json!(b)).as_ref(),
-        Some(&after),
-    )
-    .await?;
+    let entry = Entry {
+        expert_score: p.expert_points,
+        object_id: a.id.to_string(),
+        before: before.as_ref().map(|b| json!(b)),
+        after,
+    };
     let withdrawn = p.expert_points && p.value.is_null();
     Ok(Written {
         value: if withdrawn { None } else { stored_value },
         experts_scored,
         kept: None,
+        audit: Some(entry),
     })
+}
+
+/// The audit entry of a written answer, appended by [`Written::audit`] as the last write of
+/// the transaction: taking the audit head locks every other writer out until the commit
+/// (on PostgreSQL a row lock), so it is taken when nothing but the commit is left.
+pub(crate) struct Entry {
+    /// An expert's own score (else an answer).
+    expert_score: bool,
+    object_id: String,
+    before: Option<Value>,
+    after: Value,
+}
+
+impl Written {
+    /// Append this answer's audit entry (none when nothing was written: a proposal or an
+    /// unchanged value). Call it after every other write of the transaction.
+    pub(crate) async fn audit(
+        &mut self,
+        tx: &mut tianping_store::WriteTx,
+        u: &User,
+    ) -> Result<(), Error> {
+        if let Some(e) = self.audit.take() {
+            audit::append(
+                tx,
+                &actor(u),
+                if e.expert_score {
+                    "expert_score"
+                } else {
+                    "answer"
+                },
+                "assessment",
+                &e.object_id,
+                e.before.as_ref(),
+                Some(&e.after),
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// A precedence refusal (409) of the save of `p`, audited in its own transaction; any other
@@ -341,15 +378,16 @@ pub async fn save(
     indicator: &str,
     input: &AnswerInput,
 ) -> Result<Saved, Error> {
-    let (a, access) = assessments::get(app, u, assessment_id).await?;
+    // the stored result is neither needed nor read: the save writes a new one
+    let (a, access) = assessments::get_head(app, u, assessment_id).await?;
     let p = prepare(app, u, &a, &access, indicator, input).await?;
     let mut tx = app.begin().await?;
-    let cur = repo::get_assessment_tx(&mut tx, a.id)
+    let cur = repo::get_assessment_head_tx(&mut tx, a.id)
         .await?
         .ok_or(Error::NotFound)?;
     draft(cur.status).map_err(|_| locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
-    let w = match write(&mut tx, u, &a, &p, rev).await {
+    let mut w = match write(&mut tx, u, &a, &p, rev).await {
         Ok(w) => w,
         Err(e) => {
             tx.rollback().await?;
@@ -359,6 +397,7 @@ pub async fn save(
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let scored = assessments::score(app, &cur, &rows)?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    w.audit(&mut tx, u).await?;
     tx.commit().await?;
     let show = access.sees_result();
     Ok(Saved {
@@ -384,7 +423,7 @@ pub async fn save_many(
     assessment_id: i64,
     items: &[(String, AnswerInput)],
 ) -> Result<(i64, Vec<(String, Kept)>), Error> {
-    let (a, access) = assessments::get(app, u, assessment_id).await?;
+    let (a, access) = assessments::get_head(app, u, assessment_id).await?;
     if matches!(access, Access::Read) {
         access.answer(None)?;
     }
@@ -408,15 +447,19 @@ pub async fn save_many(
         return Err(Error::Invalid(errors));
     }
     let mut tx = app.begin().await?;
-    let cur = repo::get_assessment_tx(&mut tx, a.id)
+    let cur = repo::get_assessment_head_tx(&mut tx, a.id)
         .await?
         .ok_or(Error::NotFound)?;
     draft(cur.status).map_err(|_| locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
     let mut kept = Vec::new();
+    let mut written = Vec::with_capacity(prepared.len());
     for p in &prepared {
         match write(&mut tx, u, &a, p, rev).await {
-            Ok(w) => kept.extend(w.kept.map(|k| (p.indicator.clone(), k))),
+            Ok(mut w) => {
+                kept.extend(w.kept.take().map(|k| (p.indicator.clone(), k)));
+                written.push(w);
+            }
             Err(e) => {
                 tx.rollback().await?;
                 return Err(match audited(app, u, &a, p, e).await {
@@ -432,6 +475,9 @@ pub async fn save_many(
     let rows = repo::answers_tx(&mut tx, a.id).await?;
     let scored = assessments::score(app, &cur, &rows)?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    for w in &mut written {
+        w.audit(&mut tx, u).await?;
+    }
     tx.commit().await?;
     Ok((rev, kept))
 }

@@ -32,6 +32,22 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), E
     let a = repo::assessment_visible(&app.store, u.principal().scope(), id)
         .await?
         .ok_or(Error::NotFound)?;
+    let access = access_to(app, u, &a).await?;
+    Ok((a, access))
+}
+
+/// [`get`] without the stored result (`result_json` is `None`): for a save, which writes a
+/// new result and never reads the old one.
+pub async fn get_head(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), Error> {
+    let a = repo::assessment_head_visible(&app.store, u.principal().scope(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let access = access_to(app, u, &a).await?;
+    Ok((a, access))
+}
+
+/// What the user may do with an assessment they see.
+async fn access_to(app: &App, u: &User, a: &Assessment) -> Result<Access, Error> {
     let items = if u.role == Role::Expert {
         repo::assignments(&app.store, a.id)
             .await?
@@ -42,8 +58,7 @@ pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), E
     } else {
         Vec::new()
     };
-    let access = u.principal().access(&facts(app, &a), || items);
-    Ok((a, access))
+    Ok(u.principal().access(&facts(app, a), || items))
 }
 
 /// A page of the assessments the user may see (of one enterprise, or all), and how many
@@ -232,7 +247,7 @@ pub async fn create(app: &App, u: &User, i: &AssessmentInput) -> Result<Assessme
 
 /// A computed result, ready to store.
 pub struct Scored {
-    pub result: Value,
+    /// The result as stored: [`ResultView`] as compact JSON.
     pub result_json: String,
     pub score: f64,
     pub grade: Option<String>,
@@ -331,15 +346,16 @@ pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scor
         granted,
         mode: a.mode,
     };
-    let result = serde_json::to_value(&view)
+    // written straight to text (the same bytes as through a generic value, without building
+    // one: a save at 5,900 items built a 2 MB tree only to print it)
+    let result_json = serde_json::to_string(&view)
         .map_err(|e| Error::Internal(format!("result not serialisable: {}", e)))?;
     Ok(Scored {
-        result_json: result.to_string(),
+        result_json,
         score: view.evaluation.total.score,
         grade: view.evaluation.grade.as_ref().map(|g| g.code.clone()),
         stars: view.granted.as_ref().map(|g| g.stars as i64),
         scheme_version: plan.scheme.version.clone(),
-        result,
         pack,
         layout_new: app.plans.layout_maybe_new(&layout.digest),
         layout,
@@ -394,6 +410,37 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
             e
         ))
     })
+}
+
+/// The distances of an assessment's stored result (`None` before it was ever scored),
+/// measured from its figures alone: the stored text is scanned once, never read whole into
+/// a [`ResultView`], so serving a result costs what copying it costs. The same distances as
+/// [`ResultView::distances`]; a stored result this engine cannot read is the same error as
+/// in [`result_view`].
+pub fn stored_distances(app: &App, a: &Assessment) -> Result<Option<Vec<Distance>>, Error> {
+    #[derive(Deserialize)]
+    struct Stored {
+        evaluation: tianping_core::distance::Figures,
+    }
+    let Some(text) = a.result_json.as_deref() else {
+        return Ok(None);
+    };
+    let stored: Stored = serde_json::from_str(text).map_err(|e| {
+        Error::Internal(format!(
+            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
+            a.id,
+            tianping_core::ENGINE_VERSION,
+            e
+        ))
+    })?;
+    let scheme = app
+        .catalog
+        .get(&a.scheme)
+        .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
+    Ok(Some(tianping_core::distance::measure(
+        scheme,
+        &stored.evaluation,
+    )))
 }
 
 /// Submit and lock an assessment without asking for an acknowledgement of unanswered items

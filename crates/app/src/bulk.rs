@@ -262,13 +262,15 @@ pub(crate) async fn save(
     draft(cur.status).map_err(|_| answers::locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
     let mut refusals = Vec::new();
+    let mut done = Vec::with_capacity(prepared.len());
     for (n, p) in &prepared {
         // a precedence refusal (I-20) is decided before anything of the row is written: the
         // row fails, the others go on
         match answers::write(&mut tx, u, &a, p, rev).await {
-            Ok(w) => {
-                report.rows[*n].value = w.value;
-                report.rows[*n].kept = w.kept.map(|k| k.message);
+            Ok(mut w) => {
+                report.rows[*n].value = w.value.take();
+                report.rows[*n].kept = w.kept.take().map(|k| k.message);
+                done.push(w);
             }
             Err(Error::Conflict(m)) if all => {
                 // all or nothing: the transaction is dropped, nothing is written
@@ -289,6 +291,10 @@ pub(crate) async fn save(
     let stored = repo::answers_tx(&mut tx, a.id).await?;
     let scored = assessments::score(app, &cur, &stored)?;
     repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    // the audit entries last: the audit head is held from here to the commit
+    for w in &mut done {
+        w.audit(&mut tx, u).await?;
+    }
     tx.commit().await?;
     for (p, m) in refusals {
         answers::audit_refusal(app, u, &a, p, &m).await?;

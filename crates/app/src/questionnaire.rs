@@ -276,14 +276,22 @@ pub async fn apply(app: &App, u: &User, qid: i64) -> Result<Vec<String>, Error> 
         .ok_or(Error::NotFound)?;
     draft(cur.status).map_err(|_| answers::locked())?;
     let rev = repo::bump_revision(&mut tx, a.id).await?;
+    let mut done = Vec::with_capacity(prepared.len());
     for p in &prepared {
-        answers::write(&mut tx, u, &a, p, rev).await?;
+        done.push(answers::write(&mut tx, u, &a, p, rev).await?);
     }
     store::mark_applied(&mut tx, q.id).await?;
     let written: Vec<String> = rule::likert_answers(&items, &responses)
         .into_iter()
         .map(|(id, _)| id)
         .collect();
+    let rows = repo::answers_tx(&mut tx, a.id).await?;
+    let scored = assessments::score(app, &cur, &rows)?;
+    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    // the audit entries last: the audit head is held from here to the commit
+    for w in &mut done {
+        w.audit(&mut tx, u).await?;
+    }
     audit::append(
         &mut tx,
         &actor(u),
@@ -297,9 +305,6 @@ pub async fn apply(app: &App, u: &User, qid: i64) -> Result<Vec<String>, Error> 
         })),
     )
     .await?;
-    let rows = repo::answers_tx(&mut tx, a.id).await?;
-    let scored = assessments::score(app, &cur, &rows)?;
-    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
     tx.commit().await?;
     Ok(written)
 }

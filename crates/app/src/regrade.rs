@@ -348,7 +348,8 @@ fn full(
         // name the first differing field
         if text != scored.result_json {
             let stored: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-            let d = first_difference(&stored, &scored.result, "").unwrap_or_else(|| {
+            let fresh: Value = serde_json::from_str(&scored.result_json).unwrap_or(Value::Null);
+            let d = first_difference(&stored, &fresh, "").unwrap_or_else(|| {
                 let at = text
                     .bytes()
                     .zip(scored.result_json.bytes())

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
-use tianping_core::distance::{distances, Condition, Distance, Target};
+use tianping_core::distance::{distances, measure, Condition, Distance, Figures, Target};
 use tianping_core::{Category, Plan};
 
 fn close(a: f64, b: f64) -> bool {
@@ -224,7 +224,8 @@ fn one_to_three_stars_are_measured_in_percentage_points_of_the_online_ratio() {
 
 /// On random answers for every scheme and variant, the distances agree with the engine: every
 /// grade above the one reached and every star level above the one supported has at least one
-/// unmet condition, the reached ones have none, and no gap is negative.
+/// unmet condition, the reached ones have none, no gap is negative, and the distances
+/// measured from the evaluation's stored text ([`Figures`]) are the same.
 #[test]
 fn distances_agree_with_the_engine_on_random_answers() {
     let cat = common::catalog();
@@ -261,6 +262,11 @@ fn distances_agree_with_the_engine_on_random_answers() {
             let d = distances(s, &e);
             let name = format!("{sid} {variant:?} round {round}");
             assert!(d.iter().all(|x| x.gap >= 0.0), "{name}: {d:?}");
+            // measured from the stored text's figures alone (how a stored result is served),
+            // the same distances
+            let text = serde_json::to_string(&e).unwrap();
+            let figures: Figures = serde_json::from_str(&text).unwrap();
+            assert_eq!(measure(s, &figures), d, "{name}: from the stored text");
             let reached = e
                 .grade
                 .as_ref()

@@ -53,10 +53,93 @@ pub struct Distance {
     pub gap: f64,
 }
 
+/// The figures of an evaluation that its distances are measured from: the total, the grade,
+/// each indicator's answer value, the dimensions, the composite and the stars. It reads
+/// straight from a stored evaluation's JSON (everything else — the trace, the nodes — is
+/// skipped), so a stored result is measured without being read whole.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Figures {
+    total: FigTotal,
+    grade: Option<FigGrade>,
+    indicators: Vec<FigIndicator>,
+    #[serde(default)]
+    dimensions: Vec<FigDimension>,
+    #[serde(default)]
+    composite: Option<f64>,
+    #[serde(default)]
+    stars: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FigTotal {
+    score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FigGrade {
+    code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FigIndicator {
+    answer: Option<FigAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FigAnswer {
+    value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FigDimension {
+    name: String,
+    score: f64,
+    online_ratio: Option<f64>,
+    stars: u8,
+}
+
+impl Figures {
+    /// The figures of an evaluation.
+    pub fn of(ev: &Evaluation) -> Figures {
+        Figures {
+            total: FigTotal {
+                score: ev.total.score,
+            },
+            grade: ev.grade.as_ref().map(|g| FigGrade {
+                code: g.code.clone(),
+            }),
+            indicators: ev
+                .indicators
+                .iter()
+                .map(|i| FigIndicator {
+                    answer: i.answer.as_ref().map(|a| FigAnswer { value: a.value }),
+                })
+                .collect(),
+            dimensions: ev
+                .dimensions
+                .iter()
+                .map(|d| FigDimension {
+                    name: d.name.clone(),
+                    score: d.score,
+                    online_ratio: d.online_ratio,
+                    stars: d.stars,
+                })
+                .collect(),
+            composite: ev.composite,
+            stars: ev.stars,
+        }
+    }
+}
+
 /// Every condition the result does not meet, nearest target first: the grades or levels
 /// above the one reached (all of them when none is reached), the comprehensive star levels
 /// above the one the result supports, and each dimension's next single star.
 pub fn distances(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
+    measure(scheme, &Figures::of(ev))
+}
+
+/// [`distances`] from the figures alone (a stored result read as [`Figures`]).
+pub fn measure(scheme: &Scheme, ev: &Figures) -> Vec<Distance> {
     match scheme.method {
         Method::Points | Method::WeightedCoefficients => bands(scheme, ev),
         Method::WeightedLevels => levels(scheme, ev),
@@ -65,7 +148,7 @@ pub fn distances(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
 }
 
 /// The grades better than the one reached, nearest first (grades are listed best first).
-fn better_grades<'s>(scheme: &'s Scheme, ev: &Evaluation) -> impl Iterator<Item = &'s Grade> {
+fn better_grades<'s>(scheme: &'s Scheme, ev: &Figures) -> impl Iterator<Item = &'s Grade> {
     let reached = ev
         .grade
         .as_ref()
@@ -104,7 +187,7 @@ fn gap(required: f64, current: f64) -> f64 {
 }
 
 /// Points and coefficient schemes: each better grade's band starts higher than the total.
-fn bands(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
+fn bands(scheme: &Scheme, ev: &Figures) -> Vec<Distance> {
     better_grades(scheme, ev)
         .filter_map(|g| total_below(g, ev.total.score))
         .collect()
@@ -112,7 +195,7 @@ fn bands(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
 
 /// T/SDDITAI 5121 levels: a better level needs the total in or above its band and at most
 /// `max_below` indicators answered below it (an unanswered one counts as level 0).
-fn levels(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
+fn levels(scheme: &Scheme, ev: &Figures) -> Vec<Distance> {
     let answered: Vec<u32> = ev
         .indicators
         .iter()
@@ -141,7 +224,7 @@ fn levels(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
 /// T11/AII stars: each comprehensive level above the one supported (1–3★: every dimension's
 /// online ratio; 4–5★: the composite and every dimension's score), then each dimension's next
 /// single star.
-fn stars(scheme: &Scheme, ev: &Evaluation) -> Vec<Distance> {
+fn stars(scheme: &Scheme, ev: &Figures) -> Vec<Distance> {
     let Some(rules) = scheme.stars.as_ref() else {
         return Vec::new();
     };

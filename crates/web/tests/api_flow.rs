@@ -97,8 +97,22 @@ async fn api_flow_problems_pagination_experts_and_platform_data() {
         }
         assert_eq!(last["grade"], "5", "{b}: {last}");
         assert_eq!(last["revision"].as_i64(), Some(ids.len() as i64));
-        let res = api.get(&format!("/assessments/{aid}/result")).await.json();
+        let raw = api.get(&format!("/assessments/{aid}/result")).await;
+        assert_eq!(raw.content_type(), "application/json", "{b}");
+        let res = raw.json();
         assert_eq!(res["grade"], "5");
+        // the stored result is served as it is stored, byte for byte, with the distances
+        let stored = repo::get_assessment(&app.state.store, aid)
+            .await
+            .unwrap()
+            .unwrap()
+            .result_json
+            .unwrap();
+        assert!(
+            raw.body
+                .contains(&format!("\"result\":{stored},\"distances\":[")),
+            "{b}"
+        );
         assert_eq!(res["engine_version"], tianping_core::ENGINE_VERSION);
         assert_eq!(
             res["result"]["evaluation"]["total"]["score"].as_f64(),

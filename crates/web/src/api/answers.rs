@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::{get, put};
 use axum::Json;
 use serde::Serialize;
@@ -300,8 +301,8 @@ async fn put_answer(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> ApiRes<Saved> {
-    // visibility first
-    let (_, access) = assessments::get(&st, &u, id).await?;
+    // visibility first (the stored result is not read: the save writes a new one)
+    let (_, access) = assessments::get_head(&st, &u, id).await?;
     if !access.sees_item(&ind) {
         return Err(Error::NotFound.into());
     }
@@ -356,22 +357,21 @@ async fn get_result(
     State(st): State<App>,
     Caller(u): Caller,
     ApiPath(id): ApiPath<i64>,
-) -> ApiRes<AssessmentResult> {
+) -> Result<axum::response::Response, crate::error::ApiError> {
     let (a, access) = assessments::get(&st, &u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
-    // the typed view: a stored result that no longer reads is an error, not a silent null
-    let (result, distances) = match assessments::result_view(&a)? {
-        Some(view) => {
-            let scheme = assessments::plan(&st, &a)?.scheme;
-            let distances = view.distances(scheme).into_iter().map(Into::into).collect();
-            let value = serde_json::to_value(&view).map_err(|e| Error::Internal(e.to_string()))?;
-            (value, distances)
-        }
-        None => (Value::Null, Vec::new()),
-    };
-    Ok(Json(AssessmentResult {
+    // measured from the stored figures; a stored result that no longer reads is an error,
+    // not a silent null
+    let distances = assessments::stored_distances(&st, &a)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let mut a = a;
+    let stored = a.result_json.take();
+    let view = AssessmentResult {
         assessment_id: a.id,
         status: a.status,
         revision: a.revision,
@@ -382,7 +382,37 @@ async fn get_result(
         score: a.score,
         grade: a.grade,
         stars: a.stars,
-        result,
+        result: Value::Null,
         distances,
-    }))
+    };
+    let body = splice_result(&view, stored.as_deref())?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// The response body of [`get_result`]: the view with the stored result's text as it is in
+/// place of `result` (it is the compact JSON the result was stored as, already read through
+/// by `stored_distances`), so a result is never parsed and written again per request.
+fn splice_result(view: &AssessmentResult, stored: Option<&str>) -> Result<Vec<u8>, Error> {
+    let head = serde_json::to_string(view).map_err(|e| Error::Internal(e.to_string()))?;
+    let Some(text) = stored else {
+        return Ok(head.into_bytes());
+    };
+    // every string value is escaped, so the key with its null appears once, as the key
+    const MARK: &str = "\"result\":null,\"distances\":";
+    let at = head
+        .find(MARK)
+        .ok_or_else(|| Error::Internal("result view without its result key".into()))?;
+    let value_at = at + "\"result\":".len();
+    let mut body = Vec::with_capacity(head.len() + text.len());
+    body.extend_from_slice(&head.as_bytes()[..value_at]);
+    body.extend_from_slice(text.as_bytes());
+    body.extend_from_slice(&head.as_bytes()[value_at + "null".len()..]);
+    Ok(body)
 }
