@@ -443,7 +443,7 @@ pub async fn generate(
                         user.id,
                         &before,
                         false,
-                        base_id as u64 % explained_every == 0,
+                        (base_id as u64).is_multiple_of(explained_every),
                         &vals,
                         &mut out,
                     )?;
@@ -460,7 +460,7 @@ pub async fn generate(
                     user.id,
                     &at,
                     draft,
-                    id as u64 % explained_every == 0,
+                    (id as u64).is_multiple_of(explained_every),
                     &vals,
                     &mut out,
                 )?;

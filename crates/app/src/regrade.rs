@@ -448,10 +448,7 @@ pub async fn regrade(
     };
     let mut next = fetch(run.last_id);
     loop {
-        let rows = next
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(err)?;
+        let rows = next.await.map_err(|e| e.to_string())?.map_err(err)?;
         let Some(last) = rows.last().map(|r| r.id) else {
             break;
         };
