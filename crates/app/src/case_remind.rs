@@ -153,7 +153,12 @@ pub fn start(
         tokio::spawn(async move {
             loop {
                 let today = app.today();
-                match remind(&app, today).await {
+                let started = std::time::Instant::now();
+                let result = remind(&app, today).await;
+                app.jobs
+                    .reminders
+                    .record(result.is_ok(), started.elapsed(), app.now().timestamp());
+                match result {
                     Ok(r) if r.reminders > 0 => report(&format!(
                         "案卷待办提醒（{today}）：发送 {} 条，通知 {} 人次",
                         r.reminders, r.notified

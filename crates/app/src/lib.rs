@@ -74,6 +74,7 @@ pub mod identity;
 pub mod insight;
 pub mod insight_gap;
 pub mod insight_words;
+pub mod jobs;
 pub mod mail;
 pub mod notify;
 pub mod onsite;
@@ -124,6 +125,8 @@ pub struct App {
     pub plans: Arc<plans::PlanCache>,
     /// The PDF fonts, loaded on the first render ([`App::fonts`]).
     pub fonts: Arc<documents::FontCell>,
+    /// The background jobs' record (`/metrics`).
+    pub jobs: Arc<jobs::Jobs>,
 }
 
 /// Load the scheme catalog once for the life of the process.
@@ -172,6 +175,7 @@ impl App {
             clock,
             plans: Arc::new(plans::PlanCache::default()),
             fonts: Arc::new(documents::FontCell::default()),
+            jobs: Arc::new(jobs::Jobs::default()),
         }
     }
 

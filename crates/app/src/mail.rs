@@ -191,7 +191,14 @@ pub fn start(
         let (app, stop) = (app.clone(), stop.clone());
         tokio::spawn(async move {
             loop {
-                match deliver_due(&app).await {
+                let started = std::time::Instant::now();
+                let result = deliver_due(&app).await;
+                app.jobs.mail.record(
+                    result.as_ref().is_ok_and(|d| d.errors.is_empty()),
+                    started.elapsed(),
+                    app.now().timestamp(),
+                );
+                match result {
                     Ok(d) => {
                         // a server that is down fails every mail of the round: a few lines
                         d.errors.iter().take(3).for_each(|e| report(e));

@@ -305,6 +305,7 @@ fn keygen(out: &Path, format: Format) -> Result<ExitCode, String> {
 /// grown, and a last one when the server stops.
 struct Checkpointer {
     store: Store,
+    jobs: Arc<tianping_app::jobs::Jobs>,
     key: Arc<AuditKey>,
     file: Option<PathBuf>,
     task: tokio::task::JoinHandle<()>,
@@ -314,11 +315,21 @@ struct Checkpointer {
 /// changes or clears.
 async fn checkpoint_once(
     store: &Store,
+    jobs: &tianping_app::jobs::Jobs,
     key: &AuditKey,
     file: Option<&Path>,
     last_error: &mut Option<String>,
 ) {
-    match audit::checkpoint(store, key, file, true).await {
+    let started = std::time::Instant::now();
+    let result = audit::checkpoint(store, key, file, true).await;
+    jobs.checkpoints.record(
+        result.is_ok(),
+        started.elapsed(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    );
+    match result {
         Ok(done) => {
             if last_error.take().is_some() {
                 out::stderrln("审计检查点：恢复正常");
@@ -340,7 +351,12 @@ async fn checkpoint_once(
     }
 }
 
-fn start_checkpoints(store: &Store, setup: AuditSetup, minutes: u64) -> Option<Checkpointer> {
+fn start_checkpoints(
+    store: &Store,
+    jobs: Arc<tianping_app::jobs::Jobs>,
+    setup: AuditSetup,
+    minutes: u64,
+) -> Option<Checkpointer> {
     let Some(key) = setup.key else {
         out::stderrln(&format!(
             "审计检查点：已关闭——未配置签名密钥（audit_key_file / TIANPING_AUDIT_KEY_FILE / TIANPING_AUDIT_KEY）。tianping audit verify 只能核对哈希链，发现不了整条日志被改写或末尾被删除。{}",
@@ -360,19 +376,20 @@ fn start_checkpoints(store: &Store, setup: AuditSetup, minutes: u64) -> Option<C
     ));
     let key = Arc::new(key);
     let task = {
-        let (store, key, file) = (store.clone(), key.clone(), file.clone());
+        let (store, key, file, jobs) = (store.clone(), key.clone(), file.clone(), jobs.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(minutes * 60));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut last_error = None;
             loop {
                 tick.tick().await;
-                checkpoint_once(&store, &key, file.as_deref(), &mut last_error).await;
+                checkpoint_once(&store, &jobs, &key, file.as_deref(), &mut last_error).await;
             }
         })
     };
     Some(Checkpointer {
         store: store.clone(),
+        jobs,
         key,
         file,
         task,
@@ -384,12 +401,24 @@ impl Checkpointer {
     async fn finish(self) {
         self.task.abort();
         let _ = self.task.await;
-        checkpoint_once(&self.store, &self.key, self.file.as_deref(), &mut None).await;
+        checkpoint_once(
+            &self.store,
+            &self.jobs,
+            &self.key,
+            self.file.as_deref(),
+            &mut None,
+        )
+        .await;
     }
 }
 
 async fn serve_with_checkpoints(state: App, setup: AuditSetup) -> Result<(), String> {
-    let cp = start_checkpoints(&state.store, setup, state.config.audit_checkpoint_minutes);
+    let cp = start_checkpoints(
+        &state.store,
+        state.jobs.clone(),
+        setup,
+        state.config.audit_checkpoint_minutes,
+    );
     let mail = start_mail(&state);
     // the certification cases' due reminders: at start, then every hour (sent once each)
     let reminders =

@@ -35,12 +35,23 @@ struct Labels {
 
 type Latency = Family<Labels, Histogram, fn() -> Histogram>;
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobLabel {
+    job: String,
+}
+
+type Seconds = Gauge<f64, std::sync::atomic::AtomicU64>;
+
 /// The process's metrics (one per router).
 pub struct Metrics {
     registry: Registry,
     requests: Latency,
     pool_size: Gauge,
     pool_idle: Gauge,
+    job_runs: Family<JobLabel, Gauge>,
+    job_failures: Family<JobLabel, Gauge>,
+    job_last_success: Family<JobLabel, Gauge>,
+    job_last_seconds: Family<JobLabel, Seconds>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -69,11 +80,39 @@ impl Metrics {
             "Idle database connections",
             pool_idle.clone(),
         );
+        let job_runs = Family::<JobLabel, Gauge>::default();
+        registry.register(
+            "job_runs",
+            "Runs of each background job since the server started",
+            job_runs.clone(),
+        );
+        let job_failures = Family::<JobLabel, Gauge>::default();
+        registry.register(
+            "job_failures",
+            "Runs of each background job that failed (a mail round: any e-mail not sent)",
+            job_failures.clone(),
+        );
+        let job_last_success = Family::<JobLabel, Gauge>::default();
+        registry.register(
+            "job_last_success_timestamp_seconds",
+            "When each background job last succeeded (Unix seconds; 0: not yet)",
+            job_last_success.clone(),
+        );
+        let job_last_seconds = Family::<JobLabel, Seconds>::default();
+        registry.register(
+            "job_last_duration_seconds",
+            "How long each background job's last run took",
+            job_last_seconds.clone(),
+        );
         Metrics {
             registry,
             requests,
             pool_size,
             pool_idle,
+            job_runs,
+            job_failures,
+            job_last_success,
+            job_last_seconds,
         }
     }
 }
@@ -177,6 +216,14 @@ pub async fn metrics(
     }
     m.pool_size.set(i64::from(st.store.pool.size()));
     m.pool_idle.set(st.store.pool.num_idle() as i64);
+    for (name, stats) in st.jobs.all() {
+        let s = stats.snapshot();
+        let l = JobLabel { job: name.into() };
+        m.job_runs.get_or_create(&l).set(s.runs as i64);
+        m.job_failures.get_or_create(&l).set(s.failures as i64);
+        m.job_last_success.get_or_create(&l).set(s.last_success);
+        m.job_last_seconds.get_or_create(&l).set(s.last_seconds);
+    }
     let mut out = String::new();
     if prometheus_client::encoding::text::encode(&mut out, &m.registry).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

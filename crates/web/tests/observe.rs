@@ -1,6 +1,6 @@
 //! Observability on SQLite and PostgreSQL: every answer carries an `X-Request-Id` (a sound
 //! one from a proxy kept); `/metrics` counts requests per route template (never the raw path)
-//! and shows the database pool, to private addresses only.
+//! and shows the database pool and the background jobs' runs, to private addresses only.
 
 mod common;
 
@@ -58,6 +58,40 @@ async fn request_ids_and_metrics() {
             StatusCode::NOT_FOUND,
             "{b}"
         );
+        // the background jobs: none has run yet; the reminders' task runs once at start
+        assert!(
+            t.contains(r#"tianping_job_runs{job="reminders"} 0"#),
+            "{b}: {t}"
+        );
+        let task = tianping_app::case_remind::start(
+            &app.state,
+            std::time::Duration::from_secs(3600),
+            |_| {},
+        );
+        for _ in 0..100 {
+            if app.state.jobs.reminders.snapshot().runs > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        task.stop().await;
+        let t = local.get("/metrics").await.body;
+        assert!(
+            t.contains(r#"tianping_job_runs{job="reminders"} 1"#),
+            "{b}: {t}"
+        );
+        assert!(
+            t.contains(r#"tianping_job_failures{job="reminders"} 0"#),
+            "{b}: {t}"
+        );
+        let last = t
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(r#"tianping_job_last_success_timestamp_seconds{job="reminders"} "#)
+            })
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        assert!(last > 1_700_000_000, "{b}: {t}");
         app.cleanup().await;
     }
 }
