@@ -550,10 +550,13 @@ pub async fn regrade(
                     }
                     changes.push(audit::Change {
                         object_id: s.id.to_string(),
-                        before: Some(before),
-                        after: Some(json!({"score": new.score, "grade": new.grade,
-                            "stars": new.stars, "scheme_version": new.scheme_version,
-                            "engine_version": new.engine_version, "why": why})),
+                        before_json: Some(before.to_string()),
+                        after_json: Some(
+                            json!({"score": new.score, "grade": new.grade,
+                                "stars": new.stars, "scheme_version": new.scheme_version,
+                                "engine_version": new.engine_version, "why": why})
+                            .to_string(),
+                        ),
                     });
                     writes.push(new);
                 }

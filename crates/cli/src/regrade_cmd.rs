@@ -24,12 +24,11 @@ pub async fn regrade(
     app: &App,
     opts: &tianping_app::regrade::Options,
 ) -> Result<ExitCode, String> {
-    let total = tianping_store::regrade::count(&app.store, opts.scheme.as_deref())
-        .await
-        .map_err(|e| e.to_string())?;
-    let pb = bar(cli, total.max(0) as u64, "项评价");
+    // the bar's length comes with the first progress (the run counts what it will check)
+    let pb = bar(cli, 0, "项评价");
     let r = tianping_app::regrade::regrade(app, opts, &|p| {
         if let Some(b) = &pb {
+            b.set_length(p.total);
             b.set_position(p.done);
             b.set_message(format!("{} 项结果不同", p.changed));
         }

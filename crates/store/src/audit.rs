@@ -91,67 +91,38 @@ pub async fn append(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<i64> {
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
-            .fetch_one(tx.conn())
-            .await?;
-    let mut e = Entry {
-        seq,
-        at: tx.now().to_string(),
-        actor_id: actor.id,
-        actor: actor.label.clone(),
-        action: action.into(),
-        object_type: object_type.into(),
+    let change = Change {
         object_id: object_id.into(),
         before_json: before.map(|v| v.to_string()),
         after_json: after.map(|v| v.to_string()),
-        prev_hash: prev,
-        hash: String::new(),
     };
-    e.hash = entry_hash(&e);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, \
-         before_json, after_json, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-    )
-    .bind(e.seq)
-    .bind(&e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor)
-    .bind(&e.action)
-    .bind(&e.object_type)
-    .bind(&e.object_id)
-    .bind(&e.before_json)
-    .bind(&e.after_json)
-    .bind(&e.prev_hash)
-    .bind(&e.hash)
-    .execute(tx.conn())
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&e.hash)
-        .execute(tx.conn())
-        .await?;
-    Ok(seq)
+    append_many(tx, actor, action, object_type, &[change]).await
 }
 
 /// One change among several recorded at once by [`append_many`].
 pub struct Change {
     pub object_id: String,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
 }
 
 /// Append one entry per change (same actor, action and object type) inside the caller's
 /// transaction: the head is taken once and moved once, the entries chained in order — the
-/// same chain as one [`append`] per change, for bulk work (a re-grading batch).
+/// same chain as one [`append`] per change, for bulk work (a re-grading batch). Returns the
+/// last entry's sequence number (the head's, when there is no change).
 pub async fn append_many(
     tx: &mut WriteTx,
     actor: &Actor,
     action: &str,
     object_type: &str,
     changes: &[Change],
-) -> Result<()> {
+) -> Result<i64> {
     if changes.is_empty() {
-        return Ok(());
+        // nothing to chain: the head is not locked
+        let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1")
+            .fetch_one(tx.conn())
+            .await?;
+        return Ok(seq);
     }
     let (last, mut prev): (i64, String) = sqlx::query_as(
         "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash",
@@ -171,8 +142,8 @@ pub async fn append_many(
             action: action.into(),
             object_type: object_type.into(),
             object_id: c.object_id.clone(),
-            before_json: c.before.as_ref().map(|v| v.to_string()),
-            after_json: c.after.as_ref().map(|v| v.to_string()),
+            before_json: c.before_json.clone(),
+            after_json: c.after_json.clone(),
             prev_hash: prev,
             hash: String::new(),
         };
@@ -221,7 +192,7 @@ pub async fn append_many(
         .bind(&prev)
         .execute(tx.conn())
         .await?;
-    Ok(())
+    Ok(last)
 }
 
 /// One problem found by [`verify`].

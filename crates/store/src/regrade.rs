@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use crate::repo::AnswerRow;
-use crate::{Backend, Result, Store, WriteTx};
+use crate::{Result, Store, WriteTx};
 
 /// One assessment as the re-grading reads it: what decides its plan, what is stored, and
 /// its pack (none for an assessment never scored since packs exist).
@@ -102,13 +102,16 @@ fn placeholders(from: usize, n: usize) -> String {
         .join(",")
 }
 
-/// These assessments in full (the explained ones, re-derived by the full path).
-pub async fn assessments_of(s: &Store, ids: &[i64]) -> Result<Vec<crate::repo::Assessment>> {
+/// Rows of `table` whose `column` is one of `ids`, in that column's order, then `then`.
+async fn rows_of<T>(s: &Store, table: &str, column: &str, then: &str, ids: &[i64]) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT * FROM assessments WHERE id IN ({}) ORDER BY id",
+        "SELECT * FROM {table} WHERE {column} IN ({}) ORDER BY {column}{then}",
         placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as(&sql);
@@ -118,20 +121,14 @@ pub async fn assessments_of(s: &Store, ids: &[i64]) -> Result<Vec<crate::repo::A
     Ok(q.fetch_all(&s.pool).await?)
 }
 
+/// These assessments in full (the explained ones, re-derived by the full path).
+pub async fn assessments_of(s: &Store, ids: &[i64]) -> Result<Vec<crate::repo::Assessment>> {
+    rows_of(s, "assessments", "id", "", ids).await
+}
+
 /// The current answers of these assessments, by assessment and indicator.
 pub async fn answers_of(s: &Store, ids: &[i64]) -> Result<Vec<AnswerRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT * FROM answers WHERE assessment_id IN ({}) ORDER BY assessment_id, indicator_id",
-        placeholders(1, ids.len())
-    );
-    let mut q = sqlx::query_as(&sql);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(&s.pool).await?)
+    rows_of(s, "answers", "assessment_id", ", indicator_id", ids).await
 }
 
 /// A re-graded result to write.
@@ -295,9 +292,4 @@ pub async fn finish(tx: &mut WriteTx, run_id: i64) -> Result<()> {
         .execute(tx.conn())
         .await?;
     Ok(())
-}
-
-/// Whether the backend is PostgreSQL (for callers choosing batch sizes).
-pub fn on_postgres(s: &Store) -> bool {
-    s.backend == Backend::Postgres
 }
