@@ -15,7 +15,7 @@ use tianping_store::review as review_store;
 
 use crate::assessments;
 use crate::precedence::{self, Guarded, Kept};
-use crate::{actor, App, Error};
+use crate::{actor, rescore, App, Error};
 
 /// One answer as sent by a form or the API.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -199,6 +199,9 @@ pub(crate) struct Written {
     pub(crate) value: Option<Value>,
     pub(crate) experts_scored: Option<usize>,
     pub(crate) kept: Option<Kept>,
+    /// The answer's value as now stored, when an answer row was written (`Some(None)`: no
+    /// answer); `None` when nothing was written (a proposal, an unchanged value).
+    pub(crate) stored: Option<Option<Value>>,
     /// The audit entry still to append ([`Written::audit`]), last in the transaction.
     pub(crate) audit: Option<Entry>,
 }
@@ -237,6 +240,7 @@ pub(crate) async fn write(
                 value,
                 experts_scored: None,
                 kept: Some(kept),
+                stored: None,
                 audit: None,
             });
         }
@@ -293,9 +297,14 @@ pub(crate) async fn write(
     };
     let withdrawn = p.expert_points && p.value.is_null();
     Ok(Written {
-        value: if withdrawn { None } else { stored_value },
+        value: if withdrawn {
+            None
+        } else {
+            stored_value.clone()
+        },
         experts_scored,
         kept: None,
+        stored: Some(stored_value),
         audit: Some(entry),
     })
 }
@@ -394,9 +403,12 @@ pub async fn save(
             return Err(audited(app, u, &a, &p, e).await);
         }
     };
-    let rows = repo::answers_tx(&mut tx, a.id).await?;
-    let scored = assessments::score(app, &cur, &rows)?;
-    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    let changed: Vec<(&str, Option<&Value>)> = w
+        .stored
+        .iter()
+        .map(|v| (p.indicator.as_str(), v.as_ref()))
+        .collect();
+    let scored = rescore::after_save(app, &mut tx, &cur, &changed).await?;
     w.audit(&mut tx, u).await?;
     tx.commit().await?;
     let show = access.sees_result();
@@ -472,9 +484,12 @@ pub async fn save_many(
             }
         }
     }
-    let rows = repo::answers_tx(&mut tx, a.id).await?;
-    let scored = assessments::score(app, &cur, &rows)?;
-    repo::store_result(&mut tx, a.id, &scored.stored(), false).await?;
+    let changed: Vec<(&str, Option<&Value>)> = prepared
+        .iter()
+        .zip(&written)
+        .filter_map(|(p, w)| w.stored.as_ref().map(|v| (p.indicator.as_str(), v.as_ref())))
+        .collect();
+    rescore::after_save(app, &mut tx, &cur, &changed).await?;
     for w in &mut written {
         w.audit(&mut tx, u).await?;
     }

@@ -27,13 +27,25 @@ pub fn facts(app: &App, a: &Assessment) -> AssessmentFacts {
     }
 }
 
-/// An assessment the user may see, with what they may do (or not found).
+/// An assessment the user may see, with what they may do (or not found); its explanation
+/// up to date ([`crate::rescore::fresh`]).
 pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), Error> {
-    let a = repo::assessment_visible(&app.store, u.principal().scope(), id)
+    let mut a = repo::assessment_visible(&app.store, u.principal().scope(), id)
         .await?
         .ok_or(Error::NotFound)?;
     let access = access_to(app, u, &a).await?;
+    crate::rescore::fresh(app, &mut a).await?;
     Ok((a, access))
+}
+
+/// An assessment by id, whoever asks (for the use cases that checked access another way),
+/// its explanation up to date ([`crate::rescore::fresh`]).
+pub async fn load(app: &App, id: i64) -> Result<Option<Assessment>, Error> {
+    let Some(mut a) = repo::get_assessment(&app.store, id).await? else {
+        return Ok(None);
+    };
+    crate::rescore::fresh(app, &mut a).await?;
+    Ok(Some(a))
 }
 
 /// [`get`] without the stored result (`result_json` is `None`): for a save, which writes a
@@ -402,6 +414,7 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
     let Some(text) = a.result_json.as_deref() else {
         return Ok(None);
     };
+    not_stale(a)?;
     ResultView::parse(text).map(Some).map_err(|e| {
         Error::Internal(format!(
             "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
@@ -410,6 +423,18 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
             e
         ))
     })
+}
+
+/// A stale explanation is never shown: whoever read the assessment without
+/// [`crate::rescore::fresh`] gets an internal error, not an old result.
+fn not_stale(a: &Assessment) -> Result<(), Error> {
+    if a.explanation_stale != 0 {
+        return Err(Error::Internal(format!(
+            "the explanation of assessment {} is stale (revision {}) and was read without being rebuilt",
+            a.id, a.revision
+        )));
+    }
+    Ok(())
 }
 
 /// The distances of an assessment's stored result (`None` before it was ever scored),
@@ -425,6 +450,7 @@ pub fn stored_distances(app: &App, a: &Assessment) -> Result<Option<Vec<Distance
     let Some(text) = a.result_json.as_deref() else {
         return Ok(None);
     };
+    not_stale(a)?;
     let stored: Stored = serde_json::from_str(text).map_err(|e| {
         Error::Internal(format!(
             "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",

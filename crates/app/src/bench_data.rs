@@ -206,6 +206,7 @@ fn assessment(
             grade: None,
             stars: None,
             result_at: None,
+            explanation_stale: 0,
         };
         let s = assessments::score(app, &a, &rows).map_err(|e| e.detail(crate::Lang::Zh))?;
         for r in rows {

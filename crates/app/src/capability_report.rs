@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use tianping_core::engine::{IndicatorResult, NodeResult};
-use tianping_store::repo::{self, User};
+use tianping_store::repo::User;
 
 use crate::assessments::{result_view, ResultView};
 use crate::capability_cases::{view, CapabilityView};
@@ -38,7 +38,7 @@ fn share(earned: f64, max: f64) -> f64 {
 pub async fn report(app: &App, u: &User, id: i64) -> Result<Report, Error> {
     let case = view(app, u, id, None).await?;
     let result = match case.evaluation {
-        Some(a) => match repo::get_assessment(&app.store, a).await? {
+        Some(a) => match crate::assessments::load(app, a).await? {
             Some(a) => result_view(&a)?,
             None => None,
         },

@@ -96,7 +96,8 @@ pub async fn history(
     }
     let scheme = app.scheme(scheme_id)?;
     let ent = crate::enterprises::get(app, u, enterprise_id).await?;
-    let rows = store::history(&app.store, p.scope(), enterprise_id, scheme_id).await?;
+    let mut rows = store::history(&app.store, p.scope(), enterprise_id, scheme_id).await?;
+    crate::rescore::fresh_all(app, &mut rows).await?;
     let mut variants: Vec<Option<String>> = Vec::new();
     for a in &rows {
         if !variants.contains(&a.variant) {
@@ -286,10 +287,17 @@ pub async fn peers(app: &App, u: &User, id: i64, l: Lang) -> Result<PeersView, E
     };
     view.total = Some(total);
     // each part: the others' figure of the same name
-    let theirs: Vec<Evaluation> = group
-        .iter()
-        .filter_map(|r| ResultView::parse(&r.result_json).ok().map(|v| v.evaluation))
-        .collect();
+    let mut theirs: Vec<Evaluation> = Vec::with_capacity(group.len());
+    for r in &group {
+        // a save left this explanation stale: rebuilt (and stored) before it is read
+        let rebuilt = if r.explanation_stale != 0 {
+            assessments::load(app, r.id).await?.and_then(|a| a.result_json)
+        } else {
+            None
+        };
+        let text = rebuilt.as_deref().unwrap_or(&r.result_json);
+        theirs.extend(ResultView::parse(text).ok().map(|v| v.evaluation));
+    }
     let their_parts: Vec<Vec<(String, f64)>> = theirs.iter().map(history::parts).collect();
     for (name, value) in history::parts(e) {
         let xs: Vec<f64> = their_parts

@@ -210,7 +210,8 @@ pub async fn clients(
         return Err(Error::NotFound);
     }
     let scheme = app.scheme(scheme_id)?;
-    let rows = store::of_org(&app.store, org_id, scheme_id).await?;
+    let mut rows = store::of_org(&app.store, org_id, scheme_id).await?;
+    crate::rescore::fresh_all(app, &mut rows).await?;
     let mut latest: HashMap<i64, &repo::Assessment> = HashMap::new();
     for a in &rows {
         latest.entry(a.enterprise_id).or_insert(a);

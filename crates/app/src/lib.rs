@@ -88,6 +88,7 @@ pub mod public;
 pub mod questionnaire;
 pub mod rate_limit;
 pub mod regrade;
+pub mod rescore;
 pub mod reset;
 pub mod review;
 pub mod sme_feed;

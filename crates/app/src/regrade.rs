@@ -343,7 +343,8 @@ fn full(
         engine_version: Some(tianping_core::ENGINE_VERSION),
     };
     let mut why = differences(&old, &fresh);
-    if let Some(text) = a.result_json.as_deref() {
+    // a stale explanation (migration 0019) is rebuilt when read, not compared
+    if let Some(text) = a.result_json.as_deref().filter(|_| a.explanation_stale == 0) {
         // byte for byte (re-parsing floats could move them by one unit in the last place);
         // name the first differing field
         if text != scored.result_json {

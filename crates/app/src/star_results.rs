@@ -7,7 +7,7 @@ use tianping_case::stars::{self, Event, EventKind, Mode, StarCount};
 use tianping_domain::star_case as rules;
 use tianping_domain::AssessmentStatus;
 use tianping_store::cases as store;
-use tianping_store::repo::{self, User};
+use tianping_store::repo::User;
 
 use crate::star_cases::{facts, get, parse, write, Appended, STAR_SCHEME};
 use crate::{App, Error};
@@ -28,7 +28,7 @@ pub async fn link_result(
     rules::may_link(&u.principal(), facts(&c))?;
     rules::may_enter(&u.principal(), facts(&c), "star_result")?;
     let not_usable = |zh: String, en: &str| Error::invalid("assessment", zh, en);
-    let a = repo::get_assessment(&app.store, assessment_id)
+    let a = crate::assessments::load(app, assessment_id)
         .await?
         .filter(|a| a.enterprise_id == c.enterprise_id)
         .ok_or_else(|| {

@@ -471,6 +471,23 @@ impl<'s> Plan<'s> {
         }
     }
 
+    /// One answer checked as [`Plan::parse_answers`] checks it: the index of its leaf and
+    /// the checked answer (`None` for null), or `None` when the indicator is no leaf of this
+    /// plan. A save of one answer sets that leaf of the stored pack without reading the rest.
+    pub fn parse_one(
+        &self,
+        indicator: &str,
+        value: &Value,
+    ) -> Option<(usize, Result<Option<Answer>, AnswerError>)> {
+        let i = self.leaves.iter().position(|l| l.ind.id == indicator)?;
+        let l = &self.leaves[i];
+        let parsed = match value {
+            Value::Null => Ok(None),
+            v => parse_answer(l.ind, self.kind, l.answer_max, v).map(Some),
+        };
+        Some((i, parsed))
+    }
+
     /// What leaf `i` earns towards its accumulator for an answer value (on the answer scale).
     #[inline]
     pub fn earned(&self, i: usize, value: f64) -> f64 {

@@ -1,4 +1,9 @@
-//! Fonts: read once per process and shared by every render.
+//! Fonts: mapped once per process and shared by every render.
+//!
+//! The CJK collections are large (about 93 MB for Sans and Serif, regular and bold) and a
+//! render touches only the tables and glyphs it uses, so they are mapped from their files,
+//! not read: the pages are the kernel's page cache, shared between processes and dropped
+//! under memory pressure, and the process's own memory stays small.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,11 +62,11 @@ impl Fonts {
         paths.sort();
         let mut fonts = Vec::new();
         for p in &paths {
-            let data = std::fs::read(p).map_err(|e| FontError::Read {
+            let data = map(p).map_err(|e| FontError::Read {
                 path: p.display().to_string(),
                 message: e.to_string(),
             })?;
-            fonts.extend(Font::iter(Bytes::new(data)));
+            fonts.extend(Font::iter(data));
         }
         if !fonts
             .iter()
@@ -102,6 +107,24 @@ impl Fonts {
     pub(crate) fn font(&self, index: usize) -> Option<Font> {
         self.inner.fonts.get(index).cloned()
     }
+}
+
+/// A font file's bytes, mapped read-only (an empty file is read: it cannot be mapped).
+///
+/// The one `unsafe` of the workspace: a mapping is undefined behaviour if the file is
+/// changed in place while mapped. Font files are installed by the system's packages, which
+/// replace a file by a new one (a new inode) rather than write into it, and the override
+/// folder is the operator's; memmap2 is the maintained crate for this and no safe mapping
+/// exists.
+#[allow(unsafe_code)]
+fn map(p: &Path) -> std::io::Result<Bytes> {
+    let file = std::fs::File::open(p)?;
+    if file.metadata()?.len() == 0 {
+        return Ok(Bytes::new(Vec::<u8>::new()));
+    }
+    // SAFETY: see above; the mapping is read-only and lives as long as the bytes.
+    let mapped = unsafe { memmap2::Mmap::map(&file)? };
+    Ok(Bytes::new(mapped))
 }
 
 fn is_font_file(p: &Path) -> bool {

@@ -50,6 +50,8 @@ pub struct ScoredRow {
     pub stars: Option<i64>,
     pub result_at: String,
     pub result_json: String,
+    /// `result_json` is from an earlier revision (migration 0019): rebuild before reading.
+    pub explanation_stale: i64,
 }
 
 /// Every scored result of a scheme in a mode, with its enterprise's industry code, newest
@@ -57,7 +59,7 @@ pub struct ScoredRow {
 pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT a.id, a.enterprise_id, a.org_id, a.variant, e.industry_code, a.score, a.grade, \
-         a.stars, a.result_at, a.result_json FROM assessments a \
+         a.stars, a.result_at, a.result_json, a.explanation_stale FROM assessments a \
          JOIN enterprises e ON e.id = a.enterprise_id \
          WHERE a.scheme = $1 AND a.mode = $2 AND a.result_at IS NOT NULL \
          AND a.result_json IS NOT NULL AND {ANSWERED} \

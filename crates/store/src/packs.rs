@@ -62,6 +62,16 @@ pub async fn get(s: &Store, assessment_id: i64) -> Result<Option<(String, Vec<u8
     )
 }
 
+/// [`get`] in a transaction (a save sets its changed answers in the pack it reads).
+pub async fn get_tx(tx: &mut WriteTx, assessment_id: i64) -> Result<Option<(String, Vec<u8>)>> {
+    Ok(
+        sqlx::query_as("SELECT layout, pack FROM answer_packs WHERE assessment_id = $1")
+            .bind(assessment_id)
+            .fetch_optional(tx.conn())
+            .await?,
+    )
+}
+
 /// Up to `limit` assessments with a stored result and no pack, by id after `after` (results
 /// stored before packs existed; the application packs them once).
 pub async fn unpacked(s: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {

@@ -36,7 +36,7 @@ pub async fn batch(s: &Store, after: i64, scheme: Option<&str>, limit: i64) -> R
     let sql = format!(
         "SELECT a.id, a.scheme, a.variant, a.profile_text, a.profile_hash, a.mode, \
          a.current_stars, a.first_application, a.score, a.grade, a.stars, a.scheme_version, \
-         a.engine_version, CAST(CASE WHEN a.result_json IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+         a.engine_version, CAST(CASE WHEN a.result_json IS NULL OR a.explanation_stale = 1 THEN 0 ELSE 1 END AS BIGINT), \
          p.layout, p.pack \
          FROM assessments a \
          LEFT JOIN answer_packs p ON p.assessment_id = a.id AND p.assessment_id > $1 \
@@ -205,7 +205,7 @@ pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
     }
     for r in rows {
         if let Some(j) = &r.result_json {
-            sqlx::query("UPDATE assessments SET result_json = $1 WHERE id = $2")
+            sqlx::query("UPDATE assessments SET result_json = $1, explanation_stale = 0 WHERE id = $2")
                 .bind(j.as_str())
                 .bind(r.id)
                 .execute(tx.conn())

@@ -603,6 +603,11 @@ pub struct Assessment {
     pub grade: Option<String>,
     pub stars: Option<i64>,
     pub result_at: Option<String>,
+    /// 1 when `result_json` is from an earlier revision: a save stored the figures and left
+    /// the explanation to be rebuilt when next read (migration 0019). Never shown as it is.
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub explanation_stale: i64,
 }
 
 pub struct NewAssessment<'a> {
@@ -667,7 +672,8 @@ const ASSESSMENT_HEAD: &str = "a.id, a.enterprise_id, a.org_id, a.scheme, a.vari
      a.profile_name, a.profile_text, a.profile_hash, a.mode, a.title, a.current_stars, \
      a.first_application, a.status, a.revision, a.created_by, a.created_at, a.updated_at, \
      a.submitted_at, a.submitted_by, a.scheme_version, a.engine_version, \
-     CAST(NULL AS TEXT) AS result_json, a.score, a.grade, a.stars, a.result_at";
+     CAST(NULL AS TEXT) AS result_json, a.score, a.grade, a.stars, a.result_at, \
+     a.explanation_stale";
 
 /// [`get_assessment_tx`] without the stored result (`result_json` is `None`).
 pub async fn get_assessment_head_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment>> {
@@ -772,8 +778,8 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     let t = tx.now().to_string();
     let (rev,): (i64,) = sqlx::query_as(
         "UPDATE assessments SET revision = revision + $1, updated_at = $2, scheme_version = $3, \
-         engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9 \
-         WHERE id = $10 RETURNING revision",
+         engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9, \
+         explanation_stale = 0 WHERE id = $10 RETURNING revision",
     )
     .bind(bump as i64)
     .bind(&t)
@@ -791,6 +797,61 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
         crate::packs::put(tx, id, p).await?;
     }
     Ok(rev)
+}
+
+/// The figures of a save scored by the fast path, with its pack: the stored explanation is
+/// marked stale, to be rebuilt by [`store_explanation`] when next read.
+pub async fn store_figures(tx: &mut Tx, id: i64, r: &StoredFigures<'_>) -> Result<()> {
+    let t = tx.now().to_string();
+    sqlx::query(
+        "UPDATE assessments SET scheme_version = $1, engine_version = $2, score = $3, \
+         grade = $4, stars = $5, result_at = $6, explanation_stale = 1 WHERE id = $7",
+    )
+    .bind(r.scheme_version)
+    .bind(r.engine_version)
+    .bind(r.score)
+    .bind(r.grade)
+    .bind(r.stars)
+    .bind(&t)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    crate::packs::put(tx, id, &r.pack).await?;
+    Ok(())
+}
+
+/// What [`store_figures`] writes: a result without its explanation.
+pub struct StoredFigures<'a> {
+    pub scheme_version: &'a str,
+    pub engine_version: &'a str,
+    pub score: Option<f64>,
+    pub grade: Option<&'a str>,
+    pub stars: Option<i64>,
+    pub pack: crate::packs::Pack<'a>,
+}
+
+/// Store a rebuilt explanation of revision `revision` with the figures of the same
+/// evaluation, unless a later save came first (then nothing is written and the next reader
+/// rebuilds it). The pack stays: it was written with the answers. Whether it was stored.
+pub async fn store_explanation(
+    tx: &mut Tx,
+    id: i64,
+    revision: i64,
+    r: &StoredResult<'_>,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE assessments SET result_json = $1, score = $2, grade = $3, stars = $4, \
+         explanation_stale = 0 WHERE id = $5 AND revision = $6 AND explanation_stale = 1",
+    )
+    .bind(r.result_json)
+    .bind(r.score)
+    .bind(r.grade)
+    .bind(r.stars)
+    .bind(id)
+    .bind(revision)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Replace a result re-derived from unchanged answers (a rescore under a new scheme or engine

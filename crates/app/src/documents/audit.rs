@@ -11,7 +11,7 @@ use tianping_case::certification::events::{AuditKind, Recommendation, Severity, 
 use tianping_case::certification::state::{Audit, CaseState};
 use tianping_domain::case_files::DocKind;
 use tianping_domain::Lang;
-use tianping_store::repo::{self, User};
+use tianping_store::repo::User;
 
 use super::report::{self as rep, Group, Interp, Item, Meta};
 use super::{fig, Chart, Pdf, Template};
@@ -232,7 +232,7 @@ async fn checklist(
     let Some(id) = v.checklists.iter().find(|(a, _)| a == audit).map(|x| x.1) else {
         return Ok(None);
     };
-    let Some(a) = repo::get_assessment(&app.store, id).await? else {
+    let Some(a) = crate::assessments::load(app, id).await? else {
         return Ok(None);
     };
     let Some(view) = assessments::result_view(&a)? else {
