@@ -487,7 +487,11 @@ pub async fn save_many(
     let changed: Vec<(&str, Option<&Value>)> = prepared
         .iter()
         .zip(&written)
-        .filter_map(|(p, w)| w.stored.as_ref().map(|v| (p.indicator.as_str(), v.as_ref())))
+        .filter_map(|(p, w)| {
+            w.stored
+                .as_ref()
+                .map(|v| (p.indicator.as_str(), v.as_ref()))
+        })
         .collect();
     rescore::after_save(app, &mut tx, &cur, &changed).await?;
     for w in &mut written {

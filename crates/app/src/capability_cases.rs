@@ -449,7 +449,7 @@ pub async fn link_evaluation(
 ) -> Result<(), Error> {
     let c = get(app, u, id).await?;
     tianping_domain::case::may_manage(&u.principal(), c.org_id)?;
-    let a = crate::assessments::load(app, assessment_id)
+    let a = repo::get_assessment(&app.store, assessment_id)
         .await?
         .ok_or(Error::NotFound)?;
     if a.enterprise_id != c.enterprise_id || a.org_id != Some(c.org_id) || a.scheme != SCHEME {

@@ -102,7 +102,7 @@ pub(crate) async fn panel_scored(
         // no panel yet: the pure rules refuse the evaluation with their own words
         return Ok(());
     };
-    let a = crate::assessments::load(app, assessment)
+    let a = repo::get_assessment(&app.store, assessment)
         .await?
         .ok_or(Error::NotFound)?;
     let plan = assessments::plan(app, &a)?;

@@ -11,7 +11,7 @@ use tianping_domain::case as rules;
 use tianping_domain::Role;
 use tianping_store::audit;
 use tianping_store::cases::{self as store, CaseRow, EventRow};
-use tianping_store::repo::User;
+use tianping_store::repo::{self, User};
 
 use crate::cases::{
     client_of, conflicts_of, context, create_case, get, header_with, list, parse_events, refused,
@@ -261,7 +261,7 @@ pub async fn link_checklist(
 ) -> Result<(), Error> {
     let c = get(app, u, id).await?;
     rules::may_manage(&u.principal(), c.org_id)?;
-    let a = crate::assessments::load(app, assessment_id)
+    let a = repo::get_assessment(&app.store, assessment_id)
         .await?
         .ok_or(Error::NotFound)?;
     if a.enterprise_id != c.enterprise_id

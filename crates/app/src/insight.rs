@@ -291,7 +291,9 @@ pub async fn peers(app: &App, u: &User, id: i64, l: Lang) -> Result<PeersView, E
     for r in &group {
         // a save left this explanation stale: rebuilt (and stored) before it is read
         let rebuilt = if r.explanation_stale != 0 {
-            assessments::load(app, r.id).await?.and_then(|a| a.result_json)
+            assessments::load(app, r.id)
+                .await?
+                .and_then(|a| a.result_json)
         } else {
             None
         };

@@ -367,7 +367,7 @@ async fn record_failure(app: &App, source: &str) -> Result<(), Error> {
 
 /// The items of a link's questionnaire, from its assessment's plan, and the assessment.
 async fn link_items(app: &App, q: &Questionnaire) -> Result<(Vec<Item>, Assessment), Error> {
-    let a = crate::assessments::load(app, q.assessment_id)
+    let a = repo::get_assessment(&app.store, q.assessment_id)
         .await?
         .ok_or(Error::NotFound)?;
     Ok((asked(q, &items_of(app, &a)?), a))

@@ -344,7 +344,11 @@ fn full(
     };
     let mut why = differences(&old, &fresh);
     // a stale explanation (migration 0019) is rebuilt when read, not compared
-    if let Some(text) = a.result_json.as_deref().filter(|_| a.explanation_stale == 0) {
+    if let Some(text) = a
+        .result_json
+        .as_deref()
+        .filter(|_| a.explanation_stale == 0)
+    {
         // byte for byte (re-parsing floats could move them by one unit in the last place);
         // name the first differing field
         if text != scored.result_json {

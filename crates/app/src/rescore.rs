@@ -4,7 +4,8 @@
 //! (`Plan::quick`: the same figures as the full evaluation, which a property test of the core
 //! checks on every shipped plan). The figures and the pack are written with the answers; the
 //! explanation — 2 MB at 5,900 items, which cost eight times a small save to rebuild on every
-//! save — is marked stale and rebuilt when someone next reads it ([`fresh`]). Where no pack of
+//! save — is marked stale, rebuilt when someone next reads it and stored by a task of its own
+//! ([`fresh`]). Where no pack of
 //! the plan's layout is stored, a save takes the full path and stores everything at once.
 //!
 //! A stale explanation is never shown: [`crate::assessments::result_view`] refuses one, so a
@@ -107,22 +108,40 @@ async fn fast(
 }
 
 /// Bring a stale explanation up to date (nothing to do for a fresh one): rebuilt from the
-/// stored answers by the full path and stored unless a later save came first. The
-/// assessment's figures are then the full path's, from the same answers as its explanation.
+/// stored answers by the full path; the assessment's figures are then the full path's, from
+/// the same answers as its explanation. It is stored by a task of its own, unless a later
+/// save came first: a reader may hold a write transaction (on SQLite the one writer), and
+/// waiting for another here would never end.
 pub async fn fresh(app: &App, a: &mut Assessment) -> Result<(), Error> {
     if a.explanation_stale == 0 {
         return Ok(());
     }
     let rows = repo::answers(&app.store, a.id).await?;
     let scored = assessments::score(app, a, &rows)?;
-    let mut tx = app.begin().await?;
-    repo::store_explanation(&mut tx, a.id, a.revision, &scored.stored()).await?;
-    tx.commit().await?;
-    a.result_json = Some(scored.result_json);
+    a.result_json = Some(scored.result_json.clone());
     a.score = Some(scored.score);
-    a.grade = scored.grade;
+    a.grade = scored.grade.clone();
     a.stars = scored.stars;
     a.explanation_stale = 0;
+    let (app, id, revision) = (app.clone(), a.id, a.revision);
+    tokio::spawn(async move {
+        if let Err(e) = store(&app, id, revision, &scored).await {
+            tracing::warn!(assessment = id, error = %e, "a rebuilt explanation was not stored");
+        }
+    });
+    Ok(())
+}
+
+/// Store a rebuilt explanation (see [`repo::store_explanation`]).
+async fn store(
+    app: &App,
+    id: i64,
+    revision: i64,
+    scored: &assessments::Scored,
+) -> Result<(), Error> {
+    let mut tx = app.begin().await?;
+    repo::store_explanation(&mut tx, id, revision, &scored.stored()).await?;
+    tx.commit().await?;
     Ok(())
 }
 

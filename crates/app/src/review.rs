@@ -395,7 +395,7 @@ pub async fn verify_table(
     let items = awaiting(&plan, &rows, table);
     if items.is_empty() {
         tx.rollback().await?;
-        let a = crate::assessments::load(app, a.id)
+        let a = repo::get_assessment(&app.store, a.id)
             .await?
             .ok_or(Error::NotFound)?;
         return Ok(Outcome {
