@@ -1,8 +1,6 @@
 //! Saving answers and experts' scores (each change kept as a version, re-scored, audited),
 //! and assigning experts to items.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tianping_core::{Category, Method};
@@ -170,15 +168,16 @@ pub(crate) async fn prepare(
         value = json!(x);
     }
     if !value.is_null() {
-        // the value against the item, by the core's own rules
-        let one = BTreeMap::from([(indicator.to_string(), value.clone())]);
-        let half = plan
-            .scheme
-            .indicator(indicator)
-            .is_some_and(|i| i.half_points);
-        let expected = words::expected(plan.kind, item.answer_max, half);
-        plan.parse_answers(&one)
-            .map_err(|e| answer_errors(e, &expected))?;
+        // the value against the item, by the core's own rules (that item alone: a check of
+        // the whole answer set would visit every item of the scheme)
+        if let Some((_, Err(e))) = plan.parse_one(indicator, &value) {
+            let half = plan
+                .scheme
+                .indicator(indicator)
+                .is_some_and(|i| i.half_points);
+            let expected = words::expected(plan.kind, item.answer_max, half);
+            return Err(answer_errors(vec![e], &expected));
+        }
     }
     Ok(Prepared {
         indicator: indicator.to_string(),

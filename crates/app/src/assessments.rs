@@ -305,6 +305,64 @@ pub fn answer_map(rows: &[repo::AnswerRow]) -> Result<BTreeMap<String, Value>, E
     Ok(m)
 }
 
+/// The stored answers of an assessment as the core takes them, read in one row (not one row
+/// per answer: at 5,900 items that was most of a page's time).
+pub async fn stored_answers(app: &App, a: &Assessment) -> Result<BTreeMap<String, Value>, Error> {
+    let text = repo::answer_values(&app.store, a.id).await?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Internal(format!(
+            "the answers of assessment {} are not JSON: {}",
+            a.id, e
+        ))
+    })
+}
+
+/// The answer rows of some items the user may see (an expert on a points scheme: as
+/// [`answers`] filters them), for a page that shows those items only.
+pub async fn answers_of(
+    app: &App,
+    u: &User,
+    a: &Assessment,
+    access: &Access,
+    ids: &[&str],
+) -> Result<Vec<repo::AnswerRow>, Error> {
+    if matches!(access, Access::Expert(_)) {
+        return Ok(answers(app, u, a, access)
+            .await?
+            .into_iter()
+            .filter(|r| ids.contains(&r.indicator_id.as_str()))
+            .collect());
+    }
+    Ok(repo::answers_in(&app.store, a.id, ids)
+        .await?
+        .into_iter()
+        .filter(|r| access.sees_item(&r.indicator_id))
+        .collect())
+}
+
+/// The ids of the answered items the user may see (an expert: as [`answers`] shows them),
+/// read in one row.
+pub async fn answered_ids(
+    app: &App,
+    u: &User,
+    a: &Assessment,
+    access: &Access,
+) -> Result<std::collections::HashSet<String>, Error> {
+    if matches!(access, Access::Expert(_)) {
+        return Ok(answers(app, u, a, access)
+            .await?
+            .into_iter()
+            .filter(|r| r.value_json.as_deref().is_some_and(|v| v != "null"))
+            .map(|r| r.indicator_id)
+            .collect());
+    }
+    Ok(repo::answered_ids(&app.store, a.id)
+        .await?
+        .into_iter()
+        .filter(|id| access.sees_item(id))
+        .collect())
+}
+
 /// The (cached) plan of an assessment.
 pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
     Ok(packed_plan(app, a)?.0)
@@ -330,9 +388,17 @@ pub fn packed_plan(
 /// Score an assessment from its stored answers: the evaluation and, for the star scheme,
 /// the stars granted under the application rules (I-6). Deterministic.
 pub fn score(app: &App, a: &Assessment, rows: &[repo::AnswerRow]) -> Result<Scored, Error> {
-    let answers = answer_map(rows)?;
+    score_answers(app, a, &answer_map(rows)?)
+}
+
+/// [`score`] of answers already read ([`stored_answers`]).
+pub fn score_answers(
+    app: &App,
+    a: &Assessment,
+    answers: &BTreeMap<String, Value>,
+) -> Result<Scored, Error> {
     let (plan, layout) = packed_plan(app, a)?;
-    let parsed = plan.parse_answers(&answers).map_err(|errs| {
+    let parsed = plan.parse_answers(answers).map_err(|errs| {
         Error::Internal(
             errs.iter()
                 .map(|e| e.to_string())

@@ -57,8 +57,7 @@ pub async fn gap_of_assessment(
     a: &repo::Assessment,
     target: Option<&str>,
 ) -> Result<Gap, Error> {
-    let rows = repo::answers(&app.store, a.id).await?;
-    let answers = assessments::answer_map(&rows)?;
+    let answers = assessments::stored_answers(app, a).await?;
     let plan = assessments::plan(app, a)?;
     gap_of(&plan, &answers, target)
 }

@@ -116,8 +116,8 @@ pub async fn fresh(app: &App, a: &mut Assessment) -> Result<(), Error> {
     if a.explanation_stale == 0 {
         return Ok(());
     }
-    let rows = repo::answers(&app.store, a.id).await?;
-    let scored = assessments::score(app, a, &rows)?;
+    let answers = assessments::stored_answers(app, a).await?;
+    let scored = assessments::score_answers(app, a, &answers)?;
     a.result_json = Some(scored.result_json.clone());
     a.score = Some(scored.score);
     a.grade = scored.grade.clone();

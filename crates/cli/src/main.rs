@@ -23,6 +23,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// mimalloc returns freed memory to the system soon after it is freed; glibc's malloc kept
+/// its per-thread arenas (about 200 MB after the demo's seeding rendered its PDFs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tianping",

@@ -1108,6 +1108,7 @@ fn load_files(files: &SchemeFiles) -> Result<Scheme, Vec<SchemeError>> {
         guidance,
         extra,
         version: files.version(),
+        by_id: Default::default(),
     })
 }
 

@@ -299,7 +299,16 @@ pub struct Scheme {
     pub extra: serde_json::Value,
     /// SHA-256 over the scheme's file names and bytes.
     pub version: String,
+    /// The indicators by id, built on the first look-up ([`Scheme::indicator`]).
+    #[serde(skip)]
+    pub by_id: IndicatorIndex,
 }
+
+/// Where each indicator id sits in [`Scheme::indicators`]: a look-up by id at 5,900 items was
+/// a scan of them all, and a page that looked up every item spent most of its time there.
+/// Built once, on the first look-up; construct it with `IndicatorIndex::default()`.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorIndex(std::sync::OnceLock<(usize, std::collections::HashMap<String, usize>)>);
 
 impl Variant {
     /// Every form that names this variant: id, appendix letter and other aliases, name.
@@ -346,7 +355,20 @@ impl Scheme {
     }
 
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        let (len, index) = self.by_id.0.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(self.indicators.len());
+            for (n, i) in self.indicators.iter().enumerate() {
+                m.entry(i.id.clone()).or_insert(n);
+            }
+            (self.indicators.len(), m)
+        });
+        match index.get(id).and_then(|&n| self.indicators.get(n)) {
+            Some(i) if i.id == id => Some(i),
+            None if *len == self.indicators.len() => None,
+            // the indicators changed after the index was built (only a test does that):
+            // the scan is always right
+            _ => self.indicators.iter().find(|i| i.id == id),
+        }
     }
 
     pub fn interpretation(&self, id: &str) -> Option<&Interpretation> {

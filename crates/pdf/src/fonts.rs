@@ -15,6 +15,9 @@ use typst::utils::LazyHash;
 /// Where Debian's `fonts-noto-cjk` puts Noto Sans/Serif CJK.
 pub const DEFAULT_DIR: &str = "/usr/share/fonts/opentype/noto";
 
+/// The families the templates ask for (`templates/common.typ`), kept from the default folder.
+const TEMPLATE_FAMILIES: [&str; 2] = ["Noto Sans CJK SC", "Noto Serif CJK SC"];
+
 /// A character every document needs: 天 (the first of 天平).
 const PROBE: char = '天';
 
@@ -66,7 +69,12 @@ impl Fonts {
                 path: p.display().to_string(),
                 message: e.to_string(),
             })?;
-            fonts.extend(Font::iter(data));
+            // a collection holds the Japanese, Korean, traditional and monospaced faces
+            // too; in the default folder only the simplified Chinese ones the templates name
+            // are kept (each face parsed costs memory; the glyphs are the same)
+            fonts.extend(Font::iter(data).filter(|f| {
+                dir_override.is_some() || TEMPLATE_FAMILIES.contains(&f.info().family.as_str())
+            }));
         }
         if !fonts
             .iter()

@@ -273,6 +273,11 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
+            // an idle server keeps no connection it does not use: each SQLite connection
+            // holds its page cache and prepared statements (the demo's seeding left tens of
+            // MB in them); under load connections stay busy and are kept
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 let schema = schema.clone();
                 Box::pin(async move {

@@ -102,12 +102,21 @@ async fn api_flow_problems_pagination_experts_and_platform_data() {
         let res = raw.json();
         assert_eq!(res["grade"], "5");
         // the stored result is served as it is stored, byte for byte, with the distances
-        let stored = repo::get_assessment(&app.state.store, aid)
-            .await
-            .unwrap()
-            .unwrap()
-            .result_json
-            .unwrap();
+        // (the saves left the explanation stale: the GET rebuilt it, a task of its own
+        // stores it)
+        let mut stored = None;
+        for _ in 0..200 {
+            let a = repo::get_assessment(&app.state.store, aid)
+                .await
+                .unwrap()
+                .unwrap();
+            if a.explanation_stale == 0 {
+                stored = a.result_json;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let stored = stored.expect("the rebuilt explanation is stored");
         assert!(
             raw.body
                 .contains(&format!("\"result\":{stored},\"distances\":[")),

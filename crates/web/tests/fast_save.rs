@@ -134,6 +134,40 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
             let n = saves(&app, &u, id, 40, &mut rng).await;
             assert!(n >= 20, "{b} {id}: only {n} of 40 saves accepted");
 
+            // the answers read in one row are the answer rows' (pages and the gap read those)
+            let rows = repo::answers(&app.state.store, id).await.unwrap();
+            let raw = repo::get_assessment(&app.state.store, id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                assessments::stored_answers(&app.state, &raw).await.unwrap(),
+                assessments::answer_map(&rows).unwrap(),
+                "{b}"
+            );
+            let mut answered = repo::answered_ids(&app.state.store, id).await.unwrap();
+            answered.sort();
+            let want: Vec<String> = rows
+                .iter()
+                .filter(|r| r.value_json.as_deref().is_some_and(|v| v != "null"))
+                .map(|r| r.indicator_id.clone())
+                .collect();
+            assert!(!want.is_empty() && want.len() < rows.len() + 1, "{b}");
+            assert_eq!(answered, want, "{b}");
+            let some: Vec<&str> = rows
+                .iter()
+                .step_by(3)
+                .map(|r| r.indicator_id.as_str())
+                .collect();
+            let got = repo::answers_in(&app.state.store, id, &some).await.unwrap();
+            assert_eq!(
+                got.iter()
+                    .map(|r| r.indicator_id.as_str())
+                    .collect::<Vec<_>>(),
+                some,
+                "{b}"
+            );
+
             // a use case that forgot to rebuild it would show an old result: refused
             let raw = repo::get_assessment(&app.state.store, id)
                 .await

@@ -92,6 +92,7 @@ pub fn scheme(method: Method, tables: Vec<Table>, indicators: Vec<Indicator>) ->
         guidance: Vec::new(),
         extra: serde_json::Value::Null,
         version: "test".into(),
+        by_id: Default::default(),
     }
 }
 

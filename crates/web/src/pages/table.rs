@@ -17,9 +17,7 @@ use tianping_app::submission;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
 
-use super::nav::{
-    content_start, filter_query, group_of, has_answer, item_label, item_link, visible,
-};
+use super::nav::{content_start, filter_query, group_of, item_label, item_link, visible};
 use super::*;
 use crate::html::table_js_href;
 use crate::view::{csrf, page_with};
@@ -90,10 +88,10 @@ pub(super) async fn assessment_view(
     let plan = assessments::plan(st, &a)?;
     let scheme = plan.scheme;
     let ent = assessments::enterprise_of(st, &a).await?;
-    let rows = assessments::answers(st, u, &a, &access).await?;
-    let answers: BTreeMap<&str, &repo::AnswerRow> =
-        rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
-    let answered = |i: &Indicator| answers.get(i.id.as_str()).is_some_and(|r| has_answer(r));
+    // which items are answered, for the counts and the filter (one row, whatever the size of
+    // the scheme); the answers themselves only of the rows shown and of the current table
+    let answered_ids = assessments::answered_ids(st, u, &a, &access).await?;
+    let answered = |i: &Indicator| answered_ids.contains(i.id.as_str());
     let leaves = visible(&plan, &access);
     let (counts, all) = listing::counts(leaves.iter().map(|lf| (lf.ind, answered(lf.ind))));
     let filter = q.filter();
@@ -110,6 +108,15 @@ pub(super) async fn assessment_view(
         .filter(|lf| !filter.q.is_empty() || lf.ind.table == current)
         .filter(|lf| filter.keeps(lf.ind, answered(lf.ind)))
         .collect();
+    let needed: BTreeSet<&str> = shown
+        .iter()
+        .chain(leaves.iter().filter(|lf| lf.ind.table == current))
+        .map(|lf| lf.ind.id.as_str())
+        .collect();
+    let needed: Vec<&str> = needed.into_iter().collect();
+    let rows = assessments::answers_of(st, u, &a, &access, &needed).await?;
+    let answers: BTreeMap<&str, &repo::AnswerRow> =
+        rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
     let rows_view = Rows {
         l,
         token: &ctx.csrf,
