@@ -348,12 +348,15 @@ fn tables(plan: &Plan) -> Vec<String> {
 /// The items of a table whose answers await verification (answered, self-declared, not yet
 /// verified), in plan order.
 pub fn awaiting(plan: &Plan, rows: &[AnswerRow], table: &str) -> Vec<String> {
+    // by id: a scan of the rows per item was quadratic in the size of the table
+    let by_id: std::collections::HashMap<&str, &AnswerRow> =
+        rows.iter().map(|r| (r.indicator_id.as_str(), r)).collect();
     plan.leaves
         .iter()
         .filter(|l| l.ind.table == table)
         .filter(|l| {
-            rows.iter()
-                .find(|r| r.indicator_id == l.ind.id)
+            by_id
+                .get(l.ind.id.as_str())
                 .map(|r| {
                     let v = parse(r).ok().flatten();
                     Stored::read(v.as_ref(), r.source).awaits_verification()
