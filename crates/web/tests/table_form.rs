@@ -551,3 +551,79 @@ async fn a_level_scheme_is_answered_with_a_select_per_row() {
         app.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn more_rows_than_a_page_holds_are_paged_and_a_save_keeps_its_page() {
+    use tianping_app::domain::listing;
+    for app in apps().await {
+        let b = app.backend;
+        let f = fixture(&app).await;
+        let plan = star_plan();
+        // a search that matches more items than one page holds (a search looks through
+        // every table)
+        let mut chars: Vec<String> = plan
+            .leaves
+            .iter()
+            .flat_map(|l| l.ind.path.iter().flat_map(|p| p.chars()))
+            .filter(|c| !c.is_ascii())
+            .map(String::from)
+            .collect();
+        chars.sort();
+        chars.dedup();
+        let (q, n) = chars
+            .iter()
+            .map(|q| {
+                let n = plan
+                    .leaves
+                    .iter()
+                    .filter(|l| listing::matches(l.ind, q))
+                    .count();
+                (q.as_str(), n)
+            })
+            .max_by_key(|(_, n)| *n)
+            .unwrap();
+        assert!(n > 100, "{b}: the largest search matches only {n}");
+        let mut a = app.browser();
+        a.login("a@a.test", PW).await;
+        let url = format!("/assessments/{}?table=F1.1&q={}", f.star_a, enc(q));
+        let r = a.get(&url).await;
+        assert_eq!(r.status, StatusCode::OK, "{b}");
+        let fields = form_fields(&r.body);
+        let rows = |fields: &[(String, String)]| {
+            fields.iter().filter(|(k, _)| k.starts_with("o:")).count()
+        };
+        assert_eq!(rows(&fields), 100, "{b}: one page of rows");
+        assert!(r.body.contains(&format!("第 1–100 项，共 {n} 项")), "{b}");
+        assert!(r.body.contains("下一页"), "{b}");
+        assert!(!fields.iter().any(|(k, _)| k == "page"), "{b}");
+
+        let r = a.get(&format!("{url}&page=2")).await;
+        let mut fields = form_fields(&r.body);
+        assert_eq!(rows(&fields), (n - 100).min(100), "{b}: the next rows");
+        assert!(r.body.contains(&format!("第 101–{} 项", n.min(200))), "{b}");
+        assert!(r.body.contains("上一页"), "{b}");
+        // a save from the second page comes back to it
+        let first = fields
+            .iter()
+            .find(|(k, _)| k.starts_with("v:"))
+            .map(|(k, _)| k.clone())
+            .unwrap();
+        let item = first.trim_start_matches("v:").to_string();
+        let i = plan.leaves.iter().position(|l| l.ind.id == item).unwrap();
+        let value = tianping_core::fmt_num(plan.leaves[i].answer_max.min(60.0));
+        set(&mut fields, &first, &value);
+        let r = a
+            .post(
+                &format!("/assessments/{}/answers", f.star_a),
+                &pairs(&fields),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b}: {}", r.body);
+        assert!(r.location().contains("&page=2"), "{b}: {}", r.location());
+        assert!(r.location().contains("saved=1"), "{b}: {}", r.location());
+        // a page past the last shows the last
+        let r = a.get(&format!("{url}&page=999")).await;
+        assert!(r.body.contains(&format!("共 {n} 项")), "{b}");
+        app.cleanup().await;
+    }
+}

@@ -44,6 +44,22 @@ pub(super) struct TableQ {
     pub(super) kept: String,
     /// How many self-declared answers of the table a reviewer just verified.
     pub(super) verified: String,
+    /// The page of the rows shown (from 1), when there are more than [`PAGE_ROWS`].
+    pub(super) page: String,
+}
+
+/// Most rows on one page of a table or a search: the shipped standards' tables have up to 111
+/// items, a generated 5,900-item scheme tables of 700 (one form of 700 rows is slow to send,
+/// to render and to fill in).
+pub(super) const PAGE_ROWS: usize = 100;
+
+/// The page asked for, within 1..=pages.
+fn page_of(q: &TableQ, pages: usize) -> usize {
+    q.page
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(1)
+        .clamp(1, pages.max(1))
 }
 
 impl TableQ {
@@ -108,9 +124,24 @@ pub(super) async fn assessment_view(
         .filter(|lf| !filter.q.is_empty() || lf.ind.table == current)
         .filter(|lf| filter.keeps(lf.ind, answered(lf.ind)))
         .collect();
+    let matching = shown.len();
+    let pages = matching.div_ceil(PAGE_ROWS).max(1);
+    let page = page_of(q, pages);
+    let shown: Vec<&Leaf> = shown
+        .into_iter()
+        .skip((page - 1) * PAGE_ROWS)
+        .take(PAGE_ROWS)
+        .collect();
+    let reviewer =
+        scheme.method == Method::Dimensions && tianping_app::review::is_reviewer(st, u, &a).await?;
+    // the answers of the rows shown, and for a reviewer those of the whole current table
     let needed: BTreeSet<&str> = shown
         .iter()
-        .chain(leaves.iter().filter(|lf| lf.ind.table == current))
+        .chain(
+            leaves
+                .iter()
+                .filter(|lf| reviewer && lf.ind.table == current),
+        )
         .map(|lf| lf.ind.id.as_str())
         .collect();
     let needed: Vec<&str> = needed.into_iter().collect();
@@ -129,8 +160,6 @@ pub(super) async fn assessment_view(
         shared: listing::shared_names(leaves.iter().map(|lf| lf.ind)),
         typed,
     };
-    let reviewer =
-        scheme.method == Method::Dimensions && tianping_app::review::is_reviewer(st, u, &a).await?;
     let may_withdraw = match (&access, a.status) {
         (Access::Edit, AssessmentStatus::Submitted) => {
             Some(submission::may_withdraw(st, &a, &access).await)
@@ -180,9 +209,11 @@ pub(super) async fn assessment_view(
                 (review::table_form(l, &ctx.csrf, a.id, current, review::awaiting_in(&plan, &rows, current)))
             }
         } @else {
-            h2 { (l.t("搜索结果", "Search results")) "：" (filter.q) " · " (shown.len()) (l.t(" 项", " items")) }
+            h2 { (l.t("搜索结果", "Search results")) "：" (filter.q) " · " (matching) (l.t(" 项", " items")) }
         }
-        (rows_view.form(current, &shown))
+        (pager(l, a.id, current, &filter, page, matching))
+        (rows_view.form(current, &shown, page))
+        (pager(l, a.id, current, &filter, page, matching))
     };
     Ok(page_with(typed.status, &ctx.chrome(), &a.title, body))
 }
@@ -317,6 +348,42 @@ fn table_tabs(
     }
 }
 
+/// Which rows of how many this page shows, with links to the others (nothing when they fit
+/// on one page).
+fn pager(l: Lang, id: i64, table: &str, f: &Filter, page: usize, matching: usize) -> Markup {
+    let pages = matching.div_ceil(PAGE_ROWS).max(1);
+    let from = (page - 1) * PAGE_ROWS + 1;
+    let to = (page * PAGE_ROWS).min(matching);
+    let link = |p: usize| {
+        format!(
+            "/assessments/{}?table={}{}&page={}",
+            id,
+            url_enc(table),
+            filter_query(f),
+            p
+        )
+    };
+    html! {
+        @if pages > 1 {
+            nav.pager aria-label=(l.t("分页", "Pages")) {
+                span.muted {
+                    @match l {
+                        Lang::Zh => { "第 " (from) "–" (to) " 项，共 " (matching) " 项" }
+                        Lang::En => { "Items " (from) "–" (to) " of " (matching) }
+                    }
+                }
+                " "
+                @if page > 1 { a rel="prev" href=(link(page - 1)) { "← " (l.t("上一页", "Previous")) } " " }
+                @for p in 1..=pages {
+                    @if p == page { b aria-current="page" { (p) } } @else { a href=(link(p)) { (p) } }
+                    " "
+                }
+                @if page < pages { a rel="next" href=(link(page + 1)) { (l.t("下一页", "Next")) " →" } }
+            }
+        }
+    }
+}
+
 /// Search by number or name and "只看未填" (a GET form: works without JavaScript).
 fn filter_form(l: Lang, id: i64, table: &str, f: &Filter) -> Markup {
     html! {
@@ -382,7 +449,7 @@ impl Rows<'_> {
     }
 
     /// The form of the shown rows (a table without inputs when none can be answered here).
-    fn form(&self, table: &str, shown: &[&Leaf]) -> Markup {
+    fn form(&self, table: &str, shown: &[&Leaf], page: usize) -> Markup {
         let l = self.l;
         if shown.is_empty() {
             return html! {
@@ -453,6 +520,7 @@ impl Rows<'_> {
                     input type="hidden" name="table" value=(table);
                     input type="hidden" name="q" value=(self.filter.q);
                     @if self.filter.unanswered { input type="hidden" name="unanswered" value="1"; }
+                    @if page > 1 { input type="hidden" name="page" value=(page); }
                     (grid)
                     p.inline.savebar {
                         button { (l.t("保存本表", "Save this table")) }

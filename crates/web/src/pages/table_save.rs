@@ -131,6 +131,7 @@ pub(super) async fn table_post(
         table: field("table"),
         q: field("q"),
         unanswered: field("unanswered"),
+        page: field("page"),
         ..TableQ::default()
     };
     let json = wants_json(&headers);
@@ -188,6 +189,9 @@ pub(super) async fn table_post(
                 n,
                 kept
             );
+            if let Some(p) = back.page.trim().parse::<usize>().ok().filter(|p| *p > 1) {
+                to.push_str(&format!("&page={}", p));
+            }
             if let Some(first) = ids.first() {
                 to.push_str("#ind-");
                 to.push_str(&url_enc(first));
