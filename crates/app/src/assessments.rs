@@ -363,6 +363,18 @@ pub async fn answered_ids(
         .collect())
 }
 
+/// The ids of the answers the enterprise declared itself (the only ones that can await
+/// verification), read in one row.
+pub async fn self_declared_ids(
+    app: &App,
+    a: &Assessment,
+) -> Result<std::collections::HashSet<String>, Error> {
+    Ok(repo::self_declared_ids(&app.store, a.id)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// The (cached) plan of an assessment.
 pub fn plan(app: &App, a: &Assessment) -> Result<Arc<Plan<'static>>, Error> {
     Ok(packed_plan(app, a)?.0)

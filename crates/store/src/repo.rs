@@ -952,6 +952,26 @@ pub async fn answered_ids(s: &Store, assessment_id: i64) -> Result<Vec<String>> 
     Ok(text.lines().map(str::to_string).collect())
 }
 
+/// The ids of an assessment's answers declared by the enterprise itself (source `self`), in
+/// one row: the only answers that can await verification.
+pub async fn self_declared_ids(s: &Store, assessment_id: i64) -> Result<Vec<String>> {
+    let sql = match s.backend {
+        crate::Backend::Sqlite => {
+            "SELECT COALESCE(group_concat(indicator_id, char(10)), '') FROM answers \
+             WHERE assessment_id = $1 AND source = 'self'"
+        }
+        crate::Backend::Postgres => {
+            "SELECT COALESCE(string_agg(indicator_id, chr(10)), '') FROM answers \
+             WHERE assessment_id = $1 AND source = 'self'"
+        }
+    };
+    let (text,): (String,) = sqlx::query_as(sql)
+        .bind(assessment_id)
+        .fetch_one(&s.pool)
+        .await?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
 /// The answer rows of some items of an assessment (ids it does not have are left out).
 pub async fn answers_in(s: &Store, assessment_id: i64, ids: &[&str]) -> Result<Vec<AnswerRow>> {
     let mut out = Vec::new();

@@ -134,13 +134,19 @@ pub(super) async fn assessment_view(
         .collect();
     let reviewer =
         scheme.method == Method::Dimensions && tianping_app::review::is_reviewer(st, u, &a).await?;
-    // the answers of the rows shown, and for a reviewer those of the whole current table
+    // the answers of the rows shown, and for a reviewer the self-declared ones of the current
+    // table (the only answers that can await verification)
+    let declared = if reviewer {
+        assessments::self_declared_ids(st, &a).await?
+    } else {
+        Default::default()
+    };
     let needed: BTreeSet<&str> = shown
         .iter()
         .chain(
             leaves
                 .iter()
-                .filter(|lf| reviewer && lf.ind.table == current),
+                .filter(|lf| lf.ind.table == current && declared.contains(lf.ind.id.as_str())),
         )
         .map(|lf| lf.ind.id.as_str())
         .collect();
