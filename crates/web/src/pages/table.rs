@@ -2,7 +2,8 @@
 //! one form with one save button that saves only the fields that changed (each row carries
 //! its stored value as a hidden field), all or none; errors are shown beside their rows with
 //! what was typed kept. Answered counts per table and overall, the "只看未填" filter and
-//! search by number or name are query parameters (`unanswered=1`, `q=`). Rows whose name
+//! search by number or name are query parameters (`unanswered=1`, `q=`), and so is the page
+//! of rows (`page=`, [`PAGE_ROWS`] a page). Rows whose name
 //! another row of the table shares show their path and content. Without JavaScript all of
 //! this works; `/static/table.js` flags unsaved changes and saves in the background (the
 //! same endpoint, answering JSON).
