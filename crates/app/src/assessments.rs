@@ -12,8 +12,8 @@ use tianping_core::{Evaluation, Method, Plan, Profile, Scheme};
 use tianping_domain::access::AssessmentFacts;
 use tianping_domain::answer::sees_panel_scores;
 use tianping_domain::{Access, FieldError, Mode, Msg, Role};
-use tianping_store::audit;
 use tianping_store::repo::{self, Assessment, User};
+use tianping_store::{answer_reads, audit};
 
 use crate::plans::PackLayout;
 use crate::{actor, App, Error};
@@ -308,36 +308,13 @@ pub fn answer_map(rows: &[repo::AnswerRow]) -> Result<BTreeMap<String, Value>, E
 /// The stored answers of an assessment as the core takes them, read in one row (not one row
 /// per answer: at 5,900 items that was most of a page's time).
 pub async fn stored_answers(app: &App, a: &Assessment) -> Result<BTreeMap<String, Value>, Error> {
-    let text = repo::answer_values(&app.store, a.id).await?;
+    let text = answer_reads::answer_values(&app.store, a.id).await?;
     serde_json::from_str(&text).map_err(|e| {
         Error::Internal(format!(
             "the answers of assessment {} are not JSON: {}",
             a.id, e
         ))
     })
-}
-
-/// The answer rows of some items the user may see (an expert on a points scheme: as
-/// [`answers`] filters them), for a page that shows those items only.
-pub async fn answers_of(
-    app: &App,
-    u: &User,
-    a: &Assessment,
-    access: &Access,
-    ids: &[&str],
-) -> Result<Vec<repo::AnswerRow>, Error> {
-    if matches!(access, Access::Expert(_)) {
-        return Ok(answers(app, u, a, access)
-            .await?
-            .into_iter()
-            .filter(|r| ids.contains(&r.indicator_id.as_str()))
-            .collect());
-    }
-    Ok(repo::answers_in(&app.store, a.id, ids)
-        .await?
-        .into_iter()
-        .filter(|r| access.sees_item(&r.indicator_id))
-        .collect())
 }
 
 /// The ids of the answered items the user may see (an expert: as [`answers`] shows them),
@@ -356,7 +333,7 @@ pub async fn answered_ids(
             .map(|r| r.indicator_id)
             .collect());
     }
-    Ok(repo::answered_ids(&app.store, a.id)
+    Ok(answer_reads::answered_ids(&app.store, a.id)
         .await?
         .into_iter()
         .filter(|id| access.sees_item(id))
@@ -369,7 +346,7 @@ pub async fn self_declared_ids(
     app: &App,
     a: &Assessment,
 ) -> Result<std::collections::HashSet<String>, Error> {
-    Ok(repo::self_declared_ids(&app.store, a.id)
+    Ok(answer_reads::self_declared_ids(&app.store, a.id)
         .await?
         .into_iter()
         .collect())
@@ -563,6 +540,32 @@ pub async fn answers(
     a: &Assessment,
     access: &Access,
 ) -> Result<Vec<repo::AnswerRow>, Error> {
+    let rows = repo::answers(&app.store, a.id).await?;
+    seen(app, u, a, access, rows).await
+}
+
+/// The answer rows of some items, as [`answers`] shows them, for a page that shows those
+/// items only.
+pub async fn answers_of(
+    app: &App,
+    u: &User,
+    a: &Assessment,
+    access: &Access,
+    ids: &[&str],
+) -> Result<Vec<repo::AnswerRow>, Error> {
+    let rows = answer_reads::answers_in(&app.store, a.id, ids).await?;
+    seen(app, u, a, access, rows).await
+}
+
+/// The rows of `rows` the user sees: the items they see and, for an expert on a points
+/// scheme, only the items they have scored themselves (I-13).
+async fn seen(
+    app: &App,
+    u: &User,
+    a: &Assessment,
+    access: &Access,
+    rows: Vec<repo::AnswerRow>,
+) -> Result<Vec<repo::AnswerRow>, Error> {
     let panel = matches!(access, Access::Expert(_))
         && app
             .scheme(&a.scheme)
@@ -577,8 +580,7 @@ pub async fn answers(
     } else {
         Vec::new()
     };
-    Ok(repo::answers(&app.store, a.id)
-        .await?
+    Ok(rows
         .into_iter()
         .filter(|r| access.sees_item(&r.indicator_id))
         .filter(|r| !panel || sees_panel_scores(access, scored.contains(&r.indicator_id)))

@@ -17,6 +17,7 @@
 //! links (hashes only) and their responses, stored with nothing that ties one to a link;
 //! [`public`] what capability and star cases publish, read for the pages without sign-in.
 
+pub mod answer_reads;
 pub mod audit;
 pub mod audit_search;
 pub mod bulk_insert;

@@ -52,24 +52,23 @@ pub async fn layouts(s: &Store) -> Result<Vec<(String, String)>> {
         .await?)
 }
 
+/// The pack of one assessment (its layout digest and bytes).
+const PACK_OF: &str = "SELECT layout, pack FROM answer_packs WHERE assessment_id = $1";
+
 /// The pack of one assessment: (layout digest, bytes).
 pub async fn get(s: &Store, assessment_id: i64) -> Result<Option<(String, Vec<u8>)>> {
-    Ok(
-        sqlx::query_as("SELECT layout, pack FROM answer_packs WHERE assessment_id = $1")
-            .bind(assessment_id)
-            .fetch_optional(&s.pool)
-            .await?,
-    )
+    Ok(sqlx::query_as(PACK_OF)
+        .bind(assessment_id)
+        .fetch_optional(&s.pool)
+        .await?)
 }
 
 /// [`get`] in a transaction (a save sets its changed answers in the pack it reads).
 pub async fn get_tx(tx: &mut WriteTx, assessment_id: i64) -> Result<Option<(String, Vec<u8>)>> {
-    Ok(
-        sqlx::query_as("SELECT layout, pack FROM answer_packs WHERE assessment_id = $1")
-            .bind(assessment_id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(sqlx::query_as(PACK_OF)
+        .bind(assessment_id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Up to `limit` assessments with a stored result and no pack, by id after `after` (results

@@ -50,12 +50,25 @@ async fn stale_of(app: &common::App, id: i64) -> i64 {
     n
 }
 
-/// What a full re-score of the stored answers gives now.
-async fn full(app: &common::App, id: i64) -> assessments::Scored {
-    let a = repo::get_assessment(&app.state.store, id)
+/// An assessment as stored (its explanation possibly stale).
+async fn stored(app: &common::App, id: i64) -> repo::Assessment {
+    repo::get_assessment(&app.state.store, id)
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+}
+
+/// The fixture's enterprise A user.
+async fn enterprise_a(app: &common::App) -> User {
+    repo::user_by_email(&app.state.store, "a@a.test")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// What a full re-score of the stored answers gives now.
+async fn full(app: &common::App, id: i64) -> assessments::Scored {
+    let a = stored(app, id).await;
     let rows = repo::answers(&app.state.store, id).await.unwrap();
     assessments::score(&app.state, &a, &rows).unwrap()
 }
@@ -65,10 +78,7 @@ async fn full(app: &common::App, id: i64) -> assessments::Scored {
 /// were accepted.
 async fn saves(app: &common::App, u: &User, id: i64, n: usize, rng: &mut Lcg) -> usize {
     let b = app.backend;
-    let a = repo::get_assessment(&app.state.store, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let a = stored(app, id).await;
     let plan = assessments::plan(&app.state, &a).unwrap();
     let mut accepted = 0;
     for _ in 0..n {
@@ -93,10 +103,7 @@ async fn saves(app: &common::App, u: &User, id: i64, n: usize, rng: &mut Lcg) ->
             continue;
         };
         accepted += 1;
-        let now = repo::get_assessment(&app.state.store, id)
-            .await
-            .unwrap()
-            .unwrap();
+        let now = stored(app, id).await;
         let f = full(app, id).await;
         assert_eq!(stale_of(app, id).await, 1, "{b}: a save leaves it stale");
         let close = |x: Option<f64>| x.is_some_and(|x| (x - f.score).abs() < 1e-6);
@@ -125,10 +132,7 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
     for app in common::apps().await {
         let b = app.backend;
         let fx = common::fixture(&app).await;
-        let u = repo::user_by_email(&app.state.store, "a@a.test")
-            .await
-            .unwrap()
-            .unwrap();
+        let u = enterprise_a(&app).await;
         let mut rng = Lcg(2026);
         for id in [fx.self_a, fx.star_a] {
             let n = saves(&app, &u, id, 40, &mut rng).await;
@@ -136,16 +140,15 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
 
             // the answers read in one row are the answer rows' (pages and the gap read those)
             let rows = repo::answers(&app.state.store, id).await.unwrap();
-            let raw = repo::get_assessment(&app.state.store, id)
-                .await
-                .unwrap()
-                .unwrap();
+            let raw = stored(&app, id).await;
             assert_eq!(
                 assessments::stored_answers(&app.state, &raw).await.unwrap(),
                 assessments::answer_map(&rows).unwrap(),
                 "{b}"
             );
-            let mut answered = repo::answered_ids(&app.state.store, id).await.unwrap();
+            let mut answered = tianping_store::answer_reads::answered_ids(&app.state.store, id)
+                .await
+                .unwrap();
             answered.sort();
             let want: Vec<String> = rows
                 .iter()
@@ -159,7 +162,9 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
                 .step_by(3)
                 .map(|r| r.indicator_id.as_str())
                 .collect();
-            let got = repo::answers_in(&app.state.store, id, &some).await.unwrap();
+            let got = tianping_store::answer_reads::answers_in(&app.state.store, id, &some)
+                .await
+                .unwrap();
             assert_eq!(
                 got.iter()
                     .map(|r| r.indicator_id.as_str())
@@ -169,10 +174,7 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
             );
 
             // a use case that forgot to rebuild it would show an old result: refused
-            let raw = repo::get_assessment(&app.state.store, id)
-                .await
-                .unwrap()
-                .unwrap();
+            let raw = stored(&app, id).await;
             assert_eq!(raw.explanation_stale, 1, "{b}");
             let err = assessments::result_view(&raw).unwrap_err();
             assert!(format!("{err:?}").contains("stale"), "{b}: {err:?}");
@@ -186,17 +188,10 @@ async fn fast_saves_store_the_full_figures_and_the_first_read_rebuilds_the_expla
                 "{b}"
             );
             assert!(stored_soon(&app, id).await, "{b}: stored");
-            let stored = repo::get_assessment(&app.state.store, id)
-                .await
-                .unwrap()
-                .unwrap();
-            assert_eq!(stored.result_json, a.result_json, "{b}");
-            assert_eq!(
-                (stored.score, &stored.grade),
-                (Some(f.score), &f.grade),
-                "{b}"
-            );
-            assert!(assessments::result_view(&stored).unwrap().is_some(), "{b}");
+            let row = stored(&app, id).await;
+            assert_eq!(row.result_json, a.result_json, "{b}");
+            assert_eq!((row.score, &row.grade), (Some(f.score), &f.grade), "{b}");
+            assert!(assessments::result_view(&row).unwrap().is_some(), "{b}");
         }
 
         // stale again, then regrade: every result stands, the stale ones by the fast path
@@ -215,14 +210,8 @@ async fn a_batch_save_is_one_fast_rescore_and_the_api_shows_the_rebuilt_result()
     for app in common::apps().await {
         let b = app.backend;
         let fx = common::fixture(&app).await;
-        let u = repo::user_by_email(&app.state.store, "a@a.test")
-            .await
-            .unwrap()
-            .unwrap();
-        let a = repo::get_assessment(&app.state.store, fx.self_a)
-            .await
-            .unwrap()
-            .unwrap();
+        let u = enterprise_a(&app).await;
+        let a = stored(&app, fx.self_a).await;
         let plan = assessments::plan(&app.state, &a).unwrap();
         let items: Vec<(String, AnswerInput)> = plan
             .leaves
@@ -243,14 +232,11 @@ async fn a_batch_save_is_one_fast_rescore_and_the_api_shows_the_rebuilt_result()
             .unwrap();
         assert_eq!(stale_of(&app, fx.self_a).await, 1, "{b}");
         let f = full(&app, fx.self_a).await;
-        let stored = repo::get_assessment(&app.state.store, fx.self_a)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = stored(&app, fx.self_a).await;
         assert!(
-            (stored.score.unwrap() - f.score).abs() < 1e-6 && f.score > 0.0,
+            (row.score.unwrap() - f.score).abs() < 1e-6 && f.score > 0.0,
             "{b}: {:?} vs {}",
-            stored.score,
+            row.score,
             f.score
         );
         // the API's result is the rebuilt explanation
