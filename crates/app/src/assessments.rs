@@ -15,6 +15,7 @@ use tianping_domain::{Access, FieldError, Mode, Msg, Role};
 use tianping_store::repo::{self, Assessment, User};
 use tianping_store::{answer_reads, audit};
 
+use crate::kept::Kept;
 use crate::plans::PackLayout;
 use crate::{actor, App, Error};
 
@@ -30,12 +31,45 @@ pub fn facts(app: &App, a: &Assessment) -> AssessmentFacts {
 /// An assessment the user may see, with what they may do (or not found); its explanation
 /// up to date ([`crate::rescore::fresh`]).
 pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), Error> {
-    let mut a = repo::assessment_visible(&app.store, u.principal().scope(), id)
+    let (mut a, access, kept) = get_kept(app, u, id).await?;
+    a.result_json = kept.map(|k| k.text.clone());
+    Ok((a, access))
+}
+
+/// [`get`] with the stored result kept in memory ([`crate::kept`]) instead of in
+/// `result_json` (always `None` here): the row's head is read with who may see it, and the
+/// stored text only when this process does not keep it under the head's `result_seq`. A
+/// stale explanation is rebuilt first, as by [`get`].
+pub async fn get_kept(
+    app: &App,
+    u: &User,
+    id: i64,
+) -> Result<(Assessment, Access, Option<Arc<Kept>>), Error> {
+    let head = repo::assessment_head_visible(&app.store, u.principal().scope(), id)
         .await?
         .ok_or(Error::NotFound)?;
-    let access = access_to(app, u, &a).await?;
+    let access = access_to(app, u, &head).await?;
+    if head.explanation_stale == 0 {
+        if let Some(k) = app.kept.get(head.id, head.result_seq) {
+            return Ok((head, access, Some(k)));
+        }
+    }
+    // the whole row, read again: what it says holds together even if a save came between
+    let mut a = repo::get_assessment(&app.store, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let stored = a.explanation_stale == 0;
     crate::rescore::fresh(app, &mut a).await?;
-    Ok((a, access))
+    let kept = a
+        .result_json
+        .take()
+        .map(|t| Arc::new(Kept::new(a.id, a.result_seq, t)));
+    // a rebuilt explanation is not kept: storing it bumps the sequence number, and the next
+    // reader keeps what was stored
+    if let (true, Some(k)) = (stored, &kept) {
+        app.kept.put(k.clone());
+    }
+    Ok((a, access, kept))
 }
 
 /// An assessment by id, whoever asks (for the use cases that checked access another way),
@@ -492,36 +526,16 @@ fn not_stale(a: &Assessment) -> Result<(), Error> {
     Ok(())
 }
 
-/// The distances of an assessment's stored result (`None` before it was ever scored),
-/// measured from its figures alone: the stored text is scanned once, never read whole into
-/// a [`ResultView`], so serving a result costs what copying it costs. The same distances as
-/// [`ResultView::distances`]; a stored result this engine cannot read is the same error as
-/// in [`result_view`].
-pub fn stored_distances(app: &App, a: &Assessment) -> Result<Option<Vec<Distance>>, Error> {
+/// The distances of a stored result measured from its figures alone: the text is scanned
+/// once, never read whole into a [`ResultView`], so serving a result costs what copying it
+/// costs. The same distances as [`ResultView::distances`]; why the text cannot be read.
+pub fn figures_distances(scheme: &Scheme, text: &str) -> Result<Vec<Distance>, String> {
     #[derive(Deserialize)]
     struct Stored {
         evaluation: tianping_core::distance::Figures,
     }
-    let Some(text) = a.result_json.as_deref() else {
-        return Ok(None);
-    };
-    not_stale(a)?;
-    let stored: Stored = serde_json::from_str(text).map_err(|e| {
-        Error::Internal(format!(
-            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
-            a.id,
-            tianping_core::ENGINE_VERSION,
-            e
-        ))
-    })?;
-    let scheme = app
-        .catalog
-        .get(&a.scheme)
-        .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
-    Ok(Some(tianping_core::distance::measure(
-        scheme,
-        &stored.evaluation,
-    )))
+    let stored: Stored = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(tianping_core::distance::measure(scheme, &stored.evaluation))
 }
 
 /// Submit and lock an assessment without asking for an acknowledgement of unanswered items

@@ -207,6 +207,7 @@ fn assessment(
             stars: None,
             result_at: None,
             explanation_stale: 0,
+            result_seq: 0,
         };
         let s = assessments::score(app, &a, &rows).map_err(|e| e.detail(crate::Lang::Zh))?;
         for r in rows {

@@ -5,6 +5,7 @@
 //! are distributed and which indicators most often keep them from the next one.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -13,6 +14,7 @@ use tianping_insight::{gap as plan_gap, parse_target, Gap};
 use tianping_store::insight as store;
 use tianping_store::repo::{self, User};
 
+use crate::kept::Kept;
 use crate::{assessments, App, Error};
 
 fn refused(e: tianping_insight::GapError) -> Error {
@@ -43,11 +45,31 @@ pub fn gap_of(
 /// The gap of an assessment's stored answers (404 for what the person may not see with its
 /// result).
 pub async fn gap(app: &App, u: &User, id: i64, target: Option<&str>) -> Result<Gap, Error> {
-    let (a, access) = assessments::get(app, u, id).await?;
+    let (a, access, kept) = assessments::get_kept(app, u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound);
     }
-    gap_of_assessment(app, &a, target).await
+    match target.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(Gap::clone(&*next_gap(app, &a, kept.as_deref()).await?)),
+        Some(_) => gap_of_assessment(app, &a, target).await,
+    }
+}
+
+/// The gap towards the next better outcome of an assessment read with its kept result
+/// ([`assessments::get_kept`]): worked out once per stored result and kept with it.
+pub async fn next_gap(
+    app: &App,
+    a: &repo::Assessment,
+    kept: Option<&Kept>,
+) -> Result<Arc<Gap>, Error> {
+    match kept {
+        Some(k) => k
+            .gap
+            .get_or_try_init(|| async { gap_of_assessment(app, a, None).await.map(Arc::new) })
+            .await
+            .cloned(),
+        None => gap_of_assessment(app, a, None).await.map(Arc::new),
+    }
 }
 
 /// The gap of an assessment already read and allowed (the result page and the report hold

@@ -75,6 +75,7 @@ pub mod insight;
 pub mod insight_gap;
 pub mod insight_words;
 pub mod jobs;
+pub mod kept;
 pub mod mail;
 pub mod notify;
 pub mod onsite;
@@ -128,6 +129,8 @@ pub struct App {
     pub fonts: Arc<documents::FontCell>,
     /// The background jobs' record (`/metrics`).
     pub jobs: Arc<jobs::Jobs>,
+    /// Stored results read, kept while their rows say they are current ([`kept`]).
+    pub kept: Arc<kept::KeptResults>,
 }
 
 /// Load the scheme catalog once for the life of the process.
@@ -177,6 +180,7 @@ impl App {
             plans: Arc::new(plans::PlanCache::default()),
             fonts: Arc::new(documents::FontCell::default()),
             jobs: Arc::new(jobs::Jobs::default()),
+            kept: Arc::new(kept::KeptResults::default()),
         }
     }
 

@@ -206,7 +206,8 @@ pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
     for r in rows {
         if let Some(j) = &r.result_json {
             sqlx::query(
-                "UPDATE assessments SET result_json = $1, explanation_stale = 0 WHERE id = $2",
+                "UPDATE assessments SET result_json = $1, explanation_stale = 0, \
+                 result_seq = result_seq + 1 WHERE id = $2",
             )
             .bind(j.as_str())
             .bind(r.id)

@@ -608,6 +608,11 @@ pub struct Assessment {
     #[serde(skip)]
     #[sqlx(default)]
     pub explanation_stale: i64,
+    /// Bumped by every write of `result_json` (migration 0020): `(id, result_seq)` names one
+    /// stored text, so a copy kept in memory is checked against the row.
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub result_seq: i64,
 }
 
 pub struct NewAssessment<'a> {
@@ -673,7 +678,7 @@ const ASSESSMENT_HEAD: &str = "a.id, a.enterprise_id, a.org_id, a.scheme, a.vari
      a.first_application, a.status, a.revision, a.created_by, a.created_at, a.updated_at, \
      a.submitted_at, a.submitted_by, a.scheme_version, a.engine_version, \
      CAST(NULL AS TEXT) AS result_json, a.score, a.grade, a.stars, a.result_at, \
-     a.explanation_stale";
+     a.explanation_stale, a.result_seq";
 
 /// [`get_assessment_tx`] without the stored result (`result_json` is `None`).
 pub async fn get_assessment_head_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment>> {
@@ -779,7 +784,7 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     let (rev,): (i64,) = sqlx::query_as(
         "UPDATE assessments SET revision = revision + $1, updated_at = $2, scheme_version = $3, \
          engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9, \
-         explanation_stale = 0 WHERE id = $10 RETURNING revision",
+         explanation_stale = 0, result_seq = result_seq + 1 WHERE id = $10 RETURNING revision",
     )
     .bind(bump as i64)
     .bind(&t)
@@ -841,7 +846,8 @@ pub async fn store_explanation(
 ) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE assessments SET result_json = $1, score = $2, grade = $3, stars = $4, \
-         explanation_stale = 0 WHERE id = $5 AND revision = $6 AND explanation_stale = 1",
+         explanation_stale = 0, result_seq = result_seq + 1 \
+         WHERE id = $5 AND revision = $6 AND explanation_stale = 1",
     )
     .bind(r.result_json)
     .bind(r.score)
@@ -860,7 +866,7 @@ pub async fn store_explanation(
 pub async fn replace_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>) -> Result<()> {
     sqlx::query(
         "UPDATE assessments SET scheme_version = $1, engine_version = $2, result_json = $3, \
-         score = $4, grade = $5, stars = $6 WHERE id = $7",
+         score = $4, grade = $5, stars = $6, result_seq = result_seq + 1 WHERE id = $7",
     )
     .bind(r.scheme_version)
     .bind(r.engine_version)

@@ -228,7 +228,7 @@ async fn pretend_older_version(app: &App, id: i64, version: &str) {
     let mut v: Value = serde_json::from_str(a.result_json.as_deref().unwrap()).unwrap();
     v["evaluation"]["scheme_version"] = json!(version);
     tianping_store::sqlx::query(
-        "UPDATE assessments SET result_json = $1, scheme_version = $2 WHERE id = $3",
+        "UPDATE assessments SET result_json = $1, scheme_version = $2, result_seq = result_seq + 1 WHERE id = $3",
     )
     .bind(v.to_string())
     .bind(version)

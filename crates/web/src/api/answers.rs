@@ -358,19 +358,26 @@ async fn get_result(
     Caller(u): Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
-    let (a, access) = assessments::get(&st, &u, id).await?;
+    let (a, access, kept) = assessments::get_kept(&st, &u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
-    // measured from the stored figures; a stored result that no longer reads is an error,
-    // not a silent null
-    let distances = assessments::stored_distances(&st, &a)?
-        .unwrap_or_default()
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    let mut a = a;
-    let stored = a.result_json.take();
+    // measured from the stored figures (once per stored text); a stored result that no
+    // longer reads is an error, not a silent null
+    let distances = match &kept {
+        Some(k) => {
+            let scheme = st
+                .catalog
+                .get(&a.scheme)
+                .ok_or_else(|| Error::Internal(format!("scheme {} not in catalog", a.scheme)))?;
+            k.distances(scheme)?
+                .iter()
+                .cloned()
+                .map(Into::into)
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let view = AssessmentResult {
         assessment_id: a.id,
         status: a.status,
@@ -385,7 +392,7 @@ async fn get_result(
         result: Value::Null,
         distances,
     };
-    let body = splice_result(&view, stored.as_deref())?;
+    let body = splice_result(&view, kept.as_deref().map(|k| k.text.as_str()))?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -397,8 +404,8 @@ async fn get_result(
 }
 
 /// The response body of [`get_result`]: the view with the stored result's text as it is in
-/// place of `result` (it is the compact JSON the result was stored as, already read through
-/// by `stored_distances`), so a result is never parsed and written again per request.
+/// place of `result` (it is the compact JSON the result was stored as, read through once for
+/// its distances when first kept), so a result is never parsed and written again per request.
 fn splice_result(view: &AssessmentResult, stored: Option<&str>) -> Result<Vec<u8>, Error> {
     let head = serde_json::to_string(view).map_err(|e| Error::Internal(e.to_string()))?;
     let Some(text) = stored else {

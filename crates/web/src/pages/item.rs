@@ -126,7 +126,7 @@ pub(super) async fn item_view(
     saved: Option<&str>,
 ) -> Res {
     let u = ctx.user()?;
-    let (a, access) = assessments::get(st, u, id).await?;
+    let (a, access, kept) = assessments::get_kept(st, u, id).await?;
     if !access.sees_item(ind) {
         return Err(Error::NotFound.into());
     }
@@ -137,7 +137,9 @@ pub(super) async fn item_view(
         .find(|x| x.ind.id == ind)
         .ok_or(Error::NotFound)?;
     let result = if access.sees_result() {
-        assessments::result_view(&a)?
+        kept.as_deref()
+            .map(tianping_app::kept::Kept::view)
+            .transpose()?
     } else {
         None
     };

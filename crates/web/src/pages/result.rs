@@ -4,6 +4,7 @@
 use maud::{html, Markup};
 use tianping_app::assessments::ResultView;
 use tianping_app::domain::words;
+use tianping_app::kept::Kept;
 use tianping_core::{Given, Scheme};
 
 use super::*;
@@ -126,10 +127,10 @@ fn notices(l: Lang, r: &ResultView, scheme: &Scheme) -> Markup {
     }
 }
 
-/// [`result_card`] of an assessment. A stored result that cannot be read is said, not left
-/// out.
-pub(super) fn result_panel(l: Lang, a: &repo::Assessment, scheme: &Scheme, full: bool) -> Markup {
-    let m = match assessments::result_view(a) {
+/// [`result_card`] of an assessment's kept result ([`assessments::get_kept`]). A stored
+/// result that cannot be read is said, not left out.
+pub(super) fn result_panel(l: Lang, kept: Option<&Kept>, scheme: &Scheme, full: bool) -> Markup {
+    let m = match kept.map(Kept::view).transpose() {
         Ok(Some(r)) => result_card(l, &r, scheme, full),
         Ok(None) => html! {},
         Err(e) => {
@@ -181,16 +182,16 @@ fn short(s: &str) -> &str {
 pub(super) async fn result_page(State(st): State<App>, ctx: Ctx, Ids(id): Ids<i64>) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = assessments::get(&st, u, id).await?;
+    let (a, access, kept) = assessments::get_kept(&st, u, id).await?;
     if !access.sees_result() {
         return Err(Error::NotFound.into());
     }
     let plan = assessments::plan(&st, &a)?;
     let scheme = plan.scheme;
-    let result = assessments::result_view(&a)?;
+    let result = kept.as_deref().map(Kept::view).transpose()?;
     // the gap is advice beside the result: a plan that cannot be made leaves it out
     let gap = match &result {
-        Some(_) => tianping_app::insight_gap::gap_of_assessment(&st, &a, None)
+        Some(_) => tianping_app::insight_gap::next_gap(&st, &a, kept.as_deref())
             .await
             .ok(),
         None => None,

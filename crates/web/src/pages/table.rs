@@ -14,6 +14,7 @@ use maud::{html, Markup};
 use tianping_app::domain::listing::{self, Count, Filter};
 use tianping_app::domain::words;
 use tianping_app::domain::Source;
+use tianping_app::kept::Kept;
 use tianping_app::submission;
 use tianping_core::engine::Leaf;
 use tianping_core::{Indicator, Plan, Scheme};
@@ -101,7 +102,7 @@ pub(super) async fn assessment_view(
 ) -> Res {
     let u = ctx.user()?;
     let l = ctx.lang;
-    let (a, access) = assessments::get(st, u, id).await?;
+    let (a, access, kept) = assessments::get_kept(st, u, id).await?;
     let plan = assessments::plan(st, &a)?;
     let scheme = plan.scheme;
     let ent = assessments::enterprise_of(st, &a).await?;
@@ -204,7 +205,7 @@ pub(super) async fn assessment_view(
         (links)
         (super::questionnaire::summary_link(st, l, u, &a))
         (points)
-        (result_or_notice(l, &a, scheme, &access))
+        (result_or_notice(l, kept.as_deref(), scheme, &access))
         (submission_bar(l, &ctx.csrf, &a, &access, may_withdraw))
         (table_tabs(l, a.id, scheme, &counts, current, &filter))
         (filter_form(l, a.id, current, &filter))
@@ -258,10 +259,10 @@ fn summary_line(
 }
 
 /// The live result, or for an expert the notice that only their items are shown.
-fn result_or_notice(l: Lang, a: &repo::Assessment, scheme: &Scheme, access: &Access) -> Markup {
+fn result_or_notice(l: Lang, kept: Option<&Kept>, scheme: &Scheme, access: &Access) -> Markup {
     html! {
         @if access.sees_result() {
-            (result_panel(l, a, scheme, false))
+            (result_panel(l, kept, scheme, false))
         } @else {
             p.flash {
                 (l.t("你是本评价的评价专家：只显示指派给你的指标。",
