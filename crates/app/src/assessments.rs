@@ -32,7 +32,7 @@ pub fn facts(app: &App, a: &Assessment) -> AssessmentFacts {
 /// up to date ([`crate::rescore::fresh`]).
 pub async fn get(app: &App, u: &User, id: i64) -> Result<(Assessment, Access), Error> {
     let (mut a, access, kept) = get_kept(app, u, id).await?;
-    a.result_json = kept.map(|k| k.text.clone());
+    a.result_json = kept.map(|k| k.text().to_string());
     Ok((a, access))
 }
 
@@ -58,15 +58,15 @@ pub async fn get_kept(
     let mut a = repo::get_assessment(&app.store, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let stored = a.explanation_stale == 0;
-    crate::rescore::fresh(app, &mut a).await?;
+    // a stale explanation is rebuilt; it is kept once its store has numbered it
+    if let Some(rebuilt) = crate::rescore::fresh_kept(app, &mut a).await? {
+        return Ok((a, access, Some(rebuilt)));
+    }
     let kept = a
         .result_json
         .take()
         .map(|t| Arc::new(Kept::new(a.id, a.result_seq, t)));
-    // a rebuilt explanation is not kept: storing it bumps the sequence number, and the next
-    // reader keeps what was stored
-    if let (true, Some(k)) = (stored, &kept) {
+    if let Some(k) = &kept {
         app.kept.put(k.clone());
     }
     Ok((a, access, kept))

@@ -64,7 +64,7 @@ pub async fn next_gap(
 ) -> Result<Arc<Gap>, Error> {
     match kept {
         Some(k) => k
-            .gap
+            .gap_cell()
             .get_or_try_init(|| async { gap_of_assessment(app, a, None).await.map(Arc::new) })
             .await
             .cloned(),

@@ -29,19 +29,30 @@ use crate::Error;
 /// beside it take about three times their text).
 pub const KEPT_WEIGHT: u64 = 64 << 20;
 
+/// A result's sequence number before its rebuilt explanation is stored
+/// ([`crate::rescore::fresh_kept`]): such a result is never in the cache.
+pub const UNSTORED: i64 = -1;
+
 /// One stored result, as read under one sequence number.
 pub struct Kept {
     pub id: i64,
-    /// The row's `result_seq` when `text` was read with it.
+    /// The row's `result_seq` when the text was read with it ([`UNSTORED`] for a rebuilt
+    /// explanation not stored yet).
     pub seq: i64,
+    /// What is worked out from the text, shared with the same text stored under its number
+    /// ([`Kept::stored_as`]).
+    parts: Arc<Parts>,
+}
+
+struct Parts {
     /// The stored `result_json`, as stored.
-    pub text: String,
+    text: String,
     view: OnceLock<Result<Arc<ResultView>, String>>,
     distances: OnceLock<Result<Arc<Vec<Distance>>, String>>,
     /// The gap towards the next better outcome ([`crate::insight_gap::next_gap`]): the text
     /// is the result of the answers stored with it (every write of answers re-scores in its
     /// transaction), so one text has one gap.
-    pub(crate) gap: tokio::sync::OnceCell<Arc<Gap>>,
+    gap: tokio::sync::OnceCell<Arc<Gap>>,
 }
 
 impl Kept {
@@ -49,19 +60,41 @@ impl Kept {
         Kept {
             id,
             seq,
-            text,
-            view: OnceLock::new(),
-            distances: OnceLock::new(),
-            gap: tokio::sync::OnceCell::new(),
+            parts: Arc::new(Parts {
+                text,
+                view: OnceLock::new(),
+                distances: OnceLock::new(),
+                gap: tokio::sync::OnceCell::new(),
+            }),
         }
+    }
+
+    /// The same text (and what was worked out from it so far) under the sequence number its
+    /// store gave it.
+    pub fn stored_as(&self, seq: i64) -> Kept {
+        Kept {
+            id: self.id,
+            seq,
+            parts: self.parts.clone(),
+        }
+    }
+
+    /// The stored `result_json`, as stored.
+    pub fn text(&self) -> &str {
+        &self.parts.text
+    }
+
+    pub(crate) fn gap_cell(&self) -> &tokio::sync::OnceCell<Arc<Gap>> {
+        &self.parts.gap
     }
 
     /// The result typed, parsed on the first call. A text this engine cannot read is an
     /// internal error naming the assessment (as [`crate::assessments::result_view`]).
     pub fn view(&self) -> Result<Arc<ResultView>, Error> {
-        self.view
+        let p = &self.parts;
+        p.view
             .get_or_init(|| {
-                ResultView::parse(&self.text)
+                ResultView::parse(&p.text)
                     .map(Arc::new)
                     .map_err(|e| unreadable(self.id, &e.to_string()))
             })
@@ -73,10 +106,11 @@ impl Kept {
     /// the first call: from the parsed view when one was parsed, else from the figures
     /// scanned out of the text (the same distances, [`crate::assessments::figures_distances`]).
     pub fn distances(&self, scheme: &Scheme) -> Result<Arc<Vec<Distance>>, Error> {
-        self.distances
-            .get_or_init(|| match self.view.get() {
+        let p = &self.parts;
+        p.distances
+            .get_or_init(|| match p.view.get() {
                 Some(Ok(v)) => Ok(Arc::new(v.distances(scheme))),
-                _ => crate::assessments::figures_distances(scheme, &self.text)
+                _ => crate::assessments::figures_distances(scheme, &p.text)
                     .map(Arc::new)
                     .map_err(|e| unreadable(self.id, &e)),
             })
@@ -99,7 +133,7 @@ struct ByLength;
 
 impl Weighter<i64, Arc<Kept>> for ByLength {
     fn weight(&self, _: &i64, k: &Arc<Kept>) -> u64 {
-        (k.text.len() as u64).saturating_mul(4).max(1)
+        (k.text().len() as u64).saturating_mul(4).max(1)
     }
 }
 
@@ -130,7 +164,7 @@ impl KeptResults {
     /// Keep a result read from the database with its sequence number (a later one replaces
     /// an earlier one; an earlier one never replaces a later one).
     pub fn put(&self, k: Arc<Kept>) {
-        if self.cache.get(&k.id).is_some_and(|old| old.seq > k.seq) {
+        if k.seq == UNSTORED || self.cache.get(&k.id).is_some_and(|old| old.seq > k.seq) {
             return;
         }
         self.cache.insert(k.id, k);

@@ -11,12 +11,15 @@
 //! A stale explanation is never shown: [`crate::assessments::result_view`] refuses one, so a
 //! reader that forgot to call [`fresh`] fails a test instead of showing old figures.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use tianping_core::pack;
 use tianping_store::packs::Pack;
 use tianping_store::repo::{self, Assessment, StoredFigures};
 use tianping_store::WriteTx;
 
+use crate::kept::{Kept, UNSTORED};
 use crate::{assessments, regrade, App, Error};
 
 /// The figures of a save, as the person who saved sees them.
@@ -113,36 +116,53 @@ async fn fast(
 /// save came first: a reader may hold a write transaction (on SQLite the one writer), and
 /// waiting for another here would never end.
 pub async fn fresh(app: &App, a: &mut Assessment) -> Result<(), Error> {
+    if let Some(k) = fresh_kept(app, a).await? {
+        a.result_json = Some(k.text().to_string());
+    }
+    Ok(())
+}
+
+/// [`fresh`] giving the rebuilt result (`None` when the explanation was not stale) apart
+/// from the assessment, whose `result_json` is left as read: once its store has numbered it,
+/// the same result — with what its first reader worked out from it — is kept in memory
+/// ([`crate::kept`]); a store that found a later save is kept nowhere.
+pub async fn fresh_kept(app: &App, a: &mut Assessment) -> Result<Option<Arc<Kept>>, Error> {
     if a.explanation_stale == 0 {
-        return Ok(());
+        return Ok(None);
     }
     let answers = assessments::stored_answers(app, a).await?;
     let scored = assessments::score_answers(app, a, &answers)?;
-    a.result_json = Some(scored.result_json.clone());
+    let rebuilt = Arc::new(Kept::new(a.id, UNSTORED, scored.result_json.clone()));
     a.score = Some(scored.score);
     a.grade = scored.grade.clone();
     a.stars = scored.stars;
     a.explanation_stale = 0;
     let (app, id, revision) = (app.clone(), a.id, a.revision);
+    let keep = rebuilt.clone();
     tokio::spawn(async move {
-        if let Err(e) = store(&app, id, revision, &scored).await {
-            tracing::warn!(assessment = id, error = %e, "a rebuilt explanation was not stored");
+        match store(&app, id, revision, &scored).await {
+            Ok(Some(seq)) => app.kept.put(Arc::new(keep.stored_as(seq))),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(assessment = id, error = %e, "a rebuilt explanation was not stored")
+            }
         }
     });
-    Ok(())
+    Ok(Some(rebuilt))
 }
 
-/// Store a rebuilt explanation (see [`repo::store_explanation`]).
+/// Store a rebuilt explanation (see [`repo::store_explanation`]); its sequence number, or
+/// `None` when a later save came first.
 async fn store(
     app: &App,
     id: i64,
     revision: i64,
     scored: &assessments::Scored,
-) -> Result<(), Error> {
+) -> Result<Option<i64>, Error> {
     let mut tx = app.begin().await?;
-    repo::store_explanation(&mut tx, id, revision, &scored.stored()).await?;
+    let seq = repo::store_explanation(&mut tx, id, revision, &scored.stored()).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(seq)
 }
 
 /// [`fresh`] for each assessment of a list.

@@ -837,17 +837,18 @@ pub struct StoredFigures<'a> {
 
 /// Store a rebuilt explanation of revision `revision` with the figures of the same
 /// evaluation, unless a later save came first (then nothing is written and the next reader
-/// rebuilds it). The pack stays: it was written with the answers. Whether it was stored.
+/// rebuilds it). The pack stays: it was written with the answers. The stored text's
+/// `result_seq`, or `None` when nothing was written.
 pub async fn store_explanation(
     tx: &mut Tx,
     id: i64,
     revision: i64,
     r: &StoredResult<'_>,
-) -> Result<bool> {
-    let done = sqlx::query(
+) -> Result<Option<i64>> {
+    let done: Option<(i64,)> = sqlx::query_as(
         "UPDATE assessments SET result_json = $1, score = $2, grade = $3, stars = $4, \
          explanation_stale = 0, result_seq = result_seq + 1 \
-         WHERE id = $5 AND revision = $6 AND explanation_stale = 1",
+         WHERE id = $5 AND revision = $6 AND explanation_stale = 1 RETURNING result_seq",
     )
     .bind(r.result_json)
     .bind(r.score)
@@ -855,9 +856,9 @@ pub async fn store_explanation(
     .bind(r.stars)
     .bind(id)
     .bind(revision)
-    .execute(tx.conn())
+    .fetch_optional(tx.conn())
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.map(|(s,)| s))
 }
 
 /// Replace a result re-derived from unchanged answers (a rescore under a new scheme or engine

@@ -62,7 +62,7 @@ async fn kept_results_follow_every_write_on_any_server() {
         let (_, _, k1) = assessments::get_kept(one, &u, id).await.unwrap();
         let k1 = k1.expect("a scored assessment has a result");
         let (text, seq, _) = row(&app, id).await;
-        assert_eq!(Some(&k1.text), text.as_ref(), "{b}");
+        assert_eq!(Some(k1.text()), text.as_deref(), "{b}");
         assert_eq!(k1.seq, seq, "{b}");
         let (_, _, again) = assessments::get_kept(one, &u, id).await.unwrap();
         assert!(
@@ -72,7 +72,7 @@ async fn kept_results_follow_every_write_on_any_server() {
         assert!(!one.kept.is_empty(), "{b}");
         // `get` gives the same text in `result_json`
         let (a, _) = assessments::get(one, &u, id).await.unwrap();
-        assert_eq!(a.result_json.as_ref(), Some(&k1.text), "{b}");
+        assert_eq!(a.result_json.as_deref(), Some(k1.text()), "{b}");
 
         // the gap is worked out once per stored result, and is the gap of the answers
         let (a, _, k) = assessments::get_kept(one, &u, id).await.unwrap();
@@ -114,13 +114,32 @@ async fn kept_results_follow_every_write_on_any_server() {
             (view.evaluation.total.score - saved).abs() < 1e-9,
             "{b}: the explanation is the saved answers'"
         );
-        // once the rebuilt explanation is stored, a read keeps it under its new number
+        assert_eq!(
+            k2.seq,
+            tianping_app::kept::UNSTORED,
+            "{b}: rebuilt, not stored yet"
+        );
+        // once the rebuilt explanation is stored, it is kept under its new number, with the
+        // view its first reader parsed
         stored_soon(&app, id).await;
         let (text, seq2, _) = row(&app, id).await;
         assert!(seq2 > seq, "{b}: the stored explanation bumps the sequence");
+        for _ in 0..100 {
+            if one.kept.get(id, seq2).is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let (_, _, k3) = assessments::get_kept(one, &u, id).await.unwrap();
         let k3 = k3.unwrap();
-        assert_eq!((Some(&k3.text), k3.seq), (text.as_ref(), seq2), "{b}");
+        assert_eq!((Some(k3.text()), k3.seq), (text.as_deref(), seq2), "{b}");
+        assert!(
+            Arc::ptr_eq(&k3.view().unwrap(), &view),
+            "{b}: the store keeps what the first reader parsed"
+        );
+        // the other server had no part in it: it reads the stored text
+        let (_, _, k3b) = assessments::get_kept(&two, &u, id).await.unwrap();
+        assert_eq!(k3b.unwrap().text(), k3.text(), "{b}");
         let (_, _, k4) = assessments::get_kept(one, &u, id).await.unwrap();
         assert!(Arc::ptr_eq(&k3, k4.as_ref().unwrap()), "{b}");
         // and its gap is the new answers'
@@ -133,7 +152,7 @@ async fn kept_results_follow_every_write_on_any_server() {
         );
 
         // a result replaced by a re-grade (same revision) is seen too
-        let mut v: Value = serde_json::from_str(&k3.text).unwrap();
+        let mut v: Value = serde_json::from_str(k3.text()).unwrap();
         v["evaluation"]["scheme_version"] = json!("older");
         let replaced = v.to_string();
         let mut tx = app.state.store.begin().await.unwrap();
@@ -155,7 +174,7 @@ async fn kept_results_follow_every_write_on_any_server() {
         tx.commit().await.unwrap();
         assert_eq!(row(&app, id).await.1, seq2 + 1, "{b}");
         let (_, _, k5) = assessments::get_kept(one, &u, id).await.unwrap();
-        assert_eq!(k5.unwrap().text, replaced, "{b}");
+        assert_eq!(k5.unwrap().text(), replaced, "{b}");
 
         // the API serves what is stored, from either server
         let token = tianping_app::accounts::create_token(one, &u, "t")
@@ -172,7 +191,7 @@ async fn kept_results_follow_every_write_on_any_server() {
             "{b}"
         );
         let (_, _, k6) = assessments::get_kept(&two, &u, id).await.unwrap();
-        assert_eq!(k6.unwrap().text, replaced, "{b}");
+        assert_eq!(k6.unwrap().text(), replaced, "{b}");
 
         // another enterprise's user reads nothing, kept or not
         let other = repo::user_by_email(&app.state.store, "b@b.test")

@@ -392,7 +392,7 @@ async fn get_result(
         result: Value::Null,
         distances,
     };
-    let body = splice_result(&view, kept.as_deref().map(|k| k.text.as_str()))?;
+    let body = splice_result(&view, kept.as_deref().map(|k| k.text()))?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
