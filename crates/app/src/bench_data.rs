@@ -83,6 +83,8 @@ struct Rows {
     engagements: Vec<Vec<V>>,
     assessments: Vec<Vec<V>>,
     packs: Vec<Vec<V>>,
+    /// The explained ones' stored results (`assessment_results`, migration 0021).
+    results: Vec<Vec<V>>,
     answers: Vec<Vec<V>>,
     versions: Vec<Vec<V>>,
     explained: u64,
@@ -95,6 +97,7 @@ impl Rows {
         self.engagements.extend(o.engagements);
         self.assessments.extend(o.assessments);
         self.packs.extend(o.packs);
+        self.results.extend(o.results);
         self.answers.extend(o.answers);
         self.versions.extend(o.versions);
         self.explained += o.explained;
@@ -255,7 +258,6 @@ fn assessment(
         V::OI((!draft).then_some(user_id)),
         V::T(t.plan.scheme.version.clone()),
         V::T(tianping_core::ENGINE_VERSION.into()),
-        V::OT(result_json),
         V::F(Some(score)),
         V::OT(grade),
         V::OI(stars),
@@ -263,10 +265,13 @@ fn assessment(
     ]);
     out.packs
         .push(vec![V::I(id), V::T(t.layout.digest.clone()), V::B(pack)]);
+    if let Some(text) = result_json {
+        out.results.push(vec![V::I(id), V::T(text)]);
+    }
     Ok(())
 }
 
-const ASSESSMENT_COLS: [&str; 21] = [
+const ASSESSMENT_COLS: [&str; 20] = [
     "id",
     "enterprise_id",
     "org_id",
@@ -283,7 +288,6 @@ const ASSESSMENT_COLS: [&str; 21] = [
     "submitted_by",
     "scheme_version",
     "engine_version",
-    "result_json",
     "score",
     "grade",
     "stars",
@@ -507,6 +511,10 @@ pub async fn generate(
             (
                 ins("answer_packs", &["assessment_id", "layout", "pack"]),
                 &rows.packs,
+            ),
+            (
+                ins("assessment_results", &["assessment_id", "result_json"]),
+                &rows.results,
             ),
             (
                 ins(

@@ -24,8 +24,9 @@ pub async fn history(
 ) -> Result<Vec<Assessment>> {
     let (k, id) = scope_args(scope);
     Ok(sqlx::query_as(&format!(
-        "SELECT a.* FROM assessments a WHERE {} AND a.enterprise_id = $3 AND a.scheme = $4 \
-         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL AND {} \
+        "SELECT a.*, r.result_json FROM assessments a \
+         JOIN assessment_results r ON r.assessment_id = a.id \
+         WHERE {} AND a.enterprise_id = $3 AND a.scheme = $4 AND a.result_at IS NOT NULL AND {} \
          ORDER BY a.result_at, a.id",
         ASSESSMENT_SCOPE, ANSWERED
     ))
@@ -59,10 +60,10 @@ pub struct ScoredRow {
 pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT a.id, a.enterprise_id, a.org_id, a.variant, e.industry_code, a.score, a.grade, \
-         a.stars, a.result_at, a.result_json, a.explanation_stale FROM assessments a \
+         a.stars, a.result_at, r.result_json, a.explanation_stale FROM assessments a \
          JOIN enterprises e ON e.id = a.enterprise_id \
-         WHERE a.scheme = $1 AND a.mode = $2 AND a.result_at IS NOT NULL \
-         AND a.result_json IS NOT NULL AND {ANSWERED} \
+         JOIN assessment_results r ON r.assessment_id = a.id \
+         WHERE a.scheme = $1 AND a.mode = $2 AND a.result_at IS NOT NULL AND {ANSWERED} \
          ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC"
     ))
     .bind(scheme)
@@ -75,8 +76,9 @@ pub async fn scored(s: &Store, scheme: &str, mode: &str) -> Result<Vec<ScoredRow
 /// keeps each client's latest).
 pub async fn of_org(s: &Store, org_id: i64, scheme: &str) -> Result<Vec<Assessment>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT a.* FROM assessments a WHERE a.org_id = $1 AND a.scheme = $2 \
-         AND a.result_at IS NOT NULL AND a.result_json IS NOT NULL AND {ANSWERED} \
+        "SELECT a.*, r.result_json FROM assessments a \
+         JOIN assessment_results r ON r.assessment_id = a.id \
+         WHERE a.org_id = $1 AND a.scheme = $2 AND a.result_at IS NOT NULL AND {ANSWERED} \
          ORDER BY a.enterprise_id, a.result_at DESC, a.id DESC"
     ))
     .bind(org_id)

@@ -76,7 +76,8 @@ pub async fn get_tx(tx: &mut WriteTx, assessment_id: i64) -> Result<Option<(Stri
 pub async fn unpacked(s: &Store, after: i64, limit: i64) -> Result<Vec<i64>> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT a.id FROM assessments a LEFT JOIN answer_packs p ON p.assessment_id = a.id \
-         WHERE a.id > $1 AND a.result_json IS NOT NULL AND p.assessment_id IS NULL \
+         WHERE a.id > $1 AND p.assessment_id IS NULL AND EXISTS \
+         (SELECT 1 FROM assessment_results r WHERE r.assessment_id = a.id) \
          ORDER BY a.id LIMIT $2",
     )
     .bind(after)

@@ -36,11 +36,12 @@ pub async fn batch(s: &Store, after: i64, scheme: Option<&str>, limit: i64) -> R
     let sql = format!(
         "SELECT a.id, a.scheme, a.variant, a.profile_text, a.profile_hash, a.mode, \
          a.current_stars, a.first_application, a.score, a.grade, a.stars, a.scheme_version, \
-         a.engine_version, CAST(CASE WHEN a.result_json IS NULL OR a.explanation_stale = 1 THEN 0 ELSE 1 END AS BIGINT), \
+         a.engine_version, CAST(CASE WHEN r.assessment_id IS NULL OR a.explanation_stale = 1 THEN 0 ELSE 1 END AS BIGINT), \
          p.layout, p.pack \
          FROM assessments a \
          LEFT JOIN answer_packs p ON p.assessment_id = a.id AND p.assessment_id > $1 \
-         WHERE a.id > $1 AND (a.score IS NOT NULL OR a.result_json IS NOT NULL){} \
+         LEFT JOIN assessment_results r ON r.assessment_id = a.id AND r.assessment_id > $1 \
+         WHERE a.id > $1 AND (a.score IS NOT NULL OR r.assessment_id IS NOT NULL){} \
          ORDER BY a.id LIMIT $2",
         if scheme.is_some() {
             " AND a.scheme = $3"
@@ -81,13 +82,15 @@ pub async fn batch(s: &Store, after: i64, scheme: Option<&str>, limit: i64) -> R
 pub async fn count(s: &Store, scheme: Option<&str>) -> Result<i64> {
     let (n,): (i64,) = match scheme {
         Some(sc) => sqlx::query_as(
-            "SELECT COUNT(*) FROM assessments WHERE scheme = $1 AND (score IS NOT NULL OR result_json IS NOT NULL)",
+            "SELECT COUNT(*) FROM assessments a WHERE a.scheme = $1 AND (a.score IS NOT NULL OR EXISTS \
+             (SELECT 1 FROM assessment_results r WHERE r.assessment_id = a.id))",
         )
         .bind(sc)
         .fetch_one(&s.pool)
         .await?,
         None => sqlx::query_as(
-            "SELECT COUNT(*) FROM assessments WHERE score IS NOT NULL OR result_json IS NOT NULL",
+            "SELECT COUNT(*) FROM assessments a WHERE a.score IS NOT NULL OR EXISTS \
+             (SELECT 1 FROM assessment_results r WHERE r.assessment_id = a.id)",
         )
         .fetch_one(&s.pool)
         .await?,
@@ -123,7 +126,20 @@ where
 
 /// These assessments in full (the explained ones, re-derived by the full path).
 pub async fn assessments_of(s: &Store, ids: &[i64]) -> Result<Vec<crate::repo::Assessment>> {
-    rows_of(s, "assessments", "id", "", ids).await
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.*, r.result_json FROM assessments a \
+         LEFT JOIN assessment_results r ON r.assessment_id = a.id \
+         WHERE a.id IN ({}) ORDER BY a.id",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&s.pool).await?)
 }
 
 /// The current answers of these assessments, by assessment and indicator.
@@ -206,11 +222,18 @@ pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
     for r in rows {
         if let Some(j) = &r.result_json {
             sqlx::query(
-                "UPDATE assessments SET result_json = $1, explanation_stale = 0, \
-                 result_seq = result_seq + 1 WHERE id = $2",
+                "UPDATE assessments SET explanation_stale = 0, result_seq = result_seq + 1 \
+                 WHERE id = $1",
             )
-            .bind(j.as_str())
             .bind(r.id)
+            .execute(tx.conn())
+            .await?;
+            sqlx::query(
+                "INSERT INTO assessment_results (assessment_id, result_json) VALUES ($1, $2) \
+                 ON CONFLICT (assessment_id) DO UPDATE SET result_json = excluded.result_json",
+            )
+            .bind(r.id)
+            .bind(j.as_str())
             .execute(tx.conn())
             .await?;
         }

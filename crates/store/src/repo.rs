@@ -597,7 +597,10 @@ pub struct Assessment {
     pub submitted_by: Option<i64>,
     pub scheme_version: Option<String>,
     pub engine_version: Option<String>,
+    /// The stored result's text (table `assessment_results`, migration 0021; read only by
+    /// the queries that join it).
     #[serde(skip)]
+    #[sqlx(default)]
     pub result_json: Option<String>,
     pub score: Option<f64>,
     pub grade: Option<String>,
@@ -656,23 +659,44 @@ pub async fn create_assessment(tx: &mut Tx, a: &NewAssessment<'_>) -> Result<Ass
     .await?)
 }
 
+/// An assessment with its stored result.
 pub async fn get_assessment(s: &Store, id: i64) -> Result<Option<Assessment>> {
-    Ok(sqlx::query_as("SELECT * FROM assessments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&s.pool)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.*, r.result_json FROM assessments a {WITH_RESULT} WHERE a.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&s.pool)
+    .await?)
 }
 
 /// Re-read an assessment inside a write transaction (to check its status under the lock).
 pub async fn get_assessment_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment>> {
-    Ok(sqlx::query_as("SELECT * FROM assessments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.*, r.result_json FROM assessments a {WITH_RESULT} WHERE a.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
 }
 
-/// Every column of an assessment but its stored result (read as null): what a save needs,
-/// without the stored text that grows with the scheme (2 MB at 5,900 items).
+/// The join that brings an assessment `a` its stored result's text as `r.result_json`.
+const WITH_RESULT: &str = "LEFT JOIN assessment_results r ON r.assessment_id = a.id";
+
+/// Store the text of assessment `id`'s result (a new one, or in place of the last).
+async fn put_result_text(tx: &mut Tx, id: i64, text: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO assessment_results (assessment_id, result_json) VALUES ($1, $2) \
+         ON CONFLICT (assessment_id) DO UPDATE SET result_json = excluded.result_json",
+    )
+    .bind(id)
+    .bind(text)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Every column of an assessment (its stored result is `None`): what a save and a check of
+/// access need, without the stored text that grows with the scheme (2 MB at 5,900 items).
 const ASSESSMENT_HEAD: &str = "a.id, a.enterprise_id, a.org_id, a.scheme, a.variant, \
      a.profile_name, a.profile_text, a.profile_hash, a.mode, a.title, a.current_stars, \
      a.first_application, a.status, a.revision, a.created_by, a.created_at, a.updated_at, \
@@ -723,8 +747,9 @@ pub async fn list_assessments(
     let (k, id) = scope_args(scope);
     let filter = "($3 = 0 OR a.enterprise_id = $3)";
     let rows = sqlx::query_as(&format!(
-        "SELECT a.* FROM assessments a WHERE {} AND {} ORDER BY a.id DESC LIMIT $4 OFFSET $5",
-        ASSESSMENT_SCOPE, filter
+        "SELECT a.*, r.result_json FROM assessments a {} WHERE {} AND {} \
+         ORDER BY a.id DESC LIMIT $4 OFFSET $5",
+        WITH_RESULT, ASSESSMENT_SCOPE, filter
     ))
     .bind(k)
     .bind(id)
@@ -748,8 +773,8 @@ pub async fn list_assessments(
 pub async fn assessment_visible(s: &Store, scope: Scope, id: i64) -> Result<Option<Assessment>> {
     let (k, sid) = scope_args(scope);
     Ok(sqlx::query_as(&format!(
-        "SELECT a.* FROM assessments a WHERE a.id = $3 AND {}",
-        ASSESSMENT_SCOPE
+        "SELECT a.*, r.result_json FROM assessments a {} WHERE a.id = $3 AND {}",
+        WITH_RESULT, ASSESSMENT_SCOPE
     ))
     .bind(k)
     .bind(sid)
@@ -783,14 +808,13 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     let t = tx.now().to_string();
     let (rev,): (i64,) = sqlx::query_as(
         "UPDATE assessments SET revision = revision + $1, updated_at = $2, scheme_version = $3, \
-         engine_version = $4, result_json = $5, score = $6, grade = $7, stars = $8, result_at = $9, \
-         explanation_stale = 0, result_seq = result_seq + 1 WHERE id = $10 RETURNING revision",
+         engine_version = $4, score = $5, grade = $6, stars = $7, result_at = $8, \
+         explanation_stale = 0, result_seq = result_seq + 1 WHERE id = $9 RETURNING revision",
     )
     .bind(bump as i64)
     .bind(&t)
     .bind(r.scheme_version)
     .bind(r.engine_version)
-    .bind(r.result_json)
     .bind(r.score)
     .bind(r.grade)
     .bind(r.stars)
@@ -798,6 +822,7 @@ pub async fn store_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>, bump: bool
     .bind(id)
     .fetch_one(tx.conn())
     .await?;
+    put_result_text(tx, id, r.result_json).await?;
     if let Some(p) = &r.pack {
         crate::packs::put(tx, id, p).await?;
     }
@@ -846,11 +871,10 @@ pub async fn store_explanation(
     r: &StoredResult<'_>,
 ) -> Result<Option<i64>> {
     let done: Option<(i64,)> = sqlx::query_as(
-        "UPDATE assessments SET result_json = $1, score = $2, grade = $3, stars = $4, \
+        "UPDATE assessments SET score = $1, grade = $2, stars = $3, \
          explanation_stale = 0, result_seq = result_seq + 1 \
-         WHERE id = $5 AND revision = $6 AND explanation_stale = 1 RETURNING result_seq",
+         WHERE id = $4 AND revision = $5 AND explanation_stale = 1 RETURNING result_seq",
     )
-    .bind(r.result_json)
     .bind(r.score)
     .bind(r.grade)
     .bind(r.stars)
@@ -858,6 +882,9 @@ pub async fn store_explanation(
     .bind(revision)
     .fetch_optional(tx.conn())
     .await?;
+    if done.is_some() {
+        put_result_text(tx, id, r.result_json).await?;
+    }
     Ok(done.map(|(s,)| s))
 }
 
@@ -866,18 +893,18 @@ pub async fn store_explanation(
 /// the assessment was last edited, so results over time keep their dates.
 pub async fn replace_result(tx: &mut Tx, id: i64, r: &StoredResult<'_>) -> Result<()> {
     sqlx::query(
-        "UPDATE assessments SET scheme_version = $1, engine_version = $2, result_json = $3, \
-         score = $4, grade = $5, stars = $6, result_seq = result_seq + 1 WHERE id = $7",
+        "UPDATE assessments SET scheme_version = $1, engine_version = $2, \
+         score = $3, grade = $4, stars = $5, result_seq = result_seq + 1 WHERE id = $6",
     )
     .bind(r.scheme_version)
     .bind(r.engine_version)
-    .bind(r.result_json)
     .bind(r.score)
     .bind(r.grade)
     .bind(r.stars)
     .bind(id)
     .execute(tx.conn())
     .await?;
+    put_result_text(tx, id, r.result_json).await?;
     if let Some(p) = &r.pack {
         crate::packs::put(tx, id, p).await?;
     }

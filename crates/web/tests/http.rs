@@ -337,7 +337,7 @@ async fn demo_seeds_every_scheme_and_rescoring_finds_no_difference() {
         assert!(rep.differences.is_empty(), "{b}: {:?}", rep.differences);
         // a tampered stored result is reported
         let id = all[0].id;
-        tianping_store::sqlx::query("UPDATE assessments SET result_json = REPLACE(result_json, '\"score\":', '\"score\":1') WHERE id = $1")
+        tianping_store::sqlx::query("UPDATE assessment_results SET result_json = REPLACE(result_json, '\"score\":', '\"score\":1') WHERE assessment_id = $1")
             .bind(id)
             .execute(&app.state.store.pool)
             .await

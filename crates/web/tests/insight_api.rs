@@ -228,10 +228,17 @@ async fn pretend_older_version(app: &App, id: i64, version: &str) {
     let mut v: Value = serde_json::from_str(a.result_json.as_deref().unwrap()).unwrap();
     v["evaluation"]["scheme_version"] = json!(version);
     tianping_store::sqlx::query(
-        "UPDATE assessments SET result_json = $1, scheme_version = $2, result_seq = result_seq + 1 WHERE id = $3",
+        "UPDATE assessments SET scheme_version = $1, result_seq = result_seq + 1 WHERE id = $2",
+    )
+    .bind(version)
+    .bind(id)
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    tianping_store::sqlx::query(
+        "UPDATE assessment_results SET result_json = $1 WHERE assessment_id = $2",
     )
     .bind(v.to_string())
-    .bind(version)
     .bind(id)
     .execute(&s.pool)
     .await

@@ -24,7 +24,8 @@ async fn enterprise_a(app: &common::App) -> User {
 /// The row's stored text, sequence number and stale flag.
 async fn row(app: &common::App, id: i64) -> (Option<String>, i64, i64) {
     sqlx::query_as(
-        "SELECT result_json, result_seq, explanation_stale FROM assessments WHERE id = $1",
+        "SELECT r.result_json, a.result_seq, a.explanation_stale FROM assessments a \
+         LEFT JOIN assessment_results r ON r.assessment_id = a.id WHERE a.id = $1",
     )
     .bind(id)
     .fetch_one(&app.state.store.pool)

@@ -65,20 +65,16 @@ async fn generated_results_regrade_verify_update_and_resume() {
         // tampered figures (fast path) and a tampered explanation (full path) are named
         let fast_id = one_i64(
             &app,
-            "SELECT MIN(id) FROM assessments WHERE result_json IS NULL AND grade IS NOT NULL",
+            "SELECT MIN(id) FROM assessments WHERE id NOT IN (SELECT assessment_id FROM assessment_results) AND grade IS NOT NULL",
         )
         .await;
-        let full_id = one_i64(
-            &app,
-            "SELECT MIN(id) FROM assessments WHERE result_json IS NOT NULL",
-        )
-        .await;
+        let full_id = one_i64(&app, "SELECT MIN(assessment_id) FROM assessment_results").await;
         exec(
             &app,
             &format!("UPDATE assessments SET score = score + 1 WHERE id = {fast_id}"),
         )
         .await;
-        exec(&app, &format!("UPDATE assessments SET result_json = REPLACE(result_json, '\"score\":', '\"score\":1') WHERE id = {full_id}")).await;
+        exec(&app, &format!("UPDATE assessment_results SET result_json = REPLACE(result_json, '\"score\":', '\"score\":1') WHERE assessment_id = {full_id}")).await;
         let r = regrade::regrade(&app.state, &Options::verify(), &quiet)
             .await
             .unwrap();
@@ -103,12 +99,12 @@ async fn generated_results_regrade_verify_update_and_resume() {
         // before that point is left for the next full run
         let early = one_i64(
             &app,
-            "SELECT MIN(id) FROM assessments WHERE result_json IS NULL AND id > 10",
+            "SELECT MIN(id) FROM assessments WHERE id NOT IN (SELECT assessment_id FROM assessment_results) AND id > 10",
         )
         .await;
         let late = one_i64(
             &app,
-            "SELECT MAX(id) FROM assessments WHERE result_json IS NULL",
+            "SELECT MAX(id) FROM assessments WHERE id NOT IN (SELECT assessment_id FROM assessment_results)",
         )
         .await;
         exec(
