@@ -60,6 +60,7 @@ pub async fn get_kept(
         .ok_or(Error::NotFound)?;
     // a stale explanation is rebuilt; it is kept once its store has numbered it
     if let Some(rebuilt) = crate::rescore::fresh_kept(app, &mut a).await? {
+        a.result_json = None;
         return Ok((a, access, Some(rebuilt)));
     }
     let kept = a
@@ -504,14 +505,9 @@ pub fn result_view(a: &Assessment) -> Result<Option<ResultView>, Error> {
         return Ok(None);
     };
     not_stale(a)?;
-    ResultView::parse(text).map(Some).map_err(|e| {
-        Error::Internal(format!(
-            "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
-            a.id,
-            tianping_core::ENGINE_VERSION,
-            e
-        ))
-    })
+    ResultView::parse(text)
+        .map(Some)
+        .map_err(|e| Error::Internal(crate::kept::unreadable(a.id, &e.to_string())))
 }
 
 /// A stale explanation is never shown: whoever read the assessment without

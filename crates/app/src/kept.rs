@@ -119,7 +119,8 @@ impl Kept {
     }
 }
 
-fn unreadable(id: i64, why: &str) -> String {
+/// Why a stored result cannot be shown: this engine cannot read its text.
+pub(crate) fn unreadable(id: i64, why: &str) -> String {
     format!(
         "the stored result of assessment {} cannot be read by engine {} ({}); `tianping regrade` recomputes it",
         id,

@@ -228,14 +228,7 @@ pub async fn write(tx: &mut WriteTx, rows: &[Regraded]) -> Result<()> {
             .bind(r.id)
             .execute(tx.conn())
             .await?;
-            sqlx::query(
-                "INSERT INTO assessment_results (assessment_id, result_json) VALUES ($1, $2) \
-                 ON CONFLICT (assessment_id) DO UPDATE SET result_json = excluded.result_json",
-            )
-            .bind(r.id)
-            .bind(j.as_str())
-            .execute(tx.conn())
-            .await?;
+            crate::repo::put_result_text(tx, r.id, j).await?;
         }
     }
     Ok(())

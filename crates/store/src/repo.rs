@@ -683,7 +683,7 @@ pub async fn get_assessment_tx(tx: &mut Tx, id: i64) -> Result<Option<Assessment
 const WITH_RESULT: &str = "LEFT JOIN assessment_results r ON r.assessment_id = a.id";
 
 /// Store the text of assessment `id`'s result (a new one, or in place of the last).
-async fn put_result_text(tx: &mut Tx, id: i64, text: &str) -> Result<()> {
+pub(crate) async fn put_result_text(tx: &mut Tx, id: i64, text: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO assessment_results (assessment_id, result_json) VALUES ($1, $2) \
          ON CONFLICT (assessment_id) DO UPDATE SET result_json = excluded.result_json",

@@ -74,10 +74,17 @@ async fn assessment(s: &Store) -> i64 {
     )
     .await
     .unwrap();
+    tx.commit().await.unwrap();
+    new_assessment(s, e.id, u.id, "迁移前").await
+}
+
+/// A new assessment of enterprise `e` created by `u`, never scored.
+async fn new_assessment(s: &Store, e: i64, u: i64, title: &str) -> i64 {
+    let mut tx = s.begin().await.unwrap();
     let a = repo::create_assessment(
         &mut tx,
         &NewAssessment {
-            enterprise_id: e.id,
+            enterprise_id: e,
             org_id: None,
             scheme: "t11-aii-001-2020",
             variant: None,
@@ -85,10 +92,10 @@ async fn assessment(s: &Store) -> i64 {
             profile_text: None,
             profile_hash: None,
             mode: Mode::SelfEvaluation,
-            title: "迁移前",
+            title,
             current_stars: 0,
             first_application: true,
-            created_by: u.id,
+            created_by: u,
         },
     )
     .await
@@ -174,26 +181,5 @@ async fn assessment_without_result(s: &Store) -> i64 {
         .fetch_one(&s.pool)
         .await
         .unwrap();
-    let mut tx = s.begin().await.unwrap();
-    let a = repo::create_assessment(
-        &mut tx,
-        &NewAssessment {
-            enterprise_id: e,
-            org_id: None,
-            scheme: "t11-aii-001-2020",
-            variant: None,
-            profile_name: None,
-            profile_text: None,
-            profile_hash: None,
-            mode: Mode::SelfEvaluation,
-            title: "未评分",
-            current_stars: 0,
-            first_application: true,
-            created_by: u,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    a.id
+    new_assessment(s, e, u, "未评分").await
 }
